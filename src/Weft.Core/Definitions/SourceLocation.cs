@@ -1,0 +1,7 @@
+namespace Weft.Definitions;
+
+/// <summary>A place in a workflow file: 1-based line and column.</summary>
+public sealed record SourceLocation(string File, int Line, int Column)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}";
+}

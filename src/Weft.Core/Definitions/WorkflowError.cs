@@ -1,0 +1,7 @@
+namespace Weft.Definitions;
+
+/// <summary>One problem with a workflow definition, with its place when known.</summary>
+public sealed record WorkflowError(SourceLocation? Location, string Message)
+{
+    public override string ToString() => Location is null ? Message : $"{Location}: {Message}";
+}

@@ -1,0 +1,29 @@
+namespace Weft;
+
+/// <summary>Run states (DESIGN.md "States").</summary>
+public enum RunState
+{
+    Pending,
+    Running,
+    Paused,
+    Succeeded,
+    Failed,
+    Cancelled,
+    TimedOut,
+}
+
+/// <summary>Task states (DESIGN.md "States").</summary>
+public enum TaskState
+{
+    Pending,
+    Queued,
+    Running,
+    Retrying,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Cancelled,
+    UpstreamFailed,
+    Skipped,
+    Cached,
+}

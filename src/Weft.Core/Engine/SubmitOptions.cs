@@ -1,0 +1,13 @@
+using Weft.Definitions;
+
+namespace Weft;
+
+/// <summary>Per-submission options.</summary>
+public sealed class SubmitOptions
+{
+    /// <summary>Overrides every task's priority for this run; null keeps each task's own.</summary>
+    public TaskPriority? Priority { get; set; }
+
+    /// <summary>A run id chosen by the caller; null generates one.</summary>
+    public string? RunId { get; set; }
+}

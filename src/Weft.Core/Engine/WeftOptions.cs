@@ -1,0 +1,44 @@
+using Weft.Execution;
+
+namespace Weft;
+
+/// <summary>Engine options. Validated once, by <see cref="WeftEngine.Create"/>, every error together.</summary>
+public sealed class WeftOptions
+{
+    /// <summary>Worker slots: how many tasks run at once. Default 16 (tasks are mostly I/O-bound).</summary>
+    public int Workers { get; set; } = 16;
+
+    /// <summary>Largest output kept per attempt, in UTF-8 bytes. Default 1 MiB.</summary>
+    public int OutputLimitBytes { get; set; } = OutputLimit.DefaultBytes;
+
+    /// <summary>The clock for timeouts, retries and timestamps. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where runs are recorded. Default: an in-memory store.</summary>
+    public Storage.IWeftStore? Store { get; set; }
+
+    /// <summary>Hooks run before and after every task attempt.</summary>
+    public IList<ITaskHook> Hooks { get; } = [];
+
+    /// <summary>Extra handlers (new kinds, or replacements for built-in ones).</summary>
+    public IList<ITaskHandler> Handlers { get; } = [];
+
+    /// <summary>Seed for retry jitter; null draws one at random. Tests set it to get repeatable delays.</summary>
+    public int? RandomSeed { get; set; }
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Workers is < 1 or > 4096)
+        {
+            errors.Add($"Workers must be between 1 and 4096 (was {Workers})");
+        }
+
+        if (OutputLimitBytes < 1)
+        {
+            errors.Add($"OutputLimitBytes must be positive (was {OutputLimitBytes})");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Weft;
+
+/// <summary>Marks a public static method as a function that <c>function: NAME</c> tasks may call
+/// when its assembly is loaded with <c>weft run --assembly</c>.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class WeftFunctionAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}

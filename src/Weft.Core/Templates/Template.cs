@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Weft.Templates;
+
+/// <summary>A string with <c>{{ ... }}</c> expressions, parsed once. Literal text and references
+/// alternate in <see cref="Segments"/>.</summary>
+public sealed class Template
+{
+    private static readonly ConcurrentDictionary<string, Template> Cache = new(StringComparer.Ordinal);
+
+    private Template(string text, IReadOnlyList<TemplateSegment> segments, IReadOnlyList<TemplateError> errors)
+    {
+        Text = text;
+        Segments = segments;
+        Errors = errors;
+    }
+
+    public string Text { get; }
+
+    public IReadOnlyList<TemplateSegment> Segments { get; }
+
+    public IReadOnlyList<TemplateError> Errors { get; }
+
+    public bool HasReferences => Segments.Count > 1 || (Segments.Count == 1 && Segments[0].Reference is not null);
+
+    public IEnumerable<TemplateReference> References =>
+        Segments.Where(s => s.Reference is not null).Select(s => s.Reference!);
+
+    /// <summary>True when <paramref name="text"/> may hold an expression; a cheap test before parsing.</summary>
+    public static bool MayContainReferences(string? text) => text is not null && text.Contains("{{", StringComparison.Ordinal);
+
+    /// <summary>Parses (and caches) a template. Never throws: problems land in <see cref="Errors"/>.</summary>
+    public static Template Parse(string text) => Cache.Count < 10_000
+        ? Cache.GetOrAdd(text, static t => ParseUncached(t))
+        : ParseUncached(text);
+
+    /// <summary>Renders with <paramref name="resolve"/> supplying each reference's value.</summary>
+    public string Render(Func<TemplateReference, string> resolve)
+    {
+        if (!HasReferences)
+        {
+            return Text;
+        }
+
+        var sb = new StringBuilder(Text.Length + 16);
+        foreach (var segment in Segments)
+        {
+            sb.Append(segment.Reference is null ? segment.Literal : resolve(segment.Reference));
+        }
+
+        return sb.ToString();
+    }
+
+    private static Template ParseUncached(string text)
+    {
+        var segments = new List<TemplateSegment>();
+        var errors = new List<TemplateError>();
+        var pos = 0;
+        while (pos < text.Length)
+        {
+            var open = text.IndexOf("{{", pos, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                break;
+            }
+
+            var close = text.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                errors.Add(new TemplateError("unterminated template expression: '{{' without '}}'", open));
+                break;
+            }
+
+            if (open > pos)
+            {
+                segments.Add(new TemplateSegment(text[pos..open], null));
+            }
+
+            var expression = text[(open + 2)..close].Trim();
+            var length = close + 2 - open;
+            var reference = ParseExpression(expression, open, length, errors);
+            segments.Add(reference is null
+                ? new TemplateSegment(text.Substring(open, length), null)
+                : new TemplateSegment(null, reference));
+            pos = close + 2;
+        }
+
+        if (pos < text.Length)
+        {
+            segments.Add(new TemplateSegment(text[pos..], null));
+        }
+
+        return new Template(text, segments, errors);
+    }
+
+    private static TemplateReference? ParseExpression(string expression, int offset, int length, List<TemplateError> errors)
+    {
+        var parts = expression.Split('.');
+        if (expression.Length == 0 || parts.Any(p => p.Length == 0 || !p.All(IsNameChar)))
+        {
+            errors.Add(new TemplateError($"malformed template expression '{{{{ {expression} }}}}'", offset));
+            return null;
+        }
+
+        switch (parts[0])
+        {
+            case "params" when parts.Length == 2:
+                return new TemplateReference(TemplateReferenceKind.Param, parts[1], [], offset, length);
+            case "run" when parts.Length == 2 && parts[1] == "id":
+                return new TemplateReference(TemplateReferenceKind.RunId, "id", [], offset, length);
+            case "tasks" when parts.Length >= 3 && parts[2] == "output":
+                return new TemplateReference(TemplateReferenceKind.TaskOutput, parts[1], parts[3..], offset, length);
+            default:
+                errors.Add(new TemplateError(
+                    $"unknown template expression '{{{{ {expression} }}}}'; expected params.NAME, run.id, tasks.ID.output or tasks.ID.output.FIELD",
+                    offset));
+                return null;
+        }
+    }
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
+}
+
+/// <summary>Either literal text or a reference.</summary>
+public readonly record struct TemplateSegment(string? Literal, TemplateReference? Reference);

@@ -1,0 +1,26 @@
+namespace Weft.Templates;
+
+public enum TemplateReferenceKind
+{
+    /// <summary><c>{{ params.NAME }}</c></summary>
+    Param,
+
+    /// <summary><c>{{ run.id }}</c></summary>
+    RunId,
+
+    /// <summary><c>{{ tasks.ID.output }}</c> or <c>{{ tasks.ID.output.FIELD... }}</c></summary>
+    TaskOutput,
+}
+
+/// <summary>One <c>{{ ... }}</c> expression. <see cref="Name"/> is the parameter name or task id;
+/// <see cref="Path"/> the JSON members read from a task's output. <see cref="Offset"/> and
+/// <see cref="Length"/> locate the whole expression, braces included, in the template text.</summary>
+public sealed record TemplateReference(TemplateReferenceKind Kind, string Name, IReadOnlyList<string> Path, int Offset, int Length)
+{
+    public override string ToString() => Kind switch
+    {
+        TemplateReferenceKind.Param => $"params.{Name}",
+        TemplateReferenceKind.RunId => "run.id",
+        _ => Path.Count == 0 ? $"tasks.{Name}.output" : $"tasks.{Name}.output.{string.Join('.', Path)}",
+    };
+}
