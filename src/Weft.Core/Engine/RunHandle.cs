@@ -1,0 +1,28 @@
+namespace Weft;
+
+/// <summary>A submitted run.</summary>
+public sealed class RunHandle
+{
+    internal RunHandle(WeftEngine engine, string runId, Task<RunSnapshot> completion)
+    {
+        Engine = engine;
+        RunId = runId;
+        Completion = completion;
+    }
+
+    public string RunId { get; }
+
+    internal WeftEngine Engine { get; }
+
+    internal Task<RunSnapshot> Completion { get; }
+
+    /// <summary>Completes with the final picture when the run ends (succeeded, failed, cancelled or timed out).</summary>
+    public Task<RunSnapshot> WaitAsync(CancellationToken cancellationToken = default) => Completion.WaitAsync(cancellationToken);
+
+    /// <summary>The current picture.</summary>
+    public RunSnapshot Snapshot() => Engine.GetRun(RunId)!;
+
+    public IAsyncEnumerable<RunEvent> WatchAsync(CancellationToken cancellationToken = default) => Engine.WatchAsync(RunId, cancellationToken);
+
+    public ValueTask<bool> CancelAsync() => Engine.CancelAsync(RunId);
+}
