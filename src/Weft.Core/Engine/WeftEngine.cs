@@ -1,35 +1,113 @@
+using System.Runtime.CompilerServices;
 using Weft.Definitions;
+using Weft.Execution;
 using Weft.Handlers;
+using Weft.Planning;
+using Weft.Scheduling;
+using Weft.Storage;
 
 namespace Weft;
 
-/// <summary>The embeddable engine: submit workflows, wait for them, watch, query and cancel.</summary>
+/// <summary>The embeddable engine: submit workflows, wait for them, watch, query and cancel.
+/// All run state changes happen in the <see cref="Scheduler"/> under one lock (one logical
+/// writer); worker slots take that lock once per task, to report the previous outcome and claim
+/// the next task in the same step.</summary>
 public sealed partial class WeftEngine : IAsyncDisposable
 {
+    private readonly Lock _gate = new();
+    private readonly WeftOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Scheduler _scheduler;
+    private readonly Dictionary<string, RunExecution> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ITaskHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
+    private readonly IWeftStore _store;
+    private readonly bool _ownsStore;
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Task[] _workers;
+    private readonly ITaskHook[] _hooks;
+    private int _idle;
+    private bool _stopping;
+
+    private WeftEngine(WeftOptions options)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        _hooks = [.. options.Hooks];
+        _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue);
+        _ownsStore = options.Store is null;
+        _store = options.Store ?? new MemoryStore();
+
+        ITaskHandler[] builtIns = [new ShellHandler(), new HttpHandler(), new FunctionHandler(Functions), new SleepHandler(), new NoopHandler()];
+        foreach (var handler in builtIns.Concat(options.Handlers))
+        {
+            _handlers[handler.Kind] = handler;
+        }
+
+        _workers = new Task[options.Workers];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = Task.Run(WorkerLoopAsync);
+        }
+    }
+
     /// <summary>Creates and starts an engine. Throws <see cref="WeftConfigurationException"/> with every
     /// option error at once.</summary>
-    public static WeftEngine Create(Action<WeftOptions>? configure = null) => throw new NotImplementedException();
+    public static WeftEngine Create(Action<WeftOptions>? configure = null)
+    {
+        var options = new WeftOptions();
+        configure?.Invoke(options);
+        var errors = options.Validate();
+        return errors.Count > 0 ? throw new WeftConfigurationException(errors) : new WeftEngine(options);
+    }
 
     /// <summary>Functions that <c>function:</c> tasks call.</summary>
-    public FunctionRegistry Functions => throw new NotImplementedException();
+    public FunctionRegistry Functions { get; } = new();
 
-    /// <summary>Validates and submits a run. Returns once the run is recorded. Throws
-    /// <see cref="WorkflowValidationException"/> for an invalid definition and
-    /// <see cref="WeftConfigurationException"/> for bad parameters or unknown functions; nothing is recorded then.</summary>
-    public ValueTask<RunHandle> SubmitAsync(
-        WorkflowDefinition definition,
-        IReadOnlyDictionary<string, string>? parameters = null,
-        SubmitOptions? options = null,
-        CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>The kinds this engine can run.</summary>
+    public IReadOnlyCollection<string> Kinds => _handlers.Keys;
 
-    /// <summary>The run's current picture, or null when the engine does not know it.</summary>
-    public RunSnapshot? GetRun(string runId) => throw new NotImplementedException();
+    internal IWeftStore Store => _store;
 
-    /// <summary>Events of one run as they happen, starting with everything already past; ends after RunFinished.</summary>
-    public IAsyncEnumerable<RunEvent> WatchAsync(string runId, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async ValueTask DisposeAsync()
+    {
+        List<RunExecution> active;
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
 
-    /// <summary>Cancels a run: running tasks are cancelled, pending ones marked cancelled. False when unknown or already final.</summary>
-    public ValueTask<bool> CancelAsync(string runId) => throw new NotImplementedException();
+            _stopping = true;
+            active = [.. _runs.Values.Where(r => !r.State.IsFinal())];
+            foreach (var run in active)
+            {
+                _scheduler.Cancel(run);
+            }
+        }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+        foreach (var run in active)
+        {
+            await run.Cancellation.CancelAsync().ConfigureAwait(false);
+        }
+
+        _wake.Release(_workers.Length);
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+        Announce();
+        if (_ownsStore)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _wake.Dispose();
+    }
+
+    private void ThrowIfStopping()
+    {
+        if (Volatile.Read(ref _stopping))
+        {
+            throw new ObjectDisposedException(nameof(WeftEngine));
+        }
+    }
 }

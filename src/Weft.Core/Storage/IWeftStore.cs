@@ -5,7 +5,7 @@ namespace Weft.Storage;
 public interface IWeftStore : IAsyncDisposable
 {
     /// <summary>Records a new run; when this returns, the run is as durable as the store can make it.</summary>
-    ValueTask CreateRunAsync(RunSnapshot run, CancellationToken cancellationToken = default);
+    ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default);
 
     /// <summary>Records the latest picture of runs that changed (group commit: many in one call).</summary>
     ValueTask SaveRunsAsync(IReadOnlyList<RunSnapshot> runs, CancellationToken cancellationToken = default);

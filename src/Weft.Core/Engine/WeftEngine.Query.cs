@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Weft.Scheduling;
+
+namespace Weft;
+
+public sealed partial class WeftEngine
+{
+    /// <summary>The run's current picture, or null when the engine does not know it.</summary>
+    public RunSnapshot? GetRun(string runId)
+    {
+        lock (_gate)
+        {
+            return _runs.TryGetValue(runId, out var run) ? run.Snapshot() : null;
+        }
+    }
+
+    /// <summary>Ids of the runs this engine knows, oldest first.</summary>
+    public IReadOnlyList<string> RunIds()
+    {
+        lock (_gate)
+        {
+            return [.. _runs.Keys];
+        }
+    }
+
+    /// <summary>Counts of tasks by state, cheap enough to poll many times a second.</summary>
+    internal IReadOnlyDictionary<TaskState, int>? GetTaskCounts(string runId)
+    {
+        lock (_gate)
+        {
+            if (!_runs.TryGetValue(runId, out var run))
+            {
+                return null;
+            }
+
+            var counts = run.StateCounts();
+            return Enum.GetValues<TaskState>().Where(s => counts[(int)s] > 0).ToDictionary(s => s, s => counts[(int)s]);
+        }
+    }
+
+    /// <summary>Events of one run as they happen, starting with a replay of everything already past
+    /// (in definition order); ends after RunFinished. Throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
+    public async IAsyncEnumerable<RunEvent> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
+        RunExecution run;
+        lock (_gate)
+        {
+            if (!_runs.TryGetValue(runId, out run!))
+            {
+                throw new KeyNotFoundException($"no run with id '{runId}'");
+            }
+
+            foreach (var e in EventReplay.Of(run))
+            {
+                channel.Writer.TryWrite(e);
+            }
+
+            if (run.State.IsFinal())
+            {
+                channel.Writer.TryComplete();
+            }
+            else
+            {
+                (run.Watchers ??= []).Add(channel.Writer);
+            }
+        }
+
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (run.Watchers is { } watchers && watchers.Remove(channel.Writer) && watchers.Count == 0)
+                {
+                    run.Watchers = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>Cancels a run: running tasks are cancelled (their tokens fire, shell process trees are
+    /// killed), waiting ones marked cancelled. False when the run is unknown or already final.</summary>
+    public async ValueTask<bool> CancelAsync(string runId)
+    {
+        RunExecution? run;
+        bool cancelled;
+        lock (_gate)
+        {
+            cancelled = _runs.TryGetValue(runId, out run) && _scheduler.Cancel(run);
+        }
+
+        if (cancelled)
+        {
+            try
+            {
+                await run!.Cancellation.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run finished (and released its token source) while we were cancelling it.
+            }
+        }
+
+        Announce();
+        return cancelled;
+    }
+}

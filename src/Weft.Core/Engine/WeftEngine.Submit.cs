@@ -1,0 +1,138 @@
+using Weft.Definitions;
+using Weft.Planning;
+using Weft.Scheduling;
+using Weft.Storage;
+
+namespace Weft;
+
+public sealed partial class WeftEngine
+{
+    /// <summary>Validates and submits a run. Returns once the run is recorded. Throws
+    /// <see cref="WorkflowValidationException"/> for an invalid definition and
+    /// <see cref="WeftConfigurationException"/> for bad parameters or unknown functions; nothing is recorded then.</summary>
+    public async ValueTask<RunHandle> SubmitAsync(
+        WorkflowDefinition definition,
+        IReadOnlyDictionary<string, string>? parameters = null,
+        SubmitOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ThrowIfStopping();
+        var plan = PlanFor(definition);
+        var values = ResolveParameters(definition, parameters);
+        var runId = options?.RunId ?? NewRunId();
+        var run = new RunExecution(runId, plan, values, options?.Priority, _time.GetUtcNow());
+        lock (_gate)
+        {
+            if (!_runs.TryAdd(runId, run))
+            {
+                throw new WeftConfigurationException([$"a run with id '{runId}' already exists"]);
+            }
+        }
+
+        try
+        {
+            await _store.CreateRunAsync(new RunRecord(runId, definition, run.Params, run.SubmittedAt), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _runs.Remove(runId);
+            }
+
+            throw;
+        }
+
+        int wake;
+        lock (_gate)
+        {
+            _scheduler.Start(run);
+            wake = TakeIdleToWake();
+        }
+
+        Wake(wake);
+        Announce();
+        return new RunHandle(this, runId, run.Completion.Task);
+    }
+
+    /// <summary>Validates and compiles a definition once per definition instance.</summary>
+    private ExecutionPlan PlanFor(WorkflowDefinition definition)
+    {
+        if (_plans.TryGetValue(definition, out var cached))
+        {
+            return cached;
+        }
+
+        var errors = WorkflowValidator.Validate(definition, _handlers.Keys);
+        if (errors.Count > 0)
+        {
+            throw new WorkflowValidationException(errors);
+        }
+
+        var plan = ExecutionPlan.Compile(definition);
+        var problems = plan.BindHandlers(_handlers).ToList();
+        foreach (var task in definition.Tasks)
+        {
+            if (task.Spec is FunctionSpec f && !Functions.Contains(f.Name))
+            {
+                problems.Add($"task '{task.Id}' calls function '{f.Name}', which is not registered"
+                    + (Functions.Names.Count == 0 ? " (no functions are registered)" : $" (registered: {string.Join(", ", Functions.Names.Order())})"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new WeftConfigurationException(problems);
+        }
+
+        // Functions registered later would make a cached "unknown function" plan stale, so only
+        // plans without function tasks are cached for good; others are re-checked (cheaply) each time.
+        if (!definition.Tasks.Any(t => t.Spec is FunctionSpec))
+        {
+            _plans.AddOrUpdate(definition, plan);
+        }
+
+        return plan;
+    }
+
+    private static IReadOnlyDictionary<string, string> ResolveParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string>? supplied)
+    {
+        var errors = new List<string>();
+        var declared = definition.Params.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var name in supplied?.Keys ?? [])
+        {
+            if (!declared.ContainsKey(name))
+            {
+                errors.Add(declared.Count == 0
+                    ? $"unknown parameter '{name}': workflow '{definition.Name}' declares no parameters"
+                    : $"unknown parameter '{name}': workflow '{definition.Name}' declares {string.Join(", ", declared.Keys)}");
+            }
+        }
+
+        var values = new Dictionary<string, string>(declared.Count, StringComparer.Ordinal);
+        foreach (var p in definition.Params)
+        {
+            if (supplied is not null && supplied.TryGetValue(p.Name, out var value))
+            {
+                values[p.Name] = value;
+            }
+            else if (p.Default is not null)
+            {
+                values[p.Name] = p.Default;
+            }
+            else if (p.Required)
+            {
+                errors.Add($"missing required parameter '{p.Name}'" + (p.Description is null ? "" : $" ({p.Description})"));
+            }
+            else
+            {
+                values[p.Name] = string.Empty;
+            }
+        }
+
+        return errors.Count > 0 ? throw new WeftConfigurationException(errors) : values;
+    }
+
+    private static string NewRunId() => Guid.CreateVersion7().ToString("N");
+}

@@ -1,0 +1,111 @@
+using Weft.Definitions;
+
+namespace Weft.Scheduling;
+
+internal sealed partial class RunExecution
+{
+    private RunSnapshot? _final;
+
+    /// <summary>A consistent picture; call under the engine's lock (or any time once the run is final).
+    /// Secret parameters are masked.</summary>
+    public RunSnapshot Snapshot()
+    {
+        if (State.IsFinal())
+        {
+            return _final ??= new RunSnapshot(RunId, WorkflowName, State)
+            {
+                SubmittedAt = SubmittedAt,
+                StartedAt = StartedAt,
+                FinishedAt = FinishedAt,
+                Params = MaskedParams(),
+                Tasks = new FinalTaskList(this),
+            };
+        }
+
+        var tasks = new TaskSnapshot[Slots.Length];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = TaskSnapshotOf(i);
+        }
+
+        return new RunSnapshot(RunId, WorkflowName, State)
+        {
+            SubmittedAt = SubmittedAt,
+            StartedAt = StartedAt,
+            FinishedAt = FinishedAt,
+            Params = MaskedParams(),
+            Tasks = tasks,
+        };
+    }
+
+    public TaskSnapshot TaskSnapshotOf(int task)
+    {
+        ref readonly var slot = ref Slots[task];
+        var definition = Plan.Tasks[task];
+        return new TaskSnapshot(definition.Id, definition.Kind, slot.State)
+        {
+            Attempts = slot.Attempts,
+            StartedAt = slot.Attempts > 0 ? slot.StartedAt : null,
+            FinishedAt = slot.State.IsFinal() && slot.FinishedAt != default ? slot.FinishedAt : null,
+            Output = slot.Output,
+            OutputTruncated = slot.OutputTruncated,
+            Error = slot.Error,
+            ExitCode = slot.ExitCode,
+            AttemptHistory = History(in slot),
+        };
+    }
+
+    private static IReadOnlyList<AttemptSnapshot> History(in TaskSlot slot)
+    {
+        if (slot.Attempts == 0)
+        {
+            return [];
+        }
+
+        var list = new List<AttemptSnapshot>(slot.Attempts);
+        if (slot.History is { } past)
+        {
+            list.AddRange(past);
+        }
+
+        // The latest attempt is kept inline unless the task is now waiting to retry (then it moved to History).
+        if (list.Count < slot.Attempts)
+        {
+            list.Add(slot.CurrentAttempt(slot.Attempts));
+        }
+
+        return list;
+    }
+
+    private IReadOnlyDictionary<string, string> MaskedParams()
+    {
+        var secrets = Plan.Definition.Params;
+        if (!secrets.Any(p => p.Secret))
+        {
+            return Params;
+        }
+
+        var masked = new Dictionary<string, string>(Params, StringComparer.Ordinal);
+        foreach (var p in secrets.Where(p => p.Secret && masked.ContainsKey(p.Name)))
+        {
+            masked[p.Name] = "***";
+        }
+
+        return masked;
+    }
+
+    /// <summary>Counts by task state, for progress views that poll often.</summary>
+    public int[] StateCounts()
+    {
+        var counts = new int[Enum.GetValues<TaskState>().Length];
+        foreach (ref readonly var slot in Slots.AsSpan())
+        {
+            counts[(int)slot.State]++;
+        }
+
+        return counts;
+    }
+
+    public ParamDefinition? ParamDefinitionOf(string name) =>
+        Plan.Definition.Params.FirstOrDefault(p => p.Name == name);
+}

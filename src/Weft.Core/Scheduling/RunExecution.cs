@@ -1,0 +1,94 @@
+using System.Threading.Channels;
+using Weft.Definitions;
+using Weft.Execution;
+using Weft.Planning;
+
+namespace Weft.Scheduling;
+
+/// <summary>One run: small arrays over a shared <see cref="ExecutionPlan"/>. Mutated only by the
+/// <see cref="Scheduler"/>, under the engine's lock; read by handlers (template values of upstream
+/// tasks, which are final and so no longer change).</summary>
+internal sealed partial class RunExecution
+{
+    public RunExecution(string runId, ExecutionPlan plan, IReadOnlyDictionary<string, string> parameters, TaskPriority? priority, DateTimeOffset submittedAt)
+    {
+        RunId = runId;
+        Plan = plan;
+        Params = parameters;
+        PriorityOverride = priority;
+        SubmittedAt = submittedAt;
+        Slots = new TaskSlot[plan.Count];
+        for (var i = 0; i < Slots.Length; i++)
+        {
+            Slots[i].PendingParents = plan.Indegree[i];
+        }
+    }
+
+    public string RunId { get; }
+
+    public ExecutionPlan Plan { get; }
+
+    public string WorkflowName => Plan.Definition.Name;
+
+    public IReadOnlyDictionary<string, string> Params { get; }
+
+    public TaskPriority? PriorityOverride { get; }
+
+    public TaskSlot[] Slots { get; }
+
+    public RunState State { get; set; } = RunState.Pending;
+
+    public DateTimeOffset SubmittedAt { get; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Tasks in a final state.</summary>
+    public int FinalCount { get; set; }
+
+    /// <summary>Tasks running on a slot right now.</summary>
+    public int RunningCount { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    /// <summary>Final tasks that did not succeed (failed, timed out, upstream failed, cancelled).</summary>
+    public int UnsuccessfulCount { get; set; }
+
+    /// <summary>Fires when the run is cancelled; every attempt's token links to it.</summary>
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public TaskCompletionSource<RunSnapshot> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Live event subscribers; null (no cost) until someone watches.</summary>
+    public List<ChannelWriter<RunEvent>>? Watchers { get; set; }
+
+    public TaskPriority PriorityOf(int task) => PriorityOverride ?? Plan.Tasks[task].Priority;
+
+    public void Emit(RunEvent e)
+    {
+        if (Watchers is not { } watchers)
+        {
+            return;
+        }
+
+        foreach (var w in watchers)
+        {
+            w.TryWrite(e);
+        }
+    }
+
+    /// <summary>Ends every watcher's stream (after RunFinished).</summary>
+    public void CloseWatchers()
+    {
+        if (Watchers is { } watchers)
+        {
+            foreach (var w in watchers)
+            {
+                w.TryComplete();
+            }
+
+            Watchers = null;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using Weft.Execution;
+
+namespace Weft.Scheduling;
+
+/// <summary>The one place where run and task state changes. It reacts to events (run submitted,
+/// attempt finished, back-off over, cancel) and does no I/O: time comes from the
+/// <see cref="TimeProvider"/>, and runs that finish are handed back to the caller to announce.
+/// Not thread-safe by design: the engine calls it under a single lock (one logical writer).</summary>
+internal sealed partial class Scheduler(TimeProvider time, Random random, Action<RunExecution, int> onRetryDue)
+{
+    private readonly ReadyQueue _ready = new();
+    private readonly List<RunExecution> _finished = [];
+    private readonly Stack<int> _propagation = new();
+
+    public int ReadyCount => _ready.Count;
+
+    public bool HasFinished => _finished.Count > 0;
+
+    public ReadyQueue Ready => _ready;
+
+    /// <summary>Starts a run: every task without parents is queued.</summary>
+    public void Start(RunExecution run)
+    {
+        var now = time.GetUtcNow();
+        run.State = RunState.Running;
+        run.StartedAt = now;
+        Emit(run, RunEventKind.RunStarted, -1, now);
+        foreach (var root in run.Plan.Roots)
+        {
+            Decide(run, root, now);
+        }
+
+        if (run.Plan.Count == 0)
+        {
+            FinishRun(run, now);
+        }
+    }
+
+    /// <summary>Takes the most urgent ready task and marks it running; false when none is ready.</summary>
+    public bool TryStartNext(out WorkItem item, out int attempt)
+    {
+        while (_ready.TryDequeue(out item))
+        {
+            ref var slot = ref item.Run.Slots[item.Task];
+            if (slot.State != TaskState.Queued)
+            {
+                continue; // cancelled while queued
+            }
+
+            var now = time.GetUtcNow();
+            TaskTransitions.Move(ref slot, TaskState.Running);
+            attempt = ++slot.Attempts;
+            if (attempt == 1)
+            {
+                slot.StartedAt = now;
+            }
+
+            slot.AttemptStartedAt = now;
+            slot.AttemptOutcome = null;
+            slot.Output = null;
+            slot.OutputTruncated = false;
+            slot.Error = null;
+            slot.ExitCode = null;
+            slot.HttpStatus = null;
+            slot.Stderr = null;
+            item.Run.RunningCount++;
+            Emit(item.Run, RunEventKind.TaskStarted, item.Task, now, attempt);
+            return true;
+        }
+
+        attempt = 0;
+        return false;
+    }
+
+    /// <summary>Records an attempt's outcome and moves the task on: final, or waiting to retry.</summary>
+    public void Complete(WorkItem item, in TaskOutcome outcome)
+    {
+        var run = item.Run;
+        ref var slot = ref run.Slots[item.Task];
+        var now = time.GetUtcNow();
+        run.RunningCount--;
+        slot.AttemptFinishedAt = now;
+        slot.AttemptOutcome = outcome.Status;
+        slot.Output = outcome.Output;
+        slot.OutputTruncated = outcome.OutputTruncated;
+        slot.Error = outcome.Error;
+        slot.ExitCode = outcome.ExitCode;
+        slot.HttpStatus = outcome.HttpStatus;
+        slot.Stderr = outcome.Stderr;
+
+        if (run.CancelRequested)
+        {
+            slot.AttemptOutcome = TaskOutcomeStatus.Cancelled;
+            slot.Error = outcome.IsSuccess ? null : outcome.Error ?? "cancelled";
+            Finish(run, item.Task, outcome.IsSuccess ? TaskState.Succeeded : TaskState.Cancelled, now);
+            return;
+        }
+
+        if (outcome.IsSuccess)
+        {
+            Finish(run, item.Task, TaskState.Succeeded, now);
+            return;
+        }
+
+        var policy = run.Plan.Tasks[item.Task].Retry;
+        if (RetryClassifier.ShouldRetry(policy, slot.Attempts, outcome))
+        {
+            ScheduleRetry(run, item.Task, policy.DelayBefore(slot.Attempts, random.NextDouble()), now);
+            return;
+        }
+
+        Finish(run, item.Task, outcome.Status == TaskOutcomeStatus.TimedOut ? TaskState.TimedOut : TaskState.Failed, now);
+    }
+
+    /// <summary>A retry's back-off is over: queue the task again.</summary>
+    public void RetryDue(RunExecution run, int task)
+    {
+        ref var slot = ref run.Slots[task];
+        if (slot.State != TaskState.Retrying)
+        {
+            return; // cancelled meanwhile
+        }
+
+        slot.RetryTimer?.Dispose();
+        slot.RetryTimer = null;
+        Queue(run, task, time.GetUtcNow());
+    }
+
+    /// <summary>Cancels a run: waiting tasks become cancelled now; running ones when their attempt
+    /// returns. The caller then fires <see cref="RunExecution.Cancellation"/> outside the lock.</summary>
+    public bool Cancel(RunExecution run)
+    {
+        if (run.State.IsFinal() || run.CancelRequested)
+        {
+            return false;
+        }
+
+        run.CancelRequested = true;
+        var now = time.GetUtcNow();
+        for (var t = 0; t < run.Slots.Length; t++)
+        {
+            ref var slot = ref run.Slots[t];
+            if (slot.State is TaskState.Pending or TaskState.Queued or TaskState.Retrying)
+            {
+                slot.RetryTimer?.Dispose();
+                slot.RetryTimer = null;
+                slot.Error ??= "cancelled before it ran";
+                TaskTransitions.Move(ref slot, TaskState.Cancelled);
+                slot.FinishedAt = now;
+                run.FinalCount++;
+                Emit(run, RunEventKind.TaskCancelled, t, now, slot.Attempts);
+            }
+        }
+
+        if (run.FinalCount == run.Slots.Length)
+        {
+            FinishRun(run, now);
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs that ended since the last call, for the caller to announce outside the lock.</summary>
+    public void DrainFinished(List<RunExecution> into)
+    {
+        into.AddRange(_finished);
+        _finished.Clear();
+    }
+
+    private void ScheduleRetry(RunExecution run, int task, TimeSpan delay, DateTimeOffset now)
+    {
+        ref var slot = ref run.Slots[task];
+        TaskTransitions.Move(ref slot, TaskState.Retrying);
+        (slot.History ??= []).Add(slot.CurrentAttempt(slot.Attempts));
+        if (run.Watchers is not null)
+        {
+            run.Emit(new RunEvent(RunEventKind.TaskRetrying, run.RunId, now)
+            {
+                TaskId = run.Plan.TaskIds[task],
+                Attempt = slot.Attempts,
+                Error = slot.Error,
+                RetryDelay = delay,
+            });
+        }
+
+        if (delay <= TimeSpan.Zero)
+        {
+            Queue(run, task, now);
+            return;
+        }
+
+        slot.RetryTimer = time.CreateTimer(
+            static state => ((RetryTimerState)state!).Fire(),
+            new RetryTimerState(onRetryDue, run, task),
+            delay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed class RetryTimerState(Action<RunExecution, int> callback, RunExecution run, int task)
+    {
+        public void Fire() => callback(run, task);
+    }
+}

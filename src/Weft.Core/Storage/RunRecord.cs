@@ -1,0 +1,7 @@
+using Weft.Definitions;
+
+namespace Weft.Storage;
+
+/// <summary>A run as accepted at submit: what to run and with which parameters. Its tasks start
+/// pending; their states reach the store as they change.</summary>
+public sealed record RunRecord(string RunId, WorkflowDefinition Definition, IReadOnlyDictionary<string, string> Params, DateTimeOffset SubmittedAt);
