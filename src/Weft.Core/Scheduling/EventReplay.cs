@@ -45,6 +45,7 @@ internal static class EventReplay
                     TaskId = id,
                     Attempt = slot.Attempts,
                     Error = slot.Error,
+                    RetryDelay = slot.State == TaskState.Retrying ? slot.RetryDelay : null,
                 };
             }
         }

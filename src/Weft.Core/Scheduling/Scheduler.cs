@@ -172,6 +172,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         ref var slot = ref run.Slots[task];
         TaskTransitions.Move(ref slot, TaskState.Retrying);
         (slot.History ??= []).Add(slot.CurrentAttempt(slot.Attempts));
+        slot.RetryDelay = delay;
         if (run.Watchers is not null)
         {
             run.Emit(new RunEvent(RunEventKind.TaskRetrying, run.RunId, now)

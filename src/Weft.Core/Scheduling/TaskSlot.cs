@@ -37,6 +37,9 @@ internal struct TaskSlot
     /// <summary>The timer that ends a retry's back-off; null unless <see cref="State"/> is Retrying.</summary>
     public ITimer? RetryTimer;
 
+    /// <summary>The back-off of the pending retry, for watchers who join while it runs.</summary>
+    public TimeSpan RetryDelay;
+
     public readonly AttemptSnapshot CurrentAttempt(int number) => new(number, AttemptStartedAt)
     {
         FinishedAt = AttemptOutcome is null ? null : AttemptFinishedAt,
