@@ -32,6 +32,9 @@ public sealed record TaskSnapshot(string TaskId, string Kind, TaskState State)
     public string? WaitReason { get; init; }
 
     public IReadOnlyList<AttemptSnapshot> AttemptHistory { get; init; } = [];
+
+    /// <summary>For a retrying task: when its next attempt is due.</summary>
+    public DateTimeOffset? RetryDueAt { get; init; }
 }
 
 /// <summary>One attempt: <see cref="Outcome"/> is null while it runs.</summary>

@@ -32,7 +32,7 @@ public sealed partial class WeftEngine
 
         try
         {
-            await _store.CreateRunAsync(new RunRecord(runId, definition, run.Params, run.SubmittedAt), cancellationToken).ConfigureAwait(false);
+            await _store.CreateRunAsync(new RunRecord(runId, definition, run.Params, run.SubmittedAt) { Priority = options?.Priority }, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -1,5 +1,6 @@
 using Weft.Execution;
 using Weft.Scheduling;
+using Weft.Storage;
 
 namespace Weft;
 
@@ -119,16 +120,24 @@ public sealed partial class WeftEngine
         var snapshots = finished.Select(r => r.Snapshot()).ToArray();
         try
         {
-            await _store.SaveRunsAsync(snapshots).ConfigureAwait(false);
+            if (_store is MemoryStore memory)
+            {
+                // The ephemeral store keeps the engine's own (lazily materialized) final picture.
+                foreach (var snapshot in snapshots)
+                {
+                    memory.SaveFinal(snapshot);
+                }
+            }
         }
         finally
         {
-            // Waiters learn the outcome even if recording it failed; the store reports its own errors.
             for (var i = 0; i < finished.Length; i++)
             {
                 finished[i].Completion.TrySetResult(snapshots[i]);
                 finished[i].Cancellation.Dispose();
             }
         }
+
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 }

@@ -6,6 +6,10 @@ public enum TaskOutcomeStatus
     Failed,
     TimedOut,
     Cancelled,
+
+    /// <summary>The process running the attempt stopped before it reported (recorded on recovery;
+    /// handlers never return it).</summary>
+    Interrupted,
 }
 
 /// <summary>What one attempt produced. A value, not an exception.</summary>

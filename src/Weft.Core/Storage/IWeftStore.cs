@@ -1,17 +1,42 @@
 namespace Weft.Storage;
 
-/// <summary>The record of runs (DESIGN.md "Store"). The engine writes to it in batches and never
-/// waits on it on the hot path, except that a submission returns only once its run is recorded.</summary>
+/// <summary>The record of runs (DESIGN.md "Store"): definitions, runs, task instances, attempts,
+/// outputs. One contract, one conformance suite, several implementations (memory, SQLite,
+/// PostgreSQL). The engine writes changes in batches (<see cref="WriteAsync"/>: one transaction
+/// per call) and waits on the store only where durability is promised: a submission returns once
+/// its run is recorded, and a run is reported finished once its final state is recorded.</summary>
 public interface IWeftStore : IAsyncDisposable
 {
-    /// <summary>Records a new run; when this returns, the run is as durable as the store can make it.</summary>
+    /// <summary>True when runs outlive the process; the engine then records every task transition.</summary>
+    bool IsDurable { get; }
+
+    /// <summary>Records a new run (its definition stored by content hash) with all tasks pending.
+    /// When this returns, the run is as durable as the store can make it.</summary>
     ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default);
 
-    /// <summary>Records the latest picture of runs that changed (group commit: many in one call).</summary>
-    ValueTask SaveRunsAsync(IReadOnlyList<RunSnapshot> runs, CancellationToken cancellationToken = default);
+    /// <summary>Applies changes in order, all in one transaction (group commit). Changes are
+    /// upserts of the latest state, so writing the same change twice is harmless.</summary>
+    ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default);
 
+    /// <summary>One run with its tasks and every attempt; null when unknown.</summary>
     ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs, newest first.</summary>
-    ValueTask<IReadOnlyList<RunSnapshot>> ListRunsAsync(int limit, CancellationToken cancellationToken = default);
+    /// <summary>What is needed to resume a run: its definition, parameters and recorded state.</summary>
+    ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs matching the query, newest (by submission) first.</summary>
+    ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Ids of runs not in a final state (pending, running, paused), oldest first.</summary>
+    ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Number of runs in each state.</summary>
+    ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The full output of one attempt (the latest when <paramref name="attempt"/> is null);
+    /// null when there is none.</summary>
+    ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes final runs that finished before <paramref name="finishedBefore"/>; returns how many.</summary>
+    ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);
 }

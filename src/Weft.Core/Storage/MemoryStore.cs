@@ -1,39 +1,148 @@
-using System.Collections.Concurrent;
+using Weft.Execution;
 
 namespace Weft.Storage;
 
-/// <summary>The ephemeral store (<c>--store memory</c>): runs live as long as the process.</summary>
+/// <summary>The ephemeral store (<c>--store memory</c>, tests, benchmarks): runs live as long as the
+/// process. Passes the same conformance suite as the durable stores.</summary>
 public sealed class MemoryStore : IWeftStore
 {
-    private readonly ConcurrentDictionary<string, RunSnapshot> _runs = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, MemoryRun> _runs = new(StringComparer.Ordinal);
+
+    public bool IsDurable => false;
 
     public ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
-        var tasks = run.Definition.Tasks.Select(t => new TaskSnapshot(t.Id, t.Kind, TaskState.Pending)).ToArray();
-        _runs[run.RunId] = new RunSnapshot(run.RunId, run.Definition.Name, RunState.Pending)
+        lock (_gate)
         {
-            SubmittedAt = run.SubmittedAt,
-            Params = run.Params,
-            Tasks = tasks,
-        };
-        return ValueTask.CompletedTask;
-    }
+            if (_runs.ContainsKey(run.RunId))
+            {
+                throw new InvalidOperationException($"a run with id '{run.RunId}' already exists");
+            }
 
-    public ValueTask SaveRunsAsync(IReadOnlyList<RunSnapshot> runs, CancellationToken cancellationToken = default)
-    {
-        foreach (var run in runs)
-        {
-            _runs[run.RunId] = run;
+            _runs[run.RunId] = new MemoryRun(run);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
-        new(_runs.TryGetValue(runId, out var run) ? run : null);
+    public ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            foreach (var change in changes)
+            {
+                if (_runs.TryGetValue(change.RunId, out var run))
+                {
+                    run.Apply(change);
+                }
+            }
+        }
 
-    public ValueTask<IReadOnlyList<RunSnapshot>> ListRunsAsync(int limit, CancellationToken cancellationToken = default) =>
-        new(_runs.Values.OrderByDescending(r => r.SubmittedAt).ThenByDescending(r => r.RunId, StringComparer.Ordinal).Take(limit).ToList());
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return new(_runs.TryGetValue(runId, out var run) ? run.Snapshot() : null);
+        }
+    }
+
+    public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return new(_runs.TryGetValue(runId, out var run) ? new StoredRun(run.Record, run.Snapshot(maskSecrets: false)) : null);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<RunSummary> list = _runs.Values
+                .Where(r => query.Workflow is null || r.Record.Definition.Name == query.Workflow)
+                .Where(r => query.State is null || r.State == query.State)
+                .Where(r => query.Since is null || r.Record.SubmittedAt >= query.Since)
+                .Where(r => query.Until is null || r.Record.SubmittedAt < query.Until)
+                .Where(r => query.Text is null
+                    || r.Record.RunId.Contains(query.Text, StringComparison.OrdinalIgnoreCase)
+                    || r.Record.Definition.Name.Contains(query.Text, StringComparison.OrdinalIgnoreCase))
+                .OrderByDescending(r => r.Record.SubmittedAt)
+                .ThenByDescending(r => r.Record.RunId, StringComparer.Ordinal)
+                .Skip(query.Offset)
+                .Take(query.Limit)
+                .Select(r => r.Summary())
+                .ToList();
+            return new(list);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<string> ids = _runs.Values.Where(r => !r.State.IsFinal())
+                .OrderBy(r => r.Record.SubmittedAt).Select(r => r.Record.RunId).ToList();
+            return new(ids);
+        }
+    }
+
+    public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyDictionary<RunState, int> counts = _runs.Values.GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count());
+            return new(counts);
+        }
+    }
+
+    public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return new(_runs.TryGetValue(runId, out var run) ? run.OutputOf(taskId, attempt) : null);
+        }
+    }
+
+    public ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var old = _runs.Values.Where(r => r.State.IsFinal() && r.FinishedAt < finishedBefore).Select(r => r.Record.RunId).ToList();
+            foreach (var id in old)
+            {
+                _runs.Remove(id);
+            }
+
+            return new(old.Count);
+        }
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Keeps the final picture of a run that an engine ran on this store; cheaper than
+    /// applying a change per task, which only a durable store needs.</summary>
+    internal void SaveFinal(RunSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            if (_runs.TryGetValue(snapshot.RunId, out var run))
+            {
+                run.Final = snapshot;
+            }
+        }
+    }
+
+    /// <summary>Attempt outcome statuses, for callers building changes.</summary>
+    internal static TaskOutcomeStatus? OutcomeOf(TaskState state) => state switch
+    {
+        TaskState.Succeeded => TaskOutcomeStatus.Succeeded,
+        TaskState.Failed => TaskOutcomeStatus.Failed,
+        TaskState.TimedOut => TaskOutcomeStatus.TimedOut,
+        TaskState.Cancelled => TaskOutcomeStatus.Cancelled,
+        _ => null,
+    };
 }

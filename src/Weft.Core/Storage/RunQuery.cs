@@ -1,0 +1,20 @@
+namespace Weft.Storage;
+
+/// <summary>Filters for listing runs; every filter is optional. Results come newest first.</summary>
+public sealed record RunQuery
+{
+    public string? Workflow { get; init; }
+    public RunState? State { get; init; }
+
+    /// <summary>Runs submitted at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Runs submitted before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Case-insensitive text matched against run id and workflow name.</summary>
+    public string? Text { get; init; }
+
+    public int Limit { get; init; } = 50;
+    public int Offset { get; init; }
+}

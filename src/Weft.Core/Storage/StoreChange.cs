@@ -1,0 +1,57 @@
+using Weft.Execution;
+
+namespace Weft.Storage;
+
+public enum StoreChangeKind
+{
+    /// <summary>The run's state and times changed.</summary>
+    Run,
+
+    /// <summary>A task's row: state, attempt count, times, latest error and exit code, retry due time.</summary>
+    Task,
+
+    /// <summary>One attempt's row: started, and (once finished) outcome, output, error, stderr.</summary>
+    Attempt,
+}
+
+/// <summary>One change for the store, as the latest full state of one row, so applying it twice is
+/// harmless. A struct: the engine appends these to a journal on the hot path without allocating.</summary>
+public readonly record struct StoreChange
+{
+    public required StoreChangeKind Kind { get; init; }
+
+    public required string RunId { get; init; }
+
+    /// <summary>Task and Attempt changes only.</summary>
+    public string? TaskId { get; init; }
+
+    public RunState RunState { get; init; }
+
+    public TaskState TaskState { get; init; }
+
+    /// <summary>Task: attempts so far. Attempt: this attempt's number (1-based).</summary>
+    public int Attempt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Attempt only: null while the attempt runs.</summary>
+    public TaskOutcomeStatus? Outcome { get; init; }
+
+    /// <summary>Attempt only (the task's output is its latest attempt's).</summary>
+    public string? Output { get; init; }
+
+    public bool OutputTruncated { get; init; }
+
+    public string? Error { get; init; }
+
+    public int? ExitCode { get; init; }
+
+    public int? HttpStatus { get; init; }
+
+    public string? Stderr { get; init; }
+
+    /// <summary>Task only: when a retrying task's next attempt is due.</summary>
+    public DateTimeOffset? RetryDueAt { get; init; }
+}
