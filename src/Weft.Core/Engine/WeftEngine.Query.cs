@@ -92,10 +92,14 @@ public sealed partial class WeftEngine
     {
         RunExecution? run;
         bool cancelled;
+        FollowUp follow;
         lock (_gate)
         {
             cancelled = _runs.TryGetValue(runId, out run) && _scheduler.Cancel(run);
+            follow = TakeFollowUp();
         }
+
+        Apply(follow);
 
         if (cancelled)
         {
@@ -109,7 +113,6 @@ public sealed partial class WeftEngine
             }
         }
 
-        Announce();
         return cancelled;
     }
 }

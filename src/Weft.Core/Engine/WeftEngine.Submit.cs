@@ -44,15 +44,14 @@ public sealed partial class WeftEngine
             throw;
         }
 
-        int wake;
+        FollowUp follow;
         lock (_gate)
         {
             _scheduler.Start(run);
-            wake = TakeIdleToWake();
+            follow = TakeFollowUp();
         }
 
-        Wake(wake);
-        Announce();
+        Apply(follow);
         return new RunHandle(this, runId, run.Completion.Task);
     }
 

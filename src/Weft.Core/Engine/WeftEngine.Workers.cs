@@ -1,16 +1,15 @@
 using Weft.Execution;
 using Weft.Scheduling;
-using Weft.Storage;
 
 namespace Weft;
 
 public sealed partial class WeftEngine
 {
-    private readonly List<RunExecution> _announce = [];
-
     // Fetch → run → report, with the report of one task and the claim of the next in one locked
-    // step. What a crash at each point means: before the claim, nothing happened; between claim
-    // and report, the task is "running" and (with a durable store) is run again on recovery.
+    // step. What a crash at each point means (durable store): before the claim is journaled and
+    // committed, the task is simply not started; after, it is "running" and recovery gives it a new
+    // attempt marked interrupted; a completion reported but not yet committed is, after a crash,
+    // an attempt that ran (at-least-once) and runs again.
     private async Task WorkerLoopAsync()
     {
         var haveOutcome = false;
@@ -21,8 +20,7 @@ public sealed partial class WeftEngine
             WorkItem item;
             int attempt;
             bool claimed;
-            int wake;
-            bool finishedAny;
+            FollowUp follow;
             lock (_gate)
             {
                 if (haveOutcome)
@@ -42,16 +40,10 @@ public sealed partial class WeftEngine
                     _idle++;
                 }
 
-                wake = TakeIdleToWake();
-                finishedAny = _scheduler.HasFinished;
+                follow = TakeFollowUp();
             }
 
-            Wake(wake);
-            if (finishedAny)
-            {
-                Announce();
-            }
-
+            Apply(follow);
             if (!claimed)
             {
                 await _wake.WaitAsync().ConfigureAwait(false);
@@ -70,74 +62,93 @@ public sealed partial class WeftEngine
     /// <summary>Called by a retry timer when a back-off is over.</summary>
     private void OnRetryDue(RunExecution run, int task)
     {
-        int wake;
+        FollowUp follow;
         lock (_gate)
         {
             _scheduler.RetryDue(run, task);
-            wake = TakeIdleToWake();
+            follow = TakeFollowUp();
         }
 
-        Wake(wake);
+        Apply(follow);
     }
 
-    // Wake no more idle slots than there are ready tasks: a slot woken for nothing costs a context switch.
-    private int TakeIdleToWake()
-    {
-        var n = Math.Min(_idle, _scheduler.ReadyCount);
-        _idle -= n;
-        return n;
-    }
+    /// <summary>What must happen after a locked step, outside the lock.</summary>
+    private readonly record struct FollowUp(int Wake, bool SignalWriter, bool Announce);
 
-    private void Wake(int count)
+    // Call under the lock. Wakes no more idle slots than there are ready tasks (a slot woken for
+    // nothing costs a context switch), and the journal writer only when it sleeps and has work.
+    private FollowUp TakeFollowUp()
     {
-        if (count > 0)
+        var wake = Math.Min(_idle, _scheduler.ReadyCount);
+        _idle -= wake;
+        var signal = false;
+        var announce = false;
+        if (_durable)
         {
-            _wake.Release(count);
+            if (_writerWaiting && (_scheduler.Journal!.Count > 0 || _scheduler.HasFinished))
+            {
+                _writerWaiting = false;
+                signal = true;
+            }
+        }
+        else
+        {
+            announce = _scheduler.HasFinished;
+        }
+
+        return new FollowUp(wake, signal, announce);
+    }
+
+    private void Apply(FollowUp follow)
+    {
+        if (follow.Wake > 0)
+        {
+            _wake.Release(follow.Wake);
+        }
+
+        if (follow.SignalWriter)
+        {
+            _writerSignal.Release();
+        }
+
+        if (follow.Announce)
+        {
+            Announce();
         }
     }
 
-    /// <summary>Completes the waiters of runs that finished, and records them, outside the lock.</summary>
+    /// <summary>Completes the waiters of finished runs (non-durable store: at once; a durable store's
+    /// writer does it once their final state is committed).</summary>
     private void Announce()
     {
         RunExecution[] finished;
         lock (_gate)
         {
-            _scheduler.DrainFinished(_announce);
-            if (_announce.Count == 0)
+            if (_durable || !_scheduler.HasFinished)
             {
                 return;
             }
 
+            _scheduler.DrainFinished(_announce);
             finished = [.. _announce];
             _announce.Clear();
         }
 
-        _ = RecordFinishedAsync(finished);
+        Complete(finished);
     }
 
-    private async Task RecordFinishedAsync(RunExecution[] finished)
+    private void Complete(IReadOnlyList<RunExecution> finished)
     {
-        var snapshots = finished.Select(r => r.Snapshot()).ToArray();
-        try
+        foreach (var run in finished)
         {
-            if (_store is MemoryStore memory)
+            var snapshot = run.Snapshot();
+            if (_store is Storage.MemoryStore memory)
             {
                 // The ephemeral store keeps the engine's own (lazily materialized) final picture.
-                foreach (var snapshot in snapshots)
-                {
-                    memory.SaveFinal(snapshot);
-                }
+                memory.SaveFinal(snapshot);
             }
-        }
-        finally
-        {
-            for (var i = 0; i < finished.Length; i++)
-            {
-                finished[i].Completion.TrySetResult(snapshots[i]);
-                finished[i].Cancellation.Dispose();
-            }
-        }
 
-        await Task.CompletedTask.ConfigureAwait(false);
+            run.Completion.TrySetResult(snapshot);
+        }
     }
 }

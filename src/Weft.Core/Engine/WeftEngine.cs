@@ -26,6 +26,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Task[] _workers;
     private readonly ITaskHook[] _hooks;
+    private readonly bool _durable;
     private int _idle;
     private bool _stopping;
 
@@ -37,6 +38,12 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue);
         _ownsStore = options.Store is null;
         _store = options.Store ?? new MemoryStore();
+        _durable = _store.IsDurable;
+        if (_durable)
+        {
+            _scheduler.Journal = [];
+            _writer = Task.Run(JournalWriterLoopAsync);
+        }
 
         ITaskHandler[] builtIns = [new ShellHandler(), new HttpHandler(), new FunctionHandler(Functions), new SleepHandler(), new NoopHandler()];
         foreach (var handler in builtIns.Concat(options.Handlers))
@@ -95,6 +102,18 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _wake.Release(_workers.Length);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         Announce();
+        if (_writer is not null)
+        {
+            _workersDone = true;
+            _writerSignal.Release();
+
+            // Give a failing store a bounded time to take the last batch; then stop trying.
+            if (await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false) != _writer)
+            {
+                _abandonWrites = true;
+            }
+        }
+
         if (_ownsStore)
         {
             await _store.DisposeAsync().ConfigureAwait(false);

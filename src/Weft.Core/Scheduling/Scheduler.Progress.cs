@@ -99,6 +99,7 @@ internal sealed partial class Scheduler
             run.UnsuccessfulCount++;
         }
 
+        JournalTask(run, task);
         if (run.Watchers is not null)
         {
             Emit(run, EventKindOf(final), task, now, slot.Attempts, slot.Error);
@@ -111,6 +112,7 @@ internal sealed partial class Scheduler
             : run.UnsuccessfulCount == 0 ? RunState.Succeeded
             : RunState.Failed;
         run.FinishedAt = now;
+        JournalRun(run);
         if (run.Watchers is not null)
         {
             run.Emit(new RunEvent(RunEventKind.RunFinished, run.RunId, now) { RunState = run.State });

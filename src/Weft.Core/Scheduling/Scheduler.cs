@@ -24,6 +24,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         var now = time.GetUtcNow();
         run.State = RunState.Running;
         run.StartedAt = now;
+        JournalRun(run);
         Emit(run, RunEventKind.RunStarted, -1, now);
         foreach (var root in run.Plan.Roots)
         {
@@ -64,6 +65,8 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             slot.HttpStatus = null;
             slot.Stderr = null;
             item.Run.RunningCount++;
+            JournalAttempt(item.Run, item.Task);
+            JournalTask(item.Run, item.Task);
             Emit(item.Run, RunEventKind.TaskStarted, item.Task, now, attempt);
             return true;
         }
@@ -90,12 +93,14 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
 
         if (run.CancelRequested)
         {
-            slot.AttemptOutcome = TaskOutcomeStatus.Cancelled;
+            slot.AttemptOutcome = outcome.IsSuccess ? TaskOutcomeStatus.Succeeded : TaskOutcomeStatus.Cancelled;
             slot.Error = outcome.IsSuccess ? null : outcome.Error ?? "cancelled";
+            JournalAttempt(run, item.Task);
             Finish(run, item.Task, outcome.IsSuccess ? TaskState.Succeeded : TaskState.Cancelled, now);
             return;
         }
 
+        JournalAttempt(run, item.Task);
         if (outcome.IsSuccess)
         {
             Finish(run, item.Task, TaskState.Succeeded, now);
@@ -148,6 +153,8 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
                 TaskTransitions.Move(ref slot, TaskState.Cancelled);
                 slot.FinishedAt = now;
                 run.FinalCount++;
+                run.UnsuccessfulCount++;
+                JournalTask(run, t);
                 Emit(run, RunEventKind.TaskCancelled, t, now, slot.Attempts);
             }
         }
@@ -173,6 +180,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         TaskTransitions.Move(ref slot, TaskState.Retrying);
         (slot.History ??= []).Add(slot.CurrentAttempt(slot.Attempts));
         slot.RetryDelay = delay;
+        JournalTask(run, task, now + delay);
         if (run.Watchers is not null)
         {
             run.Emit(new RunEvent(RunEventKind.TaskRetrying, run.RunId, now)

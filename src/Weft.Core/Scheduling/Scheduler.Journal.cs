@@ -1,0 +1,74 @@
+using Weft.Storage;
+
+namespace Weft.Scheduling;
+
+/// <summary>Changes for a durable store, appended in the order they happen so that whatever prefix
+/// of the journal reached the disk is a consistent past: a task's start is never recorded without
+/// the completions of the parents it waited for. Null (no cost at all) for a non-durable store.</summary>
+internal sealed partial class Scheduler
+{
+    public List<StoreChange>? Journal { get; set; }
+
+    private void JournalRun(RunExecution run)
+    {
+        Journal?.Add(new StoreChange
+        {
+            Kind = StoreChangeKind.Run,
+            RunId = run.RunId,
+            RunState = run.State,
+            StartedAt = run.StartedAt,
+            FinishedAt = run.FinishedAt,
+        });
+    }
+
+    private void JournalTask(RunExecution run, int task, DateTimeOffset? retryDueAt = null)
+    {
+        if (Journal is null)
+        {
+            return;
+        }
+
+        ref readonly var slot = ref run.Slots[task];
+        Journal.Add(new StoreChange
+        {
+            Kind = StoreChangeKind.Task,
+            RunId = run.RunId,
+            TaskId = run.Plan.TaskIds[task],
+            TaskState = slot.State,
+            Attempt = slot.Attempts,
+            StartedAt = slot.Attempts > 0 ? slot.StartedAt : null,
+            FinishedAt = slot.State.IsFinal() ? slot.FinishedAt : null,
+            Error = slot.Error,
+            ExitCode = slot.ExitCode,
+            RetryDueAt = retryDueAt,
+        });
+    }
+
+    private void JournalAttempt(RunExecution run, int task)
+    {
+        if (Journal is null)
+        {
+            return;
+        }
+
+        ref readonly var slot = ref run.Slots[task];
+        Journal.Add(AttemptChange(run.RunId, run.Plan.TaskIds[task], slot.Attempts, slot));
+    }
+
+    public static StoreChange AttemptChange(string runId, string taskId, int number, in TaskSlot slot) => new()
+    {
+        Kind = StoreChangeKind.Attempt,
+        RunId = runId,
+        TaskId = taskId,
+        Attempt = number,
+        StartedAt = slot.AttemptStartedAt,
+        FinishedAt = slot.AttemptOutcome is null ? null : slot.AttemptFinishedAt,
+        Outcome = slot.AttemptOutcome,
+        Output = slot.Output,
+        OutputTruncated = slot.OutputTruncated,
+        Error = slot.Error,
+        ExitCode = slot.ExitCode,
+        HttpStatus = slot.HttpStatus,
+        Stderr = slot.Stderr,
+    };
+}

@@ -1,0 +1,99 @@
+using Weft.Execution;
+
+namespace Weft.Scheduling;
+
+internal sealed partial class Scheduler
+{
+    /// <summary>Continues a run rebuilt from the store: tasks recorded final stay final (never run
+    /// again), an attempt that was running when its process died is recorded as interrupted and the
+    /// task runs again, a retry keeps its due time, and everything else is decided afresh from its
+    /// parents' recorded states.</summary>
+    public void Resume(RunExecution run, IReadOnlyList<DateTimeOffset?> retryDueAt)
+    {
+        var now = time.GetUtcNow();
+        var plan = run.Plan;
+        for (var t = 0; t < run.Slots.Length; t++)
+        {
+            ref var slot = ref run.Slots[t];
+            switch (slot.State)
+            {
+                case TaskState.Running:
+                    slot.AttemptOutcome = TaskOutcomeStatus.Interrupted;
+                    slot.AttemptFinishedAt = now;
+                    slot.Error = "interrupted: the process running this attempt stopped before it finished";
+                    JournalAttempt(run, t);
+                    (slot.History ??= []).Add(slot.CurrentAttempt(slot.Attempts));
+                    slot.State = TaskState.Pending; // restoring, not a transition: the task starts over
+                    break;
+                case TaskState.Queued:
+                    slot.State = TaskState.Pending;
+                    break;
+                case TaskState.Retrying:
+                    var delay = retryDueAt[t] is { } due && due > now ? due - now : TimeSpan.Zero;
+                    slot.RetryDelay = delay;
+                    slot.RetryTimer = time.CreateTimer(
+                        static state => ((RetryTimerState)state!).Fire(),
+                        new RetryTimerState(onRetryDue, run, t),
+                        delay,
+                        Timeout.InfiniteTimeSpan);
+                    break;
+                default:
+                    if (slot.State.IsFinal())
+                    {
+                        run.FinalCount++;
+                        if (slot.State is not (TaskState.Succeeded or TaskState.Skipped or TaskState.Cached))
+                        {
+                            run.UnsuccessfulCount++;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        for (var t = 0; t < run.Slots.Length; t++)
+        {
+            ref var slot = ref run.Slots[t];
+            slot.PendingParents = plan.Indegree[t];
+            foreach (var p in plan.ParentsOf(t))
+            {
+                var parent = run.Slots[p].State;
+                if (!parent.IsFinal())
+                {
+                    continue;
+                }
+
+                slot.PendingParents--;
+                if (parent is TaskState.Succeeded or TaskState.Cached)
+                {
+                    slot.SucceededParents++;
+                }
+                else if (parent == TaskState.Skipped)
+                {
+                    slot.SkippedParents++;
+                }
+                else
+                {
+                    slot.FailedParents++;
+                }
+            }
+        }
+
+        run.State = RunState.Running;
+        run.StartedAt ??= now;
+        JournalRun(run);
+        Emit(run, RunEventKind.RunStarted, -1, now);
+        for (var t = 0; t < run.Slots.Length; t++)
+        {
+            if (run.Slots[t].State == TaskState.Pending)
+            {
+                Decide(run, t, now);
+            }
+        }
+
+        if (run.FinalCount == run.Slots.Length && !run.State.IsFinal())
+        {
+            FinishRun(run, now);
+        }
+    }
+}
