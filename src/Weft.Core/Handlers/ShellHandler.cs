@@ -17,6 +17,16 @@ internal sealed class ShellHandler : ITaskHandler
 {
     private const string Shell = "/bin/sh";
 
+    private readonly TimeSpan _pipeDrainGrace;
+
+    public ShellHandler()
+        : this(ShellProcessRunner.DefaultPipeDrainGrace)
+    {
+    }
+
+    /// <summary>For tests: how long pipes are read after the process exits (see <see cref="ShellProcessRunner"/>).</summary>
+    internal ShellHandler(TimeSpan pipeDrainGrace) => _pipeDrainGrace = pipeDrainGrace;
+
     public string Kind => "shell";
 
     public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
@@ -45,7 +55,7 @@ internal sealed class ShellHandler : ITaskHandler
         ShellProcessResult result;
         try
         {
-            result = await ShellProcessRunner.RunAsync(startInfo, invocation.OutputLimit, invocation.CancellationToken)
+            result = await ShellProcessRunner.RunAsync(startInfo, invocation.OutputLimit, _pipeDrainGrace, invocation.CancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Win32Exception ex)

@@ -8,19 +8,22 @@ internal readonly record struct ShellProcessResult(int ExitCode, bool Cancelled,
 
 /// <summary>Runs one process to completion or cancellation, draining both pipes into bounded collectors.
 /// On cancellation the whole process tree is killed. After the process exits (or is killed), the pipes
-/// are drained for at most <see cref="PipeDrainGrace"/>: a descendant that escaped the kill (double-forked
+/// are drained for at most a grace period (<see cref="DefaultPipeDrainGrace"/>): a descendant that escaped the kill (double-forked
 /// daemon, <c>setsid</c>) may hold them open forever, and that must not hang the worker.</summary>
 internal static class ShellProcessRunner
 {
-    /// <summary>How long to keep reading pipes after the process itself is gone.</summary>
-    public static readonly TimeSpan PipeDrainGrace = TimeSpan.FromSeconds(2);
+    /// <summary>How long to keep reading pipes after the process itself is gone. Long enough for
+    /// buffered output of a pipeline to arrive; short enough that a left-behind background job
+    /// (<c>server &amp;</c>) does not hold the task open.</summary>
+    public static readonly TimeSpan DefaultPipeDrainGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>Stderr is kept with the attempt for diagnosis; 64 KiB holds any useful message.</summary>
     public const int StderrLimitBytes = 64 * 1024;
 
     /// <summary>Starts the process (throws <see cref="System.ComponentModel.Win32Exception"/> when it
     /// cannot start) and waits for it.</summary>
-    public static async Task<ShellProcessResult> RunAsync(ProcessStartInfo startInfo, int outputLimit, CancellationToken cancellationToken)
+    public static async Task<ShellProcessResult> RunAsync(
+        ProcessStartInfo startInfo, int outputLimit, TimeSpan pipeDrainGrace, CancellationToken cancellationToken)
     {
         startInfo.RedirectStandardOutput = true;
         startInfo.RedirectStandardError = true;
@@ -53,7 +56,7 @@ internal static class ShellProcessRunner
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        drain.CancelAfter(PipeDrainGrace);
+        drain.CancelAfter(pipeDrainGrace);
         await Task.WhenAll(stdoutPump, stderrPump).ConfigureAwait(false);
         return new ShellProcessResult(cancelled ? -1 : process.ExitCode, cancelled, stdout, stderr);
     }

@@ -55,6 +55,51 @@ public sealed class ShellHandlerCancellationTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_LeftBehindBackgroundJobHoldsStdout_ReturnsAfterDrainGrace()
+    {
+        var handler = new ShellHandler(pipeDrainGrace: TimeSpan.FromMilliseconds(200));
+        var bgPid = _temp.File("bg.pid");
+        var spec = new ShellSpec($"sleep 30 & echo $! > {bgPid}; echo hi");
+        try
+        {
+            var outcome = await handler.ExecuteAsync(Invocations.For(spec)).WithHardTimeout(HardTimeout);
+
+            Assert.Equal(TaskOutcomeStatus.Succeeded, outcome.Status);
+            Assert.Equal("hi", outcome.Output);
+        }
+        finally
+        {
+            KillStray(bgPid);
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CancelledWhileOrphanEscapedTheTreeHoldsStdout_DoesNotHang()
+    {
+        // The subshell exits at once, so its sleep is re-parented away from our tree and survives the
+        // kill while holding stdout: the handler must still return.
+        var handler = new ShellHandler(pipeDrainGrace: TimeSpan.FromMilliseconds(200));
+        var bgPid = _temp.File("bg.pid");
+        var spec = new ShellSpec($"( sleep 30 & echo $! > {bgPid} ); sleep 60");
+        using var cts = new CancellationTokenSource();
+        try
+        {
+            var running = handler.ExecuteAsync(Invocations.For(spec, cancellationToken: cts.Token));
+            await ProcessProbe.ReadPidFile(bgPid, HardTimeout);
+            var watch = Stopwatch.StartNew();
+            await cts.CancelAsync();
+            var outcome = await running.WithHardTimeout(HardTimeout);
+
+            Assert.Equal(TaskOutcomeStatus.Cancelled, outcome.Status);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed} to cancel");
+        }
+        finally
+        {
+            KillStray(bgPid);
+        }
+    }
+
+    [Fact]
     public async Task ExecuteAsync_AlreadyCancelled_DoesNotStartTheProcess()
     {
         var marker = _temp.File("started");
@@ -66,5 +111,24 @@ public sealed class ShellHandlerCancellationTests : IDisposable
 
         Assert.Equal(TaskOutcomeStatus.Cancelled, outcome.Status);
         Assert.False(File.Exists(marker));
+    }
+
+    /// <summary>Ends the one process this test deliberately left behind, by its PID.</summary>
+    private static void KillStray(string pidFile)
+    {
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            return;
+        }
+
+        try
+        {
+            using var stray = Process.GetProcessById(pid);
+            stray.Kill();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 }
