@@ -142,6 +142,14 @@ public sealed class ShellHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task ExecuteAsync_TemplateInSingleQuotes_IsNotExpanded_DocumentedCaveat()
+    {
+        var outcome = await Run(new ShellSpec("echo '{{ params.n }}'"), new Dictionary<string, string> { ["params.n"] = "v" });
+
+        Assert.Equal("${WEFT_V0}", outcome.Output);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_RunIdAndTaskOutputTemplates_AreSubstituted()
     {
         var values = new Dictionary<string, string> { ["run.id"] = "run-42", ["tasks.a.output.name"] = "it's \"quoted\"" };
