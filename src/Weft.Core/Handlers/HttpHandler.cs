@@ -74,6 +74,11 @@ internal sealed class HttpHandler : ITaskHandler
                 // Connection refused, DNS failure, TLS error...: no status to report.
                 return TaskOutcome.Failed($"{target} failed: {ex.Message}");
             }
+            catch (IOException ex)
+            {
+                // The connection broke while the body was being read.
+                return TaskOutcome.Failed($"{target} failed while reading the response: {ex.Message}");
+            }
         }
     }
 
