@@ -1,0 +1,61 @@
+using Weft.Scheduling;
+using Weft.Storage;
+
+namespace Weft;
+
+public sealed partial class WeftEngine
+{
+    /// <summary>Continues a run recorded in the store but not finished (its process died): tasks
+    /// recorded as succeeded are not run again, an attempt that was running gets a new attempt and
+    /// its history says it was interrupted, retries keep their due time. A run already finished is
+    /// returned as it is. Throws <see cref="KeyNotFoundException"/> when the store has no such run.</summary>
+    public async ValueTask<RunHandle> ResumeAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfStopping();
+        lock (_gate)
+        {
+            if (_runs.TryGetValue(runId, out var active))
+            {
+                return new RunHandle(this, runId, active.Completion.Task);
+            }
+        }
+
+        var stored = await _store.LoadRunAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
+        if (stored.Snapshot.State.IsFinal())
+        {
+            var masked = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? stored.Snapshot;
+            return new RunHandle(this, runId, Task.FromResult(masked));
+        }
+
+        var plan = PlanFor(stored.Record.Definition);
+        var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt);
+        var retryDue = run.Restore(stored);
+        FollowUp follow;
+        lock (_gate)
+        {
+            if (_runs.TryGetValue(runId, out var raced))
+            {
+                return new RunHandle(this, runId, raced.Completion.Task);
+            }
+
+            _runs[runId] = run;
+            _scheduler.Resume(run, retryDue);
+            follow = TakeFollowUp();
+        }
+
+        Apply(follow);
+        return new RunHandle(this, runId, run.Completion.Task);
+    }
+
+    /// <summary>Runs the store holds as unfinished: candidates for <see cref="ResumeAsync"/> after a crash.
+    /// (A run still going in another process that shares the store is listed too.)</summary>
+    public async ValueTask<IReadOnlyList<string>> FindUnfinishedRunsAsync(CancellationToken cancellationToken = default)
+    {
+        var ids = await _store.ListUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            return [.. ids.Where(id => !_runs.ContainsKey(id))];
+        }
+    }
+}
