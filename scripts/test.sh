@@ -49,6 +49,7 @@ trx_counter() {
 echo "=== build (Release) ==="
 if ! dotnet build Weft.slnx -c Release; then
     problems+=("build failed (see the compiler output above)")
+    total_failed=1
     finish 1
 fi
 
@@ -74,32 +75,39 @@ for project in "${projects[@]}"; do
 
     if [[ ! -f "$trx" ]]; then
         problems+=("$name: no test results written (exit code $rc); the test run crashed or never started")
+        total_failed=$((total_failed + 1))
         continue
     fi
 
     total=$(trx_counter "$trx" total)
     passed=$(trx_counter "$trx" passed)
     failed=$(trx_counter "$trx" failed)
-    # VSTest records skipped tests as NotExecuted.
-    skipped=$(trx_counter "$trx" notExecuted)
+    # VSTest marks a skipped test's result NotExecuted but leaves Counters' notExecuted at 0.
+    skipped=$(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | wc -l)
     # Tests that did not finish (host crash, timeout, abort) count as failures, not as nothing.
     unfinished=$(($(trx_counter "$trx" error) + $(trx_counter "$trx" timeout) + $(trx_counter "$trx" aborted)))
     failed=$((failed + unfinished))
+
+    # A crash or an empty project is a failure of the suite even though no single test failed,
+    # so it adds one to the failed count: the summary line then agrees with the exit code.
+    if ((rc != 0 && failed == 0)) || grep -q 'Test host process crashed\|test run was aborted' "$trx"; then
+        reason=$(grep -o 'The active test run was aborted[^<]*' "$trx" | head -n 1)
+        problems+=("$name: the test run crashed (exit code $rc)${reason:+: $reason}")
+        failed=$((failed + 1))
+    elif ((total == 0)); then
+        problems+=("$name: 0 tests discovered")
+        failed=$((failed + 1))
+    elif ((failed > 0)); then
+        problems+=("$name: $failed test(s) failed")
+    elif ((passed + skipped < total)); then
+        problems+=("$name: only $((passed + skipped)) of $total tests reported a result; the run was cut short")
+        failed=$((failed + 1))
+    fi
 
     total_passed=$((total_passed + passed))
     total_failed=$((total_failed + failed))
     total_skipped=$((total_skipped + skipped))
     echo "--- $name: $passed passed, $failed failed, $skipped skipped (exit code $rc)"
-
-    if ((total == 0)); then
-        problems+=("$name: 0 tests discovered")
-    elif ((failed > 0)); then
-        problems+=("$name: $failed test(s) failed")
-    elif ((rc != 0)); then
-        problems+=("$name: dotnet test exited with $rc although no test failed; the test host probably crashed")
-    elif ((passed + skipped < total)); then
-        problems+=("$name: only $((passed + skipped)) of $total tests reported a result; the run was cut short")
-    fi
 done
 
 echo
