@@ -100,7 +100,7 @@ internal sealed class BenchRunner
         var snapshot = await handle.WaitAsync(ct);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         EnsureSucceeded(Workload, definition, snapshot);
-        Report(Workload, 0, seconds);
+        Report(Workload, 0, seconds, of: 1);
 
         return new BenchResult(Workload, _store, definition.Tasks.Count, seconds, definition.Tasks.Count / seconds)
         {
@@ -166,8 +166,8 @@ internal sealed class BenchRunner
         return (lastStart - firstStart).TotalMicroseconds / (snapshot.Tasks.Count - 1);
     }
 
-    private void Report(string workload, int run, double seconds) =>
-        _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}: run {run + 1}/{_runs} {seconds:F3} s"));
+    private void Report(string workload, int run, double seconds, int? of = null) =>
+        _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}: run {run + 1}/{of ?? _runs} {seconds:F3} s"));
 
     private static double Median(double[] values)
     {
