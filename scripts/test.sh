@@ -3,7 +3,8 @@
 # --no-build, then `dotnet format --verify-no-changes`. The very last line printed is always
 #   N passed, N failed, N skipped
 # summed over all test projects. Exit 0 only if the build, every project and the format check
-# passed; a project that crashed or discovered no tests counts as a failure.
+# passed; a project that crashed, discovered no tests or ran past WEFT_TEST_TIMEOUT (default 20m)
+# counts as one failed test in the summary, with the reason printed above it.
 set -uo pipefail
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -56,6 +57,12 @@ fi
 results_dir=$(mktemp -d "${TMPDIR:-/tmp}/weft-test.XXXXXX")
 trap 'rm -rf "$results_dir"' EXIT
 
+project_timeout=${WEFT_TEST_TIMEOUT:-20m}
+limit=""
+if command -v timeout >/dev/null 2>&1; then
+    limit="timeout --kill-after=30s $project_timeout"
+fi
+
 shopt -s nullglob
 projects=(tests/*/*.csproj)
 shopt -u nullglob
@@ -68,10 +75,16 @@ for project in "${projects[@]}"; do
     trx="$results_dir/$name.trx"
     echo
     echo "=== test: $name ==="
-    dotnet test "$project" --no-build -c Release \
+    # A deadlocked test must fail the suite, not hang CI: the whole project gets a time limit.
+    $limit dotnet test "$project" --no-build -c Release \
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
         --results-directory "$results_dir"
     rc=$?
+    if ((rc == 124)) && [[ -n "$limit" ]]; then
+        problems+=("$name: still running after $project_timeout (WEFT_TEST_TIMEOUT); stopped")
+        total_failed=$((total_failed + 1))
+        continue
+    fi
 
     if [[ ! -f "$trx" ]]; then
         problems+=("$name: no test results written (exit code $rc); the test run crashed or never started")
