@@ -8,6 +8,9 @@ internal static class BenchCommandRunner
     /// MEM (100,000-task memory check) comes last so the process peak it reports is its own.</summary>
     public static readonly IReadOnlyList<string> Names = ["W1", "W2", "W3", "W4", "MEM"];
 
+    /// <summary>Timed runs per workload when the user gives none; WORKLOADS.md asks for at least 5.</summary>
+    public const int DefaultRuns = 5;
+
     /// <summary>Runs the named workloads. Throws <see cref="ArgumentException"/> for an unknown
     /// workload or run count and <see cref="NotSupportedException"/> for an unsupported store,
     /// before anything runs, so the CLI can answer with exit code 2.</summary>
