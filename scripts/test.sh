@@ -40,7 +40,7 @@ ensure_postgres() {
 }
 
 # Reads one attribute of the <Counters .../> element of a TRX file; prints 0 when absent.
-# grep/sed rather than an XML tool because a fresh machine may have nothing but the SDK.
+# grep rather than an XML tool because a fresh machine may have nothing but the SDK.
 trx_counter() {
     local file=$1 name=$2 value
     value=$(grep -o "<Counters [^>]*>" "$file" | head -n 1 | grep -o " ${name}=\"[0-9]*\"" | grep -o '[0-9]\+')
