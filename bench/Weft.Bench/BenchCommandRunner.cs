@@ -1,0 +1,102 @@
+namespace Weft.Bench;
+
+/// <summary>What <c>weft bench</c> calls: picks the workloads, runs them in a fixed order and
+/// returns one result per measured workload (W4 gives three: W4-5, W4-15, W4-30).</summary>
+internal static class BenchCommandRunner
+{
+    /// <summary>Workload names accepted, case-insensitively; "all" is every one of them in this order.
+    /// MEM (100,000-task memory check) comes last so the process peak it reports is its own.</summary>
+    public static readonly IReadOnlyList<string> Names = ["W1", "W2", "W3", "W4", "MEM"];
+
+    /// <summary>Timed runs per workload when the user gives none; WORKLOADS.md asks for at least 5.</summary>
+    public const int DefaultRuns = 5;
+
+    /// <summary>Runs the named workloads. Throws <see cref="ArgumentException"/> for an unknown
+    /// workload or run count and <see cref="NotSupportedException"/> for an unsupported store,
+    /// before anything runs, so the CLI can answer with exit code 2.</summary>
+    public static async Task<IReadOnlyList<BenchResult>> RunAsync(
+        IReadOnlyList<string> workloads,
+        string store,
+        int runs,
+        TextWriter progress,
+        CancellationToken ct)
+    {
+        var selected = Select(workloads);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        var runner = new BenchRunner(store, runs, progress);
+
+        progress.WriteLine($"machine: {MachineInfo.Describe()}");
+        var results = new List<BenchResult>();
+        foreach (var name in selected)
+        {
+            ct.ThrowIfCancellationRequested();
+            switch (name)
+            {
+                case "W1":
+                    results.Add(await runner.RunGraphAsync("W1", Workloads.W1(), measureHop: false, ct));
+                    break;
+                case "W2":
+                    results.Add(await runner.RunGraphAsync("W2", Workloads.W2(), measureHop: true, ct));
+                    break;
+                case "W3":
+                    results.Add(await runner.RunGraphAsync("W3", CheckedW3(), measureHop: false, ct));
+                    break;
+                case "W4":
+                    foreach (var n in Workloads.W4Sizes)
+                    {
+                        results.Add(await runner.RunIoAsync(n, ct));
+                    }
+
+                    break;
+                case "MEM":
+                    results.Add(await runner.RunMemoryCheckAsync(ct));
+                    break;
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Canonical names in the fixed order, duplicates dropped.</summary>
+    internal static IReadOnlyList<string> Select(IReadOnlyList<string> workloads)
+    {
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var raw in workloads)
+        {
+            var name = raw.Trim().ToUpperInvariant();
+            if (name == "ALL")
+            {
+                wanted.UnionWith(Names);
+            }
+            else if (Names.Contains(name))
+            {
+                wanted.Add(name);
+            }
+            else
+            {
+                throw new ArgumentException($"unknown workload '{raw}' (expected one of {string.Join(", ", Names)}, or all)", nameof(workloads));
+            }
+        }
+
+        if (wanted.Count == 0)
+        {
+            throw new ArgumentException("no workload given", nameof(workloads));
+        }
+
+        return Names.Where(wanted.Contains).ToArray();
+    }
+
+    /// <summary>W3 must be exactly the graph other engines are measured on; a different graph
+    /// would make every comparison meaningless.</summary>
+    private static Definitions.WorkflowDefinition CheckedW3()
+    {
+        var definition = Workloads.W3();
+        var fingerprint = Workloads.Fingerprint(definition);
+        if (fingerprint != Workloads.W3ExpectedFingerprint)
+        {
+            throw new InvalidOperationException($"W3 fingerprint is {fingerprint}, expected {Workloads.W3ExpectedFingerprint}");
+        }
+
+        return definition;
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Weft.Bench;
+
+/// <summary>The document <c>weft bench --json</c> prints: an array of
+/// <c>{"workload","store","tasks","seconds","rate"}</c>, plus the optional figures a workload has
+/// (W2 <c>hopUs</c>; W4 <c>baselineSeconds</c>, <c>idealSeconds</c>); absent figures are omitted, not null.</summary>
+internal static class BenchJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+    };
+
+    public static string Format(IReadOnlyList<BenchResult> results) =>
+        JsonSerializer.Serialize(results, Options);
+}

@@ -1,0 +1,25 @@
+namespace Weft.Bench;
+
+/// <summary>One measured workload: the median of its timed runs.</summary>
+/// <param name="Workload">W1, W2, W3, W4-5, W4-15, W4-30 or MEM.</param>
+/// <param name="Store">The store the engine recorded into ("memory").</param>
+/// <param name="Tasks">Tasks executed per timed run (for W4: all 100 workflows together).</param>
+/// <param name="Seconds">Median wall time from submit until every run finished.</param>
+/// <param name="Rate">Tasks per second; for W4, workflows per second (WORKLOADS.md).</param>
+internal sealed record BenchResult(string Workload, string Store, int Tasks, double Seconds, double Rate)
+{
+    /// <summary>W2: median time between a task and its successor starting, in microseconds.</summary>
+    public double? HopUs { get; init; }
+
+    /// <summary>W4: the same waits one after another with no engine (computed, not measured).</summary>
+    public double? BaselineSeconds { get; init; }
+
+    /// <summary>W4: one workflow's critical path × 10 ms, the floor no engine can beat.</summary>
+    public double? IdealSeconds { get; init; }
+
+    /// <summary>MEM: the process's peak resident memory (VmHWM) after the run, in MB.</summary>
+    public double? PeakMb { get; init; }
+
+    /// <summary>Durable stores only: store commits per task.</summary>
+    public double? CommitsPerTask { get; init; }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using Weft.Definitions;
+
+namespace Weft.Bench;
+
+/// <summary>Measures the workloads of WORKLOADS.md through the public engine API, the same path a
+/// user's run takes. Each workload gets its own engine, one untimed warm-up of the same kind (JIT,
+/// pools), then <c>runs</c> timed runs whose median is reported.</summary>
+internal sealed class BenchRunner
+{
+    private readonly string _store;
+    private readonly int _runs;
+    private readonly TextWriter _progress;
+
+    public BenchRunner(string store, int runs, TextWriter progress)
+    {
+        // Only the in-memory store exists yet; the durable ones add commits per task when they land.
+        if (store != "memory")
+        {
+            throw new NotSupportedException($"bench store '{store}' is not supported yet (supported: memory)");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        _store = store;
+        _runs = runs;
+        _progress = progress;
+    }
+
+    /// <summary>W1, W2 and W3: one run of the whole graph per measurement, one slot per core
+    /// (no-op tasks are CPU-bound, more slots would only measure contention).
+    /// <paramref name="measureHop"/> adds W2's hop: (start of the last task − start of the first) / (n − 1).</summary>
+    public async Task<BenchResult> RunGraphAsync(string workload, WorkflowDefinition definition, bool measureHop, CancellationToken ct)
+    {
+        await using var engine = CreateEngine(Environment.ProcessorCount);
+        _progress.WriteLine($"{workload}: warm-up");
+        await RunOnceAsync(engine, definition, ct);
+
+        var seconds = new double[_runs];
+        var hops = new double[_runs];
+        for (var i = 0; i < _runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
+            var snapshot = await handle.WaitAsync(ct);
+            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+            EnsureSucceeded(workload, definition, snapshot);
+            hops[i] = measureHop ? HopMicroseconds(snapshot) : 0;
+            Report(workload, i, seconds[i]);
+        }
+
+        var median = Median(seconds);
+        var tasks = definition.Tasks.Count;
+        return new BenchResult(workload, _store, tasks, median, tasks / median)
+        {
+            HopUs = measureHop ? Median(hops) : null,
+        };
+    }
+
+    /// <summary>W4: <see cref="Workloads.W4RunsPerBatch"/> runs of one shape submitted at once,
+    /// timed until all have finished; rate is workflows per second.</summary>
+    public async Task<BenchResult> RunIoAsync(int n, CancellationToken ct)
+    {
+        var workload = "W4-" + n.ToString(CultureInfo.InvariantCulture);
+        var definition = Workloads.W4(n);
+
+        // The shape is never more than two tasks wide, so two slots per run mean no task waits for one.
+        await using var engine = CreateEngine(Math.Min(4096, Workloads.W4RunsPerBatch * 2));
+        _progress.WriteLine($"{workload}: warm-up");
+        await RunBatchAsync(engine, workload, definition, ct);
+
+        var seconds = new double[_runs];
+        for (var i = 0; i < _runs; i++)
+        {
+            seconds[i] = await RunBatchAsync(engine, workload, definition, ct);
+            Report(workload, i, seconds[i]);
+        }
+
+        var median = Median(seconds);
+        var delay = Workloads.W4TaskDelay.TotalSeconds;
+        return new BenchResult(workload, _store, Workloads.W4RunsPerBatch * n, median, Workloads.W4RunsPerBatch / median)
+        {
+            IdealSeconds = Workloads.W4CriticalPathTasks(n) * delay,
+            BaselineSeconds = Workloads.W4RunsPerBatch * n * delay,
+        };
+    }
+
+    /// <summary>The memory check: one run of <see cref="Workloads.MemoryCheckTasks"/> independent
+    /// tasks, then the process's peak resident memory. The peak covers the whole process, so run
+    /// it alone (or last) to read it as this run's.</summary>
+    public async Task<BenchResult> RunMemoryCheckAsync(CancellationToken ct)
+    {
+        const string Workload = "MEM";
+        var definition = Workloads.Flat(Workloads.MemoryCheckTasks, "bench-mem");
+        await using var engine = CreateEngine(Environment.ProcessorCount);
+
+        var start = Stopwatch.GetTimestamp();
+        var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
+        var snapshot = await handle.WaitAsync(ct);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        EnsureSucceeded(Workload, definition, snapshot);
+        Report(Workload, 0, seconds, of: 1);
+
+        return new BenchResult(Workload, _store, definition.Tasks.Count, seconds, definition.Tasks.Count / seconds)
+        {
+            PeakMb = MachineInfo.PeakMemoryMb(),
+        };
+    }
+
+    private async Task<double> RunBatchAsync(WeftEngine engine, string workload, WorkflowDefinition definition, CancellationToken ct)
+    {
+        var waits = new Task<RunSnapshot>[Workloads.W4RunsPerBatch];
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < waits.Length; i++)
+        {
+            var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
+            waits[i] = handle.WaitAsync(ct);
+        }
+
+        var snapshots = await Task.WhenAll(waits);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        foreach (var snapshot in snapshots)
+        {
+            EnsureSucceeded(workload, definition, snapshot);
+        }
+
+        return seconds;
+    }
+
+    private static async Task RunOnceAsync(WeftEngine engine, WorkflowDefinition definition, CancellationToken ct)
+    {
+        var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
+        EnsureSucceeded("warm-up", definition, await handle.WaitAsync(ct));
+    }
+
+    private static WeftEngine CreateEngine(int workers) => WeftEngine.Create(o => o.Workers = workers);
+
+    /// <summary>A figure from a run that did not do all its work would be a lie: stop instead.</summary>
+    private static void EnsureSucceeded(string workload, WorkflowDefinition definition, RunSnapshot snapshot)
+    {
+        if (snapshot.State != RunState.Succeeded)
+        {
+            var failed = snapshot.Tasks.FirstOrDefault(t => t.State != TaskState.Succeeded);
+            var detail = failed is null ? "" : $"; task {failed.TaskId} is {failed.State.ToName()}: {failed.Error}";
+            throw new InvalidOperationException($"{workload}: run {snapshot.RunId} ended {snapshot.State.ToName()}, expected succeeded{detail}");
+        }
+
+        var succeeded = snapshot.Tasks.Count(t => t.State == TaskState.Succeeded);
+        if (succeeded != definition.Tasks.Count)
+        {
+            throw new InvalidOperationException(
+                $"{workload}: run {snapshot.RunId} succeeded with {succeeded} of {definition.Tasks.Count} tasks succeeded");
+        }
+    }
+
+    private static double HopMicroseconds(RunSnapshot snapshot)
+    {
+        var first = snapshot.Tasks[0];
+        var last = snapshot.Tasks[^1];
+        if (first.StartedAt is not { } firstStart || last.StartedAt is not { } lastStart)
+        {
+            throw new InvalidOperationException($"W2: run {snapshot.RunId} has no start time for {first.TaskId} or {last.TaskId}");
+        }
+
+        return (lastStart - firstStart).TotalMicroseconds / (snapshot.Tasks.Count - 1);
+    }
+
+    private void Report(string workload, int run, double seconds, int? of = null) =>
+        _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}: run {run + 1}/{of ?? _runs} {seconds:F3} s"));
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Runs the whole Weft test suite: one Release build, every test project under tests/ with
+# --no-build, then `dotnet format --verify-no-changes`. The very last line printed is always
+#   N passed, N failed, N skipped
+# summed over all test projects. Exit 0 only if the build, every project and the format check
+# passed; a project that crashed, discovered no tests or ran past WEFT_TEST_TIMEOUT (default 20m)
+# counts as one failed test in the summary, with the reason printed above it.
+set -uo pipefail
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+total_passed=0
+total_failed=0
+total_skipped=0
+problems=()
+
+# The last line is a contract for CI, so every exit path goes through here.
+finish() {
+    local code=$1
+    echo
+    if ((${#problems[@]} > 0)); then
+        echo "=== test.sh: FAILED ==="
+        printf '  - %s\n' "${problems[@]}"
+    else
+        echo "=== test.sh: OK ==="
+    fi
+    echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
+    exit "$code"
+}
+
+# Placeholder for the PostgreSQL-backed tests (store conformance, cluster mode): a later issue
+# installs and starts a throwaway PostgreSQL here and exports its connection string. Not called yet.
+ensure_postgres() {
+    # Intentionally empty until the PostgreSQL store exists.
+    :
+}
+
+# Reads one attribute of the <Counters .../> element of a TRX file; prints 0 when absent.
+# grep rather than an XML tool because a fresh machine may have nothing but the SDK.
+trx_counter() {
+    local file=$1 name=$2 value
+    value=$(grep -o "<Counters [^>]*>" "$file" | head -n 1 | grep -o " ${name}=\"[0-9]*\"" | grep -o '[0-9]\+')
+    echo "${value:-0}"
+}
+
+echo "=== build (Release) ==="
+if ! dotnet build Weft.slnx -c Release; then
+    problems+=("build failed (see the compiler output above)")
+    total_failed=1
+    finish 1
+fi
+
+results_dir=$(mktemp -d "${TMPDIR:-/tmp}/weft-test.XXXXXX")
+trap 'rm -rf "$results_dir"' EXIT
+
+project_timeout=${WEFT_TEST_TIMEOUT:-20m}
+limit=""
+if command -v timeout >/dev/null 2>&1; then
+    limit="timeout --kill-after=30s $project_timeout"
+fi
+
+shopt -s nullglob
+projects=(tests/*/*.csproj)
+shopt -u nullglob
+if ((${#projects[@]} == 0)); then
+    problems+=("no test projects found under tests/*/*.csproj")
+fi
+
+for project in "${projects[@]}"; do
+    name=$(basename "$project" .csproj)
+    trx="$results_dir/$name.trx"
+    echo
+    echo "=== test: $name ==="
+    # A deadlocked test must fail the suite, not hang CI: the whole project gets a time limit.
+    $limit dotnet test "$project" --no-build -c Release \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+        --results-directory "$results_dir"
+    rc=$?
+    if ((rc == 124)) && [[ -n "$limit" ]]; then
+        problems+=("$name: still running after $project_timeout (WEFT_TEST_TIMEOUT); stopped")
+        total_failed=$((total_failed + 1))
+        continue
+    fi
+
+    if [[ ! -f "$trx" ]]; then
+        problems+=("$name: no test results written (exit code $rc); the test run crashed or never started")
+        total_failed=$((total_failed + 1))
+        continue
+    fi
+
+    total=$(trx_counter "$trx" total)
+    passed=$(trx_counter "$trx" passed)
+    failed=$(trx_counter "$trx" failed)
+    # VSTest marks a skipped test's result NotExecuted but leaves Counters' notExecuted at 0.
+    skipped=$(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | wc -l)
+    # Tests that did not finish (host crash, timeout, abort) count as failures, not as nothing.
+    unfinished=$(($(trx_counter "$trx" error) + $(trx_counter "$trx" timeout) + $(trx_counter "$trx" aborted)))
+    failed=$((failed + unfinished))
+
+    # A crash or an empty project is a failure of the suite even though no single test failed,
+    # so it adds one to the failed count: the summary line then agrees with the exit code.
+    if ((rc != 0 && failed == 0)) || grep -q 'Test host process crashed\|test run was aborted' "$trx"; then
+        reason=$(grep -o 'The active test run was aborted[^<]*' "$trx" | head -n 1)
+        problems+=("$name: the test run crashed (exit code $rc)${reason:+: $reason}")
+        failed=$((failed + 1))
+    elif ((total == 0)); then
+        problems+=("$name: 0 tests discovered")
+        failed=$((failed + 1))
+    elif ((failed > 0)); then
+        problems+=("$name: $failed test(s) failed")
+    elif ((passed + skipped < total)); then
+        problems+=("$name: only $((passed + skipped)) of $total tests reported a result; the run was cut short")
+        failed=$((failed + 1))
+    fi
+
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    total_skipped=$((total_skipped + skipped))
+    echo "--- $name: $passed passed, $failed failed, $skipped skipped (exit code $rc)"
+done
+
+echo
+echo "=== format check ==="
+if ! dotnet format Weft.slnx --verify-no-changes; then
+    problems+=("dotnet format found unformatted code: run 'dotnet format Weft.slnx' and commit the result")
+fi
+
+if ((${#problems[@]} > 0)); then
+    finish 1
+fi
+finish 0
