@@ -13,6 +13,8 @@ public enum RunEventKind
     TaskSkipped,
     TaskUpstreamFailed,
     RunFinished,
+    RunPaused,
+    RunResumed,
 }
 
 /// <summary>Something that happened in a run. Task events carry <see cref="TaskId"/> and

@@ -5,19 +5,29 @@ namespace Weft;
 
 public sealed partial class WeftEngine
 {
-    /// <summary>Continues a run recorded in the store but not finished (its process died): tasks
-    /// recorded as succeeded are not run again, an attempt that was running gets a new attempt and
-    /// its history says it was interrupted, retries keep their due time. A run already finished is
-    /// returned as it is. Throws <see cref="KeyNotFoundException"/> when the store has no such run.</summary>
+    /// <summary>Continues a run. A paused run of this engine goes on. A run recorded in the store but
+    /// not finished (its process died) is recovered: tasks recorded as succeeded are not run again,
+    /// an attempt that was running gets a new attempt and its history says it was interrupted,
+    /// retries keep their due time. A run already finished is returned as it is. Throws
+    /// <see cref="KeyNotFoundException"/> when neither the engine nor the store knows the run.</summary>
     public async ValueTask<RunHandle> ResumeAsync(string runId, CancellationToken cancellationToken = default)
     {
         ThrowIfStopping();
+        RunExecution? active;
+        FollowUp unpaused = default;
         lock (_gate)
         {
-            if (_runs.TryGetValue(runId, out var active))
+            if (_runs.TryGetValue(runId, out active))
             {
-                return new RunHandle(this, runId, active.Completion.Task);
+                _scheduler.Unpause(active);
+                unpaused = TakeFollowUp();
             }
+        }
+
+        if (active is not null)
+        {
+            Apply(unpaused);
+            return new RunHandle(this, runId, active.Completion.Task);
         }
 
         var stored = await _store.LoadRunAsync(runId, cancellationToken).ConfigureAwait(false)

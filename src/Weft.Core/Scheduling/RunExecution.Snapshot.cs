@@ -77,6 +77,9 @@ internal sealed partial class RunExecution
         return list;
     }
 
+    /// <summary>Like <see cref="Snapshot"/> but with parameters in clear, for retrying the run.</summary>
+    public RunSnapshot SnapshotInClear() => Snapshot() with { Params = Params };
+
     private IReadOnlyDictionary<string, string> MaskedParams()
     {
         var secrets = Plan.Definition.Params;

@@ -52,6 +52,9 @@ internal sealed partial class RunExecution
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>Ready tasks held back while the run is paused.</summary>
+    public List<int>? Held { get; set; }
+
     /// <summary>Final tasks that did not succeed (failed, timed out, upstream failed, cancelled).</summary>
     public int UnsuccessfulCount { get; set; }
 

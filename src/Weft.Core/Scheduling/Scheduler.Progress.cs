@@ -108,6 +108,11 @@ internal sealed partial class Scheduler
 
     private void FinishRun(RunExecution run, DateTimeOffset now)
     {
+        if (run.State == RunState.Paused && !run.CancelRequested)
+        {
+            return; // a paused run ends when it is resumed (Unpause re-checks)
+        }
+
         run.State = run.CancelRequested ? RunState.Cancelled
             : run.UnsuccessfulCount == 0 ? RunState.Succeeded
             : RunState.Failed;

@@ -48,6 +48,12 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
                 continue; // cancelled while queued
             }
 
+            if (item.Run.State == RunState.Paused)
+            {
+                (item.Run.Held ??= []).Add(item.Task);
+                continue;
+            }
+
             var now = time.GetUtcNow();
             TaskTransitions.Move(ref slot, TaskState.Running);
             attempt = ++slot.Attempts;

@@ -1,0 +1,71 @@
+using Weft.Scheduling;
+using Weft.Storage;
+
+namespace Weft;
+
+public sealed partial class WeftEngine
+{
+    /// <summary>Pauses a running run of this engine: running tasks finish, nothing new starts until
+    /// <see cref="ResumeAsync"/>. False when the run is unknown here or not running.</summary>
+    public ValueTask<bool> PauseAsync(string runId)
+    {
+        lock (_gate)
+        {
+            return new(_runs.TryGetValue(runId, out var run) && _scheduler.Pause(run));
+        }
+    }
+
+    /// <summary>Starts a new run of the same definition and parameters that reuses the outputs of
+    /// the tasks that succeeded in <paramref name="runId"/> (they finish at once as <c>cached</c>)
+    /// and runs the rest. The earlier run may be finished or not, in this engine or only in the store.</summary>
+    public async ValueTask<RunHandle> RetryAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfStopping();
+        StoredRun? source;
+        lock (_gate)
+        {
+            source = _runs.TryGetValue(runId, out var active)
+                ? new StoredRun(
+                    new RunRecord(runId, active.Plan.Definition, active.Params, active.SubmittedAt) { Priority = active.PriorityOverride },
+                    active.SnapshotInClear())
+                : null;
+        }
+
+        source ??= await _store.LoadRunAsync(runId, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"no run with id '{runId}'");
+
+        var definition = source.Record.Definition;
+        var plan = PlanFor(definition);
+        var newId = NewRunId();
+        var now = _time.GetUtcNow();
+        var run = new RunExecution(newId, plan, source.Record.Params, source.Record.Priority, now);
+        foreach (var task in source.Snapshot.Tasks)
+        {
+            if (task.State is TaskState.Succeeded or TaskState.Cached && plan.IndexOf.TryGetValue(task.TaskId, out var i))
+            {
+                ref var slot = ref run.Slots[i];
+                slot.State = TaskState.Cached;
+                slot.Output = task.Output ?? await _store.GetOutputAsync(runId, task.TaskId, null, cancellationToken).ConfigureAwait(false);
+                slot.OutputTruncated = task.OutputTruncated;
+                slot.StartedAt = now;
+                slot.FinishedAt = now;
+            }
+        }
+
+        lock (_gate)
+        {
+            _runs.Add(newId, run);
+        }
+
+        await _store.CreateRunAsync(new RunRecord(newId, definition, run.Params, now) { Priority = source.Record.Priority }, cancellationToken).ConfigureAwait(false);
+        FollowUp follow;
+        lock (_gate)
+        {
+            _scheduler.StartWithReused(run);
+            follow = TakeFollowUp();
+        }
+
+        Apply(follow);
+        return new RunHandle(this, newId, run.Completion.Task);
+    }
+}
