@@ -100,7 +100,7 @@ public sealed partial class WeftEndToEndTests : IDisposable
 
         // Plain (non-terminal) output prints a line when the task starts; signal once it is running.
         Assert.True(await weft.WaitForOutputAsync("wait started", TimeSpan.FromSeconds(30)), $"stdout:\n{weft.Stdout}\nstderr:\n{weft.Stderr}");
-        await weft.SignalAsync("INT");
+        await weft.SignalAsync(WeftProcess.SigintIgnoredHere() ? "TERM" : "INT");
         var exit = await weft.WaitForExitAsync();
 
         Assert.True(exit == 130, $"exit {exit}\nstdout:\n{weft.Stdout}\nstderr:\n{weft.Stderr}");

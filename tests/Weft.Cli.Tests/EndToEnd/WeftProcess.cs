@@ -120,6 +120,24 @@ internal sealed class WeftProcess : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>True when this process ignores SIGINT, as a job started with '&amp;' by a shell without
+    /// job control does. A child inherits that, and the .NET runtime then leaves SIGINT ignored (the
+    /// POSIX convention for background jobs), so a SIGINT test can only send SIGTERM, which weft
+    /// handles the same way.</summary>
+    public static bool SigintIgnoredHere()
+    {
+        const string path = "/proc/self/status";
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var mask)
+            && (mask & (1UL << (2 - 1))) != 0;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
