@@ -2,5 +2,5 @@ namespace Weft.Cli;
 
 internal static class Program
 {
-    public static int Main(string[] args) => args.Length == 0 ? 2 : 2;
+    public static Task<int> Main(string[] args) => WeftCli.InvokeAsync(args, CliIo.FromConsole());
 }

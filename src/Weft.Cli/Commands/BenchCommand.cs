@@ -1,0 +1,84 @@
+using System.CommandLine;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft bench [W1|W2|W3|W4|all] [--store memory] [--runs N] [--json]</c>: the fixed
+/// workloads of WORKLOADS.md. The options are parsed here; running them is Weft.Bench's
+/// <c>BenchCommandRunner.RunAsync</c>, which lives on another branch.</summary>
+internal static class BenchCommand
+{
+    public static readonly string[] Workloads = ["W1", "W2", "W3", "W4"];
+
+    public static Command Create(CliIo io)
+    {
+        var workload = new Argument<string>("WORKLOAD")
+        {
+            Description = "W1 (flat), W2 (chain), W3 (layered DAG), W4 (I/O workflows) or all.",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "all",
+        };
+        workload.Validators.Add(r =>
+        {
+            var value = r.Tokens.Count > 0 ? r.Tokens[0].Value : "all";
+            if (ExpandWorkloads(value) is null)
+            {
+                r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4 or all");
+            }
+        });
+        var store = new Option<string>("--store") { Description = "Where runs are recorded: memory.", DefaultValueFactory = _ => StoreChoice.Default };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
+        runs.InRange(1, int.MaxValue);
+        var json = new Option<bool>("--json") { Description = "Print one JSON document with every result." };
+        var command = new Command("bench", """
+            Run the fixed benchmark workloads (W1 flat, W2 chain, W3 layered DAG, W4 I/O workflows)
+            through the same scheduler, queue and store as a user's run.
+
+            Examples:
+              weft bench
+              weft bench W3 --runs 10
+              weft bench all --store memory --json
+            """)
+        {
+            workload,
+            store,
+            runs,
+            json,
+        };
+        command.SetAction((result, ct) => ExecuteAsync(
+            ExpandWorkloads(result.GetValue(workload) ?? "all")!,
+            result.GetValue(store) ?? StoreChoice.Default,
+            result.GetValue(runs),
+            result.GetValue(json),
+            io,
+            ct));
+        return command;
+    }
+
+    /// <summary>"all" → W1..W4; one workload name (any case) → itself; anything else → null.</summary>
+    public static IReadOnlyList<string>? ExpandWorkloads(string value)
+    {
+        if (string.Equals(value, "all", StringComparison.OrdinalIgnoreCase))
+        {
+            return Workloads;
+        }
+
+        var upper = value.ToUpperInvariant();
+        return Workloads.Contains(upper) ? [upper] : null;
+    }
+
+    public static Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct)
+    {
+        if (StoreChoice.Check(store) is { } storeError)
+        {
+            io.Error.WriteLine($"error: {storeError}");
+            return Task.FromResult(ExitCodes.InvalidInput);
+        }
+
+        // TODO(merge with the bench branch): replace with
+        //   var results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, ct);
+        // and print the results with Weft.Bench's formatters (JSON when `json`, a table otherwise); exit 0.
+        _ = (workloads, runs, json, ct);
+        io.Error.WriteLine("bench: not wired yet");
+        return Task.FromResult(ExitCodes.InvalidInput);
+    }
+}

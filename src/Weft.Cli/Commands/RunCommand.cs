@@ -1,0 +1,64 @@
+using System.CommandLine;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft run FILE [-p name=value]... [--workers N] [--store memory] [--json] [--assembly path.dll]...</c>.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var file = new Argument<string>("FILE") { Description = "The workflow file (YAML or JSON)." };
+        var parameters = new Option<string[]>("--param", "-p")
+        {
+            Description = "A run parameter as name=value; repeat for more.",
+            HelpName = "name=value",
+        };
+        var workers = new Option<int>("--workers", "-w")
+        {
+            Description = $"How many tasks run at once. Default {RunRequest.DefaultWorkers}.",
+            DefaultValueFactory = _ => RunRequest.DefaultWorkers,
+        };
+        workers.InRange(1, 4096);
+        var store = new Option<string>("--store")
+        {
+            Description = "Where the run is recorded: memory (the only store available so far).",
+            DefaultValueFactory = _ => StoreChoice.Default,
+        };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document describing the finished run, and nothing else." };
+        var assemblies = new Option<string[]>("--assembly")
+        {
+            Description = "A .NET assembly whose [WeftFunction] methods function: tasks may call; repeat for more.",
+            HelpName = "path.dll",
+        };
+        var command = new Command("run", """
+            Run a workflow and wait for it to end. Exit code: 0 succeeded, 1 failed or timed out,
+            2 invalid input, 130 cancelled (Ctrl+C cancels the run and waits for it to stop).
+
+            Examples:
+              weft run flow.yaml
+              weft run flow.yaml -p date=2026-01-31 -p region=eu --workers 32
+              weft run flow.yaml --json > result.json
+              weft run flow.yaml --assembly bin/Release/net10.0/MyFunctions.dll
+            """)
+        {
+            file,
+            parameters,
+            workers,
+            store,
+            json,
+            assemblies,
+        };
+        command.SetAction((result, ct) => RunExecutor.ExecuteAsync(
+            new RunRequest(result.GetRequiredValue(file))
+            {
+                Parameters = result.GetValue(parameters) ?? [],
+                Workers = result.GetValue(workers),
+                Store = result.GetValue(store) ?? StoreChoice.Default,
+                Json = result.GetValue(json),
+                Assemblies = result.GetValue(assemblies) ?? [],
+            },
+            io,
+            ct));
+        return command;
+    }
+}

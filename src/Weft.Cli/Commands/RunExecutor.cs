@@ -1,0 +1,159 @@
+using Weft.Cli.Output;
+using Weft.Definitions;
+
+namespace Weft.Cli.Commands;
+
+/// <summary>The body of <c>weft run</c>: check the input, load, start an engine, submit, show
+/// progress, print the outcome, map it to an exit code. Every input problem is found before anything
+/// runs and exits 2.</summary>
+internal static class RunExecutor
+{
+    // How long the event printer may lag behind the end of the run before it is cut off.
+    private static readonly TimeSpan WatchGrace = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> ExecuteAsync(RunRequest request, CliIo io, CancellationToken ct)
+    {
+        if (StoreChoice.Check(request.Store) is { } storeError)
+        {
+            io.Error.WriteLine($"error: {storeError}");
+            return ExitCodes.InvalidInput;
+        }
+
+        var parameters = ParameterParser.Parse(request.Parameters);
+        if (!parameters.IsValid)
+        {
+            WriteErrors(io.Error, parameters.Errors);
+            return ExitCodes.InvalidInput;
+        }
+
+        if (WorkflowFile.LoadOrReport(request.File, io.Error) is not { } definition)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        // Registered before the engine starts so a Ctrl+C at any point is ours, not the runtime's.
+        using var interrupt = InterruptSignal.Register(io.Error);
+        WeftEngine engine;
+        try
+        {
+            engine = WeftEngine.Create(o => o.Workers = request.Workers);
+        }
+        catch (WeftConfigurationException ex)
+        {
+            WriteErrors(io.Error, ex.Errors);
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (engine.ConfigureAwait(false))
+        {
+            if (!AssemblyLoader.TryRegisterAll(engine, request.Assemblies, io.Error))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            RunHandle handle;
+            try
+            {
+                handle = await engine.SubmitAsync(definition, parameters.Values, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (WorkflowValidationException ex)
+            {
+                foreach (var error in ex.Errors)
+                {
+                    io.Error.WriteLine(error.ToString());
+                }
+
+                return ExitCodes.InvalidInput;
+            }
+            catch (WeftConfigurationException ex)
+            {
+                WriteErrors(io.Error, ex.Errors);
+                return ExitCodes.InvalidInput;
+            }
+
+            // Runs at once when the signal came before the run existed.
+            using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(engine, handle.RunId));
+            var final = await FollowAsync(engine, handle, request, io).ConfigureAwait(false);
+
+            if (request.Json)
+            {
+                io.Out.WriteLine(RunJson.ToJson(final));
+            }
+            else
+            {
+                SummaryTable.Write(io.Ansi, final);
+            }
+
+            return ExitCodes.ForRun(final.State);
+        }
+    }
+
+    // Shows progress in the form that suits the output, and returns the final picture.
+    private static async Task<RunSnapshot> FollowAsync(WeftEngine engine, RunHandle handle, RunRequest request, CliIo io)
+    {
+        var completion = handle.WaitAsync();
+        if (request.Json)
+        {
+            return await completion.ConfigureAwait(false);
+        }
+
+        if (io.OutIsTerminal)
+        {
+            await ProgressView.ShowAsync(io.Ansi, () => engine.GetRun(handle.RunId), completion, TimeProvider.System).ConfigureAwait(false);
+            return await completion.ConfigureAwait(false);
+        }
+
+        using var stopWatching = new CancellationTokenSource();
+        var printer = PrintEventsAsync(engine, handle.RunId, io.Out, stopWatching.Token);
+        var final = await completion.ConfigureAwait(false);
+        try
+        {
+            await printer.WaitAsync(WatchGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await stopWatching.CancelAsync().ConfigureAwait(false);
+        }
+
+        return final;
+    }
+
+    private static async Task PrintEventsAsync(WeftEngine engine, string runId, TextWriter output, CancellationToken ct)
+    {
+        var lines = new EventLine(TimeZoneInfo.Local);
+        try
+        {
+            await foreach (var e in engine.WatchAsync(runId, ct).ConfigureAwait(false))
+            {
+                if (lines.Format(e) is { } line)
+                {
+                    output.WriteLine(line);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Cut off after the run ended; the summary follows.
+        }
+    }
+
+    private static async Task CancelQuietlyAsync(WeftEngine engine, string runId)
+    {
+        try
+        {
+            await engine.CancelAsync(runId).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A failed cancel leaves the run to end by itself; the summary shows how it ended.
+        }
+    }
+
+    private static void WriteErrors(TextWriter error, IEnumerable<string> errors)
+    {
+        foreach (var message in errors)
+        {
+            error.WriteLine($"error: {message}");
+        }
+    }
+}

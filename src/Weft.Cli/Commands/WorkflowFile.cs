@@ -1,0 +1,49 @@
+using Weft.Definitions;
+
+namespace Weft.Cli.Commands;
+
+/// <summary>Loads a workflow file for a command, turning every way it can be bad into
+/// <see cref="WorkflowError"/>s (file:line:col: message) instead of exceptions.</summary>
+internal static class WorkflowFile
+{
+    public static WorkflowLoadResult Load(string path)
+    {
+        try
+        {
+            return new WorkflowLoadResult(WorkflowLoader.LoadFile(path), []);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            return new WorkflowLoadResult(null, ex.Errors);
+        }
+        catch (FileNotFoundException)
+        {
+            return Failed(path, "file not found");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Failed(path, "file not found");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(path, $"cannot read file: {ex.Message}");
+        }
+    }
+
+    /// <summary>Loads <paramref name="path"/> or writes every error to <paramref name="error"/>.</summary>
+    public static WorkflowDefinition? LoadOrReport(string path, TextWriter error)
+    {
+        var result = Load(path);
+        foreach (var e in result.Errors)
+        {
+            error.WriteLine(e.ToString());
+        }
+
+        return result.Definition;
+    }
+
+    private static WorkflowLoadResult Failed(string path, string message) =>
+        new(null, [new WorkflowError(null, $"{path}: {message}")]);
+}
+
+internal sealed record WorkflowLoadResult(WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors);

@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Weft.Cli.Output;
+
+/// <summary>The JSON document of one run, as <c>weft run --json</c> (and later <c>weft runs show</c>)
+/// prints it. The shape is a contract:
+/// <c>{"runId","workflow","state","startedAt","finishedAt","durationMs","tasks":{ID:{"state","attempts",
+/// "startedAt","finishedAt","output","error","exitCode"}}}</c>, states in snake_case, timestamps in
+/// ISO-8601, tasks in definition order, missing values written as null.</summary>
+internal static class RunJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+
+        // Outputs are arbitrary text; keep non-ASCII readable instead of \uXXXX. The document is
+        // printed to a terminal or a pipe, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string ToJson(RunSnapshot run)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(writer, run);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public static void Write(Utf8JsonWriter writer, RunSnapshot run)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("runId", run.RunId);
+        writer.WriteString("workflow", run.Workflow);
+        writer.WriteString("state", run.State.ToName());
+        WriteTime(writer, "startedAt", run.StartedAt);
+        WriteTime(writer, "finishedAt", run.FinishedAt);
+        if (run.Duration is { } duration)
+        {
+            writer.WriteNumber("durationMs", (long)Math.Round(duration.TotalMilliseconds));
+        }
+        else
+        {
+            writer.WriteNull("durationMs");
+        }
+
+        writer.WriteStartObject("tasks");
+        foreach (var task in run.Tasks)
+        {
+            WriteTask(writer, task);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTask(Utf8JsonWriter writer, TaskSnapshot task)
+    {
+        writer.WriteStartObject(task.TaskId);
+        writer.WriteString("state", task.State.ToName());
+        writer.WriteNumber("attempts", task.Attempts);
+        WriteTime(writer, "startedAt", task.StartedAt);
+        WriteTime(writer, "finishedAt", task.FinishedAt);
+        writer.WriteString("output", task.Output);
+        writer.WriteString("error", task.Error);
+        if (task.ExitCode is { } exitCode)
+        {
+            writer.WriteNumber("exitCode", exitCode);
+        }
+        else
+        {
+            writer.WriteNull("exitCode");
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            // Utf8JsonWriter formats DateTimeOffset as ISO-8601 ("O"-style, with offset).
+            writer.WriteString(name, time);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Weft.Cli.Commands;
+
+namespace Weft.Cli;
+
+/// <summary>The <c>weft</c> command tree and its invocation: usage errors exit 2 (System.CommandLine
+/// alone would exit 1), unexpected exceptions exit 1 without a stack trace.</summary>
+internal static class WeftCli
+{
+    public static RootCommand Build(CliIo io) => new("Weft: run workflows (DAGs of tasks) in dependency order.")
+    {
+        RunCommand.Create(io),
+        ValidateCommand.Create(io),
+        GraphCommand.Create(io),
+        BenchCommand.Create(io),
+    };
+
+    public static async Task<int> InvokeAsync(string[] args, CliIo io)
+    {
+        try
+        {
+            var result = Build(io).Parse(args);
+            if (result.Action is ParseErrorAction)
+            {
+                foreach (var error in result.Errors)
+                {
+                    io.Error.WriteLine($"error: {error.Message}");
+                }
+
+                io.Error.WriteLine($"Run '{CommandPath(result)} --help' for usage.");
+                return ExitCodes.InvalidInput;
+            }
+
+            var configuration = new InvocationConfiguration
+            {
+                Output = io.Out,
+                Error = io.Error,
+                EnableDefaultExceptionHandler = false,
+
+                // `weft run` handles SIGINT/SIGTERM itself: it cancels the run, waits for it to end and
+                // exits 130. Elsewhere the default (terminate at once) is right.
+                ProcessTerminationTimeout = null,
+            };
+            return await result.InvokeAsync(configuration).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return TopLevelError.Report(ex, io.Error);
+        }
+    }
+
+    private static string CommandPath(ParseResult result)
+    {
+        var names = new List<string>();
+        for (var c = result.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(c.Command is RootCommand ? "weft" : c.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+}
