@@ -1,3 +1,4 @@
+using Weft.Bench;
 using System.CommandLine;
 
 namespace Weft.Cli.Commands;
@@ -66,19 +67,16 @@ internal static class BenchCommand
         return Workloads.Contains(upper) ? [upper] : null;
     }
 
-    public static Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct)
     {
         if (StoreChoice.Check(store) is { } storeError)
         {
             io.Error.WriteLine($"error: {storeError}");
-            return Task.FromResult(ExitCodes.InvalidInput);
+            return ExitCodes.InvalidInput;
         }
 
-        // TODO(merge with the bench branch): replace with
-        //   var results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, ct);
-        // and print the results with Weft.Bench's formatters (JSON when `json`, a table otherwise); exit 0.
-        _ = (workloads, runs, json, ct);
-        io.Error.WriteLine("bench: not wired yet");
-        return Task.FromResult(ExitCodes.InvalidInput);
+        var results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, ct);
+        io.Out.WriteLine(json ? BenchJson.Format(results) : BenchText.Format(results));
+        return ExitCodes.Succeeded;
     }
 }

@@ -1,11 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-// The CLI project's assembly is named "weft", so Weft.Core.csproj's <InternalsVisibleTo Include="Weft.Cli" />
-// does not reach it. TODO(merge): move this to Weft.Core.csproj as <InternalsVisibleTo Include="weft" />
-// (and the same in Weft.Bench.csproj, whose BenchCommandRunner is internal).
-[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("weft")]
-
 namespace Weft.Planning;
 
 /// <summary>Writes an <see cref="ExecutionPlan"/> as text (levels and critical path), Mermaid or
