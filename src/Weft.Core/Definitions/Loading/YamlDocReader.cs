@@ -1,0 +1,151 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Weft.Definitions.Loading;
+
+/// <summary>Reads YAML into a <see cref="DocNode"/> tree through YamlDotNet's event parser, which
+/// keeps the place of every node (the representation model would drop it for keys we need).</summary>
+internal sealed partial class YamlDocReader
+{
+    private readonly string _file;
+    private readonly Parser _parser;
+    private readonly Dictionary<string, DocNode> _anchors = new(StringComparer.Ordinal);
+
+    private YamlDocReader(string text, string file)
+    {
+        _file = file;
+        _parser = new Parser(new StringReader(text));
+    }
+
+    /// <summary>The first document's root, or null with the syntax error in <paramref name="error"/>.</summary>
+    public static DocNode? Read(string text, string file, out WorkflowError? error)
+    {
+        error = null;
+        var reader = new YamlDocReader(text, file);
+        try
+        {
+            return reader.ReadStream();
+        }
+        catch (YamlException e)
+        {
+            error = new WorkflowError(reader.Place(e.Start), "YAML syntax error: " + CleanMessage(e.Message));
+            return null;
+        }
+    }
+
+    private DocNode? ReadStream()
+    {
+        _parser.Consume<StreamStart>();
+        if (_parser.TryConsume<StreamEnd>(out _))
+        {
+            return null;
+        }
+
+        _parser.Consume<DocumentStart>();
+        var root = ReadNode();
+        _parser.Consume<DocumentEnd>();
+        if (_parser.Accept<DocumentStart>(out var second))
+        {
+            throw new YamlException(second.Start, second.End, "a workflow file holds one document; found a second '---'");
+        }
+
+        return root;
+    }
+
+    private DocNode ReadNode()
+    {
+        if (_parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            return _anchors.TryGetValue(alias.Value.Value, out var target)
+                ? target
+                : throw new YamlException(alias.Start, alias.End, $"unknown alias '*{alias.Value.Value}'");
+        }
+
+        DocNode node;
+        string? anchor;
+        if (_parser.TryConsume<Scalar>(out var scalar))
+        {
+            node = ToScalar(scalar);
+            anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
+        }
+        else if (_parser.TryConsume<SequenceStart>(out var seqStart))
+        {
+            var items = new List<DocNode>();
+            while (!_parser.TryConsume<SequenceEnd>(out _))
+            {
+                items.Add(ReadNode());
+            }
+
+            node = new DocSequence(Place(seqStart.Start), items);
+            anchor = seqStart.Anchor.IsEmpty ? null : seqStart.Anchor.Value;
+        }
+        else
+        {
+            var mapStart = _parser.Consume<MappingStart>();
+            var entries = new List<DocEntry>();
+            while (!_parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyEvent = _parser.Current!;
+                if (ReadNode() is not DocScalar key)
+                {
+                    throw new YamlException(keyEvent.Start, keyEvent.End, "a mapping key must be plain text");
+                }
+
+                entries.Add(new DocEntry(key, ReadNode()));
+            }
+
+            node = new DocMapping(Place(mapStart.Start), entries);
+            anchor = mapStart.Anchor.IsEmpty ? null : mapStart.Anchor.Value;
+        }
+
+        if (anchor is not null)
+        {
+            _anchors[anchor] = node;
+        }
+
+        return node;
+    }
+
+    private DocScalar ToScalar(Scalar s)
+    {
+        var place = Place(s.Start);
+        var plain = s.Style == ScalarStyle.Plain;
+        var quoted = s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
+        var width = s.End.Index - s.Start.Index;
+
+        // The value maps character-for-character onto its line only when it spans exactly its own
+        // width (plus the two quotes): no escapes, no line folding.
+        int? contentColumn = s.Start.Line == s.End.Line && plain && width == s.Value.Length ? place.Column
+            : s.Start.Line == s.End.Line && quoted && width == s.Value.Length + 2 ? place.Column + 1
+            : null;
+
+        var tag = s.Tag.IsEmpty ? null : s.Tag.Value;
+        var type = tag == "tag:yaml.org,2002:str" || !plain ? ScalarType.String : Resolve(s.Value);
+        return new DocScalar(place, s.Value, type, contentColumn);
+    }
+
+    // The YAML 1.2 core schema, which is what JSON readers and most editors expect.
+    internal static ScalarType Resolve(string v) => v switch
+    {
+        "" or "~" or "null" or "Null" or "NULL" => ScalarType.Null,
+        "true" or "True" or "TRUE" or "false" or "False" or "FALSE" => ScalarType.Bool,
+        _ when IntegerPattern().IsMatch(v) => ScalarType.Integer,
+        _ when FloatPattern().IsMatch(v) => ScalarType.Float,
+        _ => ScalarType.String,
+    };
+
+    private SourceLocation Place(Mark mark) => new(_file, (int)mark.Line, (int)mark.Column);
+
+    private static string CleanMessage(string message) =>
+        MarkPrefix().Replace(message, string.Empty).Trim();
+
+    [GeneratedRegex(@"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")]
+    private static partial Regex IntegerPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")]
+    private static partial Regex FloatPattern();
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex MarkPrefix();
+}
