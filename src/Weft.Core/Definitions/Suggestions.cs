@@ -16,7 +16,8 @@ internal static class Suggestions
             }
 
             var distance = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
-            if (distance <= limit && distance < bestDistance)
+            // distance < length keeps 'q' from suggesting 'p': a hint must share something.
+            if (distance <= limit && distance < input.Length && distance < bestDistance)
             {
                 (best, bestDistance) = (candidate, distance);
             }

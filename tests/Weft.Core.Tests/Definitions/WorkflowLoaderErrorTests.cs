@@ -176,9 +176,9 @@ public sealed class WorkflowLoaderErrorTests
 
         Assert.Equal(
             [
-                "flow.yaml:5:15: bad priority in task 'x' 'urgent'; expected one of: critical, high, normal, low",
-                "flow.yaml:6:14: bad trigger in task 'x' 'all_sucess'; expected one of: all_success, all_done, all_failed, one_success, one_failed, none_failed (did you mean 'all_success'?)",
-                "flow.yaml:7:24: bad retry strategy in task 'x' 'linear'; expected one of: none, immediate, fixed, exponential, fibonacci",
+                "flow.yaml:5:15: bad priority 'urgent' in task 'x'; expected one of: critical, high, normal, low",
+                "flow.yaml:6:14: bad trigger 'all_sucess' in task 'x'; expected one of: all_success, all_done, all_failed, one_success, one_failed, none_failed (did you mean 'all_success'?)",
+                "flow.yaml:7:24: bad retry strategy 'linear' in task 'x'; expected one of: none, immediate, fixed, exponential, fibonacci",
             ],
             errors.Select(e => e.ToString()));
     }

@@ -16,7 +16,7 @@ internal sealed partial class DefinitionReader
         places.Add((FieldPaths.Retry, map.Location));
         var f = Fields(map, $"in retry {ctx}", RetryFields);
         var policy = new RetryPolicy();
-        if (f.TryGetValue("strategy", out var s) && Enum(s.Value, $"retry strategy {ctx}", Names.Strategies) is { } strategy)
+        if (f.TryGetValue("strategy", out var s) && Enum(s.Value, "retry strategy", ctx, Names.Strategies) is { } strategy)
         {
             policy = strategy == RetryStrategy.None ? RetryPolicy.None : policy with { Strategy = strategy };
         }

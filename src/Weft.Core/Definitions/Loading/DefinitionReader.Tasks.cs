@@ -145,12 +145,12 @@ internal sealed partial class DefinitionReader
 
         if (fields.TryGetValue("priority", out var p))
         {
-            result = result with { Priority = Enum(p.Value, $"priority {ctx}", Names.Priorities) };
+            result = result with { Priority = Enum(p.Value, "priority", ctx, Names.Priorities) };
         }
 
         if (fields.TryGetValue("trigger", out var tr))
         {
-            result = result with { Trigger = Enum(tr.Value, $"trigger {ctx}", Names.Triggers) };
+            result = result with { Trigger = Enum(tr.Value, "trigger", ctx, Names.Triggers) };
         }
 
         return result;

@@ -71,7 +71,8 @@ internal sealed partial class DefinitionReader
         return null;
     }
 
-    private T? Enum<T>(DocNode node, string what, (string Name, T Value)[] table)
+    /// <summary>One of <paramref name="table"/>'s names; <paramref name="field"/> as in "bad priority 'x' in task 'y'".</summary>
+    private T? Enum<T>(DocNode node, string field, string ctx, (string Name, T Value)[] table)
         where T : struct
     {
         if (node is DocScalar { IsNull: false } s)
@@ -87,7 +88,7 @@ internal sealed partial class DefinitionReader
 
         var names = table.Select(t => t.Name).ToList();
         var hint = node is DocScalar scalar ? Suggestions.Hint(scalar.Text, names) : string.Empty;
-        Error(node.Location, $"bad {what} {Shown(node)}; expected one of: {string.Join(", ", names)}{hint}");
+        Error(node.Location, $"bad {field} {Shown(node)} {ctx}; expected one of: {string.Join(", ", names)}{hint}");
         return null;
     }
 

@@ -17,11 +17,12 @@ internal sealed class SourceMap
     public void Add(int task, string field, DocScalar scalar, int shift = 0) =>
         _entries[(task, field)] = new Entry(scalar.Location, scalar, shift);
 
-    /// <summary>The field's place, moved to character <paramref name="offset"/> of its text when that
-    /// can be done exactly; null when the field was not recorded.</summary>
-    public SourceLocation? Find(int task, string field, int offset = 0) =>
+    /// <summary>The field's place (where its scalar starts, quote included), or with an
+    /// <paramref name="offset"/> the place of that character of its text when that can be done
+    /// exactly; null when the field was not recorded.</summary>
+    public SourceLocation? Find(int task, string field, int? offset = null) =>
         _entries.TryGetValue((task, field), out var e)
-            ? e.Scalar is null ? e.Location : e.Scalar.At(e.Shift + offset)
+            ? e.Scalar is null || offset is null ? e.Location : e.Scalar.At(e.Shift + offset.Value)
             : null;
 
     private readonly record struct Entry(SourceLocation Location, DocScalar? Scalar, int Shift);

@@ -171,7 +171,7 @@ internal sealed partial class ValidationRun
     }
 
     /// <summary>The place of a task's field, falling back to the task's own place.</summary>
-    private SourceLocation? Place(int task, string field, int offset = 0) =>
+    private SourceLocation? Place(int task, string field, int? offset = null) =>
         _map?.Find(task, field, offset) ?? _def.Tasks[task].Location;
 
     private void Error(SourceLocation? place, string message) => _errors.Add(new WorkflowError(place, message));
