@@ -395,4 +395,35 @@ public sealed class WorkflowLoaderErrorTests
         Assert.Contains("flow.yaml:5:20: task 'a' depends on unknown task 'c'", e.Message);
         Assert.DoesNotContain("Exception", e.Message);
     }
+
+    [Fact]
+    public void Parse_YamlTabIndentation_PointsAtTheTab()
+    {
+        var error = Loading.Single("name: etl\ntasks:\n\ta:\n\t\tnoop: {}\n", 3, 1);
+
+        Assert.StartsWith("YAML syntax error: ", error.Message);
+        Assert.Contains("tab", error.Message);
+    }
+
+    [Fact]
+    public void Parse_RepeatedFieldsAndEmptyTasks_AreErrors()
+    {
+        var errors = Loading.Errors("""
+            name: etl
+            name: again
+            tasks:
+              a:
+                function:
+                with: { x: 1 }
+              b:
+            """);
+
+        Assert.Equal(
+            [
+                "flow.yaml:2:1: field 'name' appears twice in the workflow",
+                "flow.yaml:5:14: 'function' in task 'a' must not be empty",
+                "flow.yaml:7:3: task 'b' must be a mapping with one of: shell, http, function, sleep, noop; it is empty",
+            ],
+            errors.Select(e => e.ToString()));
+    }
 }

@@ -34,7 +34,9 @@ internal sealed partial class DefinitionReader
         var placeholder = new TaskDefinition(id, NoopSpec.Instance) { Location = key.Location };
         if (node is not DocMapping map)
         {
-            Error(node.Location, $"task '{id}' must be a mapping with one of: {string.Join(", ", _kinds)}; found {node.Describe}");
+            var found = node is DocScalar { IsNull: true } ? "it is empty" : $"found {node.Describe}";
+            Error(node is DocScalar { IsNull: true } ? key.Location : node.Location,
+                $"task '{id}' must be a mapping with one of: {string.Join(", ", _kinds)}; {found}");
             return placeholder;
         }
 
@@ -93,7 +95,8 @@ internal sealed partial class DefinitionReader
             spec = ReadSpec(index, id, kinds[0]) ?? NoopSpec.Instance;
         }
 
-        if (fields.TryGetValue("with", out var with))
+        // A function task whose name was bad has already been reported; its 'with' is not a second problem.
+        if (fields.TryGetValue("with", out var with) && !(kinds.Count > 0 && kinds[0].Key.Text == "function" && spec is not FunctionSpec))
         {
             spec = ReadWith(index, id, spec, with);
         }

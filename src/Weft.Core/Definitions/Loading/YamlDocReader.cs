@@ -29,9 +29,28 @@ internal sealed partial class YamlDocReader
         }
         catch (YamlException e)
         {
-            error = new WorkflowError(reader.Place(e.Start), "YAML syntax error: " + CleanMessage(e.Message));
+            var message = CleanMessage(e.Message);
+            var place = message.Contains("tab", StringComparison.Ordinal) && FirstTabIndent(text, file) is { } tab ? tab : reader.Place(e.Start);
+            error = new WorkflowError(place, "YAML syntax error: " + message);
             return null;
         }
+    }
+
+    // YamlDotNet places a tab-indentation error at the enclosing mapping; the tab itself is what to fix.
+    private static SourceLocation? FirstTabIndent(string text, string file)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0)
+            {
+                return new SourceLocation(file, i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private DocNode? ReadStream()
