@@ -246,4 +246,26 @@ public sealed class WorkflowLoaderExampleTests
         Assert.Equal(RetryPolicy.None, def.Tasks[1].Retry);
         Assert.Equal(1, def.Tasks[1].Retry.MaxAttempts);
     }
+
+    [Fact]
+    public void Parse_YamlAnchorsAndMergeKeys_ShareSettings()
+    {
+        var def = WorkflowLoader.Parse(Loading.Text("""
+            name: f
+            tasks:
+              a: &base
+                shell: echo a
+                priority: low
+                timeout: 1m
+              b:
+                <<: *base
+                shell: echo b
+                dependsOn: a
+            """), "f.yaml");
+
+        var b = def.Tasks[1];
+        Assert.Equal(new ShellSpec("echo b"), b.Spec);
+        Assert.Equal((TaskPriority.Low, TimeSpan.FromMinutes(1)), (b.Priority, b.Timeout));
+        Assert.Equal(["a"], b.DependsOn);
+    }
 }

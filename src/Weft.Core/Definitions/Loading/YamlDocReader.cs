@@ -114,7 +114,7 @@ internal sealed partial class YamlDocReader
                 entries.Add(new DocEntry(key, ReadNode()));
             }
 
-            node = new DocMapping(Place(mapStart.Start), entries);
+            node = new DocMapping(Place(mapStart.Start), Merge(entries));
             anchor = mapStart.Anchor.IsEmpty ? null : mapStart.Anchor.Value;
         }
 
@@ -125,6 +125,44 @@ internal sealed partial class YamlDocReader
 
         return node;
     }
+
+    /// <summary>Applies YAML merge keys (<c>&lt;&lt;: *base</c>), which workflow files use to share task
+    /// settings: merged entries take the place of the <c>&lt;&lt;</c> key, and keys written out win.</summary>
+    private static List<DocEntry> Merge(List<DocEntry> entries)
+    {
+        if (!entries.Exists(IsMergeKey))
+        {
+            return entries;
+        }
+
+        var written = entries.Where(e => !IsMergeKey(e)).Select(e => e.Key.Text).ToHashSet(StringComparer.Ordinal);
+        var merged = new HashSet<string>(StringComparer.Ordinal);
+        List<DocEntry> result = [];
+        foreach (var entry in entries)
+        {
+            if (!IsMergeKey(entry))
+            {
+                result.Add(entry);
+                continue;
+            }
+
+            IEnumerable<DocNode> sources = entry.Value is DocSequence seq ? seq.Items : [entry.Value];
+            foreach (var source in sources)
+            {
+                if (source is not DocMapping map)
+                {
+                    result.Add(entry); // left for the reader to report as an unknown field, with its place
+                    break;
+                }
+
+                result.AddRange(map.Entries.Where(e => !written.Contains(e.Key.Text) && merged.Add(e.Key.Text)));
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsMergeKey(DocEntry entry) => entry.Key.Text == "<<";
 
     private DocScalar ToScalar(Scalar s)
     {
