@@ -2,19 +2,91 @@ using System.Text.Json.Nodes;
 
 namespace Weft.Definitions;
 
+/// <summary>One task of a <see cref="WorkflowBuilder"/>. Exactly one kind method must be called;
+/// the others may be called in any order.</summary>
 public sealed class TaskBuilder
 {
-    internal TaskBuilder(string id) => throw new NotImplementedException();
+    private readonly string _id;
+    private readonly List<TaskSpec> _specs = [];
+    private readonly List<string> _dependsOn = [];
+    private TimeSpan? _timeout;
+    private RetryPolicy _retry = RetryPolicy.None;
+    private TaskPriority _priority = TaskPriority.Normal;
+    private TriggerRule _trigger = TriggerRule.AllSuccess;
 
-    public TaskBuilder Shell(string command, IReadOnlyList<string>? args = null, string? workDir = null, IReadOnlyDictionary<string, string>? env = null) => throw new NotImplementedException();
-    public TaskBuilder Http(string method, string url, string? body = null, IReadOnlyDictionary<string, string>? headers = null) => throw new NotImplementedException();
-    public TaskBuilder Function(string name, JsonObject? with = null) => throw new NotImplementedException();
-    public TaskBuilder Sleep(TimeSpan duration) => throw new NotImplementedException();
-    public TaskBuilder Noop() => throw new NotImplementedException();
-    public TaskBuilder Kind(TaskSpec spec) => throw new NotImplementedException();
-    public TaskBuilder DependsOn(params string[] ids) => throw new NotImplementedException();
-    public TaskBuilder Timeout(TimeSpan timeout) => throw new NotImplementedException();
-    public TaskBuilder Retry(RetryPolicy policy) => throw new NotImplementedException();
-    public TaskBuilder Priority(TaskPriority priority) => throw new NotImplementedException();
-    public TaskBuilder Trigger(TriggerRule rule) => throw new NotImplementedException();
+    internal TaskBuilder(string id) => _id = id;
+
+    public TaskBuilder Shell(string command, IReadOnlyList<string>? args = null, string? workDir = null, IReadOnlyDictionary<string, string>? env = null) =>
+        Kind(new ShellSpec(command) { Args = args, WorkDir = workDir, Env = env });
+
+    public TaskBuilder Http(string method, string url, string? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        Kind(new HttpSpec(method?.ToUpperInvariant() ?? string.Empty, url) { Body = body, Headers = headers });
+
+    public TaskBuilder Function(string name, JsonObject? with = null) => Kind(new FunctionSpec(name) { With = with });
+
+    public TaskBuilder Sleep(TimeSpan duration) => Kind(new SleepSpec(duration));
+
+    public TaskBuilder Noop() => Kind(NoopSpec.Instance);
+
+    public TaskBuilder Kind(TaskSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        _specs.Add(spec);
+        return this;
+    }
+
+    public TaskBuilder DependsOn(params string[] ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        _dependsOn.AddRange(ids);
+        return this;
+    }
+
+    public TaskBuilder Timeout(TimeSpan timeout)
+    {
+        _timeout = timeout;
+        return this;
+    }
+
+    public TaskBuilder Retry(RetryPolicy policy)
+    {
+        _retry = policy ?? throw new ArgumentNullException(nameof(policy));
+        return this;
+    }
+
+    public TaskBuilder Priority(TaskPriority priority)
+    {
+        _priority = priority;
+        return this;
+    }
+
+    public TaskBuilder Trigger(TriggerRule rule)
+    {
+        _trigger = rule;
+        return this;
+    }
+
+    /// <summary>The task as a record; a missing or doubled kind goes to <paramref name="errors"/> and
+    /// a stand-in kind is used so the rest of the workflow can still be checked.</summary>
+    internal TaskDefinition ToDefinition(List<WorkflowError> errors)
+    {
+        if (_specs.Count == 0)
+        {
+            errors.Add(new WorkflowError(null, $"task '{_id}' has no kind; expected exactly one of: {string.Join(", ", Names.BuiltInKinds)}"));
+        }
+        else if (_specs.Count > 1)
+        {
+            var count = _specs.Count == 2 ? "two" : _specs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            errors.Add(new WorkflowError(null, $"task '{_id}' has {count} kinds: {Names.List(_specs.Select(s => s.Kind))}"));
+        }
+
+        return new TaskDefinition(_id, _specs.Count > 0 ? _specs[0] : NoopSpec.Instance)
+        {
+            DependsOn = [.. _dependsOn],
+            Timeout = _timeout,
+            Retry = _retry,
+            Priority = _priority,
+            Trigger = _trigger,
+        };
+    }
 }

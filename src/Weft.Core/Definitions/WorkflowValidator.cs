@@ -1,3 +1,6 @@
+using Weft.Definitions.Loading;
+using Weft.Definitions.Validation;
+
 namespace Weft.Definitions;
 
 /// <summary>The checks that do not need the file: ids, dependencies, cycles, templates. The loader
@@ -6,5 +9,15 @@ public static class WorkflowValidator
 {
     /// <summary>Every error found, empty when valid. <paramref name="knownKinds"/> null means the built-in ones.</summary>
     public static IReadOnlyList<WorkflowError> Validate(WorkflowDefinition definition, IReadOnlyCollection<string>? knownKinds = null) =>
-        throw new NotImplementedException();
+        Validate(definition, knownKinds, map: null, checkValues: true);
+
+    /// <summary><paramref name="map"/> places errors on fields of a loaded file. <paramref name="checkValues"/>
+    /// is false when the reader has already range-checked values at their places (defaults are
+    /// then reported once, not once per task).</summary>
+    internal static IReadOnlyList<WorkflowError> Validate(
+        WorkflowDefinition definition, IReadOnlyCollection<string>? knownKinds, SourceMap? map, bool checkValues)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return new ValidationRun(definition, knownKinds ?? Names.BuiltInKinds, map, checkValues).Run();
+    }
 }

@@ -1,0 +1,16 @@
+namespace Weft.Definitions.Loading;
+
+/// <summary>Names of task fields shared by the reader (which records places under them) and the
+/// validator (which looks places up by them).</summary>
+internal static class FieldPaths
+{
+    public const string Name = "name";
+    public const string Kind = "kind";
+    public const string DependsOn = "dependsOn";
+    public const string Timeout = "timeout";
+    public const string Retry = "retry";
+
+    public static string Item(string list, int index) => $"{list}[{index}]";
+
+    public static string Member(string parent, string name) => $"{parent}.{name}";
+}

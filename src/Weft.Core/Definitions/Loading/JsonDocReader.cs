@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Weft.Definitions.Loading;
+
+/// <summary>Reads JSON into a <see cref="DocNode"/> tree. JSON is not handed to the YAML parser
+/// because YAML forbids the tab indentation that JSON files commonly use.</summary>
+internal sealed partial class JsonDocReader
+{
+    private readonly string _file;
+    private readonly byte[] _bytes;
+    private readonly List<int> _lineStarts = [0];
+
+    private JsonDocReader(string text, string file)
+    {
+        _file = file;
+        _bytes = Encoding.UTF8.GetBytes(text);
+        for (var i = 0; i < _bytes.Length; i++)
+        {
+            if (_bytes[i] == (byte)'\n')
+            {
+                _lineStarts.Add(i + 1);
+            }
+        }
+    }
+
+    /// <summary>The root value, or null with the syntax error in <paramref name="error"/>.</summary>
+    public static DocNode? Read(string text, string file, out WorkflowError? error)
+    {
+        error = null;
+        var doc = new JsonDocReader(text, file);
+        var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        var reader = new Utf8JsonReader(doc._bytes, options);
+        try
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            var root = doc.ReadValue(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException("unexpected data after the end of the document", null, null, null);
+            }
+
+            return root;
+        }
+        catch (JsonException e)
+        {
+            var line = (int)(e.LineNumber ?? 0) + 1;
+            var column = doc.ColumnOf(line, (int)(e.BytePositionInLine ?? 0));
+            var message = PositionSuffix().Replace(e.Message, string.Empty).Trim();
+            error = new WorkflowError(new SourceLocation(file, line, column), "JSON syntax error: " + message);
+            return null;
+        }
+    }
+
+    private DocNode ReadValue(ref Utf8JsonReader reader)
+    {
+        var place = Place(reader.TokenStartIndex);
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                var entries = new List<DocEntry>();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var key = ReadString(ref reader);
+                    reader.Read();
+                    entries.Add(new DocEntry(key, ReadValue(ref reader)));
+                }
+
+                return new DocMapping(place, entries);
+            case JsonTokenType.StartArray:
+                var items = new List<DocNode>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(ReadValue(ref reader));
+                }
+
+                return new DocSequence(place, items);
+            case JsonTokenType.String:
+                return ReadString(ref reader);
+            case JsonTokenType.Number:
+                var number = Encoding.UTF8.GetString(reader.ValueSpan);
+                var isInteger = !number.AsSpan().ContainsAny(".eE");
+                return new DocScalar(place, number, isInteger ? ScalarType.Integer : ScalarType.Float, place.Column);
+            case JsonTokenType.True or JsonTokenType.False:
+                return new DocScalar(place, reader.GetBoolean() ? "true" : "false", ScalarType.Bool, place.Column);
+            default:
+                return new DocScalar(place, "null", ScalarType.Null, null);
+        }
+    }
+
+    private DocScalar ReadString(ref Utf8JsonReader reader)
+    {
+        var place = Place(reader.TokenStartIndex);
+        var value = reader.GetString() ?? string.Empty;
+
+        // An escape shifts every later character, so offsets into the value no longer match the line.
+        int? contentColumn = reader.ValueIsEscaped ? null : place.Column + 1;
+        return new DocScalar(place, value, ScalarType.String, contentColumn);
+    }
+
+    private SourceLocation Place(long byteIndex)
+    {
+        var index = (int)byteIndex;
+        var line = _lineStarts.BinarySearch(index);
+        line = line >= 0 ? line : ~line - 1;
+        return new SourceLocation(_file, line + 1, ColumnOf(line + 1, index - _lineStarts[line]));
+    }
+
+    // Columns count characters, not UTF-8 bytes: a UTF-8 continuation byte starts no character.
+    private int ColumnOf(int line, int bytesIntoLine)
+    {
+        var start = _lineStarts[Math.Clamp(line - 1, 0, _lineStarts.Count - 1)];
+        var end = Math.Min(start + bytesIntoLine, _bytes.Length);
+        var column = 1;
+        for (var i = start; i < end; i++)
+        {
+            if ((_bytes[i] & 0xC0) != 0x80)
+            {
+                column++;
+            }
+        }
+
+        return column;
+    }
+
+    [GeneratedRegex(@"\s*(Path: \S*)?\s*\|?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?", RegexOptions.IgnoreCase)]
+    private static partial Regex PositionSuffix();
+}

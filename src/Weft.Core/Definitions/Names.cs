@@ -1,0 +1,38 @@
+namespace Weft.Definitions;
+
+/// <summary>The names a workflow file spells: kinds, enum values, and what makes a valid id.</summary>
+internal static class Names
+{
+    public static readonly string[] BuiltInKinds = ["shell", "http", "function", "sleep", "noop"];
+
+    public static readonly (string Name, TaskPriority Value)[] Priorities =
+    [
+        ("critical", TaskPriority.Critical), ("high", TaskPriority.High), ("normal", TaskPriority.Normal), ("low", TaskPriority.Low),
+    ];
+
+    public static readonly (string Name, TriggerRule Value)[] Triggers =
+    [
+        ("all_success", TriggerRule.AllSuccess), ("all_done", TriggerRule.AllDone), ("all_failed", TriggerRule.AllFailed),
+        ("one_success", TriggerRule.OneSuccess), ("one_failed", TriggerRule.OneFailed), ("none_failed", TriggerRule.NoneFailed),
+    ];
+
+    public static readonly (string Name, RetryStrategy Value)[] Strategies =
+    [
+        ("none", RetryStrategy.None), ("immediate", RetryStrategy.Immediate), ("fixed", RetryStrategy.Fixed),
+        ("exponential", RetryStrategy.Exponential), ("fibonacci", RetryStrategy.Fibonacci),
+    ];
+
+    /// <summary>Task ids and param names: templates reference them as tasks.ID and params.NAME.</summary>
+    public static bool IsValidId(string? id) =>
+        !string.IsNullOrEmpty(id) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    public static bool IsValidWorkflowName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
+    /// <summary>"a, b and c".</summary>
+    public static string List(IEnumerable<string> items)
+    {
+        var all = items.ToList();
+        return all.Count <= 1 ? string.Concat(all) : string.Join(", ", all.Take(all.Count - 1)) + " and " + all[^1];
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Weft.Definitions.Loading;
+using Weft.Templates;
+
+namespace Weft.Definitions.Validation;
+
+/// <summary>Templates: well-formed, naming declared params and upstream tasks only, since a task's
+/// output exists only once the task has run.</summary>
+internal sealed partial class ValidationRun
+{
+    private HashSet<string>? _paramNames;
+
+    private void CheckTemplates(int i)
+    {
+        var task = _def.Tasks[i];
+        HashSet<int>? upstream = null;
+        foreach (var (field, text) in Texts(task.Spec))
+        {
+            if (!Template.MayContainReferences(text))
+            {
+                continue;
+            }
+
+            var template = Template.Parse(text);
+            foreach (var error in template.Errors)
+            {
+                Error(Place(i, field, error.Offset), $"template in task '{task.Id}': {error.Message}");
+            }
+
+            foreach (var reference in template.References)
+            {
+                var place = Place(i, field, reference.Offset);
+                if (reference.Kind == TemplateReferenceKind.Param)
+                {
+                    _paramNames ??= _def.Params.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+                    if (!_paramNames.Contains(reference.Name))
+                    {
+                        Error(place, $"template in task '{task.Id}' names unknown param '{reference.Name}'{Suggestions.Hint(reference.Name, _paramNames)}");
+                    }
+                }
+                else if (reference.Kind == TemplateReferenceKind.TaskOutput)
+                {
+                    if (!_index.TryGetValue(reference.Name, out var target))
+                    {
+                        Error(place, $"template in task '{task.Id}' names unknown task '{reference.Name}'{Suggestions.Hint(reference.Name, _index.Keys)}");
+                        continue;
+                    }
+
+                    upstream ??= Upstream(i);
+                    if (!upstream.Contains(target))
+                    {
+                        Error(place, $"template in task '{task.Id}' names task '{reference.Name}', which is not upstream of '{task.Id}'");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Every task that <paramref name="task"/> depends on, directly or not.</summary>
+    private HashSet<int> Upstream(int task)
+    {
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(task);
+        while (stack.Count > 0)
+        {
+            foreach (var id in _def.Tasks[stack.Pop()].DependsOn)
+            {
+                if (_index.TryGetValue(id, out var d) && d != task && seen.Add(d))
+                {
+                    stack.Push(d);
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    /// <summary>The text fields of a spec that may hold templates, each with the field path the reader
+    /// records its place under.</summary>
+    private static IEnumerable<(string Field, string Text)> Texts(TaskSpec spec)
+    {
+        switch (spec)
+        {
+            case ShellSpec s:
+                yield return ("shell.command", s.Command);
+                for (var j = 0; j < (s.Args?.Count ?? 0); j++)
+                {
+                    yield return (FieldPaths.Item("shell.args", j), s.Args![j]);
+                }
+
+                if (s.WorkDir is not null)
+                {
+                    yield return ("shell.workdir", s.WorkDir);
+                }
+
+                foreach (var (key, value) in s.Env ?? new Dictionary<string, string>())
+                {
+                    yield return (FieldPaths.Member("shell.env", key), value);
+                }
+
+                break;
+            case HttpSpec h:
+                yield return ("http.url", h.Url);
+                foreach (var (key, value) in h.Headers ?? new Dictionary<string, string>())
+                {
+                    yield return (FieldPaths.Member("http.headers", key), value);
+                }
+
+                if (h.Body is not null)
+                {
+                    yield return ("http.body", h.Body);
+                }
+
+                break;
+            case FunctionSpec { With: { } with }:
+                foreach (var item in JsonTexts(with, "with"))
+                {
+                    yield return item;
+                }
+
+                break;
+            case CustomSpec c:
+                foreach (var item in JsonTexts(c.Value, c.CustomKind))
+                {
+                    yield return item;
+                }
+
+                break;
+        }
+    }
+
+    private static IEnumerable<(string Field, string Text)> JsonTexts(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                return obj.SelectMany(p => JsonTexts(p.Value, FieldPaths.Member(path, p.Key)));
+            case JsonArray array:
+                return array.SelectMany((item, j) => JsonTexts(item, FieldPaths.Item(path, j)));
+            case JsonValue value when value.TryGetValue<string>(out var text):
+                return [(path, text)];
+            default:
+                return [];
+        }
+    }
+}
