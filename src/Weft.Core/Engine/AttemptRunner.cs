@@ -145,14 +145,11 @@ public sealed partial class WeftEngine
         timeout?.Dispose();
         if (timedOut && !outcome.IsSuccess)
         {
-            return outcome with { Status = TaskOutcomeStatus.TimedOut, Error = $"timed out after {FormatLimit(limit!.Value)}" };
+            return outcome with { Status = TaskOutcomeStatus.TimedOut, Error = $"timed out after {Definitions.Durations.Format(limit!.Value)}" };
         }
 
         return outcome;
     }
-
-    private static string FormatLimit(TimeSpan t) =>
-        t.TotalMilliseconds < 1000 ? $"{t.TotalMilliseconds:0}ms" : t.TotalSeconds < 60 ? $"{t.TotalSeconds:0.###}s" : t.ToString();
 
     private static TaskOutcome OutcomeOf(Exception ex, CancellationToken token) => ex switch
     {

@@ -93,16 +93,6 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task Bench_IsNotWiredYet()
-    {
-        // Waits for the bench branch: BenchCommand then calls BenchCommandRunner.RunAsync and exits 0.
-        var (exit, _, err) = await InvokeAsync("bench", "W1", "--runs", "1");
-
-        Assert.Equal(2, exit);
-        Assert.Contains("bench: not wired yet", err, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Parse_RepeatedParamsAndAssemblies_AreCollectedInOrder()
     {
         var root = WeftCli.Build(CliIo.Redirected(TextWriter.Null, TextWriter.Null));

@@ -1,19 +1,20 @@
 namespace Weft.Tests.EndToEnd;
 
 /// <summary>The workflow files the end-to-end tests run, written into a fresh temporary folder.
-/// The YAML shape here (a <c>tasks</c> list of <c>id</c> + one kind key + <c>dependsOn</c>) was written
-/// before the loader existed: if the merged loader reads a different shape, fix it here, in one place.</summary>
+/// </summary>
 internal sealed class WorkflowFiles : IDisposable
 {
     public const string Hello = """
         name: hello
+        params:
+          who: world
         tasks:
-          - id: greet
-            shell: echo hello
-          - id: pause
+          greet:
+            shell: echo "hello {{ params.who }}"
+          pause:
             sleep: 100ms
             dependsOn: [greet]
-          - id: done
+          done:
             noop: {}
             dependsOn: [greet, pause]
         """;
@@ -21,12 +22,12 @@ internal sealed class WorkflowFiles : IDisposable
     public const string Failing = """
         name: failing
         tasks:
-          - id: ok
+          ok:
             shell: echo fine
-          - id: broken
+          broken:
             shell: exit 3
             dependsOn: [ok]
-          - id: after
+          after:
             noop: {}
             dependsOn: [broken]
         """;
@@ -35,9 +36,9 @@ internal sealed class WorkflowFiles : IDisposable
     public const string Invalid = """
         name: invalid
         tasks:
-          - id: a
+          a:
             noop: {}
-          - id: b
+          b:
             noop: {}
             dependsOn: [ghost]
         """;
@@ -45,9 +46,9 @@ internal sealed class WorkflowFiles : IDisposable
     public const string LongSleep = """
         name: long
         tasks:
-          - id: wait
+          wait:
             sleep: 10m
-          - id: after
+          after:
             noop: {}
             dependsOn: [wait]
         """;
