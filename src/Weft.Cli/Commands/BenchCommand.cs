@@ -8,7 +8,7 @@ namespace Weft.Cli.Commands;
 /// <c>BenchCommandRunner.RunAsync</c>, which lives on another branch.</summary>
 internal static class BenchCommand
 {
-    public static readonly string[] Workloads = ["W1", "W2", "W3", "W4"];
+    public static readonly IReadOnlyList<string> Workloads = BenchCommandRunner.Names;
 
     public static Command Create(CliIo io)
     {
@@ -23,7 +23,7 @@ internal static class BenchCommand
             var value = r.Tokens.Count > 0 ? r.Tokens[0].Value : "all";
             if (ExpandWorkloads(value) is null)
             {
-                r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4 or all");
+                r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MEM or all");
             }
         });
         var store = new Option<string>("--store") { Description = "Where runs are recorded: memory.", DefaultValueFactory = _ => StoreChoice.Default };
