@@ -74,7 +74,11 @@ public sealed partial class WeftEngine : IAsyncDisposable
     /// <summary>The kinds this engine can run.</summary>
     public IReadOnlyCollection<string> Kinds => _handlers.Keys;
 
-    internal IWeftStore Store => _store;
+    /// <summary>The store this engine records runs in (for queries: listing runs, reading outputs).</summary>
+    public IWeftStore Store => _store;
+
+    /// <summary>Worker slots of this engine.</summary>
+    public int Workers => _workers.Length;
 
     public async ValueTask DisposeAsync()
     {

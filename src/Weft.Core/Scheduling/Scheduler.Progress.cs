@@ -97,6 +97,11 @@ internal sealed partial class Scheduler
         if (final is not (TaskState.Succeeded or TaskState.Skipped or TaskState.Cached))
         {
             run.UnsuccessfulCount++;
+            Counters.TasksFailed++;
+        }
+        else if (final == TaskState.Succeeded)
+        {
+            Counters.TasksSucceeded++;
         }
 
         JournalTask(run, task);
@@ -117,6 +122,7 @@ internal sealed partial class Scheduler
             : run.UnsuccessfulCount == 0 ? RunState.Succeeded
             : RunState.Failed;
         run.FinishedAt = now;
+        Counters.RunsFinished++;
         JournalRun(run);
         if (run.Watchers is not null)
         {

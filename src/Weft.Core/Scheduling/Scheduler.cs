@@ -14,6 +14,8 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
 
     public int ReadyCount => _ready.Count;
 
+    public Monitoring.EngineCounters Counters { get; } = new();
+
     public bool HasFinished => _finished.Count > 0;
 
     public ReadyQueue Ready => _ready;
@@ -71,6 +73,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             slot.HttpStatus = null;
             slot.Stderr = null;
             item.Run.RunningCount++;
+            Counters.Running++;
             JournalAttempt(item.Run, item.Task);
             JournalTask(item.Run, item.Task);
             Emit(item.Run, RunEventKind.TaskStarted, item.Task, now, attempt);
@@ -88,6 +91,8 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         ref var slot = ref run.Slots[item.Task];
         var now = time.GetUtcNow();
         run.RunningCount--;
+        Counters.Running--;
+        Counters.Throughput.Record(now);
         slot.AttemptFinishedAt = now;
         slot.AttemptOutcome = outcome.Status;
         slot.Output = outcome.Output;

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Weft.Definitions;
+
+namespace Weft;
+
+public sealed partial class WeftEngine
+{
+    /// <summary>Health, slots, queue depth by priority, throughput over the last minute, memory,
+    /// store health. Cheap enough to poll every second.</summary>
+    public EngineStatus GetStatus()
+    {
+        var now = _time.GetUtcNow();
+        EngineStatus status;
+        lock (_gate)
+        {
+            var c = _scheduler.Counters;
+            status = new EngineStatus
+            {
+                At = now,
+                Health = HealthState.Healthy,
+                SlotsBusy = c.Running,
+                SlotsIdle = _workers.Length - c.Running,
+                QueueDepth = Enum.GetValues<TaskPriority>().ToDictionary(p => p, _scheduler.QueuedOf),
+                ActiveRuns = _runs.Values.Count(r => !r.State.IsFinal()),
+                ThroughputPerSecond = c.Throughput.PerSecond(now),
+                TasksSucceeded = c.TasksSucceeded,
+                TasksFailed = c.TasksFailed,
+                RunsFinished = c.RunsFinished,
+            };
+        }
+
+        using var process = Process.GetCurrentProcess();
+        var reasons = new List<string>();
+        if (StoreError is { } storeError)
+        {
+            reasons.Add($"the store is failing: {storeError}");
+        }
+
+        return status with
+        {
+            Health = reasons.Count == 0 ? HealthState.Healthy : HealthState.Degraded,
+            Reasons = reasons,
+            StoreError = StoreError,
+            WorkingSetBytes = process.WorkingSet64,
+            GcHeapBytes = GC.GetTotalMemory(false),
+        };
+    }
+}

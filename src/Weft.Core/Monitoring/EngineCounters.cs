@@ -1,0 +1,14 @@
+namespace Weft.Monitoring;
+
+/// <summary>Counters the scheduler bumps under its lock (plain increments: the lock already orders
+/// them), read by <see cref="WeftEngine.GetStatus"/> and the metrics instruments.</summary>
+internal sealed class EngineCounters
+{
+    public long TasksSucceeded;
+    public long TasksFailed;
+    public long RunsFinished;
+    public int Running;
+
+    /// <summary>Finished attempts per second over the last 60 one-second buckets.</summary>
+    public readonly ThroughputWindow Throughput = new();
+}
