@@ -63,8 +63,14 @@ internal static class Samples
     public static StoreChange AttemptChange(string runId, string taskId, int attempt, TaskOutcomeStatus? outcome = null, string? output = null) =>
         new()
         {
-            Kind = StoreChangeKind.Attempt, RunId = runId, TaskId = taskId, Attempt = attempt, Outcome = outcome, Output = output,
-            StartedAt = T0.AddSeconds(attempt), FinishedAt = outcome is null ? null : T0.AddSeconds(attempt).AddMilliseconds(500),
+            Kind = StoreChangeKind.Attempt,
+            RunId = runId,
+            TaskId = taskId,
+            Attempt = attempt,
+            Outcome = outcome,
+            Output = output,
+            StartedAt = T0.AddSeconds(attempt),
+            FinishedAt = outcome is null ? null : T0.AddSeconds(attempt).AddMilliseconds(500),
         };
 
     /// <summary>A run finished at <paramref name="finished"/> in <paramref name="state"/>.</summary>
