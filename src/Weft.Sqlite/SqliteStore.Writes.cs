@@ -41,8 +41,7 @@ public sealed partial class SqliteStore
                 // SQLITE_CONSTRAINT_PRIMARYKEY: same contract as MemoryStore.
                 throw new InvalidOperationException($"a run with id '{run.RunId}' already exists", e);
             }
-        }, cancellationToken).ConfigureAwait(false);
-        _storedDefinitions.Add(definition.Hash);
+        }, cancellationToken, committed: () => _storedDefinitions.Add(definition.Hash)).ConfigureAwait(false);
     }
 
     /// <summary>The group-commit path: every change in one transaction, through prepared statements.</summary>
@@ -128,8 +127,9 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Runs <paramref name="write"/> in one immediate transaction on the writer, one at a
-    /// time; commits (fsynced: synchronous=FULL) before returning.</summary>
-    private async ValueTask WriteLockedAsync(string doing, Action write, CancellationToken cancellationToken)
+    /// time; commits (fsynced: synchronous=FULL) before returning. <paramref name="committed"/> runs
+    /// under the same gate once the commit succeeded, for in-memory state that must match the file.</summary>
+    private async ValueTask WriteLockedAsync(string doing, Action write, CancellationToken cancellationToken, Action? committed = null)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -139,6 +139,7 @@ public sealed partial class SqliteStore
             write();
             tx.Commit();
             _commits++;
+            committed?.Invoke();
         }
         catch (SqliteException e)
         {

@@ -127,6 +127,27 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task PurgeAsync_RemovesRowsAndDefinitionsNoRunUses()
+    {
+        await using (var store = await SqliteStore.OpenAsync(_db.Options()))
+        {
+            await store.CreateRunAsync(Run("old", T0, Flow("gone")));
+            await store.CreateRunAsync(Run("kept", T0, Flow("stays")));
+            await store.WriteAsync(
+            [
+                AttemptChange("old", "a", 1, TaskOutcomeStatus.Succeeded, "x"), TaskChange("old", "a", TaskState.Succeeded),
+                Finished("old", RunState.Succeeded, T0.AddMinutes(1)),
+            ]);
+
+            Assert.Equal(1, await store.PurgeAsync(T0.AddHours(1)));
+        }
+
+        Assert.Equal(["stays"], Strings("SELECT name FROM definitions"));
+        Assert.Equal(["kept"], Strings("SELECT run_id FROM runs"));
+        Assert.Empty(Strings("SELECT task_id FROM tasks UNION ALL SELECT task_id FROM attempts"));
+    }
+
+    [Fact]
     public async Task OpenAsync_NotADatabase_ThrowsWeftStoreExceptionNamingThePath()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_db.Path)!);
@@ -145,5 +166,21 @@ public sealed class SqliteStoreTests : IDisposable
             await SqliteStore.OpenAsync(new SqliteStoreOptions { EncryptionKey = new byte[16], CompressionThreshold = -1 }));
 
         Assert.Equal(3, e.Errors.Count);
+    }
+
+    private List<string> Strings(string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={_db.Path};Pooling=False");
+        c.Open();
+        using var command = c.CreateCommand();
+        command.CommandText = sql;
+        using var r = command.ExecuteReader();
+        var values = new List<string>();
+        while (r.Read())
+        {
+            values.Add(r.GetString(0));
+        }
+
+        return values;
     }
 }
