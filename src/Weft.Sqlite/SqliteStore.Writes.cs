@@ -114,7 +114,8 @@ public sealed partial class SqliteStore
         return text is null ? null : _codec.Encode(text, secret: true, out flags);
     }
 
-    private void Exec(SqliteCommand command, params object?[] values)
+    // params span: no array per row on the group-commit path (values still box; SqliteParameter takes object).
+    private void Exec(SqliteCommand command, params ReadOnlySpan<object?> values)
     {
         var parameters = command.Parameters;
         for (var i = 0; i < values.Length; i++)
