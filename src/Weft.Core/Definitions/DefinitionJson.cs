@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Weft.Definitions;
+
+/// <summary>Writes a definition in the workflow file format (as JSON), so a store can keep the exact
+/// definition a run used and read it back with <see cref="WorkflowLoader"/>. Fields equal to their
+/// default are left out; durations are written in whole milliseconds (or exact fractions) so
+/// nothing is lost. The output is deterministic, which makes <see cref="Hash"/> a content address.</summary>
+public static class DefinitionJson
+{
+    private static readonly string[] TriggerNames = ["all_success", "all_done", "all_failed", "one_success", "one_failed", "none_failed"];
+    private static readonly string[] StrategyNames = ["none", "immediate", "fixed", "exponential", "fibonacci"];
+    private static readonly string[] PriorityNames = ["critical", "high", "normal", "low"];
+
+    // Relaxed escaping keeps commands and URLs readable ("a && b", not "a \u0026\u0026 b"); the
+    // JSON is never embedded in HTML.
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Write(WorkflowDefinition definition)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", definition.Name);
+            if (definition.Description is { } description)
+            {
+                w.WriteString("description", description);
+            }
+
+            if (definition.Params.Count > 0)
+            {
+                w.WriteStartObject("params");
+                foreach (var p in definition.Params)
+                {
+                    WriteParam(w, p);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteStartObject("tasks");
+            foreach (var task in definition.Tasks)
+            {
+                WriteTask(w, task);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Lowercase hex SHA-256 of <see cref="Write"/>'s UTF-8 bytes.</summary>
+    public static string Hash(WorkflowDefinition definition) => HashOf(Write(definition));
+
+    /// <summary>Lowercase hex SHA-256 of already written definition JSON.</summary>
+    public static string HashOf(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+
+    /// <summary>"1500ms"; sub-millisecond parts as a decimal fraction ("0.5ms").</summary>
+    public static string Duration(TimeSpan value) =>
+        (value.Ticks / (decimal)TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static void WriteParam(Utf8JsonWriter w, ParamDefinition p)
+    {
+        w.WriteStartObject(p.Name);
+        if (p.Default is { } value)
+        {
+            w.WriteString("default", value);
+        }
+
+        if (p.Description is { } description)
+        {
+            w.WriteString("description", description);
+        }
+
+        if (p.Required)
+        {
+            w.WriteBoolean("required", true);
+        }
+
+        if (p.Secret)
+        {
+            w.WriteBoolean("secret", true);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteTask(Utf8JsonWriter w, TaskDefinition task)
+    {
+        w.WriteStartObject(task.Id);
+        WriteSpec(w, task.Spec);
+        if (task.DependsOn.Count > 0)
+        {
+            w.WriteStartArray("dependsOn");
+            foreach (var d in task.DependsOn)
+            {
+                w.WriteStringValue(d);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (task.Timeout is { } timeout)
+        {
+            w.WriteString("timeout", Duration(timeout));
+        }
+
+        if (task.Retry != RetryPolicy.None)
+        {
+            WriteRetry(w, task.Retry);
+        }
+
+        if (task.Priority != TaskPriority.Normal)
+        {
+            w.WriteString("priority", PriorityNames[(int)task.Priority]);
+        }
+
+        if (task.Trigger != TriggerRule.AllSuccess)
+        {
+            w.WriteString("trigger", TriggerNames[(int)task.Trigger]);
+        }
+
+        w.WriteEndObject();
+    }
+
+    // Strategy, attempts, delay and multiplier are always written: a reader's defaults for a bare
+    // "retry" block need not match RetryPolicy's, and the stored definition must mean the same thing.
+    private static void WriteRetry(Utf8JsonWriter w, RetryPolicy retry)
+    {
+        w.WriteStartObject("retry");
+        w.WriteString("strategy", StrategyNames[(int)retry.Strategy]);
+        w.WriteNumber("maxAttempts", retry.MaxAttempts);
+        w.WriteString("delay", Duration(retry.Delay));
+        if (retry.MaxDelay is { } maxDelay)
+        {
+            w.WriteString("maxDelay", Duration(maxDelay));
+        }
+
+        w.WriteNumber("multiplier", retry.Multiplier);
+        if (retry.Jitter)
+        {
+            w.WriteBoolean("jitter", true);
+        }
+
+        if (retry.RetryOn is { } retryOn)
+        {
+            w.WriteStartArray("retryOn");
+            foreach (var condition in retryOn)
+            {
+                w.WriteStringValue(condition.ToString());
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    // The kind is the key that holds the spec: {"shell": {...}}, {"sleep": "10ms"}, {"function": "f", "with": {...}}.
+    private static void WriteSpec(Utf8JsonWriter w, TaskSpec spec)
+    {
+        switch (spec)
+        {
+            case ShellSpec shell:
+                w.WriteStartObject("shell");
+                w.WriteString("command", shell.Command);
+                WriteStrings(w, "args", shell.Args);
+                if (shell.WorkDir is { } workDir)
+                {
+                    w.WriteString("workdir", workDir);
+                }
+
+                WriteMap(w, "env", shell.Env);
+                w.WriteEndObject();
+                break;
+            case HttpSpec http:
+                w.WriteStartObject("http");
+                w.WriteString("method", http.Method);
+                w.WriteString("url", http.Url);
+                WriteMap(w, "headers", http.Headers);
+                if (http.Body is { } body)
+                {
+                    w.WriteString("body", body);
+                }
+
+                if (http.ExpectStatus is { } expect)
+                {
+                    w.WriteStartArray("expectStatus");
+                    foreach (var status in expect)
+                    {
+                        w.WriteNumberValue(status);
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                if (http.Timeout is { } timeout)
+                {
+                    w.WriteString("timeout", Duration(timeout));
+                }
+
+                w.WriteEndObject();
+                break;
+            case FunctionSpec function:
+                w.WriteString("function", function.Name);
+                if (function.With is { } with)
+                {
+                    w.WritePropertyName("with");
+                    with.WriteTo(w);
+                }
+
+                break;
+            case SleepSpec sleep:
+                w.WriteString("sleep", Duration(sleep.Duration));
+                break;
+            case NoopSpec:
+                w.WriteStartObject("noop");
+                w.WriteEndObject();
+                break;
+            case CustomSpec custom:
+                w.WritePropertyName(custom.CustomKind);
+                if (custom.Value is { } value)
+                {
+                    value.WriteTo(w);
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+
+                break;
+            default:
+                throw new NotSupportedException($"task kind '{spec.Kind}' ({spec.GetType().Name}) cannot be written as JSON");
+        }
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject(name);
+        foreach (var (key, value) in map)
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+    }
+}

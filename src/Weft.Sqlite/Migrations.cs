@@ -1,0 +1,75 @@
+namespace Weft.Sqlite;
+
+/// <summary>The schema as forward migrations: entry i takes the database from version i to i + 1
+/// (kept in <c>PRAGMA user_version</c>). Never edit a shipped entry; append a new one.</summary>
+internal static class Migrations
+{
+    public static int Latest => All.Length;
+
+    // Times are UTC ticks (lossless, sortable); states are their snake_case names (readable in
+    // the sqlite3 shell, stable if the enums are reordered). Blobs carry a *_flags column (BlobFlags).
+    // A task has a row only once it changed: a run of 20,000 tasks is one row at submit, and the
+    // reader fills rowless tasks in as pending from the definition.
+    public static readonly string[] All =
+    [
+        """
+        CREATE TABLE definitions (
+            hash        TEXT PRIMARY KEY,
+            name        TEXT NOT NULL,
+            body        BLOB NOT NULL,
+            body_flags  INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE runs (
+            run_id          TEXT PRIMARY KEY,
+            workflow        TEXT NOT NULL,
+            definition_hash TEXT NOT NULL REFERENCES definitions (hash),
+            state           TEXT NOT NULL,
+            priority        INTEGER,
+            submitted_at    INTEGER NOT NULL,
+            started_at      INTEGER,
+            finished_at     INTEGER,
+            params          TEXT NOT NULL,
+            secrets         BLOB,
+            secrets_flags   INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+
+        CREATE INDEX runs_by_submitted ON runs (submitted_at, run_id);
+        CREATE INDEX runs_by_workflow ON runs (workflow, submitted_at);
+        CREATE INDEX runs_by_state ON runs (state, submitted_at);
+        CREATE INDEX runs_by_finished ON runs (finished_at) WHERE finished_at IS NOT NULL;
+        CREATE INDEX runs_by_definition ON runs (definition_hash);
+
+        CREATE TABLE tasks (
+            run_id       TEXT NOT NULL,
+            task_id      TEXT NOT NULL,
+            state        TEXT NOT NULL,
+            attempts     INTEGER NOT NULL,
+            started_at   INTEGER,
+            finished_at  INTEGER,
+            error        TEXT,
+            exit_code    INTEGER,
+            retry_due_at INTEGER,
+            PRIMARY KEY (run_id, task_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE attempts (
+            run_id           TEXT NOT NULL,
+            task_id          TEXT NOT NULL,
+            attempt          INTEGER NOT NULL,
+            started_at       INTEGER,
+            finished_at      INTEGER,
+            outcome          TEXT,
+            output           BLOB,
+            output_flags     INTEGER NOT NULL DEFAULT 0,
+            output_truncated INTEGER NOT NULL DEFAULT 0,
+            stderr           BLOB,
+            stderr_flags     INTEGER NOT NULL DEFAULT 0,
+            error            TEXT,
+            exit_code        INTEGER,
+            http_status      INTEGER,
+            PRIMARY KEY (run_id, task_id, attempt)
+        ) WITHOUT ROWID;
+        """,
+    ];
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Weft.Storage;
+
+namespace Weft.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        new(Read("read run " + runId, c => LoadRun(c, runId, clearSecrets: false)?.Snapshot));
+
+    public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        new(Read("load run " + runId, c => LoadRun(c, runId, clearSecrets: true)));
+
+    public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return new(Read<IReadOnlyList<RunSummary>>("list runs", c =>
+        {
+            using var command = c.CreateCommand();
+            var where = new List<string>();
+            Filter(command, where, "workflow = $workflow", "$workflow", query.Workflow);
+            Filter(command, where, "state = $state", "$state", query.State?.ToName());
+            Filter(command, where, "submitted_at >= $since", "$since", query.Since?.UtcTicks);
+            Filter(command, where, "submitted_at < $until", "$until", query.Until?.UtcTicks);
+            Filter(command, where, "(instr(lower(run_id), lower($text)) > 0 OR instr(lower(workflow), lower($text)) > 0)", "$text", query.Text);
+            command.CommandText = $"""
+                SELECT run_id, workflow, state, submitted_at, started_at, finished_at FROM runs
+                {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+                ORDER BY submitted_at DESC, run_id DESC LIMIT $limit OFFSET $offset
+                """;
+            command.Parameters.AddWithValue("$limit", query.Limit);
+            command.Parameters.AddWithValue("$offset", query.Offset);
+            using var r = command.ExecuteReader();
+            var list = new List<RunSummary>();
+            while (r.Read())
+            {
+                list.Add(new RunSummary(r.GetString(0), r.GetString(1), Names.Run(r.GetString(2)), Names.Time(r.GetInt64(3)))
+                {
+                    StartedAt = Ticks(r, 4),
+                    FinishedAt = Ticks(r, 5),
+                });
+            }
+
+            return list;
+        }));
+    }
+
+    public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default) =>
+        new(Read<IReadOnlyList<string>>("list unfinished runs", c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT run_id FROM runs WHERE state IN ('pending', 'running', 'paused') ORDER BY submitted_at, run_id";
+            using var r = command.ExecuteReader();
+            var ids = new List<string>();
+            while (r.Read())
+            {
+                ids.Add(r.GetString(0));
+            }
+
+            return ids;
+        }));
+
+    public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default) =>
+        new(Read<IReadOnlyDictionary<RunState, int>>("count runs", c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT state, count(*) FROM runs GROUP BY state";
+            using var r = command.ExecuteReader();
+            var counts = new Dictionary<RunState, int>();
+            while (r.Read())
+            {
+                counts[Names.Run(r.GetString(0))] = r.GetInt32(1);
+            }
+
+            return counts;
+        }));
+
+    public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default) =>
+        new(Read("read output", c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = attempt is null
+                ? "SELECT output, output_flags, attempt FROM attempts WHERE run_id = $run AND task_id = $task ORDER BY attempt DESC LIMIT 1"
+                : "SELECT output, output_flags, attempt FROM attempts WHERE run_id = $run AND task_id = $task AND attempt = $attempt";
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$task", taskId);
+            command.Parameters.AddWithValue("$attempt", (object?)attempt ?? DBNull.Value);
+            using var r = command.ExecuteReader();
+            return r.Read() && !r.IsDBNull(0)
+                ? _codec.Decode((byte[])r[0], (BlobFlags)r.GetInt32(1), $"output of run {runId} task {taskId} attempt {r.GetInt32(2)}")
+                : null;
+        }));
+
+    private StoredRun? LoadRun(SqliteConnection c, string runId, bool clearSecrets)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = """
+            SELECT r.definition_hash, r.state, r.priority, r.submitted_at, r.started_at, r.finished_at, r.params, r.secrets, r.secrets_flags
+            FROM runs r WHERE r.run_id = $run
+            """;
+        command.Parameters.AddWithValue("$run", runId);
+        using var r = command.ExecuteReader();
+        if (!r.Read())
+        {
+            return null;
+        }
+
+        var hash = r.GetString(0);
+        var parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(6)) ?? [];
+        if (clearSecrets && !r.IsDBNull(7))
+        {
+            var secrets = JsonSerializer.Deserialize<Dictionary<string, string>>(
+                _codec.Decode((byte[])r[7], (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}")) ?? [];
+            foreach (var (name, value) in secrets)
+            {
+                parameters[name] = value;
+            }
+        }
+
+        var definition = _definitions.Read(hash, () => LoadDefinition(c, hash));
+        var record = new RunRecord(runId, definition, parameters, Names.Time(r.GetInt64(3)))
+        {
+            Priority = r.IsDBNull(2) ? null : (Definitions.TaskPriority)r.GetInt32(2),
+        };
+        var snapshot = new RunSnapshot(runId, definition.Name, Names.Run(r.GetString(1)))
+        {
+            SubmittedAt = record.SubmittedAt,
+            StartedAt = Ticks(r, 4),
+            FinishedAt = Ticks(r, 5),
+            Params = parameters,
+            Tasks = new TaskRows(_codec, runId).Load(c, definition),
+        };
+        return new StoredRun(record, snapshot);
+    }
+
+    private string LoadDefinition(SqliteConnection c, string hash)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT body, body_flags FROM definitions WHERE hash = $hash";
+        command.Parameters.AddWithValue("$hash", hash);
+        using var r = command.ExecuteReader();
+        return r.Read()
+            ? _codec.Decode((byte[])r[0], (BlobFlags)r.GetInt32(1), $"definition {hash}")
+            : throw new WeftStoreException($"the store at {_path} has lost definition {hash}, which a run refers to");
+    }
+
+    private static void Filter(SqliteCommand command, List<string> where, string clause, string name, object? value)
+    {
+        if (value is not null)
+        {
+            where.Add(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+    }
+
+    internal static DateTimeOffset? Ticks(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Names.Time(r.GetInt64(i));
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Weft.Storage;
+
+namespace Weft.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    // Definitions this instance has stored; purge clears it, since purge may delete definitions.
+    private readonly HashSet<string> _storedDefinitions = new(StringComparer.Ordinal);
+
+    /// <summary>One transaction: the definition (once per content hash) and the run row. Tasks get
+    /// rows only as they change, so submit costs the same for 1 task or 20,000.</summary>
+    public async ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var definition = _definitions.Write(run.Definition);
+        var (clear, secrets) = RunParams.Split(run.Definition, run.Params);
+        byte[]? secretBlob = null;
+        var secretFlags = BlobFlags.None;
+        if (secrets.Count > 0)
+        {
+            secretBlob = _codec.Encode(JsonSerializer.Serialize(secrets), secret: true, out secretFlags);
+        }
+
+        await WriteLockedAsync("record run " + run.RunId, () =>
+        {
+            if (!_storedDefinitions.Contains(definition.Hash))
+            {
+                var body = _codec.Encode(definition.Json, secret: false, out var bodyFlags);
+                Exec(_commands.Definition, definition.Hash, run.Definition.Name, body, (long)bodyFlags);
+            }
+
+            try
+            {
+                Exec(_commands.Run, run.RunId, run.Definition.Name, definition.Hash, (long?)run.Priority, run.SubmittedAt.UtcTicks,
+                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags);
+            }
+            catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555)
+            {
+                // SQLITE_CONSTRAINT_PRIMARYKEY: same contract as MemoryStore.
+                throw new InvalidOperationException($"a run with id '{run.RunId}' already exists", e);
+            }
+        }, cancellationToken, committed: () => _storedDefinitions.Add(definition.Hash)).ConfigureAwait(false);
+    }
+
+    /// <summary>The group-commit path: every change in one transaction, through prepared statements.</summary>
+    public ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return WriteLockedAsync("write changes", () =>
+        {
+            for (var i = 0; i < changes.Count; i++)
+            {
+                Apply(changes[i]);
+            }
+        }, cancellationToken);
+    }
+
+    public async ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default)
+    {
+        var purged = 0;
+        await WriteLockedAsync("purge runs", () =>
+        {
+            const string Old = "SELECT run_id FROM runs WHERE finished_at < $before AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out')";
+            using var command = _writer.CreateCommand();
+            command.Transaction = _commands.Run.Transaction;
+            command.Parameters.AddWithValue("$before", finishedBefore.UtcTicks);
+            foreach (var sql in new[] { $"DELETE FROM attempts WHERE run_id IN ({Old})", $"DELETE FROM tasks WHERE run_id IN ({Old})" })
+            {
+                command.CommandText = sql;
+                command.ExecuteNonQuery();
+            }
+
+            command.CommandText = $"DELETE FROM runs WHERE run_id IN ({Old})";
+            purged = command.ExecuteNonQuery();
+            command.CommandText = "DELETE FROM definitions WHERE hash NOT IN (SELECT definition_hash FROM runs)";
+            command.ExecuteNonQuery();
+            _statements += 4;
+            _storedDefinitions.Clear();
+        }, cancellationToken).ConfigureAwait(false);
+        return purged;
+    }
+
+    private void Apply(in StoreChange c)
+    {
+        switch (c.Kind)
+        {
+            case StoreChangeKind.Run:
+                Exec(_commands.RunState, c.RunId, c.RunState.ToName(), c.StartedAt?.UtcTicks, c.FinishedAt?.UtcTicks);
+                break;
+            case StoreChangeKind.Task:
+                Exec(_commands.Task, c.RunId, c.TaskId, c.TaskState.ToName(), (long)c.Attempt, c.StartedAt?.UtcTicks,
+                    c.FinishedAt?.UtcTicks, c.Error, (long?)c.ExitCode, c.RetryDueAt?.UtcTicks);
+                break;
+            case StoreChangeKind.Attempt:
+                var output = Encode(c.Output, out var outputFlags);
+                var stderr = Encode(c.Stderr, out var stderrFlags);
+                Exec(_commands.Attempt, c.RunId, c.TaskId, (long)c.Attempt, c.StartedAt?.UtcTicks, c.FinishedAt?.UtcTicks,
+                    c.Outcome is { } o ? Names.Of(o) : null, output, (long)outputFlags, c.OutputTruncated ? 1L : 0L,
+                    stderr, (long)stderrFlags, c.Error, (long?)c.ExitCode, (long?)c.HttpStatus);
+                break;
+        }
+    }
+
+    private byte[]? Encode(string? text, out BlobFlags flags)
+    {
+        flags = BlobFlags.None;
+        return text is null ? null : _codec.Encode(text, secret: true, out flags);
+    }
+
+    // params span: no array per row on the group-commit path (values still box; SqliteParameter takes object).
+    private void Exec(SqliteCommand command, params ReadOnlySpan<object?> values)
+    {
+        var parameters = command.Parameters;
+        for (var i = 0; i < values.Length; i++)
+        {
+            parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        command.ExecuteNonQuery();
+        _statements++;
+    }
+
+    /// <summary>Runs <paramref name="write"/> in one immediate transaction on the writer, one at a
+    /// time; commits (fsynced: synchronous=FULL) before returning. <paramref name="committed"/> runs
+    /// under the same gate once the commit succeeded, for in-memory state that must match the file.</summary>
+    private async ValueTask WriteLockedAsync(string doing, Action write, CancellationToken cancellationToken, Action? committed = null)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var tx = _commands.Begin(_writer);
+            write();
+            tx.Commit();
+            _commits++;
+            committed?.Invoke();
+        }
+        catch (SqliteException e)
+        {
+            throw StoreError.From(e, _path, doing);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+
+namespace Weft.Sqlite;
+
+/// <summary>The writer's statements, prepared once and reused for every change: binding values to
+/// a compiled statement is far cheaper than parsing SQL per row.</summary>
+internal sealed class WriteCommands : IDisposable
+{
+    public WriteCommands(SqliteConnection writer)
+    {
+        Definition = Create(writer, """
+            INSERT INTO definitions (hash, name, body, body_flags) VALUES ($hash, $name, $body, $flags)
+            ON CONFLICT (hash) DO NOTHING
+            """, "$hash", "$name", "$body", "$flags");
+        Run = Create(writer, """
+            INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags)
+            VALUES ($run, $workflow, $hash, 'pending', $priority, $submitted, $params, $secrets, $secretsFlags)
+            """, "$run", "$workflow", "$hash", "$priority", "$submitted", "$params", "$secrets", "$secretsFlags");
+        RunState = Create(writer, """
+            UPDATE runs SET state = $state, started_at = coalesce($started, started_at), finished_at = $finished
+            WHERE run_id = $run
+            """, "$run", "$state", "$started", "$finished");
+
+        // INSERT ... SELECT ... WHERE EXISTS: a change for an unknown (e.g. purged) run is ignored,
+        // as MemoryStore does, instead of leaving an orphan row.
+        Task = Create(writer, """
+            INSERT INTO tasks (run_id, task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at)
+            SELECT $run, $task, $state, $attempts, $started, $finished, $error, $exit, $due
+            WHERE EXISTS (SELECT 1 FROM runs WHERE run_id = $run)
+            ON CONFLICT (run_id, task_id) DO UPDATE SET
+                state = excluded.state, attempts = excluded.attempts, started_at = excluded.started_at,
+                finished_at = excluded.finished_at, error = excluded.error, exit_code = excluded.exit_code,
+                retry_due_at = excluded.retry_due_at
+            """, "$run", "$task", "$state", "$attempts", "$started", "$finished", "$error", "$exit", "$due");
+        Attempt = Create(writer, """
+            INSERT INTO attempts (run_id, task_id, attempt, started_at, finished_at, outcome, output, output_flags,
+                output_truncated, stderr, stderr_flags, error, exit_code, http_status)
+            SELECT $run, $task, $attempt, $started, $finished, $outcome, $output, $outputFlags,
+                $truncated, $stderr, $stderrFlags, $error, $exit, $http
+            WHERE EXISTS (SELECT 1 FROM runs WHERE run_id = $run)
+            ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET
+                started_at = excluded.started_at, finished_at = excluded.finished_at, outcome = excluded.outcome,
+                output = excluded.output, output_flags = excluded.output_flags,
+                output_truncated = excluded.output_truncated, stderr = excluded.stderr,
+                stderr_flags = excluded.stderr_flags, error = excluded.error, exit_code = excluded.exit_code,
+                http_status = excluded.http_status
+            """, "$run", "$task", "$attempt", "$started", "$finished", "$outcome", "$output", "$outputFlags",
+            "$truncated", "$stderr", "$stderrFlags", "$error", "$exit", "$http");
+    }
+
+    public SqliteCommand Definition { get; }
+    public SqliteCommand Run { get; }
+    public SqliteCommand RunState { get; }
+    public SqliteCommand Task { get; }
+    public SqliteCommand Attempt { get; }
+
+    /// <summary>Enlists every command in the writer's current transaction (Microsoft.Data.Sqlite
+    /// requires it) and returns it for the caller's using.</summary>
+    public SqliteTransaction Begin(SqliteConnection writer)
+    {
+        var tx = writer.BeginTransaction();
+        Definition.Transaction = Run.Transaction = RunState.Transaction = Task.Transaction = Attempt.Transaction = tx;
+        return tx;
+    }
+
+    public void Dispose()
+    {
+        Definition.Dispose();
+        Run.Dispose();
+        RunState.Dispose();
+        Task.Dispose();
+        Attempt.Dispose();
+    }
+
+    private static SqliteCommand Create(SqliteConnection writer, string sql, params string[] parameters)
+    {
+        var command = writer.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(name, null));
+        }
+
+        command.Prepare();
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using Weft.Execution;
+using static Weft.Storage.Tests.Samples;
+
+namespace Weft.Storage.Tests.Conformance;
+
+/// <summary>The extra promise of a durable store: what was written is there after the store is
+/// closed and opened again (in a new process, as far as the store can tell).</summary>
+public abstract class DurableStoreConformanceTests : StoreConformanceTests
+{
+    /// <summary>Opens the same database as <see cref="StoreConformanceTests.CreateStoreAsync"/> did, as a
+    /// new store instance (no state shared in memory).</summary>
+    protected abstract Task<IWeftStore> ReopenAsync();
+
+    [Fact]
+    public async Task IsDurable_IsTrue() => Assert.True(Store.IsDurable);
+
+    [Fact]
+    public async Task Reopen_RunsStatesAndOutputsSurvive()
+    {
+        await SeedAsync();
+        await Store.WriteAsync(Story("r4", T0.AddMinutes(30)));
+        await Store.DisposeAsync();
+
+        var reopened = Track(await ReopenAsync());
+
+        Assert.Equal(["r5", "r4", "r3", "r2", "r1"], (await reopened.ListRunsAsync(new RunQuery())).Select(r => r.RunId));
+        Assert.Equal(["r2", "r4", "r5"], await reopened.ListUnfinishedRunsAsync());
+        Assert.Equal(2, (await reopened.CountRunsByStateAsync())[RunState.Succeeded]);
+        Assert.Equal("first try", await reopened.GetOutputAsync("r4", "a", 1));
+        Assert.Equal("second try", await reopened.GetOutputAsync("r4", "a"));
+    }
+
+    // Reading a run back in a new process parses its stored definition with WorkflowLoader, which
+    // is a stub on this branch (the defs branch implements it). Remove Skip after that merge.
+    [Fact(Skip = "needs WorkflowLoader.Parse (defs branch); passes after merge")]
+    public async Task Reopen_GetRunAndLoadRun_ReadTheStoredDefinition()
+    {
+        await Store.CreateRunAsync(Run("r1", T0, Rich()) with { Params = new Dictionary<string, string> { ["p"] = SecretValue } });
+        await Store.WriteAsync([TaskChange("r1", "sh", TaskState.Succeeded), AttemptChange("r1", "sh", 1, TaskOutcomeStatus.Succeeded, "ok")]);
+        await Store.DisposeAsync();
+
+        var reopened = Track(await ReopenAsync());
+        var shown = (await reopened.GetRunAsync("r1"))!;
+        var loaded = (await reopened.LoadRunAsync("r1"))!;
+
+        Assert.Equal(["sh", "web", "fn", "nap", "nothing", "box"], shown.Tasks.Select(t => t.TaskId));
+        Assert.Equal("ok", shown.Tasks[0].Output);
+        Assert.Equal("***", shown.Params["p"]);
+        Assert.Equal(SecretValue, loaded.Record.Params["p"]);
+        Assert.Equal(Definitions.DefinitionJson.Write(Rich()), Definitions.DefinitionJson.Write(loaded.Record.Definition));
+    }
+}
