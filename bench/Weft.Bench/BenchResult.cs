@@ -22,4 +22,7 @@ internal sealed record BenchResult(string Workload, string Store, int Tasks, dou
 
     /// <summary>Durable stores only: store commits per task.</summary>
     public double? CommitsPerTask { get; init; }
+
+    /// <summary>SQL statements per task, for a SQL store.</summary>
+    public double? StatementsPerTask { get; init; }
 }

@@ -15,10 +15,9 @@ internal sealed class BenchRunner
 
     public BenchRunner(string store, int runs, TextWriter progress)
     {
-        // Only the in-memory store exists yet; the durable ones add commits per task when they land.
-        if (store != "memory")
+        if (store != "memory" && !(store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length))
         {
-            throw new NotSupportedException($"bench store '{store}' is not supported yet (supported: memory)");
+            throw new NotSupportedException($"bench store '{store}' is not supported (supported: memory, sqlite:PATH)");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
@@ -32,10 +31,12 @@ internal sealed class BenchRunner
     /// <paramref name="measureHop"/> adds W2's hop: (start of the last task − start of the first) / (n − 1).</summary>
     public async Task<BenchResult> RunGraphAsync(string workload, WorkflowDefinition definition, bool measureHop, CancellationToken ct)
     {
-        await using var engine = CreateEngine(Environment.ProcessorCount);
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, ct);
+        var engine = bench.Engine;
         _progress.WriteLine($"{workload}: warm-up");
         await RunOnceAsync(engine, definition, ct);
 
+        var before = bench.Counts();
         var seconds = new double[_runs];
         var hops = new double[_runs];
         for (var i = 0; i < _runs; i++)
@@ -52,9 +53,12 @@ internal sealed class BenchRunner
 
         var median = Median(seconds);
         var tasks = definition.Tasks.Count;
+        var (commits, statements) = bench.Counts() - before;
         return new BenchResult(workload, _store, tasks, median, tasks / median)
         {
             HopUs = measureHop ? Median(hops) : null,
+            CommitsPerTask = bench.IsSql ? commits / (double)(tasks * _runs) : null,
+            StatementsPerTask = bench.IsSql ? statements / (double)(tasks * _runs) : null,
         };
     }
 
@@ -66,7 +70,8 @@ internal sealed class BenchRunner
         var definition = Workloads.W4(n);
 
         // The shape is never more than two tasks wide, so two slots per run mean no task waits for one.
-        await using var engine = CreateEngine(Math.Min(4096, Workloads.W4RunsPerBatch * 2));
+        await using var bench = await BenchEngine.CreateAsync(_store, Math.Min(4096, Workloads.W4RunsPerBatch * 2), ct);
+        var engine = bench.Engine;
         _progress.WriteLine($"{workload}: warm-up");
         await RunBatchAsync(engine, workload, definition, ct);
 
@@ -93,7 +98,8 @@ internal sealed class BenchRunner
     {
         const string Workload = "MEM";
         var definition = Workloads.Flat(Workloads.MemoryCheckTasks, "bench-mem");
-        await using var engine = CreateEngine(Environment.ProcessorCount);
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, ct);
+        var engine = bench.Engine;
 
         var start = Stopwatch.GetTimestamp();
         var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
@@ -133,8 +139,6 @@ internal sealed class BenchRunner
         var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
         EnsureSucceeded("warm-up", definition, await handle.WaitAsync(ct));
     }
-
-    private static WeftEngine CreateEngine(int workers) => WeftEngine.Create(o => o.Workers = workers);
 
     /// <summary>A figure from a run that did not do all its work would be a lie: stop instead.</summary>
     private static void EnsureSucceeded(string workload, WorkflowDefinition definition, RunSnapshot snapshot)

@@ -50,7 +50,12 @@ internal static class BenchText
 
         if (r.CommitsPerTask is { } commits)
         {
-            line.Append(Inv($"  {commits:F2} commits/task"));
+            line.Append(Inv($"  {commits:F4} commits/task"));
+        }
+
+        if (r.StatementsPerTask is { } statements)
+        {
+            line.Append(Inv($"  {statements:F2} statements/task"));
         }
 
         return line.ToString();

@@ -25,19 +25,25 @@ public sealed class ExitCodesTests
     }
 
     [Theory]
-    [InlineData(null, true)]
-    [InlineData("memory", true)]
-    [InlineData("MEMORY", true)]
-    [InlineData("sqlite", false)]
-    [InlineData("postgres://localhost/weft", false)]
-    public void StoreChoice_OnlyMemoryIsAvailable(string? store, bool ok)
+    [InlineData("memory", "memory")]
+    [InlineData("MEMORY", "memory")]
+    [InlineData("sqlite", "sqlite:.weft/weft.db")]
+    [InlineData("sqlite:/var/lib/weft/runs.db", "sqlite:/var/lib/weft/runs.db")]
+    public void StoreChoice_KnownStores_Parse(string store, string described)
     {
-        var error = StoreChoice.Check(store);
+        var choice = StoreChoice.TryParse(store, out var error);
 
-        Assert.Equal(ok, error is null);
-        if (!ok)
-        {
-            Assert.Equal($"store '{store}' is not available yet; use --store memory", error);
-        }
+        Assert.Null(error);
+        Assert.Equal(described, choice!.Describe());
+    }
+
+    [Theory]
+    [InlineData("mysql://x", "unknown store 'mysql://x'; use memory, sqlite or sqlite:PATH")]
+    [InlineData("sqlite:", "unknown store 'sqlite:'; use memory, sqlite or sqlite:PATH")]
+    [InlineData("Host=db;Password=s3cret", "store 'Host=db;Password=***': the PostgreSQL store is not available yet; use sqlite:PATH or memory")]
+    public void StoreChoice_UnknownStores_SayWhatIsAccepted(string store, string message)
+    {
+        Assert.Null(StoreChoice.TryParse(store, out var error));
+        Assert.Equal(message, error);
     }
 }

@@ -26,7 +26,7 @@ internal static class BenchCommand
                 r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MEM or all");
             }
         });
-        var store = new Option<string>("--store") { Description = "Where runs are recorded: memory.", DefaultValueFactory = _ => StoreChoice.Default };
+        var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default) or sqlite:PATH.", DefaultValueFactory = _ => StoreChoice.Memory };
         var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
         runs.InRange(1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON document with every result." };
@@ -47,7 +47,7 @@ internal static class BenchCommand
         };
         command.SetAction((result, ct) => ExecuteAsync(
             ExpandWorkloads(result.GetValue(workload) ?? "all")!,
-            result.GetValue(store) ?? StoreChoice.Default,
+            result.GetValue(store) ?? StoreChoice.Memory,
             result.GetValue(runs),
             result.GetValue(json),
             io,

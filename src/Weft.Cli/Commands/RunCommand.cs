@@ -7,7 +7,9 @@ internal static class RunCommand
 {
     public static Command Create(CliIo io)
     {
-        var file = new Argument<string>("FILE") { Description = "The workflow file (YAML or JSON)." };
+        var file = new Argument<string?>("FILE") { Description = "The workflow file (YAML or JSON).", Arity = ArgumentArity.ZeroOrOne };
+        var resume = new Option<string?>("--resume") { Description = "Continue an unfinished run (after a crash) instead of starting one.", HelpName = "ID" };
+        var at = new Option<string?>("--at") { Description = "Do not start before this time (ISO-8601, e.g. 2026-12-01T02:00:00Z) or after this delay (e.g. 10m).", HelpName = "TIME" };
         var parameters = new Option<string[]>("--param", "-p")
         {
             Description = "A run parameter as name=value; repeat for more.",
@@ -19,10 +21,10 @@ internal static class RunCommand
             DefaultValueFactory = _ => RunRequest.DefaultWorkers,
         };
         workers.InRange(1, 4096);
-        var store = new Option<string>("--store")
+        var store = new Option<string?>("--store")
         {
-            Description = "Where the run is recorded: memory (the only store available so far).",
-            DefaultValueFactory = _ => StoreChoice.Default,
+            Description = $"Where the run is recorded: sqlite:PATH, sqlite (= {StoreChoice.DefaultSqlitePath}, the default) or memory. Default: ${StoreChoice.Variable}, else sqlite.",
+            HelpName = "STORE",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON document describing the finished run, and nothing else." };
         var assemblies = new Option<string[]>("--assembly")
@@ -39,6 +41,9 @@ internal static class RunCommand
               weft run flow.yaml -p date=2026-01-31 -p region=eu --workers 32
               weft run flow.yaml --json > result.json
               weft run flow.yaml --assembly bin/Release/net10.0/MyFunctions.dll
+              weft run flow.yaml --store memory
+              weft run flow.yaml --at 2026-12-01T02:00:00Z
+              weft run --resume 0192f3c4…          (continue a run a crash interrupted)
             """)
         {
             file,
@@ -47,13 +52,24 @@ internal static class RunCommand
             store,
             json,
             assemblies,
+            resume,
+            at,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(at) is { } text && NotBeforeParser.Parse(text, TimeProvider.System.GetUtcNow()) is null)
+            {
+                r.AddError($"--at '{text}' is neither a time (ISO-8601, e.g. 2026-12-01T02:00:00Z) nor a delay (e.g. 10m)");
+            }
+        });
         command.SetAction((result, ct) => RunExecutor.ExecuteAsync(
-            new RunRequest(result.GetRequiredValue(file))
+            new RunRequest(result.GetValue(file))
             {
                 Parameters = result.GetValue(parameters) ?? [],
                 Workers = result.GetValue(workers),
-                Store = result.GetValue(store) ?? StoreChoice.Default,
+                Store = result.GetValue(store),
+                Resume = result.GetValue(resume),
+                NotBefore = result.GetValue(at) is { } when ? NotBeforeParser.Parse(when, TimeProvider.System.GetUtcNow()) : null,
                 Json = result.GetValue(json),
                 Assemblies = result.GetValue(assemblies) ?? [],
             },

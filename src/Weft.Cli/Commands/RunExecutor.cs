@@ -19,6 +19,14 @@ internal static class RunExecutor
             return ExitCodes.InvalidInput;
         }
 
+        if (request.File is null == request.Resume is null)
+        {
+            io.Error.WriteLine(request.File is null
+                ? "error: give a workflow FILE to run, or --resume ID to continue a run"
+                : "error: give either a workflow FILE or --resume ID, not both");
+            return ExitCodes.InvalidInput;
+        }
+
         var parameters = ParameterParser.Parse(request.Parameters);
         if (!parameters.IsValid)
         {
@@ -26,35 +34,39 @@ internal static class RunExecutor
             return ExitCodes.InvalidInput;
         }
 
-        if (WorkflowFile.LoadOrReport(request.File, io.Error) is not { } definition)
+        WorkflowDefinition? definition = null;
+        if (request.File is not null)
         {
-            return ExitCodes.InvalidInput;
+            definition = WorkflowFile.LoadOrReport(request.File, io.Error);
+            if (definition is null)
+            {
+                return ExitCodes.InvalidInput;
+            }
         }
 
         // Registered before the engine starts so a Ctrl+C at any point is ours, not the runtime's.
         using var interrupt = InterruptSignal.Register(io.Error);
-        WeftEngine engine;
-        try
+        var session = await EngineSession.OpenAsync(request.Store, request.Workers, io.Error, ct).ConfigureAwait(false);
+        if (session is null)
         {
-            engine = WeftEngine.Create(o => o.Workers = request.Workers);
-        }
-        catch (WeftConfigurationException ex)
-        {
-            WriteErrors(io.Error, ex.Errors);
             return ExitCodes.InvalidInput;
         }
 
-        await using (engine.ConfigureAwait(false))
+        await using (session.ConfigureAwait(false))
         {
+            var engine = session.Engine;
             if (!AssemblyLoader.TryRegisterAll(engine, request.Assemblies, io.Error))
             {
                 return ExitCodes.InvalidInput;
             }
 
+            await session.ReportUnfinishedAsync(io.Error, request.Resume).ConfigureAwait(false);
             RunHandle handle;
             try
             {
-                handle = await engine.SubmitAsync(definition, parameters.Values, cancellationToken: ct).ConfigureAwait(false);
+                handle = definition is not null
+                    ? await engine.SubmitAsync(definition, parameters.Values, new SubmitOptions { NotBefore = request.NotBefore }, ct).ConfigureAwait(false)
+                    : await engine.ResumeAsync(request.Resume!, ct).ConfigureAwait(false);
             }
             catch (WorkflowValidationException ex)
             {
@@ -70,29 +82,41 @@ internal static class RunExecutor
                 WriteErrors(io.Error, ex.Errors);
                 return ExitCodes.InvalidInput;
             }
-
-            // Runs at once when the signal came before the run existed.
-            using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(engine, handle.RunId));
-            var final = await FollowAsync(engine, handle, request, io).ConfigureAwait(false);
-
-            if (request.Json)
+            catch (KeyNotFoundException ex)
             {
-                io.Out.WriteLine(RunJson.ToJson(final));
-            }
-            else
-            {
-                SummaryTable.Write(io.Ansi, final);
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
             }
 
-            return ExitCodes.ForRun(final.State);
+            return await FollowAndReportAsync(engine, handle, request.Json, interrupt, io).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Follows a submitted (or resumed, or retried) run to its end, with Ctrl+C cancelling
+    /// it, prints the summary or the JSON document, and maps the outcome to the exit code.</summary>
+    public static async Task<int> FollowAndReportAsync(WeftEngine engine, RunHandle handle, bool json, InterruptSignal interrupt, CliIo io)
+    {
+        // Runs at once when the signal came before the run existed.
+        using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(engine, handle.RunId));
+        var final = await FollowAsync(engine, handle, json, io).ConfigureAwait(false);
+
+        if (json)
+        {
+            io.Out.WriteLine(RunJson.ToJson(final));
+        }
+        else
+        {
+            SummaryTable.Write(io.Ansi, final);
+        }
+
+        return ExitCodes.ForRun(final.State);
+    }
+
     // Shows progress in the form that suits the output, and returns the final picture.
-    private static async Task<RunSnapshot> FollowAsync(WeftEngine engine, RunHandle handle, RunRequest request, CliIo io)
+    private static async Task<RunSnapshot> FollowAsync(WeftEngine engine, RunHandle handle, bool json, CliIo io)
     {
         var completion = handle.WaitAsync();
-        if (request.Json)
+        if (json)
         {
             return await completion.ConfigureAwait(false);
         }

@@ -1,7 +1,7 @@
 namespace Weft.Cli.Commands;
 
 /// <summary>What <c>weft run</c> was asked to do, as parsed from the command line.</summary>
-internal sealed record RunRequest(string File)
+internal sealed record RunRequest(string? File)
 {
     public const int DefaultWorkers = 16;
 
@@ -10,9 +10,16 @@ internal sealed record RunRequest(string File)
 
     public int Workers { get; init; } = DefaultWorkers;
 
-    public string Store { get; init; } = StoreChoice.Default;
+    /// <summary><c>--store</c> as given; null means <c>WEFT_STORE</c>, else the default SQLite file.</summary>
+    public string? Store { get; init; }
 
     public bool Json { get; init; }
 
     public IReadOnlyList<string> Assemblies { get; init; } = [];
+
+    /// <summary><c>--resume ID</c>: continue an unfinished run instead of starting one from FILE.</summary>
+    public string? Resume { get; init; }
+
+    /// <summary><c>--at TIME</c>: do not start before this time.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
 }

@@ -10,4 +10,7 @@ public sealed class SubmitOptions
 
     /// <summary>A run id chosen by the caller; null generates one.</summary>
     public string? RunId { get; set; }
+
+    /// <summary>Do not start the run before this time (it stays pending until then). Null: at once.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
 }

@@ -44,15 +44,39 @@ public sealed partial class WeftEngine
             throw;
         }
 
+        if (options?.NotBefore is { } notBefore && notBefore > _time.GetUtcNow())
+        {
+            // Pending until due; a timer on the engine's clock starts it (tests advance a fake clock).
+            run.StartTimer = _time.CreateTimer(static s => ((StartLater)s!).Fire(), new StartLater(this, run), notBefore - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+            return new RunHandle(this, runId, run.Completion.Task);
+        }
+
+        StartNow(run);
+        return new RunHandle(this, runId, run.Completion.Task);
+    }
+
+    private void StartNow(RunExecution run)
+    {
         FollowUp follow;
         lock (_gate)
         {
+            run.StartTimer?.Dispose();
+            run.StartTimer = null;
+            if (run.State != RunState.Pending || _stopping)
+            {
+                return;
+            }
+
             _scheduler.Start(run);
             follow = TakeFollowUp();
         }
 
         Apply(follow);
-        return new RunHandle(this, runId, run.Completion.Task);
+    }
+
+    private sealed class StartLater(WeftEngine engine, RunExecution run)
+    {
+        public void Fire() => engine.StartNow(run);
     }
 
     /// <summary>Validates and compiles a definition once per definition instance.</summary>

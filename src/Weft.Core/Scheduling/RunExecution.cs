@@ -52,6 +52,9 @@ internal sealed partial class RunExecution
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>Starts a run submitted with a not-before time; null otherwise.</summary>
+    public ITimer? StartTimer { get; set; }
+
     /// <summary>Ready tasks held back while the run is paused.</summary>
     public List<int>? Held { get; set; }
 

@@ -72,10 +72,10 @@ public sealed class CommandLineTests
     [Fact]
     public async Task UnavailableStore_Exits2WithMessage()
     {
-        var (exit, _, err) = await InvokeAsync("run", "flow.yaml", "--store", "sqlite");
+        var (exit, _, err) = await InvokeAsync("run", "flow.yaml", "--store", "postgres://weft:hunter2@127.0.0.1/weft");
 
         Assert.Equal(2, exit);
-        Assert.Equal("error: store 'sqlite' is not available yet; use --store memory", err.Trim());
+        Assert.Equal("error: store 'postgres://weft:***@127.0.0.1/weft': the PostgreSQL store is not available yet; use sqlite:PATH or memory", err.Trim());
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Parse_RunDefaults_AreSixteenWorkersAndMemoryStore()
+    public void Parse_RunDefaults_AreSixteenWorkersAndTheDefaultStore()
     {
         var root = WeftCli.Build(CliIo.Redirected(TextWriter.Null, TextWriter.Null));
 
@@ -116,7 +116,7 @@ public sealed class CommandLineTests
 
         Assert.Empty(result.Errors);
         Assert.Equal(16, result.GetValue<int>("--workers"));
-        Assert.Equal("memory", result.GetValue<string>("--store"));
+        Assert.Null(result.GetValue<string?>("--store"));
         Assert.False(result.GetValue<bool>("--json"));
     }
 

@@ -32,7 +32,7 @@ public abstract class DurableStoreConformanceTests : StoreConformanceTests
 
     // Reading a run back in a new process parses its stored definition with WorkflowLoader, which
     // is a stub on this branch (the defs branch implements it). Remove Skip after that merge.
-    [Fact(Skip = "needs WorkflowLoader.Parse (defs branch); passes after merge")]
+    [Fact]
     public async Task Reopen_GetRunAndLoadRun_ReadTheStoredDefinition()
     {
         await Store.CreateRunAsync(Run("r1", T0, Rich()) with { Params = new Dictionary<string, string> { ["p"] = SecretValue } });

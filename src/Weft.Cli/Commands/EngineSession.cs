@@ -1,0 +1,85 @@
+using Weft.Storage;
+
+namespace Weft.Cli.Commands;
+
+/// <summary>A store and an engine over it for one command, disposed together (engine first, so
+/// its last batch reaches the store). Every problem opening them is reported as an input error.</summary>
+internal sealed class EngineSession : IAsyncDisposable
+{
+    private EngineSession(IWeftStore store, WeftEngine engine, StoreChoice choice)
+    {
+        Store = store;
+        Engine = engine;
+        Choice = choice;
+    }
+
+    public IWeftStore Store { get; }
+
+    public WeftEngine Engine { get; }
+
+    public StoreChoice Choice { get; }
+
+    /// <summary>Opens the store named by <paramref name="store"/> and starts an engine on it; null
+    /// (with the errors written) when that is not possible.</summary>
+    public static async Task<EngineSession?> OpenAsync(string? store, int workers, TextWriter error, CancellationToken ct)
+    {
+        if (StoreChoice.TryParse(store, out var problem) is not { } choice)
+        {
+            error.WriteLine($"error: {problem}");
+            return null;
+        }
+
+        IWeftStore opened;
+        try
+        {
+            opened = await choice.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch (WeftStoreException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return null;
+        }
+
+        try
+        {
+            var engine = WeftEngine.Create(o =>
+            {
+                o.Workers = workers;
+                o.Store = opened;
+            });
+            return new EngineSession(opened, engine, choice);
+        }
+        catch (WeftConfigurationException ex)
+        {
+            foreach (var message in ex.Errors)
+            {
+                error.WriteLine($"error: {message}");
+            }
+
+            await opened.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>Says on stderr which runs a crash left unfinished, so the user knows to resume them.</summary>
+    public async Task ReportUnfinishedAsync(TextWriter error, string? except = null)
+    {
+        if (!Store.IsDurable)
+        {
+            return;
+        }
+
+        var ids = (await Engine.FindUnfinishedRunsAsync().ConfigureAwait(false)).Where(id => id != except).ToList();
+        if (ids.Count > 0)
+        {
+            error.WriteLine($"note: {ids.Count} unfinished run(s) in {Choice.Describe()} (a crash, or still running elsewhere): " +
+                string.Join(", ", ids.Take(5)) + (ids.Count > 5 ? ", …" : "") + "; continue one with `weft runs resume ID`");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync().ConfigureAwait(false);
+        await Store.DisposeAsync().ConfigureAwait(false);
+    }
+}
