@@ -51,6 +51,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             _handlers[handler.Kind] = handler;
         }
 
+        StartRetention();
         _workers = new Task[options.Workers];
         for (var i = 0; i < _workers.Length; i++)
         {
@@ -103,6 +104,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             await run.Cancellation.CancelAsync().ConfigureAwait(false);
         }
 
+        await StopRetentionAsync().ConfigureAwait(false);
         _wake.Release(_workers.Length);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         Announce();

@@ -23,6 +23,10 @@ public sealed class WeftOptions
     /// <summary>Extra handlers (new kinds, or replacements for built-in ones).</summary>
     public IList<ITaskHandler> Handlers { get; } = [];
 
+    /// <summary>Finished runs older than this are purged from a durable store, at start and every
+    /// hour. Default 30 days; null keeps runs forever.</summary>
+    public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Seed for retry jitter; null draws one at random. Tests set it to get repeatable delays.</summary>
     public int? RandomSeed { get; set; }
 
@@ -37,6 +41,11 @@ public sealed class WeftOptions
         if (OutputLimitBytes < 1)
         {
             errors.Add($"OutputLimitBytes must be positive (was {OutputLimitBytes})");
+        }
+
+        if (Retention is { } r && r <= TimeSpan.Zero)
+        {
+            errors.Add($"Retention must be positive or null (was {r})");
         }
 
         return errors;
