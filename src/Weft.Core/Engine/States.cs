@@ -1,7 +1,7 @@
 namespace Weft;
 
 /// <summary>Run states (DESIGN.md "States").</summary>
-public enum RunState
+public enum RunState : byte
 {
     Pending,
     Running,
@@ -13,7 +13,7 @@ public enum RunState
 }
 
 /// <summary>Task states (DESIGN.md "States").</summary>
-public enum TaskState
+public enum TaskState : byte
 {
     Pending,
     Queued,

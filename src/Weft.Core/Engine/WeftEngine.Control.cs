@@ -43,9 +43,10 @@ public sealed partial class WeftEngine
         {
             if (task.State is TaskState.Succeeded or TaskState.Cached && plan.IndexOf.TryGetValue(task.TaskId, out var i))
             {
+                var output = task.Output ?? await _store.GetOutputAsync(runId, task.TaskId, null, cancellationToken).ConfigureAwait(false);
                 ref var slot = ref run.Slots[i];
                 slot.State = TaskState.Cached;
-                slot.Output = task.Output ?? await _store.GetOutputAsync(runId, task.TaskId, null, cancellationToken).ConfigureAwait(false);
+                slot.Output = output;
                 slot.OutputTruncated = task.OutputTruncated;
                 slot.StartedAt = now;
                 slot.FinishedAt = now;

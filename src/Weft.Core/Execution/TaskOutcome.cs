@@ -1,6 +1,6 @@
 namespace Weft.Execution;
 
-public enum TaskOutcomeStatus
+public enum TaskOutcomeStatus : byte
 {
     Succeeded,
     Failed,

@@ -18,6 +18,11 @@ internal sealed class ReadyQueue
         Count++;
     }
 
+    /// <summary>Makes room for <paramref name="count"/> more entries in a class, so a large run's
+    /// roots are queued without repeated growth.</summary>
+    public void Reserve(TaskPriority priority, int count) =>
+        _classes[(int)priority].EnsureCapacity(_classes[(int)priority].Count + count);
+
     public bool TryDequeue(out WorkItem item)
     {
         for (var i = 0; i < _classes.Length; i++)

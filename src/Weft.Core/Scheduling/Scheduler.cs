@@ -1,3 +1,4 @@
+using Weft.Definitions;
 using Weft.Execution;
 
 namespace Weft.Scheduling;
@@ -28,6 +29,11 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         run.StartedAt = now;
         JournalRun(run);
         Emit(run, RunEventKind.RunStarted, -1, now);
+        if (run.Plan.Roots.Length > 64)
+        {
+            _ready.Reserve(run.PriorityOverride ?? TaskPriority.Normal, run.Plan.Roots.Length);
+        }
+
         foreach (var root in run.Plan.Roots)
         {
             Decide(run, root, now);

@@ -3,10 +3,14 @@ using Weft.Execution;
 namespace Weft.Scheduling;
 
 /// <summary>The mutable state of one task in one run. A struct in an array per run, so a run of
-/// many tasks is one allocation; only tasks that retry allocate an attempt history.</summary>
+/// many tasks is one allocation. Kept small (about 90 bytes) because a run's slots are walked on
+/// the hot path: times are UTC ticks, and fields most tasks never set (stderr, HTTP status,
+/// history, retry timer) live in <see cref="TaskSlotExtras"/>, allocated only when needed.</summary>
 internal struct TaskSlot
 {
     public TaskState State;
+    public TaskOutcomeStatus? AttemptOutcome;
+    public bool OutputTruncated;
 
     /// <summary>Parents not yet final.</summary>
     public int PendingParents;
@@ -18,27 +22,74 @@ internal struct TaskSlot
     /// <summary>Attempts started so far.</summary>
     public int Attempts;
 
-    public DateTimeOffset StartedAt;
-    public DateTimeOffset FinishedAt;
+    public int? ExitCode;
+    public string? Output;
+    public string? Error;
+
+    private long _startedAt;
+    private long _finishedAt;
+    private long _attemptStartedAt;
+    private long _attemptFinishedAt;
+    private TaskSlotExtras? _extras;
+
+    public DateTimeOffset StartedAt { readonly get => At(_startedAt); set => _startedAt = value.UtcTicks; }
+
+    public DateTimeOffset FinishedAt { readonly get => At(_finishedAt); set => _finishedAt = value.UtcTicks; }
 
     // The latest attempt, inline; earlier ones move to History when another attempt follows.
-    public DateTimeOffset AttemptStartedAt;
-    public DateTimeOffset AttemptFinishedAt;
-    public TaskOutcomeStatus? AttemptOutcome;
-    public string? Output;
-    public bool OutputTruncated;
-    public string? Error;
-    public int? ExitCode;
-    public int? HttpStatus;
-    public string? Stderr;
+    public DateTimeOffset AttemptStartedAt { readonly get => At(_attemptStartedAt); set => _attemptStartedAt = value.UtcTicks; }
 
-    public List<AttemptSnapshot>? History;
+    public DateTimeOffset AttemptFinishedAt { readonly get => At(_attemptFinishedAt); set => _attemptFinishedAt = value.UtcTicks; }
+
+    public int? HttpStatus
+    {
+        readonly get => _extras?.HttpStatus;
+        set
+        {
+            if (value is not null || _extras is not null)
+            {
+                (_extras ??= new()).HttpStatus = value;
+            }
+        }
+    }
+
+    public string? Stderr
+    {
+        readonly get => _extras?.Stderr;
+        set
+        {
+            if (value is not null || _extras is not null)
+            {
+                (_extras ??= new()).Stderr = value;
+            }
+        }
+    }
+
+    public List<AttemptSnapshot>? History
+    {
+        readonly get => _extras?.History;
+        set => (_extras ??= new()).History = value;
+    }
 
     /// <summary>The timer that ends a retry's back-off; null unless <see cref="State"/> is Retrying.</summary>
-    public ITimer? RetryTimer;
+    public ITimer? RetryTimer
+    {
+        readonly get => _extras?.RetryTimer;
+        set
+        {
+            if (value is not null || _extras is not null)
+            {
+                (_extras ??= new()).RetryTimer = value;
+            }
+        }
+    }
 
     /// <summary>The back-off of the pending retry, for watchers who join while it runs.</summary>
-    public TimeSpan RetryDelay;
+    public TimeSpan RetryDelay
+    {
+        readonly get => _extras?.RetryDelay ?? TimeSpan.Zero;
+        set => (_extras ??= new()).RetryDelay = value;
+    }
 
     public readonly AttemptSnapshot CurrentAttempt(int number) => new(number, AttemptStartedAt)
     {
@@ -49,4 +100,16 @@ internal struct TaskSlot
         Error = Error,
         Stderr = Stderr,
     };
+
+    private static DateTimeOffset At(long ticks) => ticks == 0 ? default : new DateTimeOffset(ticks, TimeSpan.Zero);
+}
+
+/// <summary>The parts of a <see cref="TaskSlot"/> that most tasks never set.</summary>
+internal sealed class TaskSlotExtras
+{
+    public int? HttpStatus;
+    public string? Stderr;
+    public List<AttemptSnapshot>? History;
+    public ITimer? RetryTimer;
+    public TimeSpan RetryDelay;
 }
