@@ -11,6 +11,13 @@ public sealed class SubmitOptions
     /// <summary>A run id chosen by the caller; null generates one.</summary>
     public string? RunId { get; set; }
 
+    /// <summary>A second submission with the same key within <see cref="WeftOptions.DedupWindow"/>
+    /// returns the first run instead of starting another.</summary>
+    public string? DedupKey { get; set; }
+
+    /// <summary>When the queue is full, wait for room instead of failing with <see cref="WeftQueueFullException"/>.</summary>
+    public bool WaitIfQueueFull { get; set; }
+
     /// <summary>Do not start the run before this time (it stays pending until then). Null: at once.</summary>
     public DateTimeOffset? NotBefore { get; set; }
 }

@@ -55,6 +55,7 @@ public sealed partial class WeftEngine
 
         lock (_gate)
         {
+            ReserveQueue(plan.Count, wait: false);
             _runs.Add(newId, run);
         }
 

@@ -50,6 +50,7 @@ public sealed partial class WeftEngine
             }
 
             _runs[runId] = run;
+            _scheduler.Counters.Outstanding += plan.Count; // recovery is never refused for a full queue
             _scheduler.Resume(run, retryDue);
             follow = TakeFollowUp();
         }

@@ -22,12 +22,36 @@ public sealed partial class WeftEngine
         var values = ResolveParameters(definition, parameters);
         var runId = options?.RunId ?? NewRunId();
         var run = new RunExecution(runId, plan, values, options?.Priority, _time.GetUtcNow());
-        lock (_gate)
+        var dedupKey = options?.DedupKey;
+        while (true)
         {
-            if (!_runs.TryAdd(runId, run))
+            Task? room = null;
+            lock (_gate)
             {
-                throw new WeftConfigurationException([$"a run with id '{runId}' already exists"]);
+                if (dedupKey is not null && _dedup.TryGet(dedupKey, run.SubmittedAt, out var existing))
+                {
+                    return HandleOf(existing);
+                }
+
+                if (_runs.ContainsKey(runId))
+                {
+                    throw new WeftConfigurationException([$"a run with id '{runId}' already exists"]);
+                }
+
+                room = ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
+                if (room is null)
+                {
+                    _runs.Add(runId, run);
+                    if (dedupKey is not null)
+                    {
+                        _dedup.Add(dedupKey, runId, run.SubmittedAt);
+                    }
+
+                    break;
+                }
             }
+
+            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -39,6 +63,11 @@ public sealed partial class WeftEngine
             lock (_gate)
             {
                 _runs.Remove(runId);
+                _scheduler.Counters.Outstanding -= plan.Count;
+                if (dedupKey is not null)
+                {
+                    _dedup.Remove(dedupKey, runId);
+                }
             }
 
             throw;

@@ -73,7 +73,7 @@ public sealed partial class WeftEngine
     }
 
     /// <summary>What must happen after a locked step, outside the lock.</summary>
-    private readonly record struct FollowUp(int Wake, bool SignalWriter, bool Announce);
+    private readonly record struct FollowUp(int Wake, bool SignalWriter, bool Announce, TaskCompletionSource[]? QueueRoom = null);
 
     // Call under the lock. Wakes no more idle slots than there are ready tasks (a slot woken for
     // nothing costs a context switch), and the journal writer only when it sleeps and has work.
@@ -96,7 +96,7 @@ public sealed partial class WeftEngine
             announce = _scheduler.HasFinished;
         }
 
-        return new FollowUp(wake, signal, announce);
+        return new FollowUp(wake, signal, announce, TakeQueueWaiters());
     }
 
     private void Apply(FollowUp follow)
@@ -114,6 +114,14 @@ public sealed partial class WeftEngine
         if (follow.Announce)
         {
             Announce();
+        }
+
+        if (follow.QueueRoom is { } waiters)
+        {
+            foreach (var waiter in waiters)
+            {
+                waiter.TrySetResult();
+            }
         }
     }
 

@@ -23,6 +23,14 @@ public sealed class WeftOptions
     /// <summary>Extra handlers (new kinds, or replacements for built-in ones).</summary>
     public IList<ITaskHandler> Handlers { get; } = [];
 
+    /// <summary>Most tasks waiting or running across all runs; a submission that would pass it fails
+    /// with <see cref="WeftQueueFullException"/> (or waits, with <see cref="SubmitOptions.WaitIfQueueFull"/>).
+    /// Default 100,000.</summary>
+    public int QueueLimit { get; set; } = 100_000;
+
+    /// <summary>How long a <see cref="SubmitOptions.DedupKey"/> is remembered. Default 60 s.</summary>
+    public TimeSpan DedupWindow { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Finished runs older than this are purged from a durable store, at start and every
     /// hour. Default 30 days; null keeps runs forever.</summary>
     public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(30);
@@ -41,6 +49,16 @@ public sealed class WeftOptions
         if (OutputLimitBytes < 1)
         {
             errors.Add($"OutputLimitBytes must be positive (was {OutputLimitBytes})");
+        }
+
+        if (QueueLimit < 1)
+        {
+            errors.Add($"QueueLimit must be positive (was {QueueLimit})");
+        }
+
+        if (DedupWindow <= TimeSpan.Zero)
+        {
+            errors.Add($"DedupWindow must be positive (was {DedupWindow})");
         }
 
         if (Retention is { } r && r <= TimeSpan.Zero)

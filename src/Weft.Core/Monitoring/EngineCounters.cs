@@ -9,6 +9,9 @@ internal sealed class EngineCounters
     public long RunsFinished;
     public int Running;
 
+    /// <summary>Tasks of runs in the scheduler that are not final yet (the queue limit counts these).</summary>
+    public int Outstanding;
+
     /// <summary>Finished attempts per second over the last 60 one-second buckets.</summary>
     public readonly ThroughputWindow Throughput = new();
 }

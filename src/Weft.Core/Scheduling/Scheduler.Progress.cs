@@ -94,6 +94,7 @@ internal sealed partial class Scheduler
         TaskTransitions.Move(ref slot, final);
         slot.FinishedAt = now;
         run.FinalCount++;
+        Counters.Outstanding--;
         if (final is not (TaskState.Succeeded or TaskState.Skipped or TaskState.Cached))
         {
             run.UnsuccessfulCount++;

@@ -41,6 +41,7 @@ internal sealed partial class Scheduler
                     if (slot.State.IsFinal())
                     {
                         run.FinalCount++;
+                        Counters.Outstanding--;
                         if (slot.State is not (TaskState.Succeeded or TaskState.Skipped or TaskState.Cached))
                         {
                             run.UnsuccessfulCount++;

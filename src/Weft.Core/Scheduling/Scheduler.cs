@@ -170,6 +170,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
                 TaskTransitions.Move(ref slot, TaskState.Cancelled);
                 slot.FinishedAt = now;
                 run.FinalCount++;
+                Counters.Outstanding--;
                 run.UnsuccessfulCount++;
                 JournalTask(run, t);
                 Emit(run, RunEventKind.TaskCancelled, t, now, slot.Attempts);

@@ -1,0 +1,14 @@
+namespace Weft;
+
+/// <summary>A submission would take the engine past its queue limit
+/// (<see cref="WeftOptions.QueueLimit"/>); nothing was submitted.</summary>
+public sealed class WeftQueueFullException(int outstanding, int limit, int runTasks)
+    : Exception($"queue full: {outstanding} tasks are waiting or running, the limit is {limit}, and this run adds {runTasks}; " +
+        "try again later, submit with SubmitOptions.WaitIfQueueFull, or raise WeftOptions.QueueLimit")
+{
+    public int Outstanding { get; } = outstanding;
+
+    public int Limit { get; } = limit;
+
+    public int RunTasks { get; } = runTasks;
+}
