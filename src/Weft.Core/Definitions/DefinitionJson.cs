@@ -43,6 +43,22 @@ public static class DefinitionJson
                 w.WriteEndObject();
             }
 
+            if (definition.Pools.Count > 0)
+            {
+                w.WriteStartObject("pools");
+                foreach (var (name, size) in definition.Pools)
+                {
+                    w.WriteNumber(name, size);
+                }
+
+                w.WriteEndObject();
+            }
+
+            if (definition.MaxParallel is { } maxParallel)
+            {
+                w.WriteNumber("maxParallel", maxParallel);
+            }
+
             w.WriteStartObject("tasks");
             foreach (var task in definition.Tasks)
             {
@@ -125,6 +141,16 @@ public static class DefinitionJson
         if (task.Trigger != TriggerRule.AllSuccess)
         {
             w.WriteString("trigger", TriggerNames[(int)task.Trigger]);
+        }
+
+        if (task.Pool is { } pool)
+        {
+            w.WriteString("pool", pool);
+        }
+
+        if (task.Breaker is { } breaker)
+        {
+            w.WriteString("breaker", breaker);
         }
 
         w.WriteEndObject();

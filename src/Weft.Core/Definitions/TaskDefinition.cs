@@ -14,6 +14,13 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
 
     public TriggerRule Trigger { get; init; } = TriggerRule.AllSuccess;
 
+    /// <summary>The concurrency pool this task counts against; null for none.</summary>
+    public string? Pool { get; init; }
+
+    /// <summary>The circuit breaker this task's failures count against and whose state it waits on;
+    /// null means the default (an <c>http</c> task's host; none for other kinds).</summary>
+    public string? Breaker { get; init; }
+
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 

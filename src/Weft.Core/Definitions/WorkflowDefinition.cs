@@ -8,6 +8,13 @@ public sealed record WorkflowDefinition(string Name, IReadOnlyList<TaskDefinitio
     /// <summary>Run parameters in declaration order.</summary>
     public IReadOnlyList<ParamDefinition> Params { get; init; } = [];
 
+    /// <summary>Concurrency limits by pool name (Airflow's pools): at most this many tasks of the pool
+    /// run at once, across all runs. Engine options may also size pools (and win).</summary>
+    public IReadOnlyDictionary<string, int> Pools { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>At most this many tasks of one run at once; null means no limit beyond the slots.</summary>
+    public int? MaxParallel { get; init; }
+
     /// <summary>The file it came from, when it came from a file.</summary>
     public string? SourcePath { get; init; }
 

@@ -15,6 +15,9 @@ public enum RunEventKind
     RunFinished,
     RunPaused,
     RunResumed,
+
+    /// <summary>A queued task waits on a pool, a circuit breaker or maxParallel; <c>Error</c> says why.</summary>
+    TaskWaiting,
 }
 
 /// <summary>Something that happened in a run. Task events carry <see cref="TaskId"/> and

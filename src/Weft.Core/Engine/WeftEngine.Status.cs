@@ -26,6 +26,7 @@ public sealed partial class WeftEngine
                 TasksSucceeded = c.TasksSucceeded,
                 TasksFailed = c.TasksFailed,
                 RunsFinished = c.RunsFinished,
+                Breakers = _gates.Breakers.ToDictionary(b => b.Key, b => b.StateName),
             };
         }
 
@@ -34,6 +35,11 @@ public sealed partial class WeftEngine
         if (StoreError is { } storeError)
         {
             reasons.Add($"the store is failing: {storeError}");
+        }
+
+        foreach (var (key, state) in status.Breakers.Where(b => b.Value != "closed"))
+        {
+            reasons.Add($"circuit breaker '{key}' is {state.Replace('_', '-')}");
         }
 
         return status with

@@ -124,6 +124,12 @@ public sealed partial class WeftEngine
 
         var plan = ExecutionPlan.Compile(definition);
         var problems = plan.BindHandlers(_handlers).ToList();
+        lock (_gate)
+        {
+            plan.PoolGates = _gates.BindPools(definition, problems);
+            plan.Breakers = _gates.BindBreakers(definition);
+        }
+
         foreach (var task in definition.Tasks)
         {
             if (task.Spec is FunctionSpec f && !Functions.Contains(f.Name))

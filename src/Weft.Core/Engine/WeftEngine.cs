@@ -27,6 +27,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly ITaskHook[] _hooks;
     private readonly bool _durable;
+    private readonly Limits.GateRegistry _gates;
     private int _idle;
     private bool _stopping;
 
@@ -35,7 +36,11 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _hooks = [.. options.Hooks];
-        _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue);
+        _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue)
+        {
+            OnBreakerDue = OnBreakerDue,
+        };
+        _gates = new Limits.GateRegistry(options);
         _ownsStore = options.Store is null;
         _store = options.Store ?? new MemoryStore();
         _durable = _store.IsDurable;

@@ -23,6 +23,13 @@ public sealed class WeftOptions
     /// <summary>Extra handlers (new kinds, or replacements for built-in ones).</summary>
     public IList<ITaskHandler> Handlers { get; } = [];
 
+    /// <summary>Pool sizes by name, for every workflow (a workflow's own <c>pools:</c> only sizes a
+    /// pool not named here).</summary>
+    public IDictionary<string, int> Pools { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Circuit breaker settings.</summary>
+    public BreakerOptions Breakers { get; } = new();
+
     /// <summary>Most tasks waiting or running across all runs; a submission that would pass it fails
     /// with <see cref="WeftQueueFullException"/> (or waits, with <see cref="SubmitOptions.WaitIfQueueFull"/>).
     /// Default 100,000.</summary>
@@ -49,6 +56,12 @@ public sealed class WeftOptions
         if (OutputLimitBytes < 1)
         {
             errors.Add($"OutputLimitBytes must be positive (was {OutputLimitBytes})");
+        }
+
+        errors.AddRange(Breakers.Validate());
+        foreach (var (name, size) in Pools.Where(p => p.Value < 1))
+        {
+            errors.Add($"Pools['{name}'] must be at least 1 (was {size})");
         }
 
         if (QueueLimit < 1)

@@ -58,6 +58,12 @@ internal sealed class ExecutionPlan
     /// <summary>The longest path through the graph, as task indices from a root to a sink.</summary>
     public int[] CriticalPath { get; private set; } = [];
 
+    /// <summary>Each task's pool gate, or null when no task of the plan has a pool.</summary>
+    public Limits.PoolGate?[]? PoolGates { get; set; }
+
+    /// <summary>Each task's circuit breaker, or null when no task of the plan has one.</summary>
+    public Limits.CircuitBreaker?[]? Breakers { get; set; }
+
     /// <summary>The handler of each task, resolved once when the plan is bound to an engine.</summary>
     public ITaskHandler[] Handlers { get; private set; } = [];
 

@@ -55,6 +55,11 @@ internal sealed partial class RunExecution
     /// <summary>Starts a run submitted with a not-before time; null otherwise.</summary>
     public ITimer? StartTimer { get; set; }
 
+    /// <summary>Ready tasks waiting because the run has <c>maxParallel</c> tasks running.</summary>
+    public Queue<int>? ParkedForParallel { get; set; }
+
+    public int? MaxParallel => Plan.Definition.MaxParallel;
+
     /// <summary>Ready tasks held back while the run is paused.</summary>
     public List<int>? Held { get; set; }
 

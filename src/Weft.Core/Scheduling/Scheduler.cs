@@ -63,6 +63,12 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             }
 
             var now = time.GetUtcNow();
+            if (!PassGates(item, now))
+            {
+                continue;
+            }
+
+            slot.WaitReason = null;
             TaskTransitions.Move(ref slot, TaskState.Running);
             attempt = ++slot.Attempts;
             if (attempt == 1)
@@ -99,6 +105,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         run.RunningCount--;
         Counters.Running--;
         Counters.Throughput.Record(now);
+        ReleaseGates(item, outcome, now);
         slot.AttemptFinishedAt = now;
         slot.AttemptOutcome = outcome.Status;
         slot.Output = outcome.Output;

@@ -91,6 +91,19 @@ internal struct TaskSlot
         set => (_extras ??= new()).RetryDelay = value;
     }
 
+    /// <summary>Why a queued task is not running (a pool, a breaker, maxParallel); null when it just waits for a slot.</summary>
+    public string? WaitReason
+    {
+        readonly get => _extras?.WaitReason;
+        set
+        {
+            if (value is not null || _extras is not null)
+            {
+                (_extras ??= new()).WaitReason = value;
+            }
+        }
+    }
+
     public readonly AttemptSnapshot CurrentAttempt(int number) => new(number, AttemptStartedAt)
     {
         FinishedAt = AttemptOutcome is null ? null : AttemptFinishedAt,
@@ -112,4 +125,5 @@ internal sealed class TaskSlotExtras
     public List<AttemptSnapshot>? History;
     public ITimer? RetryTimer;
     public TimeSpan RetryDelay;
+    public string? WaitReason;
 }

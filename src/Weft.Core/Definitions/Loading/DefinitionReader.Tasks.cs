@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with", "pool", "breaker"];
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
 
     private List<TaskDefinition> ReadTasks(DocNode node, TaskDefaults defaults)
@@ -105,6 +105,16 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("dependsOn", out var deps))
         {
             task = task with { DependsOn = TextList(index, FieldPaths.DependsOn, deps.Value, $"'dependsOn' {ctx}") };
+        }
+
+        if (fields.TryGetValue("pool", out var pool))
+        {
+            task = task with { Pool = LimitName(pool.Value, $"'pool' {ctx}") };
+        }
+
+        if (fields.TryGetValue("breaker", out var breaker))
+        {
+            task = task with { Breaker = LimitName(breaker.Value, $"'breaker' {ctx}") };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);

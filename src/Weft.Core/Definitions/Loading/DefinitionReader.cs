@@ -5,7 +5,7 @@ namespace Weft.Definitions.Loading;
 /// the first. Graph and template checks are left to <see cref="WorkflowValidator"/>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks"];
+    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks", "pools", "maxParallel"];
     private static readonly string[] ParamFields = ["default", "description", "required", "secret"];
 
     private readonly string _file;
@@ -56,7 +56,27 @@ internal sealed partial class DefinitionReader
             tasks = ReadTasks(t.Value, defaults);
         }
 
-        return new WorkflowDefinition(name, tasks) { Description = description, Params = parameters, Location = map.Location };
+        var pools = fields.TryGetValue("pools", out var pl) ? ReadPools(pl.Value) : new Dictionary<string, int>();
+        int? maxParallel = null;
+        if (fields.TryGetValue("maxParallel", out var mp) && Int(mp.Value, "'maxParallel'") is { } max)
+        {
+            if (max < 1)
+            {
+                Error(mp.Value.Location, $"'maxParallel' must be at least 1, not {max}");
+            }
+
+            maxParallel = max;
+        }
+
+        // A task's pool may also be sized by the engine's options, so an undeclared pool is checked at submit.
+        return new WorkflowDefinition(name, tasks)
+        {
+            Description = description,
+            Params = parameters,
+            Location = map.Location,
+            Pools = pools,
+            MaxParallel = maxParallel,
+        };
     }
 
     private List<ParamDefinition> ReadParams(DocNode node)

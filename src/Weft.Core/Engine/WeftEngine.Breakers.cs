@@ -1,0 +1,46 @@
+using Weft.Limits;
+
+namespace Weft;
+
+public sealed partial class WeftEngine
+{
+    /// <summary>Circuit breakers by key with their state: closed, open or half_open.</summary>
+    public IReadOnlyDictionary<string, string> GetBreakers()
+    {
+        lock (_gate)
+        {
+            return _gates.Breakers.ToDictionary(b => b.Key, b => b.StateName);
+        }
+    }
+
+    /// <summary>Closes a breaker by hand; its waiting tasks go on. False when no breaker has that key.</summary>
+    public bool ResetBreaker(string key)
+    {
+        FollowUp follow;
+        lock (_gate)
+        {
+            if (_gates.FindBreaker(key) is not { } breaker)
+            {
+                return false;
+            }
+
+            _scheduler.ResetBreaker(breaker);
+            follow = TakeFollowUp();
+        }
+
+        Apply(follow);
+        return true;
+    }
+
+    private void OnBreakerDue(CircuitBreaker breaker)
+    {
+        FollowUp follow;
+        lock (_gate)
+        {
+            _scheduler.BreakerDue(breaker);
+            follow = TakeFollowUp();
+        }
+
+        Apply(follow);
+    }
+}
