@@ -54,6 +54,17 @@ public static class DefinitionJson
                 w.WriteEndObject();
             }
 
+            if (definition.RateLimits.Count > 0)
+            {
+                w.WriteStartObject("rateLimits");
+                foreach (var (name, limit) in definition.RateLimits)
+                {
+                    w.WriteString(name, limit.ToString());
+                }
+
+                w.WriteEndObject();
+            }
+
             if (definition.MaxParallel is { } maxParallel)
             {
                 w.WriteNumber("maxParallel", maxParallel);
@@ -151,6 +162,22 @@ public static class DefinitionJson
         if (task.Breaker is { } breaker)
         {
             w.WriteString("breaker", breaker);
+        }
+
+        if (task.RateLimit is { } rate)
+        {
+            w.WriteString("rateLimit", rate);
+        }
+
+        if (task.Resources.Count > 0)
+        {
+            w.WriteStartObject("resources");
+            foreach (var (name, amount) in task.Resources)
+            {
+                w.WriteString(name, amount.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            w.WriteEndObject();
         }
 
         w.WriteEndObject();

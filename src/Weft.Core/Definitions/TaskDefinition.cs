@@ -21,6 +21,13 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// null means the default (an <c>http</c> task's host; none for other kinds).</summary>
     public string? Breaker { get; init; }
 
+    /// <summary>The rate limit key this task's starts count against; null for none.</summary>
+    public string? RateLimit { get; init; }
+
+    /// <summary>What the task holds while it runs (<c>cpu</c>, <c>memory</c> in bytes, or custom
+    /// names such as <c>gpu</c>); empty for nothing beyond a slot.</summary>
+    public IReadOnlyDictionary<string, double> Resources { get; init; } = EmptyMaps.Doubles;
+
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 

@@ -10,7 +10,11 @@ public sealed record WorkflowDefinition(string Name, IReadOnlyList<TaskDefinitio
 
     /// <summary>Concurrency limits by pool name (Airflow's pools): at most this many tasks of the pool
     /// run at once, across all runs. Engine options may also size pools (and win).</summary>
-    public IReadOnlyDictionary<string, int> Pools { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> Pools { get; init; } = EmptyMaps.Ints;
+
+    /// <summary>Task starts per period by key (<c>rateLimits: { api: 50/s }</c>); tasks name a key
+    /// with <c>rateLimit:</c>. Engine options may also set limits (and win).</summary>
+    public IReadOnlyDictionary<string, RateLimit> RateLimits { get; init; } = EmptyMaps.RateLimits;
 
     /// <summary>At most this many tasks of one run at once; null means no limit beyond the slots.</summary>
     public int? MaxParallel { get; init; }

@@ -32,6 +32,18 @@ public sealed partial class WeftEngine
         return true;
     }
 
+    private void OnRateDue(RateGate rate)
+    {
+        FollowUp follow;
+        lock (_gate)
+        {
+            _scheduler.RateDue(rate);
+            follow = TakeFollowUp();
+        }
+
+        Apply(follow);
+    }
+
     private void OnBreakerDue(CircuitBreaker breaker)
     {
         FollowUp follow;

@@ -127,6 +127,8 @@ public sealed partial class WeftEngine
         lock (_gate)
         {
             plan.PoolGates = _gates.BindPools(definition, problems);
+            plan.RateGates = _gates.BindRates(definition, _time.GetUtcNow(), problems);
+            plan.UsesResources = _gates.CheckResources(definition, problems);
             plan.Breakers = _gates.BindBreakers(definition);
         }
 

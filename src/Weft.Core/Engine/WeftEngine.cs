@@ -36,11 +36,13 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _options = options;
         _time = options.TimeProvider;
         _hooks = [.. options.Hooks];
+        _gates = new Limits.GateRegistry(options);
         _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue)
         {
             OnBreakerDue = OnBreakerDue,
+            OnRateDue = OnRateDue,
+            Resources = _gates.Resources,
         };
-        _gates = new Limits.GateRegistry(options);
         _ownsStore = options.Store is null;
         _store = options.Store ?? new MemoryStore();
         _durable = _store.IsDurable;

@@ -27,6 +27,19 @@ public sealed class WeftOptions
     /// pool not named here).</summary>
     public IDictionary<string, int> Pools { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
+    /// <summary>Rate limits by key, for every workflow (a workflow's own <c>rateLimits:</c> only sets a
+    /// key not named here).</summary>
+    public IDictionary<string, Definitions.RateLimit> RateLimits { get; } = new Dictionary<string, Definitions.RateLimit>(StringComparer.Ordinal);
+
+    /// <summary>What this process offers to tasks that declare <c>resources:</c>. Defaults: <c>cpu</c> =
+    /// its cores, <c>memory</c> = half of the memory available to it (bytes); add custom ones such as
+    /// <c>gpu</c>. A task needing more than this in all is refused at submit.</summary>
+    public IDictionary<string, double> Resources { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["cpu"] = Environment.ProcessorCount,
+        ["memory"] = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2d,
+    };
+
     /// <summary>Circuit breaker settings.</summary>
     public BreakerOptions Breakers { get; } = new();
 

@@ -41,17 +41,14 @@ internal sealed class CircuitBreaker(string key, BreakerOptions options)
         : $"circuit breaker '{Key}' is half-open; waiting for its trial tasks";
 
     /// <summary>May a task start now? Half-open admits only the trial tasks.</summary>
-    public bool TryAdmit()
+    public bool CanAdmit() => State == BreakerState.Closed || (State == BreakerState.HalfOpen && _trialsAdmitted < options.HalfOpenTrials);
+
+    /// <summary>Counts a started task; call after <see cref="CanAdmit"/> said yes.</summary>
+    public void Admit()
     {
-        switch (State)
+        if (State == BreakerState.HalfOpen)
         {
-            case BreakerState.Closed:
-                return true;
-            case BreakerState.HalfOpen when _trialsAdmitted < options.HalfOpenTrials:
-                _trialsAdmitted++;
-                return true;
-            default:
-                return false;
+            _trialsAdmitted++;
         }
     }
 

@@ -6,7 +6,60 @@ namespace Weft.Limits;
 /// once, so dispatch reads an array instead of looking names up.</summary>
 internal sealed class GateRegistry(WeftOptions options)
 {
+    private readonly Dictionary<string, RateGate> _rates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PoolGate> _pools = new(StringComparer.Ordinal);
+
+    public ResourceGate Resources { get; } = new(new Dictionary<string, double>(options.Resources, StringComparer.Ordinal));
+
+    /// <summary>The rate gate of each task (null where none); problems for keys nobody set.</summary>
+    public RateGate?[]? BindRates(WorkflowDefinition definition, DateTimeOffset now, List<string> problems)
+    {
+        if (!definition.Tasks.Any(t => t.RateLimit is not null))
+        {
+            return null;
+        }
+
+        var gates = new RateGate?[definition.Tasks.Count];
+        for (var i = 0; i < gates.Length; i++)
+        {
+            if (definition.Tasks[i].RateLimit is not { } key)
+            {
+                continue;
+            }
+
+            if (!_rates.TryGetValue(key, out var gate))
+            {
+                var limit = options.RateLimits.TryGetValue(key, out var o) ? o : definition.RateLimits.GetValueOrDefault(key);
+                if (limit is null)
+                {
+                    problems.Add($"task '{definition.Tasks[i].Id}' uses rate limit '{key}', which is not set; declare it under 'rateLimits:' in the workflow or in WeftOptions.RateLimits");
+                    continue;
+                }
+
+                _rates[key] = gate = new RateGate(key, limit, now);
+            }
+
+            gates[i] = gate;
+        }
+
+        return gates;
+    }
+
+    /// <summary>Problems for tasks that declare more than this process has in all.</summary>
+    public bool CheckResources(WorkflowDefinition definition, List<string> problems)
+    {
+        var uses = false;
+        foreach (var task in definition.Tasks.Where(t => t.Resources.Count > 0))
+        {
+            uses = true;
+            if (Resources.NeverFits(task.Id, task.Resources) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        return uses;
+    }
     private readonly Dictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
 
     public IEnumerable<CircuitBreaker> Breakers => _breakers.Values;

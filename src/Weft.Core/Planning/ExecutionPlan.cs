@@ -61,6 +61,12 @@ internal sealed class ExecutionPlan
     /// <summary>Each task's pool gate, or null when no task of the plan has a pool.</summary>
     public Limits.PoolGate?[]? PoolGates { get; set; }
 
+    /// <summary>Each task's rate gate, or null when no task of the plan has a rate limit.</summary>
+    public Limits.RateGate?[]? RateGates { get; set; }
+
+    /// <summary>True when some task declares resources (checked against the engine's capacities).</summary>
+    public bool UsesResources { get; set; }
+
     /// <summary>Each task's circuit breaker, or null when no task of the plan has one.</summary>
     public Limits.CircuitBreaker?[]? Breakers { get; set; }
 

@@ -19,6 +19,11 @@ internal static class EventReplay
             if (slot.State == TaskState.Queued)
             {
                 yield return new RunEvent(RunEventKind.TaskQueued, run.RunId, started) { TaskId = id, Attempt = slot.Attempts };
+                if (slot.WaitReason is { } reason)
+                {
+                    yield return new RunEvent(RunEventKind.TaskWaiting, run.RunId, started) { TaskId = id, Attempt = slot.Attempts, Error = reason };
+                }
+
                 continue;
             }
 

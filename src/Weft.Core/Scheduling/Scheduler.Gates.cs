@@ -11,10 +11,18 @@ internal sealed partial class Scheduler
     /// <summary>Called (by a timer) when an open breaker's cool-down is over.</summary>
     public Action<CircuitBreaker>? OnBreakerDue { get; init; }
 
-    // True when the task may start now; otherwise it has been parked with its reason.
+    /// <summary>This process's resource capacities (null: no task declares resources).</summary>
+    public ResourceGate? Resources { get; init; }
+
+    /// <summary>Called (by a timer) when a rate gate has tokens again.</summary>
+    public Action<RateGate>? OnRateDue { get; init; }
+
+    // True when the task may start now (and then it holds its places); otherwise it has been parked
+    // with its reason. Every gate is asked before any is taken, so a refusal wastes nothing.
     private bool PassGates(WorkItem item, DateTimeOffset now)
     {
         var run = item.Run;
+        var plan = run.Plan;
         if (run.MaxParallel is { } max && run.RunningCount >= max)
         {
             (run.ParkedForParallel ??= new()).Enqueue(item.Task);
@@ -22,7 +30,7 @@ internal sealed partial class Scheduler
             return false;
         }
 
-        var pool = run.Plan.PoolGates?[item.Task];
+        var pool = plan.PoolGates?[item.Task];
         if (pool is not null && pool.IsFull)
         {
             pool.Waiting.Enqueue(item);
@@ -30,11 +38,28 @@ internal sealed partial class Scheduler
             return false;
         }
 
-        var breaker = run.Plan.Breakers?[item.Task];
-        if (breaker is not null && !breaker.TryAdmit())
+        var needs = plan.UsesResources ? plan.Tasks[item.Task].Resources : null;
+        if (needs is { Count: > 0 } && Resources is { } resources && !resources.Fits(needs))
+        {
+            resources.Waiting.Enqueue(item);
+            Park(item, resources.WaitReason(needs), now);
+            return false;
+        }
+
+        var breaker = plan.Breakers?[item.Task];
+        if (breaker is not null && !breaker.CanAdmit())
         {
             breaker.Waiting.Enqueue(item);
             Park(item, breaker.WaitReason, now);
+            return false;
+        }
+
+        var rate = plan.RateGates?[item.Task];
+        if (rate is not null && !rate.CanTake(now))
+        {
+            rate.Waiting.Enqueue(item);
+            Park(item, rate.WaitReason, now);
+            ArmRateTimer(rate, now);
             return false;
         }
 
@@ -43,7 +68,54 @@ internal sealed partial class Scheduler
             pool.InUse++;
         }
 
+        if (needs is { Count: > 0 })
+        {
+            Resources?.Hold(needs);
+        }
+
+        breaker?.Admit();
+        rate?.Take();
         return true;
+    }
+
+    /// <summary>Tokens are back: release as many waiting tasks as there are tokens.</summary>
+    public void RateDue(RateGate rate)
+    {
+        rate.Timer?.Dispose();
+        rate.Timer = null;
+        var now = time.GetUtcNow();
+        for (var n = rate.Available(now); n > 0 && rate.Waiting.Count > 0;)
+        {
+            var next = rate.Waiting.Dequeue();
+            if (next.Run.Slots[next.Task].State == TaskState.Queued)
+            {
+                Requeue(next);
+                n--;
+            }
+        }
+
+        if (rate.Waiting.Count > 0)
+        {
+            // The tasks just released have not taken their tokens yet: look again one token later.
+            ArmRateTimer(rate, now, rate.TokenPeriod);
+        }
+    }
+
+    private void ArmRateTimer(RateGate rate, DateTimeOffset now, TimeSpan atLeast = default)
+    {
+        if (rate.Timer is not null)
+        {
+            return;
+        }
+
+        var due = rate.UntilNextToken(now);
+        rate.Timer = time.CreateTimer(
+            static s => ((RateTimerState)s!).Fire(), new RateTimerState(OnRateDue, rate), due > atLeast ? due : atLeast, Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed class RateTimerState(Action<RateGate>? callback, RateGate rate)
+    {
+        public void Fire() => callback?.Invoke(rate);
     }
 
     // After an attempt: free its pool place and its run's parallel place, tell its breaker.
@@ -54,6 +126,28 @@ internal sealed partial class Scheduler
         {
             pool.InUse--;
             ReleaseOne(pool.Waiting);
+        }
+
+        if (run.Plan.UsesResources && run.Plan.Tasks[item.Task].Resources is { Count: > 0 } held && Resources is { } resources)
+        {
+            resources.Release(held);
+
+            // First in line goes first: release waiting tasks in order while they fit.
+            while (resources.Waiting.TryPeek(out var head))
+            {
+                if (head.Run.Slots[head.Task].State != TaskState.Queued)
+                {
+                    resources.Waiting.Dequeue();
+                    continue;
+                }
+
+                if (!resources.Fits(head.Run.Plan.Tasks[head.Task].Resources))
+                {
+                    break;
+                }
+
+                Requeue(resources.Waiting.Dequeue());
+            }
         }
 
         if (run.ParkedForParallel is { Count: > 0 } parked)

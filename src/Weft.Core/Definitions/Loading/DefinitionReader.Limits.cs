@@ -40,6 +40,69 @@ internal sealed partial class DefinitionReader
         return pools;
     }
 
+    private Dictionary<string, RateLimit> ReadRateLimits(DocNode node)
+    {
+        var limits = new Dictionary<string, RateLimit>(StringComparer.Ordinal);
+        if (node is DocScalar { IsNull: true })
+        {
+            return limits;
+        }
+
+        if (node is not DocMapping map)
+        {
+            Error(node.Location, $"'rateLimits' must be a mapping of key to rate, e.g. {{ api: 50/s }}, not {node.Describe}");
+            return limits;
+        }
+
+        foreach (var (key, value) in map.Entries)
+        {
+            if (LimitName(key, "a rate limit key") is not { } name || Text(value, $"the rate of '{key.Text}'") is not { } text)
+            {
+                continue;
+            }
+
+            if (!RateLimit.TryParse(text, out var limit))
+            {
+                Error(value.Location, $"bad rate '{text}' for '{name}'; expected a count per second, minute or hour, e.g. 50/s, 600/m, 1000/h");
+            }
+            else if (!limits.TryAdd(name, limit))
+            {
+                Error(key.Location, $"rate limit '{name}' appears twice in 'rateLimits'");
+            }
+        }
+
+        return limits;
+    }
+
+    private Dictionary<string, double> ReadResources(DocNode node, string ctx)
+    {
+        var resources = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (node is not DocMapping map)
+        {
+            Error(node.Location, $"'resources' {ctx} must be a mapping such as {{ cpu: 2, memory: 512MB }}, not {node.Describe}");
+            return resources;
+        }
+
+        foreach (var (key, value) in map.Entries)
+        {
+            if (LimitName(key, $"a resource name {ctx}") is not { } name || Text(value, $"the amount of '{key.Text}' {ctx}") is not { } text)
+            {
+                continue;
+            }
+
+            if (!ResourceSizes.TryParse(text, out var amount))
+            {
+                Error(value.Location, $"bad amount '{text}' for resource '{name}' {ctx}; expected a number" + (name == "memory" ? " or a size such as 512MB or 2GiB" : ""));
+            }
+            else
+            {
+                resources[name] = amount;
+            }
+        }
+
+        return resources;
+    }
+
     // Pool and breaker names follow the task-id rule, so they read the same everywhere they are shown.
     private string? LimitName(DocNode node, string what)
     {

@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with", "pool", "breaker"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources"];
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
 
     private List<TaskDefinition> ReadTasks(DocNode node, TaskDefaults defaults)
@@ -115,6 +115,16 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("breaker", out var breaker))
         {
             task = task with { Breaker = LimitName(breaker.Value, $"'breaker' {ctx}") };
+        }
+
+        if (fields.TryGetValue("rateLimit", out var rate))
+        {
+            task = task with { RateLimit = LimitName(rate.Value, $"'rateLimit' {ctx}") };
+        }
+
+        if (fields.TryGetValue("resources", out var resources))
+        {
+            task = task with { Resources = ReadResources(resources.Value, ctx) };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);

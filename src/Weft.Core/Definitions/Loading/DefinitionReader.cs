@@ -5,7 +5,7 @@ namespace Weft.Definitions.Loading;
 /// the first. Graph and template checks are left to <see cref="WorkflowValidator"/>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks", "pools", "maxParallel"];
+    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks", "pools", "maxParallel", "rateLimits"];
     private static readonly string[] ParamFields = ["default", "description", "required", "secret"];
 
     private readonly string _file;
@@ -56,7 +56,8 @@ internal sealed partial class DefinitionReader
             tasks = ReadTasks(t.Value, defaults);
         }
 
-        var pools = fields.TryGetValue("pools", out var pl) ? ReadPools(pl.Value) : new Dictionary<string, int>();
+        var pools = fields.TryGetValue("pools", out var pl) ? ReadPools(pl.Value) : EmptyMaps.Ints;
+        var rateLimits = fields.TryGetValue("rateLimits", out var rl) ? ReadRateLimits(rl.Value) : EmptyMaps.RateLimits;
         int? maxParallel = null;
         if (fields.TryGetValue("maxParallel", out var mp) && Int(mp.Value, "'maxParallel'") is { } max)
         {
@@ -75,6 +76,7 @@ internal sealed partial class DefinitionReader
             Params = parameters,
             Location = map.Location,
             Pools = pools,
+            RateLimits = rateLimits,
             MaxParallel = maxParallel,
         };
     }
