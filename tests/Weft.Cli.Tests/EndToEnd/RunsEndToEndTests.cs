@@ -271,6 +271,34 @@ public sealed class RunsEndToEndTests : IDisposable
         Assert.Contains("already finished (cancelled)", again.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Resume_FinishedRun_PrintsItAsRecordedAndExitsByItsState()
+    {
+        var hello = _files.Write("hello.yaml", WorkflowFiles.Hello);
+        var run = await Weft("run", hello, "--json");
+        var id = RunIdOf(run, 0);
+
+        var json = await Weft("runs", "resume", id, "--json");
+        var plain = await Weft("runs", "resume", id);
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(run.Stdout), JsonNode.Parse(json.Stdout)), json.Stdout);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains("succeeded", plain.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact(Skip = "cli bug (RunExecutor, outside this branch's files): `weft run --resume ID` of a finished run, without --json and with stdout not a terminal, "
+        + "watches the events of a run the engine does not hold; WatchAsync throws KeyNotFoundException, printed as `error: no run with id …`, exit 1")]
+    public async Task RunResumeFlag_FinishedRun_ExitsByItsState()
+    {
+        var hello = _files.Write("hello.yaml", WorkflowFiles.Hello);
+        var id = RunIdOf(await Weft("run", hello, "--json"), 0);
+
+        var resumed = await Weft("run", "--resume", id);
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+    }
+
     private Task<WeftResult> Weft(params string[] args) =>
         WeftProcess.RunAsync(_files.Directory, [.. args, "--store", "sqlite:" + Db]);
 
