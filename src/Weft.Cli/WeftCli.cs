@@ -14,6 +14,7 @@ internal static class WeftCli
         ValidateCommand.Create(io),
         GraphCommand.Create(io),
         BenchCommand.Create(io),
+        Commands.Runs.RunsCommand.Create(io),
     };
 
     public static async Task<int> InvokeAsync(string[] args, CliIo io)

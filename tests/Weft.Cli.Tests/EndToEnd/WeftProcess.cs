@@ -40,7 +40,44 @@ internal sealed class WeftProcess : IDisposable
         }
     }
 
-    public static WeftProcess Start(string workingDirectory, params string[] args)
+    public static WeftProcess Start(string workingDirectory, params string[] args) =>
+        StartWith(workingDirectory, null, args);
+
+    /// <summary>Starts weft with extra environment variables (a null value removes the variable).</summary>
+    public static WeftProcess StartWith(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    {
+        var info = Info(workingDirectory, environment, args);
+        var process = new Process { StartInfo = info };
+        var weft = new WeftProcess(process);
+        process.OutputDataReceived += (_, e) => weft.Append(weft._out, e.Data);
+        process.ErrorDataReceived += (_, e) => weft.Append(weft._err, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return weft;
+    }
+
+    /// <summary>Runs to the end and returns stdout exactly as written (not split into lines).</summary>
+    public static async Task<WeftResult> RunRawAsync(string workingDirectory, params string[] args)
+    {
+        using var process = Process.Start(Info(workingDirectory, null, args))!;
+        using var timeout = new CancellationTokenSource(HardTimeout);
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            return new WeftResult(process.ExitCode, await stdout, await stderr);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"weft did not exit within {HardTimeout.TotalSeconds:0} s.");
+            throw;
+        }
+    }
+
+    private static ProcessStartInfo Info(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -59,15 +96,40 @@ internal sealed class WeftProcess : IDisposable
         }
 
         info.Environment.Remove("WEFT_DEBUG");
-        var process = new Process { StartInfo = info };
-        var weft = new WeftProcess(process);
-        process.OutputDataReceived += (_, e) => weft.Append(weft._out, e.Data);
-        process.ErrorDataReceived += (_, e) => weft.Append(weft._err, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return weft;
+
+        // A store or key in the developer's environment must not leak into the tests.
+        info.Environment.Remove("WEFT_STORE");
+        info.Environment.Remove("WEFT_ENCRYPTION_KEY");
+        info.Environment.Remove("WEFT_ENCRYPTION_KEY_FILE");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
+        return info;
     }
+
+    /// <summary>Kills this process alone with SIGKILL, as a crash would end it (its children live on).</summary>
+    public void Crash()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had already exited.
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Runs to the end and returns the exit code and both outputs.</summary>
     public static async Task<WeftResult> RunAsync(string workingDirectory, params string[] args)

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using Weft.Storage;
+
+namespace Weft.Cli.Commands.Runs;
+
+/// <summary><c>weft runs cancel ID</c>: record an unfinished run as cancelled.</summary>
+internal static class CancelRunCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var id = new Argument<string>("ID") { Description = "The unfinished run (see `weft runs list --state running`)." };
+        var store = RunsStore.CreateOption();
+        var command = new Command("cancel", """
+            Cancel a run that is recorded as unfinished because its process stopped (a crash, a kill):
+            the store then records the run cancelled and its waiting tasks cancelled, so it is no longer
+            offered for `weft runs resume`. A finished run cannot be cancelled (exit 2).
+
+            This works through the store only. A run still going in ANOTHER process cannot be cancelled
+            this way yet (press Ctrl+C there; the server's API will do it): the other process would go on
+            running it. The run is loaded into an engine here and cancelled at once, so a task that was
+            ready may start and be killed straight away.
+
+            Examples:
+              weft runs cancel 0192f3c4…
+              weft runs cancel 0192f3c4… --store sqlite:/var/lib/weft/weft.db
+            """)
+        {
+            id,
+            store,
+        };
+        command.SetAction((result, ct) => ExecuteAsync(result.GetValue(id)!, result.GetValue(store), io, ct));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(string runId, string? storeName, CliIo io, CancellationToken ct)
+    {
+        var session = await RunsStore.OpenEngineAsync(storeName, runId, io.Error, ct).ConfigureAwait(false);
+        if (session is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            var name = session.Choice.Describe();
+            try
+            {
+                if (await session.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } recorded)
+                {
+                    io.Error.WriteLine($"error: no run with id '{runId}' in {name}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                if (recorded.State.IsFinal())
+                {
+                    io.Error.WriteLine($"error: run {runId} already finished ({recorded.State.ToName()})");
+                    return ExitCodes.InvalidInput;
+                }
+
+                var engine = session.Engine;
+                var handle = await engine.ResumeAsync(runId, ct).ConfigureAwait(false);
+                await engine.CancelAsync(runId).ConfigureAwait(false);
+                var final = await handle.WaitAsync(ct).ConfigureAwait(false);
+                if (final.State != RunState.Cancelled)
+                {
+                    io.Error.WriteLine($"error: run {runId} ended {final.State.ToName()} before it could be cancelled");
+                    return ExitCodes.ForRun(final.State);
+                }
+
+                var cancelledTasks = final.Tasks.Count(t => t.State == TaskState.Cancelled);
+                io.Out.WriteLine($"cancelled run {runId} ({final.Workflow}): {cancelledTasks} task(s) cancelled");
+                return ExitCodes.Succeeded;
+            }
+            catch (KeyNotFoundException)
+            {
+                io.Error.WriteLine($"error: no run with id '{runId}' in {name}");
+                return ExitCodes.InvalidInput;
+            }
+            catch (WeftStoreException ex)
+            {
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
+        }
+    }
+}

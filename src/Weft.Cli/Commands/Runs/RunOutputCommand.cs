@@ -1,0 +1,85 @@
+using System.CommandLine;
+
+namespace Weft.Cli.Commands.Runs;
+
+/// <summary><c>weft runs output ID TASK [--attempt K]</c>: the full output, raw, and nothing else on stdout.</summary>
+internal static class RunOutputCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var id = new Argument<string>("ID") { Description = "The run id (see `weft runs list`)." };
+        var task = new Argument<string>("TASK") { Description = "The task id." };
+        var attempt = new Option<int?>("--attempt") { Description = "Which attempt (1 is the first). Default: the latest.", HelpName = "K" };
+        var store = RunsStore.CreateOption();
+        var command = new Command("output", """
+            Print the full output of one task of a run, exactly as recorded, and nothing else.
+            (Tables and the JSON document show a preview; this is the whole text.)
+
+            Examples:
+              weft runs output 0192f3c4… extract
+              weft runs output 0192f3c4… extract --attempt 1 > first-try.txt
+            """)
+        {
+            id,
+            task,
+            attempt,
+            store,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(attempt) is < 1 and var k)
+            {
+                r.AddError($"--attempt must be at least 1 (was {k})");
+            }
+        });
+        command.SetAction((result, ct) => ExecuteAsync(result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), result.GetValue(store), io, ct));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(string runId, string taskId, int? attempt, string? storeName, CliIo io, CancellationToken ct)
+    {
+        var opened = await RunsStore.OpenAsync(storeName, io.Error, ct).ConfigureAwait(false);
+        if (opened is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (opened.ConfigureAwait(false))
+        {
+            return await RunsStore.GuardAsync(io.Error, async () =>
+            {
+                if (await opened.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } run)
+                {
+                    io.Error.WriteLine($"error: no run with id '{runId}' in {opened.Name}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                if (run.Tasks.FirstOrDefault(t => t.TaskId == taskId) is not { } task)
+                {
+                    var names = run.Tasks.Take(10).Select(t => t.TaskId);
+                    io.Error.WriteLine($"error: run '{runId}' has no task '{taskId}'; its tasks: {string.Join(", ", names)}{(run.Tasks.Count > 10 ? ", …" : "")}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                if (attempt > task.Attempts)
+                {
+                    io.Error.WriteLine($"error: task '{taskId}' of run '{runId}' has {task.Attempts} attempt(s); there is no attempt {attempt}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                var output = await opened.Store.GetOutputAsync(runId, taskId, attempt, ct).ConfigureAwait(false);
+                if (output is null)
+                {
+                    io.Error.WriteLine(task.Attempts == 0
+                        ? $"note: task '{taskId}' has not run ({task.State.ToName()}); it has no output"
+                        : $"note: task '{taskId}' recorded no output");
+                    return ExitCodes.Succeeded;
+                }
+
+                io.Out.Write(output);
+                await io.Out.FlushAsync(ct).ConfigureAwait(false);
+                return ExitCodes.Succeeded;
+            }).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Weft.Cli.Output;
+
+namespace Weft.Cli.Commands.Runs;
+
+/// <summary><c>weft runs show ID [--json]</c>.</summary>
+internal static class ShowRunCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var id = new Argument<string>("ID") { Description = "The run id (see `weft runs list`)." };
+        var store = RunsStore.CreateOption();
+        var json = new Option<bool>("--json") { Description = "Print the run's JSON document (the same one `weft run --json` prints), and nothing else." };
+        var command = new Command("show", """
+            Show one run: its tasks with state, attempts, duration, output preview and error, and every
+            attempt of a task that ran more than once (with its outcome: failed, timed_out, interrupted…).
+
+            Examples:
+              weft runs show 0192f3c4…
+              weft runs show 0192f3c4… --json > run.json
+            """)
+        {
+            id,
+            store,
+            json,
+        };
+        command.SetAction((result, ct) => ExecuteAsync(result.GetValue(id)!, result.GetValue(store), result.GetValue(json), io, ct));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(string runId, string? storeName, bool json, CliIo io, CancellationToken ct)
+    {
+        var opened = await RunsStore.OpenAsync(storeName, io.Error, ct).ConfigureAwait(false);
+        if (opened is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (opened.ConfigureAwait(false))
+        {
+            return await RunsStore.GuardAsync(io.Error, async () =>
+            {
+                if (await opened.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } run)
+                {
+                    io.Error.WriteLine($"error: no run with id '{runId}' in {opened.Name}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                if (json)
+                {
+                    io.Out.WriteLine(RunJson.ToJson(run));
+                }
+                else
+                {
+                    RunsStore.WidenWhenRedirected(io);
+                    RunDetails.Write(io.Ansi, run, TimeZoneInfo.Local);
+                }
+
+                return ExitCodes.Succeeded;
+            }).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Spectre.Console;
+using Weft.Execution;
+
+namespace Weft.Cli.Output;
+
+/// <summary>What <c>weft runs show</c> prints: the run's times and parameters, the task table of
+/// <see cref="SummaryTable"/>, every attempt of the tasks that had more than one, the full errors,
+/// and the headline.</summary>
+internal static class RunDetails
+{
+    public static void Write(IAnsiConsole console, RunSnapshot run, TimeZoneInfo zone)
+    {
+        console.WriteLine($"run       {run.RunId}");
+        console.WriteLine($"workflow  {run.Workflow}");
+        console.WriteLine($"submitted {RunListTable.Time(run.SubmittedAt, zone)}");
+        console.WriteLine($"started   {RunListTable.Time(run.StartedAt, zone)}");
+        console.WriteLine($"finished  {RunListTable.Time(run.FinishedAt, zone)}");
+        foreach (var (name, value) in run.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            console.WriteLine($"param     {name}={value}");
+        }
+
+        console.Write(SummaryTable.Build(run));
+        foreach (var task in run.Tasks.Where(t => t.AttemptHistory.Count > 1))
+        {
+            console.WriteLine($"{task.TaskId}: {task.AttemptHistory.Count} attempts");
+            foreach (var attempt in task.AttemptHistory)
+            {
+                console.WriteLine("  " + AttemptLine(attempt));
+            }
+        }
+
+        foreach (var task in run.Tasks.Where(t => !string.IsNullOrWhiteSpace(t.Error)))
+        {
+            console.WriteLine($"{task.TaskId} error:");
+            console.WriteLine("  " + task.Error!.TrimEnd().Replace("\n", "\n  ", StringComparison.Ordinal));
+        }
+
+        console.MarkupLine(SummaryTable.Headline(run));
+    }
+
+    /// <summary>"attempt 2  interrupted  1.2s  exit 3  message".</summary>
+    public static string AttemptLine(AttemptSnapshot attempt)
+    {
+        var parts = new List<string>
+        {
+            "attempt " + attempt.Number.ToString(CultureInfo.InvariantCulture),
+            OutcomeName(attempt.Outcome),
+            TextFormat.Duration(TextFormat.Elapsed(attempt.StartedAt, attempt.FinishedAt)),
+        };
+        if (attempt.ExitCode is { } exit)
+        {
+            parts.Add("exit " + exit.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (attempt.HttpStatus is { } status)
+        {
+            parts.Add("http " + status.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (!string.IsNullOrWhiteSpace(attempt.Error))
+        {
+            parts.Add(TextFormat.Preview(attempt.Error, 100));
+        }
+
+        return string.Join("  ", parts.Where(p => p.Length > 0));
+    }
+
+    /// <summary>snake_case like the states; an attempt without an outcome is still running.</summary>
+    public static string OutcomeName(TaskOutcomeStatus? outcome) => outcome switch
+    {
+        null => "running",
+        TaskOutcomeStatus.Succeeded => "succeeded",
+        TaskOutcomeStatus.Failed => "failed",
+        TaskOutcomeStatus.TimedOut => "timed_out",
+        TaskOutcomeStatus.Cancelled => "cancelled",
+        TaskOutcomeStatus.Interrupted => "interrupted",
+        _ => outcome.Value.ToString().ToLowerInvariant(),
+    };
+}
