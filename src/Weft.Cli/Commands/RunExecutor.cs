@@ -116,7 +116,9 @@ internal static class RunExecutor
     private static async Task<RunSnapshot> FollowAsync(WeftEngine engine, RunHandle handle, bool json, CliIo io)
     {
         var completion = handle.WaitAsync();
-        if (json)
+
+        // A run that had already finished (resuming a finished run) has nothing left to follow.
+        if (json || completion.IsCompleted)
         {
             return await completion.ConfigureAwait(false);
         }

@@ -10,7 +10,16 @@ public sealed partial class WeftEngine
     /// an attempt that was running gets a new attempt and its history says it was interrupted,
     /// retries keep their due time. A run already finished is returned as it is. Throws
     /// <see cref="KeyNotFoundException"/> when neither the engine nor the store knows the run.</summary>
-    public async ValueTask<RunHandle> ResumeAsync(string runId, CancellationToken cancellationToken = default)
+    public ValueTask<RunHandle> ResumeAsync(string runId, CancellationToken cancellationToken = default) =>
+        ResumeOrCancelAsync(runId, cancel: false, cancellationToken);
+
+    /// <summary>Cancels a run that only the store holds (its process died): it is restored and
+    /// cancelled in one step, so none of its tasks starts again. Throws <see cref="KeyNotFoundException"/>
+    /// when the store does not know it; a finished run is returned as it is.</summary>
+    public ValueTask<RunHandle> CancelStoredAsync(string runId, CancellationToken cancellationToken = default) =>
+        ResumeOrCancelAsync(runId, cancel: true, cancellationToken);
+
+    private async ValueTask<RunHandle> ResumeOrCancelAsync(string runId, bool cancel, CancellationToken cancellationToken)
     {
         ThrowIfStopping();
         RunExecution? active;
@@ -19,7 +28,15 @@ public sealed partial class WeftEngine
         {
             if (_runs.TryGetValue(runId, out active))
             {
-                _scheduler.Unpause(active);
+                if (cancel)
+                {
+                    _scheduler.Cancel(active);
+                }
+                else
+                {
+                    _scheduler.Unpause(active);
+                }
+
                 unpaused = TakeFollowUp();
             }
         }
@@ -52,6 +69,12 @@ public sealed partial class WeftEngine
             _runs[runId] = run;
             _scheduler.Counters.Outstanding += plan.Count; // recovery is never refused for a full queue
             _scheduler.Resume(run, retryDue);
+            if (cancel)
+            {
+                // Same locked step as the restore: no slot can claim one of its tasks in between.
+                _scheduler.Cancel(run);
+            }
+
             follow = TakeFollowUp();
         }
 

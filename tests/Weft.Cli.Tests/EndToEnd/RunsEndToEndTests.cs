@@ -287,8 +287,7 @@ public sealed class RunsEndToEndTests : IDisposable
         Assert.Contains("succeeded", plain.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "cli bug (RunExecutor, outside this branch's files): `weft run --resume ID` of a finished run, without --json and with stdout not a terminal, "
-        + "watches the events of a run the engine does not hold; WatchAsync throws KeyNotFoundException, printed as `error: no run with id …`, exit 1")]
+    [Fact]
     public async Task RunResumeFlag_FinishedRun_ExitsByItsState()
     {
         var hello = _files.Write("hello.yaml", WorkflowFiles.Hello);

@@ -17,8 +17,8 @@ internal static class CancelRunCommand
 
             This works through the store only. A run still going in ANOTHER process cannot be cancelled
             this way yet (press Ctrl+C there; the server's API will do it): the other process would go on
-            running it. The run is loaded into an engine here and cancelled at once, so a task that was
-            ready may start and be killed straight away.
+            running it. The run is restored and cancelled in one
+            step, so none of its tasks starts again.
 
             Examples:
               weft runs cancel 0192f3c4…
@@ -58,8 +58,7 @@ internal static class CancelRunCommand
                 }
 
                 var engine = session.Engine;
-                var handle = await engine.ResumeAsync(runId, ct).ConfigureAwait(false);
-                await engine.CancelAsync(runId).ConfigureAwait(false);
+                var handle = await engine.CancelStoredAsync(runId, ct).ConfigureAwait(false);
                 var final = await handle.WaitAsync(ct).ConfigureAwait(false);
                 if (final.State != RunState.Cancelled)
                 {
