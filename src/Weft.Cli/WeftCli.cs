@@ -15,6 +15,7 @@ internal static class WeftCli
         GraphCommand.Create(io),
         BenchCommand.Create(io),
         Commands.Runs.RunsCommand.Create(io),
+        StatusCommand.Create(io),
     };
 
     public static async Task<int> InvokeAsync(string[] args, CliIo io)

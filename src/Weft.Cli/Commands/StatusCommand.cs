@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Weft.Cli.Output;
+using Weft.Storage;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft status [--store STORE] [--json]</c>: the health of the engine over a store and
+/// what the store holds (runs by state, unfinished runs).</summary>
+internal static class StatusCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var store = new Option<string?>("--store")
+        {
+            Description = $"The store to look at: sqlite:PATH, sqlite (= {StoreChoice.DefaultSqlitePath}, the default) or memory. Default: ${StoreChoice.Variable}, else sqlite.",
+            HelpName = "STORE",
+        };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document and nothing else." };
+        var command = new Command("status", """
+            Show health (healthy, degraded or unhealthy, with reasons), worker slots, queue depth by
+            priority, throughput, memory, circuit breakers, and the runs the store holds by state.
+
+            Examples:
+              weft status
+              weft status --json
+              weft status --store sqlite:/var/lib/weft/weft.db
+            """)
+        {
+            store,
+            json,
+        };
+        command.SetAction((r, ct) => ExecuteAsync(r.GetValue(store), r.GetValue(json), io, ct));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(string? store, bool json, CliIo io, CancellationToken ct)
+    {
+        var session = await EngineSession.OpenAsync(store, RunRequest.DefaultWorkers, io.Error, ct).ConfigureAwait(false);
+        if (session is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            try
+            {
+                var status = session.Engine.GetStatus();
+                var counts = await session.Store.CountRunsByStateAsync(ct).ConfigureAwait(false);
+                var unfinished = await session.Engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false);
+                var report = new StatusReport(status, session.Choice.Describe(), counts, unfinished);
+                io.Out.WriteLine(json ? StatusJson.ToJson(report) : StatusText.Format(report));
+                return ExitCodes.Succeeded;
+            }
+            catch (WeftStoreException ex)
+            {
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
+        }
+    }
+}
+
+/// <summary>What <c>weft status</c> shows: the engine's snapshot and the store's contents.</summary>
+internal sealed record StatusReport(EngineStatus Engine, string Store, IReadOnlyDictionary<RunState, int> Runs, IReadOnlyList<string> Unfinished);
