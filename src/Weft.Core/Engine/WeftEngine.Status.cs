@@ -11,6 +11,7 @@ public sealed partial class WeftEngine
     {
         var now = _time.GetUtcNow();
         EngineStatus status;
+        var unhealthy = false;
         lock (_gate)
         {
             var c = _scheduler.Counters;
@@ -27,7 +28,14 @@ public sealed partial class WeftEngine
                 TasksFailed = c.TasksFailed,
                 RunsFinished = c.RunsFinished,
                 Breakers = _gates.Breakers.ToDictionary(b => b.Key, b => b.StateName),
+                QueueWait = c.QueueWait.Read(),
+                RunTime = c.RunTime.Read(),
+                Alerts = _monitor?.Alerts ?? [],
             };
+            if (_monitor?.Critical == true)
+            {
+                unhealthy = true;
+            }
         }
 
         using var process = Process.GetCurrentProcess();
@@ -42,9 +50,11 @@ public sealed partial class WeftEngine
             reasons.Add($"circuit breaker '{key}' is {state.Replace('_', '-')}");
         }
 
+        reasons.AddRange(status.Alerts.Where(a => !a.StartsWith("circuit breakers", StringComparison.Ordinal)));
+
         return status with
         {
-            Health = reasons.Count == 0 ? HealthState.Healthy : HealthState.Degraded,
+            Health = unhealthy ? HealthState.Unhealthy : reasons.Count == 0 && status.Alerts.Count == 0 ? HealthState.Healthy : HealthState.Degraded,
             Reasons = reasons,
             StoreError = StoreError,
             WorkingSetBytes = process.WorkingSet64,

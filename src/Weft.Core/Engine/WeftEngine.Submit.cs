@@ -38,7 +38,8 @@ public sealed partial class WeftEngine
                     throw new WeftConfigurationException([$"a run with id '{runId}' already exists"]);
                 }
 
-                room = ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
+                // While memory is critical, intake pauses: submissions wait until it falls.
+                room = IntakePaused() ?? ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
                 if (room is null)
                 {
                     _runs.Add(runId, run);

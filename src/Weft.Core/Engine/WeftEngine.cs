@@ -59,6 +59,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         }
 
         StartRetention();
+        StartMonitor();
         _workers = new Task[options.Workers];
         for (var i = 0; i < _workers.Length; i++)
         {
@@ -112,6 +113,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         }
 
         await StopRetentionAsync().ConfigureAwait(false);
+        await StopMonitorAsync().ConfigureAwait(false);
         _wake.Release(_workers.Length);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         Announce();

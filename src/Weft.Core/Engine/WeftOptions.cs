@@ -40,6 +40,12 @@ public sealed class WeftOptions
         ["memory"] = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2d,
     };
 
+    /// <summary>Resource monitoring and alert thresholds.</summary>
+    public MonitorOptions Monitor { get; } = new();
+
+    /// <summary>Called (on a thread-pool thread) when an alert becomes active.</summary>
+    public Action<string>? OnAlert { get; set; }
+
     /// <summary>Circuit breaker settings.</summary>
     public BreakerOptions Breakers { get; } = new();
 
@@ -72,6 +78,7 @@ public sealed class WeftOptions
         }
 
         errors.AddRange(Breakers.Validate());
+        errors.AddRange(Monitor.Validate());
         foreach (var (name, size) in Pools.Where(p => p.Value < 1))
         {
             errors.Add($"Pools['{name}'] must be at least 1 (was {size})");

@@ -12,6 +12,12 @@ internal sealed class EngineCounters
     /// <summary>Tasks of runs in the scheduler that are not final yet (the queue limit counts these).</summary>
     public int Outstanding;
 
+    /// <summary>Queued → started, over recent tasks.</summary>
+    public readonly LatencyWindow QueueWait = new();
+
+    /// <summary>Started → finished, over recent attempts.</summary>
+    public readonly LatencyWindow RunTime = new();
+
     /// <summary>Finished attempts per second over the last 60 one-second buckets.</summary>
     public readonly ThroughputWindow Throughput = new();
 }

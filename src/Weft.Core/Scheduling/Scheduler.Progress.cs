@@ -7,6 +7,7 @@ internal sealed partial class Scheduler
     private void Queue(RunExecution run, int task, DateTimeOffset now)
     {
         TaskTransitions.Move(ref run.Slots[task], TaskState.Queued);
+        run.Slots[task].QueuedAtTicks = now.UtcTicks;
         _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task));
         Emit(run, RunEventKind.TaskQueued, task, now, run.Slots[task].Attempts);
     }

@@ -69,6 +69,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             }
 
             slot.WaitReason = null;
+            Counters.QueueWait.Record(now.UtcTicks - slot.QueuedAtTicks);
             TaskTransitions.Move(ref slot, TaskState.Running);
             attempt = ++slot.Attempts;
             if (attempt == 1)
@@ -106,6 +107,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         Counters.Running--;
         Counters.Throughput.Record(now);
         ReleaseGates(item, outcome, now);
+        Counters.RunTime.Record(now.UtcTicks - slot.AttemptStartedAt.UtcTicks);
         slot.AttemptFinishedAt = now;
         slot.AttemptOutcome = outcome.Status;
         slot.Output = outcome.Output;

@@ -30,6 +30,7 @@ internal struct TaskSlot
     private long _finishedAt;
     private long _attemptStartedAt;
     private long _attemptFinishedAt;
+    private long _queuedAt;
     private TaskSlotExtras? _extras;
 
     public DateTimeOffset StartedAt { readonly get => At(_startedAt); set => _startedAt = value.UtcTicks; }
@@ -40,6 +41,9 @@ internal struct TaskSlot
     public DateTimeOffset AttemptStartedAt { readonly get => At(_attemptStartedAt); set => _attemptStartedAt = value.UtcTicks; }
 
     public DateTimeOffset AttemptFinishedAt { readonly get => At(_attemptFinishedAt); set => _attemptFinishedAt = value.UtcTicks; }
+
+    /// <summary>When the task last became ready (for queue-wait statistics).</summary>
+    public long QueuedAtTicks { readonly get => _queuedAt; set => _queuedAt = value; }
 
     public int? HttpStatus
     {

@@ -1,0 +1,43 @@
+namespace Weft;
+
+/// <summary>What the resource monitor samples and when it raises alerts.</summary>
+public sealed class MonitorOptions
+{
+    /// <summary>How often process memory, GC and CPU are sampled and alerts re-evaluated. Default 5 s; null turns the monitor off.</summary>
+    public TimeSpan? SampleEvery { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Working set above this raises a warning. Default 400 MB.</summary>
+    public long WarningBytes { get; set; } = 400L * 1024 * 1024;
+
+    /// <summary>Working set above this is critical: the result cache is shed and new submissions wait
+    /// until memory falls below the warning level. Default 800 MB.</summary>
+    public long CriticalBytes { get; set; } = 800L * 1024 * 1024;
+
+    /// <summary>GC heap growth faster than this, sustained over <see cref="LeakSustainedFor"/>, raises a leak alert. Default 10 MB/s.</summary>
+    public long LeakBytesPerSecond { get; set; } = 10L * 1024 * 1024;
+
+    /// <summary>How long the growth must last. Default 30 s.</summary>
+    public TimeSpan LeakSustainedFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>More queued tasks than this, for longer than <see cref="BacklogFor"/>, raises a backlog alert. Default 50.</summary>
+    public int BacklogThreshold { get; set; } = 50;
+
+    /// <summary>Default 30 s.</summary>
+    public TimeSpan BacklogFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A running attempt this much longer than its task's usual run time raises a slow-task alert. Default 5 s.</summary>
+    public TimeSpan SlowTaskMargin { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal IEnumerable<string> Validate()
+    {
+        if (SampleEvery is { } every && every <= TimeSpan.Zero)
+        {
+            yield return $"Monitor.SampleEvery must be positive or null (was {every})";
+        }
+
+        if (WarningBytes <= 0 || CriticalBytes < WarningBytes)
+        {
+            yield return $"Monitor.WarningBytes must be positive and at most CriticalBytes (were {WarningBytes} and {CriticalBytes})";
+        }
+    }
+}
