@@ -8,6 +8,9 @@ public sealed record WorkflowDefinition(string Name, IReadOnlyList<TaskDefinitio
     /// <summary>Run parameters in declaration order.</summary>
     public IReadOnlyList<ParamDefinition> Params { get; init; } = [];
 
+    /// <summary>When a server starts runs of it by itself; null for none.</summary>
+    public ScheduleDefinition? Schedule { get; init; }
+
     /// <summary>The file it came from, when it came from a file.</summary>
     public string? SourcePath { get; init; }
 
