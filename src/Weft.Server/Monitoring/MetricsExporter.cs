@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Prometheus;
 using Weft.Monitoring;
@@ -20,6 +21,7 @@ internal sealed class MetricsExporter(WeftMetrics metrics) : IDisposable
             _adapter ??= MeterAdapter.StartListening(new MeterAdapterOptions
             {
                 Registry = _registry,
+                MetricFactory = Metrics.WithCustomRegistry(_registry),
                 InstrumentFilterPredicate = instrument => ReferenceEquals(instrument.Meter, metrics.Meter),
             });
         }
@@ -29,7 +31,13 @@ internal sealed class MetricsExporter(WeftMetrics metrics) : IDisposable
     {
         Start();
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        await _registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        await _registry.CollectAndExportAsTextAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+
+        // prometheus-net prefixes each series with its meter's name ("weft_"), and our instruments are
+        // already named weft_… (the names other exporters see); drop the doubled prefix.
+        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Replace("weft_weft_", "weft_", StringComparison.Ordinal);
+        await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
     }
 
     public void Dispose()
