@@ -17,6 +17,9 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+// replaceChildren would print a null child as the text "null".
+const put = (el, ...children) => el.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined));
+
 const token = () => sessionStorage.getItem('weft-token');
 const canChange = () => !info.readOnly && (!info.tokenRequired || !!token());
 
@@ -54,7 +57,7 @@ async function showRuns() {
     h('label', {}, 'since ', h('input', { name: 'since', type: 'datetime-local', value: filters.since })),
     h('label', {}, 'until ', h('input', { name: 'until', type: 'datetime-local', value: filters.until })),
     h('button', { type: 'submit' }, 'Filter'));
-  view.replaceChildren(h('h1', {}, 'Runs'), form, submitPanel(),
+  put(view, h('h1', {}, 'Runs'), form, submitPanel(),
     h('table', { class: 'runs' }, h('thead', {}, h('tr', {}, ['Run', 'Workflow', 'State', 'Submitted', 'Duration'].map(c => h('th', {}, c)))), list), pager);
 
   async function load() {
@@ -62,11 +65,11 @@ async function showRuns() {
     for (const k of ['workflow', 'state', 'q']) if (filters[k]) p.set(k, filters[k]);
     for (const k of ['since', 'until']) if (filters[k]) p.set(k, new Date(filters[k]).toISOString());
     const page = await api('/runs?' + p);
-    list.replaceChildren(...page.items.map(r => h('tr', { 'data-run': r.runId },
+    put(list, ...page.items.map(r => h('tr', { 'data-run': r.runId },
       h('td', {}, h('a', { href: `#/runs/${r.runId}`, class: 'mono' }, r.runId.slice(0, 12))),
       h('td', {}, r.workflow), h('td', {}, badge(r.state)), h('td', {}, fmtTime(r.submittedAt)), h('td', {}, duration(r.startedAt, r.finishedAt)))));
-    if (page.items.length === 0) list.replaceChildren(h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No runs match.')));
-    pager.replaceChildren(
+    if (page.items.length === 0) put(list, h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No runs match.')));
+    put(pager, 
       h('button', { disabled: filters.offset === 0, onclick: () => { filters.offset = Math.max(0, filters.offset - 50); load(); } }, '← Newer'),
       h('span', { class: 'muted' }, ` ${filters.offset + 1}–${filters.offset + page.items.length} `),
       h('button', { disabled: !page.hasMore, onclick: () => { filters.offset += 50; load(); } }, 'Older →'));
@@ -96,7 +99,7 @@ async function showRun(runId) {
   const dag = h('div', { class: 'dag', id: 'dag' });
   const side = h('aside', { class: 'task-panel', id: 'task-panel' }, h('p', { class: 'muted' }, 'Click a task for its attempts and output.'));
   const message = h('p', { class: 'error', id: 'run-error' });
-  view.replaceChildren(header, message, h('div', { class: 'run-body' }, dag, side));
+  put(view, header, message, h('div', { class: 'run-body' }, dag, side));
 
   async function refresh() {
     run = await api(`/runs/${runId}`);
@@ -116,7 +119,7 @@ async function showRun(runId) {
   }
 
   function renderHeader() {
-    header.replaceChildren(
+    put(header, 
       h('h1', {}, run.workflow, ' ', h('span', { id: 'run-state' }, badge(run.state))),
       h('p', { class: 'muted mono' }, run.runId),
       h('p', {}, `Submitted ${fmtTime(run.submittedAt)} · started ${fmtTime(run.startedAt)} · took ${fmtMs(run.durationMs)}`),
@@ -139,7 +142,7 @@ async function showRun(runId) {
       'data-task': t.taskId, 'data-state': t.state, transform: `translate(${pos[t.taskId].x},${pos[t.taskId].y})`, onclick: () => renderTask(t.taskId, true) },
       h('title', {}, `${t.taskId}: ${t.state}`), h('rect', { width: W, height: H, rx: 6 }),
       h('text', { x: 10, y: 16 }, t.taskId.length > 20 ? t.taskId.slice(0, 19) + '…' : t.taskId), h('text', { x: 10, y: 31, class: 'sub' }, `${t.kind} · ${t.state}`)));
-    dag.replaceChildren(h('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'task graph' }, edges, nodes));
+    put(dag, h('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'task graph' }, edges, nodes));
   }
 
   async function renderTask(taskId, fetchOutput) {
@@ -148,7 +151,7 @@ async function showRun(runId) {
     if (!t) return;
     renderDag();
     const output = h('pre', { class: 'output', id: 'task-output' }, t.output ?? '');
-    side.replaceChildren(h('h2', {}, t.taskId, ' ', badge(t.state)),
+    put(side, h('h2', {}, t.taskId, ' ', badge(t.state)),
       h('p', {}, `${t.kind} · ${t.attempts} attempt(s) · ${duration(t.startedAt, t.finishedAt)}`),
       t.dependsOn.length ? h('p', { class: 'muted' }, 'after ' + t.dependsOn.join(', ')) : null,
       t.error ? h('pre', { class: 'error', id: 'task-error' }, t.error) : null,
@@ -179,11 +182,11 @@ async function showRun(runId) {
 const samples = [];
 async function showWorkers() {
   const body = h('div', {});
-  view.replaceChildren(h('h1', {}, 'Workers'), body);
+  put(view, h('h1', {}, 'Workers'), body);
   async function load() {
     const [workers, s] = await Promise.all([api('/workers'), api('/status')]);
     samples.push({ queue: s.queuedTotal, tput: s.throughputPerSecond }); if (samples.length > 90) samples.shift();
-    body.replaceChildren(
+    put(body, 
       h('table', { class: 'workers', id: 'workers' }, h('thead', {}, h('tr', {}, ['Worker', 'PID', 'Slots', 'Busy', 'Idle', 'Heartbeat'].map(c => h('th', {}, c)))),
         h('tbody', {}, workers.map(w => h('tr', {}, h('td', {}, w.name), h('td', {}, w.pid), h('td', {}, w.slots), h('td', {}, w.busy), h('td', {}, w.idle), h('td', {}, fmtTime(w.heartbeatAt)))))),
       h('div', { class: 'cards' },
@@ -216,7 +219,7 @@ async function route() {
     if (page === 'runs' && id) await showRun(decodeURIComponent(id));
     else if (page === 'workers') await showWorkers();
     else await showRuns();
-  } catch (e) { view.replaceChildren(h('p', { class: 'error' }, e.message)); }
+  } catch (e) { put(view, h('p', { class: 'error' }, e.message)); }
 }
 
 async function start() {
