@@ -14,6 +14,8 @@ internal static class WeftCli
         ValidateCommand.Create(io),
         GraphCommand.Create(io),
         BenchCommand.Create(io),
+        ServerCommand.Create(io),
+        SchedulesCommand.Create(io),
     };
 
     public static async Task<int> InvokeAsync(string[] args, CliIo io)
