@@ -24,6 +24,8 @@ internal sealed class RunTracer(WeftEngine engine, SecretRedactor redactor)
 
     private async Task TraceAsync(string runId)
     {
+        // Each run is its own trace, not a child of whatever request happened to submit it.
+        Activity.Current = null;
         Activity? run = null;
         var attempts = new ConcurrentDictionary<string, Activity>(StringComparer.Ordinal);
         try
