@@ -25,7 +25,7 @@ public sealed class DashboardBrowserTests
         // Submit through the dashboard's own form.
         browser.Navigate().GoToUrl(server.Address + "/dashboard/");
         Until(browser, () => browser.FindElements(By.Id("runs-body")).Count > 0);
-        browser.FindElement(By.CssSelector("details.panel summary")).Click();
+        Click(browser, By.CssSelector("details.panel summary"));
         browser.FindElement(By.Id("definition")).SendKeys(Workflows.Hello.ReplaceLineEndings("\n"));
         browser.FindElement(By.Id("submit-run")).Click();
 
@@ -36,7 +36,7 @@ public sealed class DashboardBrowserTests
         Save(browser, "1-run-succeeded");
 
         // Click a task: its attempts and output show.
-        browser.FindElement(By.CssSelector("#task-greet rect")).Click();
+        Click(browser, By.CssSelector("#task-greet rect"));
         Until(browser, () => browser.FindElements(By.Id("task-output")).Count > 0
             && browser.FindElement(By.Id("task-output")).Text.Contains("hello-from-weft", StringComparison.Ordinal));
         Assert.Contains("succeeded", browser.FindElement(By.CssSelector("#task-panel .attempts tbody")).Text, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class DashboardBrowserTests
         var slow = await server.SubmitAsync(Workflows.Slow);
         browser.Navigate().GoToUrl($"{server.Address}/dashboard/#/runs/{slow}");
         Until(browser, () => browser.FindElements(By.CssSelector("#task-wait")).Count == 1);
-        browser.FindElement(By.Id("run-cancel")).Click();
+        Click(browser, By.Id("run-cancel"));
         Until(browser, () => browser.FindElement(By.Id("run-state")).Text == "cancelled");
         Save(browser, "3-run-cancelled");
 
@@ -97,6 +97,13 @@ public sealed class DashboardBrowserTests
         Save(browser, "timeout-" + DateTime.UtcNow.Ticks);
         Assert.Fail($"the page did not reach the expected state within 30 s{(last is null ? "" : ": " + last.Message)}");
     }
+
+    // The page re-renders parts of itself as events arrive; a click that meets a replaced element is retried.
+    private static void Click(ChromeDriver browser, By by) => Until(browser, () =>
+    {
+        browser.FindElement(by).Click();
+        return true;
+    });
 
     private static void Save(ChromeDriver browser, string name) =>
         browser.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, name + ".png"));

@@ -94,7 +94,7 @@ function submitPanel() {
 
 // ---- One run: the DAG by levels ---------------------------------------------------------------
 async function showRun(runId) {
-  let run = null, selected = null;
+  let run = null, selected = null, headerKey = '', dagKey = '';
   const header = h('div', { class: 'run-header' });
   const dag = h('div', { class: 'dag', id: 'dag' });
   const side = h('aside', { class: 'task-panel', id: 'task-panel' }, h('p', { class: 'muted' }, 'Click a task for its attempts and output.'));
@@ -118,7 +118,11 @@ async function showRun(runId) {
     } }, action[0].toUpperCase() + action.slice(1));
   }
 
+  // Re-rendered only when something shown changed, so a button is not replaced under the pointer.
   function renderHeader() {
+    const key = JSON.stringify([run.state, run.startedAt, run.finishedAt, run.durationMs]);
+    if (key === headerKey) return;
+    headerKey = key;
     put(header, 
       h('h1', {}, run.workflow, ' ', h('span', { id: 'run-state' }, badge(run.state))),
       h('p', { class: 'muted mono' }, run.runId),
@@ -128,6 +132,9 @@ async function showRun(runId) {
   }
 
   function renderDag() {
+    const key = JSON.stringify([selected, run.tasks.map(t => t.state)]);
+    if (key === dagKey) return;
+    dagKey = key;
     const W = 170, H = 38, GX = 60, GY = 18;
     const levels = [];
     for (const t of run.tasks) (levels[t.level] ||= []).push(t);
