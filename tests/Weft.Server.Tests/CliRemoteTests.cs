@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Weft.Cli;
+using Weft.Server.Workflows;
 
 namespace Weft.Server.Tests;
 
@@ -83,6 +85,35 @@ public sealed class CliRemoteTests : IDisposable
         Assert.StartsWith("started run ", trigger.Out, StringComparison.Ordinal);
         Assert.Equal(1, unknown.Code);
         Assert.Contains("no schedule for workflow 'nope'", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerWorkflows_FolderRegisteredWithSchedules_BadFileStopsAll()
+    {
+        await using var server = await TestServer.StartAsync(o => o.EnableSchedules = false);
+        var registry = server.Services.GetRequiredService<WorkflowRegistry>();
+        File("nightly.yaml", "name: nightly\nschedule: { cron: \"0 2 * * *\" }\ntasks:\n  a:\n    noop: {}\n");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var ok = Weft.Cli.Commands.ServerWorkflows.RegisterAll(_dir, registry, CliIo.Redirected(output, error));
+        File("broken.yaml", "name: broken\ntasks:\n  a:\n    shel: x\n");
+        var bad = Weft.Cli.Commands.ServerWorkflows.RegisterAll(_dir, registry, CliIo.Redirected(output, error));
+
+        Assert.True(ok);
+        Assert.Contains("registered nightly v1 (schedule 0 2 * * *)", output.ToString(), StringComparison.Ordinal);
+        Assert.Single((await server.GetJsonAsync("/api/schedules")).EnumerateArray());
+        Assert.False(bad);
+        Assert.Contains("broken.yaml:4:5:", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunServer_WithAssembly_Exit2()
+    {
+        var (code, _, error) = await WeftAsync("run", File("hello.yaml", Workflows.Hello), "--server", "http://127.0.0.1:1", "--assembly", "x.dll");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--assembly cannot be used with --server", error, StringComparison.Ordinal);
     }
 
     [Fact]

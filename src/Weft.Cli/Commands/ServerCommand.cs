@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Weft.Server;
+using Weft.Server.Workflows;
 
 namespace Weft.Cli.Commands;
 
@@ -27,6 +28,11 @@ internal static class ServerCommand
         var token = new Option<string?>("--token") { Description = $"API token that changes must carry (Authorization: Bearer). Default: ${TokenVariable}." };
         var insecure = new Option<bool>("--insecure") { Description = "Serve the API open (no token) on a non-loopback address." };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse every change: submit, cancel, retry, pause, resume, schedules." };
+        var workflows = new Option<string?>("--workflows")
+        {
+            Description = "A folder of workflow files (*.yaml, *.yml, *.json) to register at start; their schedules run.",
+            HelpName = "DIR",
+        };
         var command = new Command("server", """
             Run the Weft server: engine, REST API under /api, dashboard under /dashboard, /metrics.
 
@@ -34,6 +40,7 @@ internal static class ServerCommand
               weft server
               weft server --urls http://0.0.0.0:5080 --token "$WEFT_API_TOKEN"
               weft server --read-only --workers 32
+              weft server --workflows flows/
             """)
         {
             store,
@@ -42,9 +49,11 @@ internal static class ServerCommand
             token,
             insecure,
             readOnly,
+            workflows,
         };
         command.SetAction((result, ct) => RunAsync(
             result.GetValue(store),
+            result.GetValue(workflows),
             (result.GetValue(urls) ?? WeftServerApp.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             new WeftServerOptions
             {
@@ -58,7 +67,7 @@ internal static class ServerCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string? store, string[] urls, WeftServerOptions options, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string? store, string? workflowDir, string[] urls, WeftServerOptions options, CliIo io, CancellationToken ct)
     {
         if (StoreChoice.Check(store) is { } storeError)
         {
@@ -83,6 +92,11 @@ internal static class ServerCommand
 
         await using (app.ConfigureAwait(false))
         {
+            if (workflowDir is not null && !ServerWorkflows.RegisterAll(workflowDir, app.Services.GetRequiredService<WorkflowRegistry>(), io))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
             try
             {
                 await app.StartAsync(ct).ConfigureAwait(false);

@@ -10,6 +10,12 @@ internal static class RemoteRunExecutor
 {
     public static async Task<int> ExecuteAsync(RunRequest request, string server, CliIo io, CancellationToken ct)
     {
+        if (request.Assemblies.Count > 0)
+        {
+            io.Error.WriteLine("error: --assembly cannot be used with --server: functions run on the server, so register them there");
+            return ExitCodes.InvalidInput;
+        }
+
         var parameters = ParameterParser.Parse(request.Parameters);
         if (!parameters.IsValid)
         {

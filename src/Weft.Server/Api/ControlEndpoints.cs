@@ -68,7 +68,7 @@ internal static class ControlEndpoints
         {
             var handle = await engine.RetryAsync(runId, ct).ConfigureAwait(false);
             tracer.Follow(handle.RunId);
-            return Results.Created($"{context.Request.PathBase}/api/runs/{handle.RunId}",
+            return Results.Created(Locations.Of(context, "runs", $"runs/{handle.RunId}"),
                 new SubmitResponse(handle.RunId, RunState.Running.ToName(), false, null));
         }
         catch (KeyNotFoundException)

@@ -46,6 +46,6 @@ internal static class ScheduleEndpoints
 
         var outcome = await submitter.SubmitAsync(new SubmitCommand(workflow.Definition), ct).ConfigureAwait(false);
         book.Update(name, e => e.LastRunId = outcome.RunId);
-        return Results.Created($"{context.Request.PathBase}/api/runs/{outcome.RunId}", new SubmitResponse(outcome.RunId, RunState.Running.ToName(), false, null));
+        return Results.Created(Locations.Of(context, "schedules", $"runs/{outcome.RunId}"), new SubmitResponse(outcome.RunId, RunState.Running.ToName(), false, null));
     }
 }

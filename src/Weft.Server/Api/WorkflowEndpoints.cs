@@ -63,7 +63,7 @@ internal static class WorkflowEndpoints
 
         var (version, created) = registry.Register(definition, request.Definition);
         return created
-            ? Results.Created($"{context.Request.PathBase}/api/workflows/{version.Name}/versions/{version.Version}", View(version))
+            ? Results.Created(Locations.Of(context, "workflows", $"workflows/{version.Name}/versions/{version.Version}"), View(version))
             : Results.Ok(View(version));
     }
 }
