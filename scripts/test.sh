@@ -39,6 +39,21 @@ ensure_postgres() {
     :
 }
 
+# The dashboard tests drive Debian's headless Chromium through chromedriver. Installs both when
+# missing (root on a fresh machine); the browser test fails, not skips, if they are still absent.
+ensure_chromium() {
+    if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+        return 0
+    fi
+    echo "=== installing chromium and chromium-driver (Debian packages) ==="
+    local sudo=""
+    if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver \
+        || echo "warning: could not install chromium; the dashboard browser test will fail"
+}
+
 # Reads one attribute of the <Counters .../> element of a TRX file; prints 0 when absent.
 # grep rather than an XML tool because a fresh machine may have nothing but the SDK.
 trx_counter() {
@@ -46,6 +61,8 @@ trx_counter() {
     value=$(grep -o "<Counters [^>]*>" "$file" | head -n 1 | grep -o " ${name}=\"[0-9]*\"" | grep -o '[0-9]\+')
     echo "${value:-0}"
 }
+
+ensure_chromium
 
 echo "=== build (Release) ==="
 if ! dotnet build Weft.slnx -c Release; then

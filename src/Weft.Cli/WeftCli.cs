@@ -16,6 +16,8 @@ internal static class WeftCli
         BenchCommand.Create(io),
         Commands.Runs.RunsCommand.Create(io),
         StatusCommand.Create(io),
+        ServerCommand.Create(io),
+        SchedulesCommand.Create(io),
     };
 
     public static async Task<int> InvokeAsync(string[] args, CliIo io)

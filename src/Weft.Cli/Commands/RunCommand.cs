@@ -32,6 +32,7 @@ internal static class RunCommand
             Description = "A .NET assembly whose [WeftFunction] methods function: tasks may call; repeat for more.",
             HelpName = "path.dll",
         };
+        var server = new Option<string?>("--server") { Description = "Submit to a Weft server (e.g. http://127.0.0.1:5080) and follow the run there.", HelpName = "URL" };
         var command = new Command("run", """
             Run a workflow and wait for it to end. Exit code: 0 succeeded, 1 failed or timed out,
             2 invalid input, 130 cancelled (Ctrl+C cancels the run and waits for it to stop).
@@ -54,6 +55,7 @@ internal static class RunCommand
             assemblies,
             resume,
             at,
+            server,
         };
         command.Validators.Add(r =>
         {
@@ -62,7 +64,7 @@ internal static class RunCommand
                 r.AddError($"--at '{text}' is neither a time (ISO-8601, e.g. 2026-12-01T02:00:00Z) nor a delay (e.g. 10m)");
             }
         });
-        command.SetAction((result, ct) => RunExecutor.ExecuteAsync(
+        command.SetAction((result, ct) => (result.GetValue(server) is { } url ? (Func<RunRequest, CliIo, CancellationToken, Task<int>>)((r, i, c) => Remote.RemoteRunExecutor.ExecuteAsync(r, url, i, c)) : RunExecutor.ExecuteAsync)(
             new RunRequest(result.GetValue(file))
             {
                 Parameters = result.GetValue(parameters) ?? [],

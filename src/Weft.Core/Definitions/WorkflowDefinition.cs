@@ -18,6 +18,8 @@ public sealed record WorkflowDefinition(string Name, IReadOnlyList<TaskDefinitio
 
     /// <summary>At most this many tasks of one run at once; null means no limit beyond the slots.</summary>
     public int? MaxParallel { get; init; }
+    /// <summary>When a server starts runs of it by itself; null for none.</summary>
+    public ScheduleDefinition? Schedule { get; init; }
 
     /// <summary>The file it came from, when it came from a file.</summary>
     public string? SourcePath { get; init; }

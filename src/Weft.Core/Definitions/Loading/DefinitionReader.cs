@@ -5,7 +5,7 @@ namespace Weft.Definitions.Loading;
 /// the first. Graph and template checks are left to <see cref="WorkflowValidator"/>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks", "pools", "maxParallel", "rateLimits"];
+    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks", "schedule", "pools", "maxParallel", "rateLimits"];
     private static readonly string[] ParamFields = ["default", "description", "required", "secret"];
 
     private readonly string _file;
@@ -48,6 +48,7 @@ internal sealed partial class DefinitionReader
 
         var description = fields.TryGetValue("description", out var d) ? OptionalText(d.Value, "'description'") : null;
         var parameters = fields.TryGetValue("params", out var p) ? ReadParams(p.Value) : [];
+        var schedule = fields.TryGetValue("schedule", out var sc) ? ReadSchedule(sc.Value) : null;
         var defaults = fields.TryGetValue("defaults", out var df) ? ReadDefaults(df.Value) : new TaskDefaults();
         List<TaskDefinition> tasks = [];
         if (fields.TryGetValue("tasks", out var t))
@@ -78,6 +79,7 @@ internal sealed partial class DefinitionReader
             Pools = pools,
             RateLimits = rateLimits,
             MaxParallel = maxParallel,
+            Schedule = schedule,
         };
     }
 

@@ -1,0 +1,147 @@
+using Weft.Storage;
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Weft.Server;
+using Weft.Server.Workflows;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft server [--store memory] [--urls URL] [--workers N] [--token T] [--insecure] [--read-only]</c>:
+/// hosts the engine, the REST API, the dashboard and /metrics until Ctrl+C.</summary>
+internal static class ServerCommand
+{
+    public const string TokenVariable = "WEFT_API_TOKEN";
+
+    public static Command Create(CliIo io)
+    {
+        var store = new Option<string?>("--store")
+        {
+            Description = $"Where runs are recorded: sqlite:PATH, sqlite (= {StoreChoice.DefaultSqlitePath}, the default) or memory. Default: ${StoreChoice.Variable}, else sqlite.",
+            HelpName = "STORE",
+        };
+        var urls = new Option<string>("--urls")
+        {
+            Description = $"Where to listen, ';'-separated. Default {WeftServerApp.DefaultUrl}. Anything but loopback needs --token or --insecure.",
+            DefaultValueFactory = _ => WeftServerApp.DefaultUrl,
+        };
+        var workers = new Option<int>("--workers", "-w") { Description = "Worker slots. Default 16.", DefaultValueFactory = _ => 16 };
+        workers.InRange(1, 4096);
+        var token = new Option<string?>("--token") { Description = $"API token that changes must carry (Authorization: Bearer). Default: ${TokenVariable}." };
+        var insecure = new Option<bool>("--insecure") { Description = "Serve the API open (no token) on a non-loopback address." };
+        var readOnly = new Option<bool>("--read-only") { Description = "Refuse every change: submit, cancel, retry, pause, resume, schedules." };
+        var workflows = new Option<string?>("--workflows")
+        {
+            Description = "A folder of workflow files (*.yaml, *.yml, *.json) to register at start; their schedules run.",
+            HelpName = "DIR",
+        };
+        var command = new Command("server", """
+            Run the Weft server: engine, REST API under /api, dashboard under /dashboard, /metrics.
+
+            Examples:
+              weft server
+              weft server --urls http://0.0.0.0:5080 --token "$WEFT_API_TOKEN"
+              weft server --read-only --workers 32
+              weft server --workflows flows/
+            """)
+        {
+            store,
+            urls,
+            workers,
+            token,
+            insecure,
+            readOnly,
+            workflows,
+        };
+        command.SetAction((result, ct) => RunAsync(
+            result.GetValue(store),
+            result.GetValue(workflows),
+            (result.GetValue(urls) ?? WeftServerApp.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            new WeftServerOptions
+            {
+                Workers = result.GetValue(workers),
+                Token = result.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenVariable)),
+                Insecure = result.GetValue(insecure),
+                ReadOnly = result.GetValue(readOnly),
+            },
+            io,
+            ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? store, string? workflowDir, string[] urls, WeftServerOptions options, CliIo io, CancellationToken ct)
+    {
+        if (StoreChoice.TryParse(store, out var storeError) is not { } choice)
+        {
+            io.Error.WriteLine($"error: {storeError}");
+            return ExitCodes.InvalidInput;
+        }
+
+        IWeftStore opened;
+        try
+        {
+            opened = await choice.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch (WeftStoreException ex)
+        {
+            io.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        await using var storeLifetime = opened.ConfigureAwait(false);
+        WebApplication app;
+        try
+        {
+            app = WeftServerApp.Build(options, urls, b => b.Services.AddSingleton(opened));
+        }
+        catch (WeftConfigurationException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                io.Error.WriteLine($"error: {error}");
+            }
+
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            if (workflowDir is not null && !ServerWorkflows.RegisterAll(workflowDir, app.Services.GetRequiredService<WorkflowRegistry>(), io))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            try
+            {
+                await app.StartAsync(ct).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                io.Error.WriteLine($"error: cannot listen on {string.Join(", ", urls)}: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+
+            foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            {
+                io.Out.WriteLine($"Weft server listening on {address} (dashboard {address}/dashboard/, API {address}/api, metrics {address}/metrics)");
+            }
+
+            // A server is the long-lived process: runs a crash left unfinished go on here.
+            var engine = app.Services.GetRequiredService<WeftEngine>();
+            foreach (var runId in await engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false))
+            {
+                await engine.ResumeAsync(runId, ct).ConfigureAwait(false);
+                io.Out.WriteLine($"resumed unfinished run {runId} from {choice.Describe()}");
+            }
+
+            io.Out.Flush();
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            return ExitCodes.Succeeded;
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

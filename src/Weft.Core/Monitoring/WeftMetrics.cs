@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using Weft.Definitions;
+
+namespace Weft.Monitoring;
+
+/// <summary>The <c>Weft</c> meter: observable instruments that read <see cref="WeftEngine.GetStatus"/>
+/// when a collector asks (pull model), so the scheduler's hot path records nothing extra. One status
+/// snapshot is taken per collection and shared by every instrument read in the same moment.</summary>
+public sealed class WeftMetrics : IDisposable
+{
+    /// <summary>The meter and activity source name.</summary>
+    public const string Name = "Weft";
+
+    // A collection reads every instrument one after another; one snapshot serves them all.
+    private static readonly TimeSpan SnapshotReuse = TimeSpan.FromMilliseconds(250);
+
+    private readonly WeftEngine _engine;
+    private readonly Meter _meter;
+    private readonly Lock _gate = new();
+    private EngineStatus? _last;
+    private long _lastTaken;
+
+    public WeftMetrics(WeftEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        _engine = engine;
+        _meter = new Meter(Name);
+        _meter.CreateObservableCounter("weft_tasks_succeeded_total", () => Status().TasksSucceeded, description: "Task attempts that succeeded since the engine started.");
+        _meter.CreateObservableCounter("weft_tasks_failed_total", () => Status().TasksFailed, description: "Task attempts that failed since the engine started.");
+        _meter.CreateObservableCounter("weft_runs_finished_total", () => Status().RunsFinished, description: "Runs that reached a final state since the engine started.");
+        _meter.CreateObservableGauge("weft_queue_depth", QueueDepth, description: "Tasks waiting for a slot, by priority.");
+        _meter.CreateObservableGauge("weft_slots_busy", () => Status().SlotsBusy, description: "Worker slots running a task.");
+        _meter.CreateObservableGauge("weft_slots_idle", () => Status().SlotsIdle, description: "Worker slots waiting for work.");
+        _meter.CreateObservableGauge("weft_active_runs", () => Status().ActiveRuns, description: "Runs not yet final.");
+        _meter.CreateObservableGauge("weft_throughput_per_second", () => Status().ThroughputPerSecond, description: "Task attempts finished per second over the last minute.");
+        _meter.CreateObservableGauge("weft_working_set_bytes", () => Status().WorkingSetBytes, unit: "By", description: "Working set of the process.");
+    }
+
+    /// <summary>This instance's meter, so an exporter can listen to exactly it (several engines in one
+    /// process each have their own meter named <c>Weft</c>).</summary>
+    public Meter Meter => _meter;
+
+    public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<int>> QueueDepth()
+    {
+        var depth = Status().QueueDepth;
+        foreach (var priority in Enum.GetValues<TaskPriority>())
+        {
+            yield return new Measurement<int>(
+                depth.TryGetValue(priority, out var n) ? n : 0,
+                new KeyValuePair<string, object?>("priority", priority.ToString().ToLowerInvariant()));
+        }
+    }
+
+    private EngineStatus Status()
+    {
+        var now = Environment.TickCount64;
+        lock (_gate)
+        {
+            if (_last is null || now - _lastTaken > SnapshotReuse.TotalMilliseconds)
+            {
+                _last = _engine.GetStatus();
+                _lastTaken = now;
+            }
+
+            return _last;
+        }
+    }
+}

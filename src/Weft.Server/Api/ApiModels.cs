@@ -1,0 +1,73 @@
+namespace Weft.Server.Api;
+
+// The JSON shapes of the REST API (camelCase on the wire; states in snake_case, times ISO-8601).
+
+/// <summary>POST /api/runs. Either <see cref="Definition"/> (YAML or JSON text) or <see cref="Workflow"/>
+/// (a registered name, optionally at <see cref="Version"/>).</summary>
+internal sealed record SubmitRequest(
+    string? Definition = null,
+    string? FileName = null,
+    string? Workflow = null,
+    int? Version = null,
+    Dictionary<string, string>? Params = null,
+    string? Priority = null,
+    string? DedupKey = null,
+    DateTimeOffset? NotBefore = null);
+
+internal sealed record SubmitResponse(string RunId, string State, bool Deduplicated, DateTimeOffset? NotBefore);
+
+internal sealed record RunSummaryView(string RunId, string Workflow, string State, DateTimeOffset SubmittedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+internal sealed record RunListView(IReadOnlyList<RunSummaryView> Items, int Offset, int Limit, bool HasMore);
+
+internal sealed record RunView(
+    string RunId,
+    string Workflow,
+    string State,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    long? DurationMs,
+    IReadOnlyDictionary<string, string> Params,
+    IReadOnlyList<TaskView> Tasks);
+
+/// <summary>A task with its place in the DAG: <see cref="Level"/> 0 for tasks with no dependencies,
+/// else one more than its deepest dependency.</summary>
+internal sealed record TaskView(
+    string TaskId,
+    string Kind,
+    string State,
+    int Level,
+    IReadOnlyList<string> DependsOn,
+    int Attempts,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Output,
+    bool OutputTruncated,
+    string? Error,
+    int? ExitCode,
+    string? WaitReason,
+    DateTimeOffset? RetryDueAt,
+    IReadOnlyList<AttemptView> AttemptHistory);
+
+internal sealed record AttemptView(int Number, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Outcome, int? ExitCode, int? HttpStatus, string? Error, string? Stderr);
+
+internal sealed record OutputView(string RunId, string TaskId, int? Attempt, string? Output);
+
+internal sealed record EventView(string Kind, string RunId, DateTimeOffset At, string? TaskId, int Attempt, string? RunState, string? Error, double? RetryDelayMs);
+
+internal sealed record ControlResponse(string RunId, string Action, string State);
+
+internal sealed record WorkerView(string Name, int Pid, int Slots, int Busy, int Idle, DateTimeOffset HeartbeatAt);
+
+internal sealed record ServerInfoView(string Version, bool ReadOnly, bool TokenRequired);
+
+internal sealed record RegisterWorkflowRequest(string? Definition = null, string? FileName = null);
+
+internal sealed record WorkflowView(string Name, int Version, string Hash, DateTimeOffset RegisteredAt, string? Description, int Tasks, IReadOnlyList<string> Params, string? Cron);
+
+internal sealed record WorkflowVersionsView(string Name, IReadOnlyList<WorkflowView> Versions);
+
+internal sealed record WorkflowSourceView(WorkflowView Workflow, string Source);
+
+internal sealed record ScheduleView(string Workflow, string Cron, string TimeZone, string CatchUp, bool Paused, DateTimeOffset? NextTick, DateTimeOffset? LastTick, string? LastRunId);

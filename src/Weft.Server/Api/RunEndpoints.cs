@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Weft.Definitions;
+using Weft.Server.Runs;
+using Weft.Server.Workflows;
+using Weft.Storage;
+
+namespace Weft.Server.Api;
+
+/// <summary>Submit, list, get, and read outputs of runs.</summary>
+internal static class RunEndpoints
+{
+    public const int MaxLimit = 500;
+
+    public static void MapReads(RouteGroupBuilder api)
+    {
+        api.MapGet("/runs", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, filtered and paged.");
+        api.MapGet("/runs/{runId}", GetAsync).WithName("GetRun").WithSummary("A run with its tasks and attempts.");
+        api.MapGet("/runs/{runId}/tasks/{taskId}/output", OutputAsync).WithName("GetOutput").WithSummary("The output of a task attempt (the latest by default).");
+    }
+
+    public static void MapMutations(RouteGroupBuilder api) =>
+        api.MapPost("/runs", SubmitAsync).WithName("SubmitRun").WithSummary("Submits a run of an inline or registered definition.")
+            .Accepts<SubmitRequest>("application/json");
+
+    private static async Task<IResult> ListAsync(
+        WeftEngine engine, string? workflow, string? state, string? since, string? until, string? q, int? limit, int? offset, CancellationToken ct)
+    {
+        RunState? runState = null;
+        if (state is not null)
+        {
+            if (!StateNames.TryParseRun(state, out var parsed))
+            {
+                return Problems.Field("state", $"unknown run state '{state}'; expected one of: pending, running, paused, succeeded, failed, cancelled, timed_out");
+            }
+
+            runState = parsed;
+        }
+
+        if (!TryTime(since, out var from))
+        {
+            return Problems.Field("since", $"'{since}' is not an ISO-8601 time such as 2026-01-31T02:00:00Z");
+        }
+
+        if (!TryTime(until, out var to))
+        {
+            return Problems.Field("until", $"'{until}' is not an ISO-8601 time such as 2026-01-31T02:00:00Z");
+        }
+
+        var take = limit ?? 50;
+        if (take is < 1 or > MaxLimit)
+        {
+            return Problems.Field("limit", $"limit must be between 1 and {MaxLimit} (was {take})");
+        }
+
+        var skip = offset ?? 0;
+        if (skip < 0)
+        {
+            return Problems.Field("offset", $"offset must not be negative (was {skip})");
+        }
+
+        // One more than asked tells whether there is a next page without counting every run.
+        var page = await engine.Store.ListRunsAsync(new RunQuery
+        {
+            Workflow = string.IsNullOrEmpty(workflow) ? null : workflow,
+            State = runState,
+            Since = from,
+            Until = to,
+            Text = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            Limit = take + 1,
+            Offset = skip,
+        }, ct).ConfigureAwait(false);
+        return Results.Ok(new RunListView([.. page.Take(take).Select(RunViews.Summary)], skip, take, page.Count > take));
+    }
+
+    private static async Task<IResult> GetAsync(string runId, RunViews views, RunSubmitter submitter, CancellationToken ct)
+    {
+        if (await views.GetAsync(runId, ct).ConfigureAwait(false) is { } run)
+        {
+            return Results.Ok(run);
+        }
+
+        if (submitter.Delayed(runId) is { } delayed)
+        {
+            return Results.Ok(new RunView(runId, delayed.Workflow, RunState.Pending.ToName(), delayed.NotBefore, null, null, null, new Dictionary<string, string>(), []));
+        }
+
+        return Problems.NotFound($"no run with id '{runId}'");
+    }
+
+    private static async Task<IResult> OutputAsync(string runId, string taskId, int? attempt, WeftEngine engine, RunViews views, CancellationToken ct)
+    {
+        if (await views.SnapshotAsync(runId, ct).ConfigureAwait(false) is not { } run)
+        {
+            return Problems.NotFound($"no run with id '{runId}'");
+        }
+
+        if (run.Tasks.FirstOrDefault(t => t.TaskId == taskId) is not { } task)
+        {
+            return Problems.NotFound($"run '{runId}' has no task '{taskId}'");
+        }
+
+        if (attempt is < 1)
+        {
+            return Problems.Field("attempt", $"attempt must be 1 or more (was {attempt})");
+        }
+
+        // The snapshot holds the latest attempt's output; older attempts (and durable stores) come from the store.
+        var output = (attempt is null || attempt == task.Attempts) && task.Output is not null
+            ? task.Output
+            : await engine.Store.GetOutputAsync(runId, taskId, attempt, ct).ConfigureAwait(false);
+        return Results.Ok(new OutputView(runId, taskId, attempt ?? task.Attempts, await views.Redact(runId, output).ConfigureAwait(false)));
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, RunSubmitter submitter, WorkflowRegistry registry, CancellationToken ct)
+    {
+        SubmitRequest? request;
+        try
+        {
+            request = await context.Request.ReadFromJsonAsync<SubmitRequest>(ct).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Field(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body", $"the body is not a valid submit request: {ex.Message}");
+        }
+        catch (InvalidOperationException)
+        {
+            return Problems.Field("body", "send a JSON body with Content-Type: application/json");
+        }
+
+        if (request is null)
+        {
+            return Problems.Field("body", "send a JSON body with 'definition' or 'workflow'");
+        }
+
+        WorkflowDefinition definition;
+        if (!string.IsNullOrWhiteSpace(request.Definition) == !string.IsNullOrWhiteSpace(request.Workflow))
+        {
+            return Problems.Field("definition", "give exactly one of 'definition' (the workflow's YAML or JSON text) and 'workflow' (a registered workflow's name)");
+        }
+
+        if (request.Definition is { } text && !string.IsNullOrWhiteSpace(text))
+        {
+            try
+            {
+                definition = WorkflowLoader.Parse(text, request.FileName ?? "inline.yaml");
+            }
+            catch (WorkflowValidationException ex)
+            {
+                return Problems.Field("definition", ex.Errors.Select(e => e.ToString()));
+            }
+        }
+        else if (registry.Find(request.Workflow!, request.Version) is { } registered)
+        {
+            definition = registered.Definition;
+        }
+        else
+        {
+            return Problems.Field("workflow", $"no registered workflow '{request.Workflow}'{(request.Version is { } v ? $" at version {v}" : "")}");
+        }
+
+        TaskPriority? priority = null;
+        if (request.Priority is { } name)
+        {
+            if (!Enum.TryParse<TaskPriority>(name, ignoreCase: true, out var p) || !Enum.IsDefined(p) || int.TryParse(name, out _))
+            {
+                return Problems.Field("priority", $"unknown priority '{name}'; expected one of: critical, high, normal, low");
+            }
+
+            priority = p;
+        }
+
+        if (request.DedupKey is { Length: 0 or > 200 })
+        {
+            return Problems.Field("dedupKey", "dedupKey must be 1 to 200 characters");
+        }
+
+        SubmitOutcome outcome;
+        try
+        {
+            outcome = await submitter.SubmitAsync(new SubmitCommand(definition)
+            {
+                Params = request.Params,
+                Priority = priority,
+                DedupKey = request.DedupKey,
+                NotBefore = request.NotBefore,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            return Problems.Field("definition", ex.Errors.Select(e => e.ToString()));
+        }
+        catch (WeftConfigurationException ex)
+        {
+            return Problems.Field(ex.Errors.Any(e => e.Contains("parameter", StringComparison.Ordinal)) ? "params" : "definition", ex.Errors);
+        }
+
+        var body = new SubmitResponse(outcome.RunId, outcome.NotBefore is null ? RunState.Running.ToName() : RunState.Pending.ToName(), outcome.Deduplicated, outcome.NotBefore);
+        var location = $"{context.Request.PathBase}{context.Request.Path}/{outcome.RunId}";
+        return outcome.Deduplicated ? Results.Ok(body)
+            : outcome.NotBefore is not null ? Results.Accepted(location, body)
+            : Results.Created(location, body);
+    }
+
+    private static bool TryTime(string? text, out DateTimeOffset? time)
+    {
+        time = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            time = parsed;
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Weft.Server.Monitoring;
+using Weft.Server.Security;
+
+namespace Weft.Server;
+
+/// <summary>Starts the engine with the host (so configuration errors stop the host at once, not at
+/// the first request) and stops it with the host: running tasks are cancelled and waited for. In a
+/// user's own ASP.NET app it also checks, once the server listens, that an open API is not reachable
+/// beyond loopback, and stops the app if it is.</summary>
+internal sealed partial class WeftHostedService(
+    WeftEngine engine,
+    MetricsExporter metrics,
+    IOptions<WeftServerOptions> options,
+    IHostApplicationLifetime lifetime,
+    IServiceProvider services,
+    ILogger<WeftHostedService> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        metrics.Start();
+        LogStarted(logger, engine.Workers, options.Value.ReadOnly);
+        lifetime.ApplicationStarted.Register(CheckAddresses);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        LogStopping(logger, engine.GetStatus().ActiveRuns);
+        await engine.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Addresses are known only once the server listens, after hosted services started.
+    private void CheckAddresses()
+    {
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var error in ListenCheck.Check(addresses, options.Value))
+        {
+            LogRefused(logger, error);
+            lifetime.StopApplication();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Weft engine started with {Slots} worker slots (read-only: {ReadOnly})")]
+    private static partial void LogStarted(ILogger logger, int slots, bool readOnly);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Weft engine stopping; {ActiveRuns} active run(s) will be cancelled")]
+    private static partial void LogStopping(ILogger logger, int activeRuns);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Weft: {Error}; stopping")]
+    private static partial void LogRefused(ILogger logger, string error);
+}

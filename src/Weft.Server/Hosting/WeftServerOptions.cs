@@ -1,0 +1,58 @@
+namespace Weft.Server;
+
+/// <summary>Options of the Weft server and of <see cref="WeftServiceCollectionExtensions.AddWeft"/>,
+/// bound from the <c>Weft:</c> configuration section. Checked once, at start, every error together.</summary>
+public sealed class WeftServerOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string Section = "Weft";
+
+    /// <summary>Worker slots of the hosted engine. Default 16.</summary>
+    public int Workers { get; set; } = 16;
+
+    /// <summary>The API token that mutations must carry as <c>Authorization: Bearer TOKEN</c>. Default
+    /// null: no token, allowed only when the server listens on loopback (or <see cref="Insecure"/>).</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Allows listening on a non-loopback address without a token. Default false.</summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>Refuses every mutation (submit, cancel, retry, pause, resume, schedules). Default false.</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>How long a dedup key keeps pointing at the run it started. Default 60 s.</summary>
+    public TimeSpan DedupWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A schedule tick older than this when the runner sees it counts as missed (for
+    /// <c>catchUp</c>). Default 1 minute.</summary>
+    public TimeSpan ScheduleGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Runs the schedule runner as a hosted service. Default true.</summary>
+    public bool EnableSchedules { get; set; } = true;
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Workers is < 1 or > 4096)
+        {
+            errors.Add($"Weft:Workers must be between 1 and 4096 (was {Workers})");
+        }
+
+        if (Token is { Length: < 8 })
+        {
+            errors.Add("Weft:Token must be at least 8 characters long");
+        }
+
+        if (DedupWindow <= TimeSpan.Zero)
+        {
+            errors.Add($"Weft:DedupWindow must be positive (was {DedupWindow})");
+        }
+
+        if (ScheduleGrace <= TimeSpan.Zero)
+        {
+            errors.Add($"Weft:ScheduleGrace must be positive (was {ScheduleGrace})");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Weft.Monitoring;
+using Weft.Server.Monitoring;
+using Weft.Server.Runs;
+using Weft.Server.Schedules;
+using Weft.Server.Workflows;
+using Weft.Storage;
+
+namespace Weft.Server;
+
+/// <summary>Generic Host integration: <c>services.AddWeft(o => ...)</c>.</summary>
+public static class WeftServiceCollectionExtensions
+{
+    /// <summary>Registers the engine as a hosted service with options bound from the <c>Weft:</c>
+    /// section, then <paramref name="configure"/>. The engine uses an <see cref="IWeftStore"/> and a
+    /// <see cref="TimeProvider"/> registered in the container when there are (memory and the system
+    /// clock otherwise). Mount the API and dashboard with <c>MapWeftApi</c> and <c>MapWeftDashboard</c>.</summary>
+    public static IServiceCollection AddWeft(this IServiceCollection services, Action<WeftServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<WeftServerOptions>().BindConfiguration(WeftServerOptions.Section);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<WeftServerOptions>>().Value;
+            if (o.Validate() is { Count: > 0 } errors)
+            {
+                throw new WeftConfigurationException(errors);
+            }
+
+            return WeftEngine.Create(e =>
+            {
+                e.Workers = o.Workers;
+                e.Store = sp.GetService<IWeftStore>();
+                e.TimeProvider = sp.GetRequiredService<TimeProvider>();
+            });
+        });
+        services.AddSingleton(sp => new WeftMetrics(sp.GetRequiredService<WeftEngine>()));
+        services.AddSingleton<MetricsExporter>();
+        services.AddSingleton<DedupTable>();
+        services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<RunTracer>();
+        services.AddSingleton<RunSubmitter>();
+        services.AddSingleton<Api.RunViews>();
+        services.AddSingleton<WorkflowRegistry>();
+        services.AddSingleton<ScheduleBook>();
+        services.AddSingleton<ScheduleRunner>();
+        services.AddHostedService<WeftHostedService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleRunner>());
+        services.AddProblemDetails();
+        services.AddOpenApi(WeftApiEndpoints.OpenApiDocument);
+        return services;
+    }
+}

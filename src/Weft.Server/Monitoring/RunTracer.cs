@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Weft.Monitoring;
+using Weft.Server.Runs;
+
+namespace Weft.Server.Monitoring;
+
+/// <summary>Spans on <c>ActivitySource("Weft")</c> built from a run's events, so a collector sees a
+/// run as one trace: a <c>weft.run</c> root span and a <c>weft.task</c> child span per attempt. Built
+/// here from <see cref="WeftEngine.WatchAsync"/> rather than in the scheduler, so the hot path pays
+/// nothing; and only when someone listens to the source.</summary>
+internal sealed class RunTracer(WeftEngine engine, SecretRedactor redactor)
+{
+    public static readonly ActivitySource Source = new(WeftMetrics.Name);
+
+    /// <summary>Starts following <paramref name="runId"/> in the background when the source has listeners.</summary>
+    public void Follow(string runId)
+    {
+        if (Source.HasListeners())
+        {
+            _ = Task.Run(() => TraceAsync(runId));
+        }
+    }
+
+    private async Task TraceAsync(string runId)
+    {
+        // Each run is its own trace, not a child of whatever request happened to submit it.
+        Activity.Current = null;
+        Activity? run = null;
+        var attempts = new ConcurrentDictionary<string, Activity>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var e in engine.WatchAsync(runId).ConfigureAwait(false))
+            {
+                switch (e.Kind)
+                {
+                    case RunEventKind.RunStarted:
+                        run = Source.StartActivity("weft.run", ActivityKind.Internal, parentContext: default, startTime: e.At);
+                        run?.SetTag("weft.run_id", runId);
+                        break;
+                    case RunEventKind.TaskStarted when run is not null:
+                        var task = Source.StartActivity("weft.task", ActivityKind.Internal, run.Context, startTime: e.At);
+                        if (task is not null)
+                        {
+                            task.SetTag("weft.run_id", runId).SetTag("weft.task_id", e.TaskId).SetTag("weft.attempt", e.Attempt);
+                            attempts[e.TaskId!] = task;
+                        }
+
+                        break;
+                    case RunEventKind.TaskSucceeded or RunEventKind.TaskFailed or RunEventKind.TaskTimedOut
+                        or RunEventKind.TaskCancelled or RunEventKind.TaskRetrying:
+                        if (e.TaskId is { } id && attempts.TryRemove(id, out var attempt))
+                        {
+                            var ok = e.Kind == RunEventKind.TaskSucceeded;
+                            attempt.SetStatus(ok ? ActivityStatusCode.Ok : ActivityStatusCode.Error,
+                                e.Error is null ? null : await redactor.RedactAsync(runId, e.Error).ConfigureAwait(false));
+                            attempt.SetEndTime(e.At.UtcDateTime);
+                            attempt.Dispose();
+                        }
+
+                        break;
+                    case RunEventKind.RunFinished when run is not null:
+                        run.SetTag("weft.state", e.RunState?.ToName());
+                        run.SetStatus(e.RunState == RunState.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+                        run.SetEndTime(e.At.UtcDateTime);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The run is gone or the engine stopped: close what is open and stop tracing.
+        }
+        finally
+        {
+            foreach (var open in attempts.Values)
+            {
+                open.Dispose();
+            }
+
+            run?.Dispose();
+        }
+    }
+}

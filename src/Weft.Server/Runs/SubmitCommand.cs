@@ -1,0 +1,27 @@
+using Weft.Definitions;
+
+namespace Weft.Server.Runs;
+
+/// <summary>A submission as the server takes it, from the API or a schedule tick.</summary>
+internal sealed record SubmitCommand(WorkflowDefinition Definition)
+{
+    public IReadOnlyDictionary<string, string>? Params { get; init; }
+    public TaskPriority? Priority { get; init; }
+
+    /// <summary>Submissions with the same key within the dedup window start one run.</summary>
+    public string? DedupKey { get; init; }
+
+    /// <summary>The run is not started before this time.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+}
+
+/// <summary>What a submission did: started (or will start, when delayed) <see cref="RunId"/>, or found
+/// it already started under the same dedup key.</summary>
+internal sealed record SubmitOutcome(string RunId, bool Deduplicated, DateTimeOffset? NotBefore);
+
+/// <summary>A submission waiting for its not-before time.</summary>
+internal sealed record DelayedRun(string RunId, string Workflow, DateTimeOffset NotBefore)
+{
+    /// <summary>Why the submission failed when its time came; null while waiting or once started.</summary>
+    public string? Error { get; set; }
+}

@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Weft.Server.Runs;
+using Weft.Server.Workflows;
+
+namespace Weft.Server.Schedules;
+
+/// <summary>Starts a run for every schedule tick that comes due. Time is the server's
+/// <see cref="TimeProvider"/>, so tests drive it with a fake clock. Each tick is submitted with the
+/// dedup key <c>schedule:NAME:TICK</c>, so two runners sharing a book and dedup table start it once.</summary>
+internal sealed partial class ScheduleRunner(
+    ScheduleBook book,
+    WorkflowRegistry registry,
+    RunSubmitter submitter,
+    TimeProvider time,
+    IOptions<WeftServerOptions> options,
+    ILogger<ScheduleRunner> logger) : BackgroundService
+{
+    // A schedule of every second after a week of downtime with catchUp: all would otherwise start
+    // 600,000 runs in one go; the rest are dropped with a warning.
+    private const int CatchUpLimit = 1000;
+
+    // Re-read the book at least this often, in case a wake-up was missed.
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
+
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Starts the runs due now; returns their ids (deduplicated ticks included).</summary>
+    public async Task<IReadOnlyList<string>> RunDueAsync(CancellationToken cancellationToken = default)
+    {
+        var started = new List<string>();
+        foreach (var (entry, tick) in book.TakeDue(time.GetUtcNow(), options.Value.ScheduleGrace, CatchUpLimit))
+        {
+            if (registry.Find(entry.Name) is not { } workflow)
+            {
+                continue;
+            }
+
+            try
+            {
+                var outcome = await submitter.SubmitAsync(
+                    new SubmitCommand(workflow.Definition) { DedupKey = DedupKey(entry.Name, tick) }, cancellationToken).ConfigureAwait(false);
+                book.Update(entry.Name, e => (e.LastTick, e.LastRunId) = (tick, outcome.RunId));
+                started.Add(outcome.RunId);
+                LogTick(logger, entry.Name, tick, outcome.RunId, outcome.Deduplicated);
+            }
+            catch (Exception ex) when (ex is WeftConfigurationException or Definitions.WorkflowValidationException)
+            {
+                LogTickFailed(logger, entry.Name, tick, ex.Message);
+            }
+        }
+
+        return started;
+    }
+
+    public static string DedupKey(string workflow, DateTimeOffset tick) => $"schedule:{workflow}:{tick.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.EnableSchedules)
+        {
+            return;
+        }
+
+        book.Changed += Wake;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await RunDueAsync(stoppingToken).ConfigureAwait(false);
+                var now = time.GetUtcNow();
+                var sleep = book.NextTick(now) is { } next ? next - now : MaxSleep;
+                sleep = sleep < TimeSpan.Zero ? TimeSpan.Zero : sleep > MaxSleep ? MaxSleep : sleep;
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(sleep, time, cts.Token);
+                await Task.WhenAny(delay, _wake.WaitAsync(cts.Token)).ConfigureAwait(false);
+                await cts.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The engine stopped under us while the host shuts down.
+        }
+        finally
+        {
+            book.Changed -= Wake;
+        }
+    }
+
+    private void Wake() => _wake.Release();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Workflow}: tick {Tick:O} → run {RunId} (already started: {Deduplicated})")]
+    private static partial void LogTick(ILogger logger, string workflow, DateTimeOffset tick, string runId, bool deduplicated);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {Workflow}: tick {Tick:O} could not start: {Error}")]
+    private static partial void LogTickFailed(ILogger logger, string workflow, DateTimeOffset tick, string error);
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Weft.Server.Tests;
+
+public sealed class NotBeforeTests
+{
+    [Fact]
+    public async Task Submit_NotBeforeInTheFuture_202PendingUntilTheClockGetsThere()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var server = await TestServer.StartAsync(o => o.EnableSchedules = false, b => b.Services.AddSingleton<TimeProvider>(clock));
+
+        var response = await server.Client.PostAsJsonAsync("/api/runs", new { definition = Workflows.Hello, notBefore = clock.GetUtcNow().AddMinutes(10) });
+        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        var before = await server.GetJsonAsync($"/api/runs/{runId}");
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await WaitUntilAsync(() => server.Engine.GetRun(runId) is not null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("pending", before.GetProperty("state").GetString());
+        Assert.NotNull(server.Engine.GetRun(runId));
+    }
+
+    [Fact]
+    public async Task Submit_NotBeforeWithUnknownParam_400Now()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        var response = await server.Client.PostAsJsonAsync("/api/runs", new { definition = Workflows.Hello, @params = new { x = "1" }, notBefore = DateTimeOffset.UtcNow.AddHours(1) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("params", out _));
+    }
+
+    // The delayed submit runs on a thread-pool task once the fake clock fires; wait for it, bounded.
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the delayed run did not start within 10 s");
+            await Task.Delay(10);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Weft.Server.Schedules;
+using Weft.Storage;
+
+namespace Weft.Server.Tests;
+
+/// <summary>Schedules on a fake clock: the runner is driven by hand (RunDueAsync) after each move of the clock.</summary>
+public sealed class ScheduleTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 30, 0, TimeSpan.Zero);
+
+    private static string Hourly(string catchUp) => $$"""
+        name: hourly
+        schedule: { cron: "0 * * * *", timezone: Europe/Paris, catchUp: {{catchUp}} }
+        tasks:
+          a:
+            noop: {}
+        """;
+
+    private static async Task<(TestServer Server, FakeTimeProvider Clock)> StartAsync(string catchUp = "none")
+    {
+        var clock = new FakeTimeProvider(Start);
+        var server = await TestServer.StartAsync(o => o.EnableSchedules = false, b => b.Services.AddSingleton<TimeProvider>(clock));
+        var response = await server.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly(catchUp) });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (server, clock);
+    }
+
+    private static async Task<int> RunCountAsync(TestServer server) =>
+        (await server.Engine.Store.ListRunsAsync(new RunQuery { Workflow = "hourly", Limit = 1000 })).Count;
+
+    [Fact]
+    public async Task Tick_BeforeAndAtTheHour_StartsOneRunAtTheTick()
+    {
+        var (server, clock) = await StartAsync();
+        await using var _ = server;
+        var runner = server.Services.GetRequiredService<ScheduleRunner>();
+
+        clock.Advance(TimeSpan.FromMinutes(29));
+        var early = await runner.RunDueAsync();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var due = await runner.RunDueAsync();
+        var again = await runner.RunDueAsync();
+
+        Assert.Empty(early);
+        Assert.Single(due);
+        Assert.Empty(again);
+        Assert.Equal(1, await RunCountAsync(server));
+        var schedule = Assert.Single((await server.GetJsonAsync("/api/schedules")).EnumerateArray());
+        Assert.Equal(due[0], schedule.GetProperty("lastRunId").GetString());
+    }
+
+    [Fact]
+    public async Task TwoRunners_SameBookAndDedupTable_StartTheTickOnce()
+    {
+        var (server, clock) = await StartAsync();
+        await using var _ = server;
+        var first = server.Services.GetRequiredService<ScheduleRunner>();
+        var second = ActivatorUtilities.CreateInstance<ScheduleRunner>(server.Services);
+
+        clock.Advance(TimeSpan.FromMinutes(30));
+        var results = await Task.WhenAll(first.RunDueAsync(), second.RunDueAsync());
+
+        Assert.Equal(1, results.Sum(r => r.Count));
+        Assert.Equal(1, await RunCountAsync(server));
+    }
+
+    [Theory]
+    [InlineData("none", 0)]
+    [InlineData("latest", 1)]
+    [InlineData("all", 5)]
+    public async Task CatchUp_AfterFiveHoursDown_FollowsThePolicy(string catchUp, int expected)
+    {
+        var (server, clock) = await StartAsync(catchUp);
+        await using var _ = server;
+        var runner = server.Services.GetRequiredService<ScheduleRunner>();
+
+        // Down from 00:30 to 05:45: ticks at 01:00..05:00 were missed; 05:45 is past the grace.
+        clock.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(15));
+        var started = await runner.RunDueAsync();
+
+        Assert.Equal(expected, started.Count);
+        Assert.Equal(expected, await RunCountAsync(server));
+    }
+
+    [Fact]
+    public async Task PausedSchedule_SkipsTicks_ResumeAndTriggerWork()
+    {
+        var (server, clock) = await StartAsync("all");
+        await using var _ = server;
+        var runner = server.Services.GetRequiredService<ScheduleRunner>();
+
+        await server.Client.PostAsync("/api/schedules/hourly/pause", null);
+        clock.Advance(TimeSpan.FromHours(2));
+        var whilePaused = await runner.RunDueAsync();
+        await server.Client.PostAsync("/api/schedules/hourly/resume", null);
+        var afterResume = await runner.RunDueAsync();
+        var trigger = await server.Client.PostAsync("/api/schedules/hourly/trigger", null);
+
+        Assert.Empty(whilePaused);
+        Assert.Empty(afterResume);
+        Assert.Equal(System.Net.HttpStatusCode.Created, trigger.StatusCode);
+        Assert.Equal(1, await RunCountAsync(server));
+    }
+
+    [Fact]
+    public void DedupKey_NamesWorkflowAndTickInUtc() =>
+        Assert.Equal("schedule:hourly:2026-03-01T01:00:00Z", ScheduleRunner.DedupKey("hourly", new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.FromHours(1))));
+}
