@@ -14,6 +14,10 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
 
     public TriggerRule Trigger { get; init; } = TriggerRule.AllSuccess;
 
+    /// <summary>When the task should be done; nearing it raises the task's priority. Null: the run's
+    /// deadline, if any. When both are set the earlier one counts.</summary>
+    public DeadlineSpec? Deadline { get; init; }
+
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 

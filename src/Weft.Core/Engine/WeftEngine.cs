@@ -21,6 +21,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly Dictionary<string, RunExecution> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ITaskHandler> _handlers = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
+    private readonly DurationEstimates _durations = new();
     private readonly IWeftStore _store;
     private readonly bool _ownsStore;
     private readonly SemaphoreSlim _wake = new(0);
@@ -36,6 +37,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _time = options.TimeProvider;
         _hooks = [.. options.Hooks];
         _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue);
+        _scheduler.Ready.Configure(ReadyQueueSettings.From(options));
         _ownsStore = options.Store is null;
         _store = options.Store ?? new MemoryStore();
         _durable = _store.IsDurable;

@@ -7,7 +7,7 @@ internal sealed partial class Scheduler
     private void Queue(RunExecution run, int task, DateTimeOffset now)
     {
         TaskTransitions.Move(ref run.Slots[task], TaskState.Queued);
-        _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task));
+        _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[task], run.DeadlineOf(task), now);
         Emit(run, RunEventKind.TaskQueued, task, now, run.Slots[task].Attempts);
     }
 

@@ -48,7 +48,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
     /// <summary>Takes the most urgent ready task and marks it running; false when none is ready.</summary>
     public bool TryStartNext(out WorkItem item, out int attempt)
     {
-        while (_ready.TryDequeue(out item))
+        while (_ready.TryDequeue(time.GetUtcNow(), out item))
         {
             ref var slot = ref item.Run.Slots[item.Task];
             if (slot.State != TaskState.Queued)
@@ -120,6 +120,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         JournalAttempt(run, item.Task);
         if (outcome.IsSuccess)
         {
+            run.Plan.Durations?.Record(item.Task, now - slot.AttemptStartedAt);
             Finish(run, item.Task, TaskState.Succeeded, now);
             return;
         }
