@@ -14,7 +14,7 @@ internal sealed class DefinitionCache
 
     private static readonly HashSet<string> BuiltInKeys = new(StringComparer.Ordinal)
     {
-        "shell", "http", "function", "sleep", "noop", "with", "dependsOn", "timeout", "retry", "priority", "trigger",
+        "shell", "http", "function", "sleep", "noop", "with", "dependsOn", "timeout", "deadline", "retry", "priority", "trigger",
     };
 
     private readonly ConditionalWeakTable<WorkflowDefinition, Written> _written = new();

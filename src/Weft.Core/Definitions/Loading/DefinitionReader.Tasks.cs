@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with"];
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
 
     private List<TaskDefinition> ReadTasks(DocNode node, TaskDefaults defaults)
@@ -105,6 +105,12 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("dependsOn", out var deps))
         {
             task = task with { DependsOn = TextList(index, FieldPaths.DependsOn, deps.Value, $"'dependsOn' {ctx}") };
+        }
+
+        // Not inheritable from 'defaults': the workflow's own 'deadline' is the run's, which every task shares.
+        if (fields.TryGetValue("deadline", out var deadline))
+        {
+            task = task with { Deadline = Deadline(deadline.Value, ctx) };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);

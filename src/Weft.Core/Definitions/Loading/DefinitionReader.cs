@@ -5,7 +5,7 @@ namespace Weft.Definitions.Loading;
 /// the first. Graph and template checks are left to <see cref="WorkflowValidator"/>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks"];
+    private static readonly string[] WorkflowFields = ["name", "description", "deadline", "params", "defaults", "tasks"];
     private static readonly string[] ParamFields = ["default", "description", "required", "secret"];
 
     private readonly string _file;
@@ -47,6 +47,7 @@ internal sealed partial class DefinitionReader
         }
 
         var description = fields.TryGetValue("description", out var d) ? OptionalText(d.Value, "'description'") : null;
+        var deadline = fields.TryGetValue("deadline", out var dl) ? Deadline(dl.Value, "in the workflow") : null;
         var parameters = fields.TryGetValue("params", out var p) ? ReadParams(p.Value) : [];
         var defaults = fields.TryGetValue("defaults", out var df) ? ReadDefaults(df.Value) : new TaskDefaults();
         List<TaskDefinition> tasks = [];
@@ -56,7 +57,7 @@ internal sealed partial class DefinitionReader
             tasks = ReadTasks(t.Value, defaults);
         }
 
-        return new WorkflowDefinition(name, tasks) { Description = description, Params = parameters, Location = map.Location };
+        return new WorkflowDefinition(name, tasks) { Description = description, Deadline = deadline, Params = parameters, Location = map.Location };
     }
 
     private List<ParamDefinition> ReadParams(DocNode node)
