@@ -53,6 +53,24 @@ internal sealed class RankBuckets
         return false;
     }
 
+    /// <summary>Takes the head of the highest-rank bucket (the fast path: one peek, one dequeue).</summary>
+    public bool TryDequeueTop(out QueueEntry entry)
+    {
+        while (_heap.TryPeek(out var bucket, out _))
+        {
+            if (bucket.TryDequeue(out entry))
+            {
+                Count--;
+                return true;
+            }
+
+            DropTop();
+        }
+
+        entry = default;
+        return false;
+    }
+
     /// <summary>Takes the entry that <see cref="TryPeek"/> just returned.</summary>
     public QueueEntry DequeueTop()
     {

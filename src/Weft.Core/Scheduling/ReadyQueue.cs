@@ -79,11 +79,11 @@ internal sealed partial class ReadyQueue
         var t = now.UtcTicks;
         if (_withDeadline == 0 && !MayHaveAged(t))
         {
-            for (var c = 0; c < Classes; c++)
+            foreach (var buckets in _classes)
             {
-                if (_classes[c].TryPeek(out _, out _))
+                if (buckets.Count > 0 && buckets.TryDequeueTop(out var entry))
                 {
-                    item = _classes[c].DequeueTop().Item;
+                    item = entry.Item;
                     Count--;
                     return true;
                 }
