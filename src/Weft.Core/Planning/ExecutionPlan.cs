@@ -55,7 +55,7 @@ internal sealed class ExecutionPlan
     /// <summary>Tasks grouped by level: each group can run together.</summary>
     public int[][] Levels { get; private set; } = [];
 
-    /// <summary>Length (in tasks, weighted by <see cref="Weight"/>) of the longest path from each task to a sink, itself included.</summary>
+    /// <summary>Length of the longest path from each task to a sink, itself included, in estimated milliseconds (see <see cref="Weight"/>).</summary>
     public double[] RemainingPath { get; private set; } = [];
 
     /// <summary>The longest path through the graph, as task indices from a root to a sink.</summary>
