@@ -2,7 +2,11 @@ namespace Weft.Scheduling;
 
 /// <summary>The slow path of dequeue, taken only while deadlines are queued or something may have
 /// aged: up to three candidates per class (the top bucket's head, the class's oldest entry, the
-/// deadline heap's top) are given an effective class from the clock, and the most urgent wins.</summary>
+/// deadline heap's top) are given an effective class from the clock, and the most urgent wins.
+/// Inside a deadline heap only the top (earliest deadline) is looked at: urgency by deadline is
+/// monotonic in the deadline, so only aging could make a later entry more urgent. Such an entry
+/// ages unseen until it reaches the top; since its own deadline lifts it anyway, that is accepted
+/// to keep the heap a plain heap.</summary>
 internal sealed partial class ReadyQueue
 {
     /// <summary>The effective class of an overdue task: ahead of critical.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class ReadyQueue
     private long _sequence;
     private int _withDeadline;
     private ReadyQueueSettings _settings = ReadyQueueSettings.Default;
+    private bool _fifo;
     private long _agingTicks = ReadyQueueSettings.Default.AgingInterval?.Ticks ?? 0;
 
     public int Count { get; private set; }
@@ -34,6 +35,7 @@ internal sealed partial class ReadyQueue
     public void Configure(ReadyQueueSettings settings)
     {
         _settings = settings;
+        _fifo = settings.Ordering == QueueOrdering.Fifo;
         _agingTicks = settings.AgingInterval?.Ticks ?? 0;
     }
 
@@ -44,9 +46,9 @@ internal sealed partial class ReadyQueue
         var c = (int)priority;
         var at = now.UtcTicks;
         var entry = new QueueEntry(item, at, _sequence++);
-        if (_settings.Ordering == QueueOrdering.Fifo)
+        if (_fifo)
         {
-            rank = 0;
+            rank = 0; // one bucket per class: plain FIFO
         }
 
         if (deadline != NoDeadline)
