@@ -12,10 +12,7 @@ internal sealed class DefinitionCache
 {
     private const int MaxParsed = 256;
 
-    private static readonly HashSet<string> BuiltInKeys = new(StringComparer.Ordinal)
-    {
-        "shell", "http", "function", "sleep", "noop", "with", "dependsOn", "timeout", "retry", "priority", "trigger",
-    };
+    private static readonly HashSet<string> BuiltInKeys = new(WorkflowLoader.KnownTaskKeys, StringComparer.Ordinal);
 
     private readonly ConditionalWeakTable<WorkflowDefinition, Written> _written = new();
     private readonly ConcurrentDictionary<string, WorkflowDefinition> _byHash = new(StringComparer.Ordinal);

@@ -21,10 +21,12 @@ public sealed class DefinitionJsonTests
 
         Assert.Equal("rich", (string?)json["name"]);
         Assert.Equal("every field", (string?)json["description"]);
+        Assert.Equal("3600000ms", (string?)json["deadline"]);
         Assert.Equal("""{"default":"x","description":"a param","required":true,"secret":true}""", json["params"]!["p"]!.ToJsonString(Relaxed));
         var sh = json["tasks"]!["sh"]!;
         Assert.Equal("""{"command":"make","args":["-j","4"],"workdir":"/src","env":{"CC":"clang"}}""", sh["shell"]!.ToJsonString(Relaxed));
         Assert.Equal("1500ms", (string?)sh["timeout"]);
+        Assert.Equal("90000ms", (string?)sh["deadline"]);
         Assert.Equal("high", (string?)sh["priority"]);
         Assert.Equal(
             """{"strategy":"exponential","maxAttempts":4,"delay":"1000ms","maxDelay":"30000ms","multiplier":3,"jitter":true,"retryOn":["exit:75","http:5xx","timeout"]}""",
@@ -36,7 +38,7 @@ public sealed class DefinitionJsonTests
         Assert.Equal("""["sh"]""", web["dependsOn"]!.ToJsonString(Relaxed));
         Assert.Equal("all_done", (string?)web["trigger"]);
         Assert.Equal("""{"function":"resize","with":{"width":640},"dependsOn":["sh"]}""", json["tasks"]!["fn"]!.ToJsonString(Relaxed));
-        Assert.Equal("""{"sleep":"10ms"}""", json["tasks"]!["nap"]!.ToJsonString(Relaxed));
+        Assert.Equal("""{"sleep":"10ms","deadline":"2026-03-01T06:30:00.0000000+02:00"}""", json["tasks"]!["nap"]!.ToJsonString(Relaxed));
         Assert.Equal("""{"noop":{},"priority":"low","trigger":"none_failed"}""", json["tasks"]!["nothing"]!.ToJsonString(Relaxed));
         Assert.Equal("""{"container":{"image":"alpine"}}""", json["tasks"]!["box"]!.ToJsonString(Relaxed));
     }

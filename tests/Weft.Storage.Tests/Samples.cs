@@ -35,6 +35,7 @@ internal static class Samples
                 RetryOn = [new(RetryConditionKind.ExitCode, 75), new(RetryConditionKind.HttpStatusClass, 5), new(RetryConditionKind.Timeout)],
             },
             Priority = TaskPriority.High,
+            Deadline = DeadlineSpec.AfterSubmit(TimeSpan.FromSeconds(90)),
         },
         new TaskDefinition("web", new HttpSpec("POST", "https://example.test/x?a=1&b=2")
         {
@@ -42,12 +43,13 @@ internal static class Samples
             Timeout = TimeSpan.FromMilliseconds(250),
         }) { DependsOn = ["sh"], Trigger = TriggerRule.AllDone },
         new TaskDefinition("fn", new FunctionSpec("resize") { With = new JsonObject { ["width"] = 640 } }) { DependsOn = ["sh"] },
-        new TaskDefinition("nap", new SleepSpec(TimeSpan.FromMilliseconds(10))),
+        new TaskDefinition("nap", new SleepSpec(TimeSpan.FromMilliseconds(10))) { Deadline = DeadlineSpec.AtTime(new DateTimeOffset(2026, 3, 1, 6, 30, 0, TimeSpan.FromHours(2))) },
         new TaskDefinition("nothing", NoopSpec.Instance) { Trigger = TriggerRule.NoneFailed, Priority = TaskPriority.Low },
         new TaskDefinition("box", new CustomSpec("container", new JsonObject { ["image"] = "alpine" })),
     ])
     {
         Description = "every field",
+        Deadline = DeadlineSpec.AfterSubmit(TimeSpan.FromHours(1)),
         Params = [new ParamDefinition("p") { Default = "x", Description = "a param", Required = true, Secret = true }],
     };
 

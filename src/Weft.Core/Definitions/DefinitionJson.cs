@@ -32,6 +32,11 @@ public static class DefinitionJson
                 w.WriteString("description", description);
             }
 
+            if (definition.Deadline is { } deadline)
+            {
+                w.WriteString("deadline", Deadline(deadline));
+            }
+
             if (definition.Params.Count > 0)
             {
                 w.WriteStartObject("params");
@@ -93,6 +98,10 @@ public static class DefinitionJson
     public static string Duration(TimeSpan value) =>
         (value.Ticks / (decimal)TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture) + "ms";
 
+    /// <summary>A relative deadline as exact milliseconds; a point in time as ISO-8601 with its offset.</summary>
+    private static string Deadline(DeadlineSpec deadline) =>
+        deadline.After is { } after ? Duration(after) : deadline.At!.Value.ToString("O", CultureInfo.InvariantCulture);
+
     private static void WriteParam(Utf8JsonWriter w, ParamDefinition p)
     {
         w.WriteStartObject(p.Name);
@@ -137,6 +146,11 @@ public static class DefinitionJson
         if (task.Timeout is { } timeout)
         {
             w.WriteString("timeout", Duration(timeout));
+        }
+
+        if (task.Deadline is { } deadline)
+        {
+            w.WriteString("deadline", Deadline(deadline));
         }
 
         if (task.Retry != RetryPolicy.None)

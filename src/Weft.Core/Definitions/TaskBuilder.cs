@@ -13,6 +13,7 @@ public sealed class TaskBuilder
     private RetryPolicy _retry = RetryPolicy.None;
     private TaskPriority _priority = TaskPriority.Normal;
     private TriggerRule _trigger = TriggerRule.AllSuccess;
+    private DeadlineSpec? _deadline;
 
     internal TaskBuilder(string id) => _id = id;
 
@@ -60,6 +61,20 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>The task should be done this long after its run was submitted (see <see cref="DeadlineSpec"/>).</summary>
+    public TaskBuilder Deadline(TimeSpan afterSubmit)
+    {
+        _deadline = DeadlineSpec.AfterSubmit(afterSubmit);
+        return this;
+    }
+
+    /// <summary>The task should be done by this time.</summary>
+    public TaskBuilder Deadline(DateTimeOffset at)
+    {
+        _deadline = DeadlineSpec.AtTime(at);
+        return this;
+    }
+
     public TaskBuilder Trigger(TriggerRule rule)
     {
         _trigger = rule;
@@ -87,6 +102,7 @@ public sealed class TaskBuilder
             Retry = _retry,
             Priority = _priority,
             Trigger = _trigger,
+            Deadline = _deadline,
         };
     }
 }

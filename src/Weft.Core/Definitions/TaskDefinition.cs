@@ -28,6 +28,10 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// names such as <c>gpu</c>); empty for nothing beyond a slot.</summary>
     public IReadOnlyDictionary<string, double> Resources { get; init; } = EmptyMaps.Doubles;
 
+    /// <summary>When the task should be done; nearing it raises the task's priority. Null: the run's
+    /// deadline, if any. When both are set the earlier one counts.</summary>
+    public DeadlineSpec? Deadline { get; init; }
+
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 

@@ -7,12 +7,20 @@ public sealed class WorkflowBuilder
     private readonly List<ParamDefinition> _params = [];
     private readonly List<TaskBuilder> _tasks = [];
     private string? _description;
+    private DeadlineSpec? _deadline;
 
     internal WorkflowBuilder(string name) => _name = name ?? throw new ArgumentNullException(nameof(name));
 
     public WorkflowBuilder Description(string description)
     {
         _description = description;
+        return this;
+    }
+
+    /// <summary>Every run should be done this long after it was submitted; its tasks inherit it.</summary>
+    public WorkflowBuilder Deadline(TimeSpan afterSubmit)
+    {
+        _deadline = DeadlineSpec.AfterSubmit(afterSubmit);
         return this;
     }
 
@@ -38,7 +46,7 @@ public sealed class WorkflowBuilder
     {
         List<WorkflowError> errors = [];
         var tasks = _tasks.Select(t => t.ToDefinition(errors)).ToList();
-        var definition = new WorkflowDefinition(_name, tasks) { Description = _description, Params = [.. _params] };
+        var definition = new WorkflowDefinition(_name, tasks) { Description = _description, Deadline = _deadline, Params = [.. _params] };
 
         // A kind set with Kind(spec) is taken as known here: which handlers exist is the engine's
         // business, and it validates again with the kinds it has.

@@ -21,6 +21,9 @@ public sealed record WorkflowDefinition(string Name, IReadOnlyList<TaskDefinitio
     /// <summary>When a server starts runs of it by itself; null for none.</summary>
     public ScheduleDefinition? Schedule { get; init; }
 
+    /// <summary>The deadline of every run of this workflow; each task inherits it unless its own is earlier.</summary>
+    public DeadlineSpec? Deadline { get; init; }
+
     /// <summary>The file it came from, when it came from a file.</summary>
     public string? SourcePath { get; init; }
 

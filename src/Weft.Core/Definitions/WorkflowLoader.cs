@@ -5,6 +5,11 @@ namespace Weft.Definitions;
 /// <summary>Reads YAML or JSON workflow files into validated <see cref="WorkflowDefinition"/>s.</summary>
 public static class WorkflowLoader
 {
+    /// <summary>Every key a task may hold besides a custom kind: the built-in kinds and the task fields.
+    /// Whoever reads a stored definition back uses it to tell custom kinds from fields.</summary>
+    public static IReadOnlyCollection<string> KnownTaskKeys { get; } =
+        [.. Names.BuiltInKinds, .. Loading.DefinitionReader.TaskFieldNames];
+
     /// <summary>Loads and validates a file. Throws <see cref="WorkflowValidationException"/> carrying
     /// every error (file:line:column), or <see cref="FileNotFoundException"/>.</summary>
     public static WorkflowDefinition LoadFile(string path, WorkflowLoadOptions? options = null)

@@ -20,4 +20,8 @@ public sealed class SubmitOptions
 
     /// <summary>Do not start the run before this time (it stays pending until then). Null: at once.</summary>
     public DateTimeOffset? NotBefore { get; set; }
+
+    /// <summary>A deadline for this run, on top of the workflow's own (the earlier counts). As it
+    /// nears, the run's ready tasks rise in priority; nothing is cancelled. Null: the workflow's, if any.</summary>
+    public DateTimeOffset? Deadline { get; set; }
 }

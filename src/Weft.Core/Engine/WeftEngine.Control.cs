@@ -39,6 +39,7 @@ public sealed partial class WeftEngine
         var newId = NewRunId();
         var now = _time.GetUtcNow();
         var run = new RunExecution(newId, plan, source.Record.Params, source.Record.Priority, now);
+        run.ResolveDeadlines(null);
         foreach (var task in source.Snapshot.Tasks)
         {
             if (task.State is TaskState.Succeeded or TaskState.Cached && plan.IndexOf.TryGetValue(task.TaskId, out var i))

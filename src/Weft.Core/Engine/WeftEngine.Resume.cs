@@ -57,6 +57,7 @@ public sealed partial class WeftEngine
 
         var plan = PlanFor(stored.Record.Definition);
         var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt);
+        run.ResolveDeadlines(null); // a deadline given in SubmitOptions is not recorded, so only the workflow's applies
         var retryDue = run.Restore(stored);
         FollowUp follow;
         lock (_gate)

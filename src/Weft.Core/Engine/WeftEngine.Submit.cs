@@ -22,6 +22,7 @@ public sealed partial class WeftEngine
         var values = ResolveParameters(definition, parameters);
         var runId = options?.RunId ?? NewRunId();
         var run = new RunExecution(runId, plan, values, options?.Priority, _time.GetUtcNow());
+        run.ResolveDeadlines(options?.Deadline);
         var dedupKey = options?.DedupKey;
         while (true)
         {
@@ -123,7 +124,15 @@ public sealed partial class WeftEngine
             throw new WorkflowValidationException(errors);
         }
 
-        var plan = ExecutionPlan.Compile(definition);
+        PlanDurations? durations;
+        double[]? weights;
+        lock (_gate)
+        {
+            (durations, weights) = _durations.For(definition);
+        }
+
+        var plan = ExecutionPlan.Compile(definition, weights);
+        plan.Durations = durations;
         var problems = plan.BindHandlers(_handlers).ToList();
         lock (_gate)
         {

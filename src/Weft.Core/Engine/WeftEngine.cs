@@ -21,6 +21,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly Dictionary<string, RunExecution> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ITaskHandler> _handlers = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
+    private readonly DurationEstimates _durations = new();
     private readonly IWeftStore _store;
     private readonly bool _ownsStore;
     private readonly SemaphoreSlim _wake = new(0);
@@ -43,6 +44,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             OnRateDue = OnRateDue,
             Resources = _gates.Resources,
         };
+        _scheduler.Ready.Configure(ReadyQueueSettings.From(options));
         _ownsStore = options.Store is null;
         _store = options.Store ?? new MemoryStore();
         _durable = _store.IsDurable;

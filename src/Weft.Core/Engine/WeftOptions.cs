@@ -64,6 +64,21 @@ public sealed class WeftOptions
     /// <summary>Seed for retry jitter; null draws one at random. Tests set it to get repeatable delays.</summary>
     public int? RandomSeed { get; set; }
 
+    /// <summary>How ready tasks of equal effective priority are ordered. Default
+    /// <see cref="QueueOrdering.CriticalPathFirst"/>; <see cref="QueueOrdering.Fifo"/> keeps queue order.</summary>
+    public QueueOrdering Ordering { get; set; } = QueueOrdering.CriticalPathFirst;
+
+    /// <summary>A ready task that has waited this long rises one priority class, and one more per
+    /// further interval, up to critical, so low-priority work cannot starve. Default 30 s; null turns aging off.</summary>
+    public TimeSpan? AgingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A ready task whose deadline is less than this away rises one priority class. Default 60 s.</summary>
+    public TimeSpan DeadlineUrgentWithin { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A ready task whose deadline is less than this away becomes critical (an overdue task goes
+    /// before everything). Default 10 s; at most <see cref="DeadlineUrgentWithin"/>.</summary>
+    public TimeSpan DeadlineCriticalWithin { get; set; } = TimeSpan.FromSeconds(10);
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -97,6 +112,26 @@ public sealed class WeftOptions
         if (Retention is { } r && r <= TimeSpan.Zero)
         {
             errors.Add($"Retention must be positive or null (was {r})");
+        }
+
+        if (!Enum.IsDefined(Ordering))
+        {
+            errors.Add($"Ordering must be CriticalPathFirst or Fifo (was {(int)Ordering})");
+        }
+
+        if (AgingInterval is { } aging && aging <= TimeSpan.Zero)
+        {
+            errors.Add($"AgingInterval must be positive or null (was {aging})");
+        }
+
+        if (DeadlineCriticalWithin < TimeSpan.Zero)
+        {
+            errors.Add($"DeadlineCriticalWithin must not be negative (was {DeadlineCriticalWithin})");
+        }
+
+        if (DeadlineUrgentWithin < DeadlineCriticalWithin)
+        {
+            errors.Add($"DeadlineUrgentWithin ({DeadlineUrgentWithin}) must be at least DeadlineCriticalWithin ({DeadlineCriticalWithin})");
         }
 
         return errors;

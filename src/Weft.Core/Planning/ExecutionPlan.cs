@@ -8,9 +8,10 @@ namespace Weft.Planning;
 /// plan, so starting a run of many tasks allocates almost nothing.</summary>
 internal sealed class ExecutionPlan
 {
-    private ExecutionPlan(WorkflowDefinition definition)
+    private ExecutionPlan(WorkflowDefinition definition, double[]? weights)
     {
         Definition = definition;
+        _weights = weights;
         Tasks = [.. definition.Tasks];
         TaskIds = [.. Tasks.Select(t => t.Id)];
         IndexOf = new Dictionary<string, int>(Tasks.Length, StringComparer.Ordinal);
@@ -19,6 +20,8 @@ internal sealed class ExecutionPlan
             IndexOf[TaskIds[i]] = i;
         }
     }
+
+    private readonly double[]? _weights;
 
     public WorkflowDefinition Definition { get; }
 
@@ -52,7 +55,7 @@ internal sealed class ExecutionPlan
     /// <summary>Tasks grouped by level: each group can run together.</summary>
     public int[][] Levels { get; private set; } = [];
 
-    /// <summary>Length (in tasks, weighted by <see cref="Weight"/>) of the longest path from each task to a sink, itself included.</summary>
+    /// <summary>Length of the longest path from each task to a sink, itself included, in estimated milliseconds (see <see cref="Weight"/>).</summary>
     public double[] RemainingPath { get; private set; } = [];
 
     /// <summary>The longest path through the graph, as task indices from a root to a sink.</summary>
@@ -70,6 +73,12 @@ internal sealed class ExecutionPlan
     /// <summary>Each task's circuit breaker, or null when no task of the plan has one.</summary>
     public Limits.CircuitBreaker?[]? Breakers { get; set; }
 
+    /// <summary>Whether the workflow or any task has a deadline (runs without one allocate nothing for it).</summary>
+    public bool HasDeadlines { get; private set; }
+
+    /// <summary>Where successful attempts' durations are recorded, to weigh plans compiled later; null when not tracked.</summary>
+    public Scheduling.PlanDurations? Durations { get; set; }
+
     /// <summary>The handler of each task, resolved once when the plan is bound to an engine.</summary>
     public ITaskHandler[] Handlers { get; private set; } = [];
 
@@ -78,10 +87,13 @@ internal sealed class ExecutionPlan
     public ReadOnlySpan<int> ParentsOf(int task) => Parents.AsSpan(ParentStart[task], ParentStart[task + 1] - ParentStart[task]);
 
     /// <summary>Compiles a definition that passed validation. A dependency cycle or unknown
-    /// dependency here is a bug in the caller (validation rejects both) and throws.</summary>
-    public static ExecutionPlan Compile(WorkflowDefinition definition)
+    /// dependency here is a bug in the caller (validation rejects both) and throws.
+    /// <paramref name="weights"/> are measured durations in milliseconds per task (NaN where unknown),
+    /// used for the remaining path instead of the static estimate.</summary>
+    public static ExecutionPlan Compile(WorkflowDefinition definition, double[]? weights = null)
     {
-        var plan = new ExecutionPlan(definition);
+        var plan = new ExecutionPlan(definition, weights);
+        plan.HasDeadlines = definition.Deadline is not null || definition.Tasks.Any(t => t.Deadline is not null);
         plan.BuildEdges();
         plan.BuildLevels();
         plan.BuildCriticalPath();
@@ -109,10 +121,12 @@ internal sealed class ExecutionPlan
         return missing;
     }
 
-    // A rough duration estimate per task so the critical path favours long sleeps; every other
-    // kind counts as one unit until measured durations are known (issue 4 refines this).
-    private static double Weight(TaskDefinition task) =>
-        task.Spec is SleepSpec s ? Math.Max(1, s.Duration.TotalMilliseconds) : 1;
+    // The measured typical duration when known; otherwise a rough estimate so the critical path
+    // favours long sleeps, every other kind counting as 1 ms. At least 1, so tasks that take no
+    // measurable time still lengthen a path.
+    private double Weight(int task) =>
+        _weights is { } w && task < w.Length && !double.IsNaN(w[task]) ? Math.Max(1, w[task])
+        : Tasks[task].Spec is SleepSpec s ? Math.Max(1, s.Duration.TotalMilliseconds) : 1;
 
     private void BuildEdges()
     {
@@ -217,7 +231,7 @@ internal sealed class ExecutionPlan
                 }
             }
 
-            RemainingPath[t] = Weight(Tasks[t]) + best;
+            RemainingPath[t] = Weight(t) + best;
         }
 
         if (n == 0)

@@ -231,7 +231,8 @@ internal sealed partial class Scheduler
         }
     }
 
-    private void Requeue(WorkItem item) => _ready.Enqueue(item, item.Run.PriorityOf(item.Task));
+    private void Requeue(WorkItem item) =>
+        _ready.Enqueue(item, item.Run.PriorityOf(item.Task), item.Run.Plan.RemainingPath[item.Task], item.Run.DeadlineOf(item.Task), time.GetUtcNow());
 
     private sealed class BreakerTimerState(Action<CircuitBreaker>? callback, CircuitBreaker breaker)
     {

@@ -27,14 +27,15 @@ internal sealed partial class Scheduler
 
         run.State = RunState.Running;
         JournalRun(run);
-        Emit(run, RunEventKind.RunResumed, -1, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        Emit(run, RunEventKind.RunResumed, -1, now);
         if (run.Held is { } held)
         {
             foreach (var task in held)
             {
                 if (run.Slots[task].State == TaskState.Queued)
                 {
-                    _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task));
+                    _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[task], run.DeadlineOf(task), now);
                 }
             }
 
@@ -43,7 +44,7 @@ internal sealed partial class Scheduler
 
         if (run.FinalCount == run.Slots.Length)
         {
-            FinishRun(run, time.GetUtcNow());
+            FinishRun(run, now);
         }
 
         return true;

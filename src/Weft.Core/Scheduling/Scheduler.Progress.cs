@@ -8,7 +8,7 @@ internal sealed partial class Scheduler
     {
         TaskTransitions.Move(ref run.Slots[task], TaskState.Queued);
         run.Slots[task].QueuedAtTicks = now.UtcTicks;
-        _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task));
+        _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[task], run.DeadlineOf(task), now);
         Emit(run, RunEventKind.TaskQueued, task, now, run.Slots[task].Attempts);
     }
 

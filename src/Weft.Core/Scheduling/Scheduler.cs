@@ -48,7 +48,8 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
     /// <summary>Takes the most urgent ready task and marks it running; false when none is ready.</summary>
     public bool TryStartNext(out WorkItem item, out int attempt)
     {
-        while (_ready.TryDequeue(out item))
+        var now = time.GetUtcNow();
+        while (_ready.TryDequeue(now, out item))
         {
             ref var slot = ref item.Run.Slots[item.Task];
             if (slot.State != TaskState.Queued)
@@ -62,7 +63,6 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
                 continue;
             }
 
-            var now = time.GetUtcNow();
             if (!PassGates(item, now))
             {
                 continue;
@@ -129,6 +129,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         JournalAttempt(run, item.Task);
         if (outcome.IsSuccess)
         {
+            run.Plan.Durations?.Record(item.Task, now - slot.AttemptStartedAt);
             Finish(run, item.Task, TaskState.Succeeded, now);
             return;
         }

@@ -33,6 +33,20 @@ public sealed class SubmitTests
     }
 
     [Fact]
+    public void Create_BadOrderingOptions_ReportsEveryError()
+    {
+        var ex = Assert.Throws<WeftConfigurationException>(() => WeftEngine.Create(o =>
+        {
+            o.Ordering = (QueueOrdering)7;
+            o.AgingInterval = TimeSpan.Zero;
+            o.DeadlineCriticalWithin = TimeSpan.FromMinutes(5);
+        }));
+
+        Assert.Equal(3, ex.Errors.Count);
+        Assert.Contains(ex.Errors, e => e.Contains("DeadlineUrgentWithin", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SubmitAsync_SecretParameter_IsMaskedInSnapshotsButReachesTheTask()
     {
         await using var h = new EngineHarness(1);

@@ -3,7 +3,9 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources"];
+    public static IReadOnlyList<string> TaskFieldNames => TaskFields;
+
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
 
     private List<TaskDefinition> ReadTasks(DocNode node, TaskDefaults defaults)
@@ -125,6 +127,12 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("resources", out var resources))
         {
             task = task with { Resources = ReadResources(resources.Value, ctx) };
+        }
+
+        // Not inheritable from 'defaults': the workflow's own 'deadline' is the run's, which every task shares.
+        if (fields.TryGetValue("deadline", out var deadline))
+        {
+            task = task with { Deadline = Deadline(deadline.Value, ctx) };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);

@@ -71,6 +71,18 @@ internal sealed partial class DefinitionReader
         return null;
     }
 
+    /// <summary>A deadline: a duration after submit, or an ISO-8601 time.</summary>
+    private DeadlineSpec? Deadline(DocNode node, string ctx)
+    {
+        if (node is DocScalar { IsNull: false } s && DeadlineSpec.TryParse(s.Text, out var value))
+        {
+            return value;
+        }
+
+        Error(node.Location, $"bad deadline {Shown(node)} {ctx}; expected {DeadlineSpec.Examples}");
+        return null;
+    }
+
     /// <summary>One of <paramref name="table"/>'s names; <paramref name="field"/> as in "bad priority 'x' in task 'y'".</summary>
     private T? Enum<T>(DocNode node, string field, string ctx, (string Name, T Value)[] table)
         where T : struct

@@ -5,7 +5,7 @@ namespace Weft.Definitions.Loading;
 /// the first. Graph and template checks are left to <see cref="WorkflowValidator"/>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] WorkflowFields = ["name", "description", "params", "defaults", "tasks", "schedule", "pools", "maxParallel", "rateLimits"];
+    private static readonly string[] WorkflowFields = ["name", "description", "deadline", "params", "defaults", "tasks", "schedule", "pools", "maxParallel", "rateLimits"];
     private static readonly string[] ParamFields = ["default", "description", "required", "secret"];
 
     private readonly string _file;
@@ -47,6 +47,7 @@ internal sealed partial class DefinitionReader
         }
 
         var description = fields.TryGetValue("description", out var d) ? OptionalText(d.Value, "'description'") : null;
+        var deadline = fields.TryGetValue("deadline", out var dl) ? Deadline(dl.Value, "in the workflow") : null;
         var parameters = fields.TryGetValue("params", out var p) ? ReadParams(p.Value) : [];
         var schedule = fields.TryGetValue("schedule", out var sc) ? ReadSchedule(sc.Value) : null;
         var defaults = fields.TryGetValue("defaults", out var df) ? ReadDefaults(df.Value) : new TaskDefaults();
@@ -74,6 +75,7 @@ internal sealed partial class DefinitionReader
         return new WorkflowDefinition(name, tasks)
         {
             Description = description,
+            Deadline = deadline,
             Params = parameters,
             Location = map.Location,
             Pools = pools,
