@@ -28,6 +28,9 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// names such as <c>gpu</c>); empty for nothing beyond a slot.</summary>
     public IReadOnlyDictionary<string, double> Resources { get; init; } = EmptyMaps.Doubles;
 
+    /// <summary>Reuse of earlier successful outputs (<c>cache:</c>); null for none.</summary>
+    public CachePolicy? Cache { get; init; }
+
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 

@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources", "cache"];
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
 
     private List<TaskDefinition> ReadTasks(DocNode node, TaskDefaults defaults)
@@ -125,6 +125,11 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("resources", out var resources))
         {
             task = task with { Resources = ReadResources(resources.Value, ctx) };
+        }
+
+        if (fields.TryGetValue("cache", out var cache))
+        {
+            task = task with { Cache = ReadCache(cache.Value, ctx) };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);
