@@ -49,6 +49,7 @@ public sealed partial class WeftEngine
             StoreError = StoreError,
             WorkingSetBytes = process.WorkingSet64,
             GcHeapBytes = GC.GetTotalMemory(false),
+            CacheHitRate = _cache.Stats().HitRate,
         };
     }
 }

@@ -127,7 +127,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         JournalAttempt(run, item.Task);
         if (outcome.IsSuccess)
         {
-            Finish(run, item.Task, TaskState.Succeeded, now);
+            Finish(run, item.Task, outcome.FromCache ? TaskState.Cached : TaskState.Succeeded, now);
             return;
         }
 
