@@ -86,7 +86,7 @@ internal sealed class PolicyCache
         }
     }
 
-    /// <summary>Adds or replaces an entry, evicting by policy until both bounds hold. An entry larger
+    /// <summary>Adds or replaces an entry, first evicting by policy until it fits both bounds. An entry larger
     /// than the byte bound is not kept at all (it would evict everything and then itself).</summary>
     public void Set(string key, CachedOutput value)
     {
@@ -102,15 +102,18 @@ internal sealed class PolicyCache
                 Remove(old);
             }
 
-            var node = new Node(key, value) { Stamp = ++_tick };
-            _entries.Add(key, node);
-            _order.Add(node);
-            _bytes += value.Size;
-            while (_entries.Count > _maxEntries || _bytes > _maxBytes)
+            // Room first, then the entry: under LFU a newcomer has the fewest uses and would
+            // otherwise evict itself.
+            while (_entries.Count > 0 && (_entries.Count + 1 > _maxEntries || _bytes + value.Size > _maxBytes))
             {
                 Remove(_order.Min!);
                 _evictions++;
             }
+
+            var node = new Node(key, value) { Stamp = ++_tick };
+            _entries.Add(key, node);
+            _order.Add(node);
+            _bytes += value.Size;
         }
     }
 
