@@ -15,6 +15,7 @@ internal sealed class DefinitionCache
     private static readonly HashSet<string> BuiltInKeys = new(StringComparer.Ordinal)
     {
         "shell", "http", "function", "sleep", "noop", "with", "dependsOn", "timeout", "retry", "priority", "trigger",
+        "pool", "breaker", "rateLimit", "resources", "cache",
     };
 
     private readonly ConditionalWeakTable<WorkflowDefinition, Written> _written = new();
