@@ -123,9 +123,25 @@ public sealed class CacheFieldTests
               a:
                 shell: echo hi
                 cache: { key: "x-{{ params.d" }
-            """, 5, 19);
+            """, 5, 22);
 
-        Assert.Contains("template in 'key' of cache in task 'a'", error.Message);
+        Assert.StartsWith("template in task 'a': unterminated template expression", error.Message);
+    }
+
+    [Fact]
+    public void Parse_KeyNamingAnUnknownParam_ReportsItInTheKey()
+    {
+        var error = Loading.Single("""
+            name: etl
+            params:
+              date: {}
+            tasks:
+              a:
+                shell: echo hi
+                cache: { key: "x-{{ params.day }}" }
+            """, 7, 22);
+
+        Assert.Equal("template in task 'a' names unknown param 'day'", error.Message);
     }
 
     [Theory]

@@ -1,5 +1,3 @@
-using Weft.Templates;
-
 namespace Weft.Definitions.Loading;
 
 /// <summary>Reading <c>cache</c>: <c>true</c> (the defaults), <c>false</c> (none), or a mapping with
@@ -8,7 +6,7 @@ internal sealed partial class DefinitionReader
 {
     private static readonly string[] CacheFields = ["ttl", "key"];
 
-    private CachePolicy? ReadCache(DocNode node, string ctx)
+    private CachePolicy? ReadCache(int index, DocNode node, string ctx)
     {
         if (node is DocScalar { Type: ScalarType.Bool })
         {
@@ -36,12 +34,8 @@ internal sealed partial class DefinitionReader
         string? key = null;
         if (f.TryGetValue("key", out var k) && Text(k.Value, $"'key' of cache {ctx}") is { } text)
         {
-            // Names are checked when the key is rendered; its syntax can be checked here, with a place.
-            foreach (var error in Template.Parse(text).Errors)
-            {
-                Error(k.Value.Location, $"template in 'key' of cache {ctx}: {error.Message}");
-            }
-
+            // The validator checks the key's templates like the spec's; this place lets it point into them.
+            AddPlace(index, FieldPaths.CacheKey, k.Value);
             key = text;
         }
 

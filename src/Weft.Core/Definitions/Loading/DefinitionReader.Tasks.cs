@@ -129,7 +129,7 @@ internal sealed partial class DefinitionReader
 
         if (fields.TryGetValue("cache", out var cache))
         {
-            task = task with { Cache = ReadCache(cache.Value, ctx) };
+            task = task with { Cache = ReadCache(index, cache.Value, ctx) };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);
