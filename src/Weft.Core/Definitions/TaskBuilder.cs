@@ -13,6 +13,7 @@ public sealed class TaskBuilder
     private RetryPolicy _retry = RetryPolicy.None;
     private TaskPriority _priority = TaskPriority.Normal;
     private TriggerRule _trigger = TriggerRule.AllSuccess;
+    private CachePolicy? _cache;
 
     internal TaskBuilder(string id) => _id = id;
 
@@ -66,6 +67,14 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>Reuses an earlier successful output of the same work (<c>cache:</c>); null (the
+    /// default) for none.</summary>
+    public TaskBuilder Cache(CachePolicy? policy)
+    {
+        _cache = policy;
+        return this;
+    }
+
     /// <summary>The task as a record; a missing or doubled kind goes to <paramref name="errors"/> and
     /// a stand-in kind is used so the rest of the workflow can still be checked.</summary>
     internal TaskDefinition ToDefinition(List<WorkflowError> errors)
@@ -87,6 +96,7 @@ public sealed class TaskBuilder
             Retry = _retry,
             Priority = _priority,
             Trigger = _trigger,
+            Cache = _cache,
         };
     }
 }

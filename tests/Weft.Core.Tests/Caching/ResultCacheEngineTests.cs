@@ -200,4 +200,22 @@ public sealed class ResultCacheEngineTests
         Assert.Equal(2d / 3, h.Engine.GetStatus().CacheHitRate);
         Assert.Equal(0, stats.StoreHits);
     }
+
+    [Fact]
+    public async Task FailingStore_CountsErrors_AndTheCacheWorksFromMemory()
+    {
+        var store = new FailingCacheStore(new Weft.Storage.MemoryStore());
+        var h = new EngineHarness(2, o => o.Store = store);
+        Counting(h, "a");
+        var flow = Flow(Cached("a"));
+
+        var first = await h.RunAsync(flow);
+        var second = await h.RunAsync(flow);
+        await h.DisposeAsync(); // waits for the background write
+
+        var stats = h.Engine.GetCacheStats();
+        Assert.Equal(TaskState.Succeeded, first.Tasks[0].State);
+        Assert.Equal(TaskState.Cached, second.Tasks[0].State);
+        Assert.True(stats.StoreErrors >= 2, $"store errors: {stats.StoreErrors}"); // the first read, the write (and the start-up purge)
+    }
 }

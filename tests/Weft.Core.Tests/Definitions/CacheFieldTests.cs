@@ -144,6 +144,22 @@ public sealed class CacheFieldTests
         Assert.Equal("template in task 'a' names unknown param 'day'", error.Message);
     }
 
+    [Fact]
+    public void Builder_Cache_MatchesTheFile()
+    {
+        var fromYaml = Task("""
+            name: etl
+            tasks:
+              a:
+                shell: echo hi
+                cache: { ttl: 2h, key: fixed }
+            """);
+
+        var built = Workflow.Create("etl").Task("a", t => t.Shell("echo hi").Cache(new CachePolicy(TimeSpan.FromHours(2), "fixed"))).Build();
+
+        Assert.Equal(fromYaml.Cache, built.Tasks[0].Cache);
+    }
+
     [Theory]
     [InlineData("true")]
     [InlineData("{ ttl: 2h }")]
