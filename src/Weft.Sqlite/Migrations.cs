@@ -71,5 +71,21 @@ internal static class Migrations
             PRIMARY KEY (run_id, task_id, attempt)
         ) WITHOUT ROWID;
         """,
+
+        // 1 → 2: the result cache. Entries outlive runs (retention does not touch them); expired
+        // ones are purged by expires_at.
+        """
+        CREATE TABLE cache (
+            key              TEXT PRIMARY KEY,
+            output           BLOB,
+            output_flags     INTEGER NOT NULL DEFAULT 0,
+            output_truncated INTEGER NOT NULL DEFAULT 0,
+            size             INTEGER NOT NULL,
+            created_at       INTEGER NOT NULL,
+            expires_at       INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX cache_by_expiry ON cache (expires_at);
+        """,
     ];
 }

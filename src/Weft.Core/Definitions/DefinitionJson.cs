@@ -194,6 +194,33 @@ public static class DefinitionJson
             w.WriteEndObject();
         }
 
+        if (task.Cache is { } cache)
+        {
+            WriteCache(w, cache);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteCache(Utf8JsonWriter w, CachePolicy cache)
+    {
+        if (cache == CachePolicy.Default)
+        {
+            w.WriteBoolean("cache", true);
+            return;
+        }
+
+        w.WriteStartObject("cache");
+        if (cache.Ttl is { } ttl)
+        {
+            w.WriteString("ttl", Duration(ttl));
+        }
+
+        if (cache.Key is { } key)
+        {
+            w.WriteString("key", key);
+        }
+
         w.WriteEndObject();
     }
 

@@ -14,6 +14,7 @@ public sealed class TaskBuilder
     private TaskPriority _priority = TaskPriority.Normal;
     private TriggerRule _trigger = TriggerRule.AllSuccess;
     private DeadlineSpec? _deadline;
+    private CachePolicy? _cache;
 
     internal TaskBuilder(string id) => _id = id;
 
@@ -81,6 +82,14 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>Reuses an earlier successful output of the same work (<c>cache:</c>); null (the
+    /// default) for none.</summary>
+    public TaskBuilder Cache(CachePolicy? policy)
+    {
+        _cache = policy;
+        return this;
+    }
+
     /// <summary>The task as a record; a missing or doubled kind goes to <paramref name="errors"/> and
     /// a stand-in kind is used so the rest of the workflow can still be checked.</summary>
     internal TaskDefinition ToDefinition(List<WorkflowError> errors)
@@ -103,6 +112,7 @@ public sealed class TaskBuilder
             Priority = _priority,
             Trigger = _trigger,
             Deadline = _deadline,
+            Cache = _cache,
         };
     }
 }

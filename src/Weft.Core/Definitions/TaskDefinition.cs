@@ -32,6 +32,9 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// deadline, if any. When both are set the earlier one counts.</summary>
     public DeadlineSpec? Deadline { get; init; }
 
+    /// <summary>Reuse of earlier successful outputs (<c>cache:</c>); null for none.</summary>
+    public CachePolicy? Cache { get; init; }
+
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 

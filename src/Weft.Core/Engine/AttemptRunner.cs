@@ -11,8 +11,8 @@ public sealed partial class WeftEngine
 
     /// <summary>Runs one attempt: hooks, the handler, its timeout and the run's cancellation, turning
     /// every exception into an outcome. Synchronous handlers without a timeout take the fast path,
-    /// which allocates nothing.</summary>
-    private ValueTask<TaskOutcome> ExecuteAttempt(WorkItem item, int attempt)
+    /// which allocates nothing. (<see cref="ExecuteAttempt"/> puts the result cache in front.)</summary>
+    private ValueTask<TaskOutcome> RunAttempt(WorkItem item, int attempt)
     {
         var run = item.Run;
         var task = run.Plan.Tasks[item.Task];

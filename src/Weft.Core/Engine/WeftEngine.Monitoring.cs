@@ -46,6 +46,12 @@ public sealed partial class WeftEngine
         }
 
         resume?.TrySetResult();
+        if (_monitor?.Critical == true)
+        {
+            // Memory is critical: the in-memory result cache goes first (a durable store keeps its copy).
+            _cache.Memory.Clear();
+        }
+
         foreach (var alert in raised)
         {
             _options.OnAlert?.Invoke(alert);

@@ -59,6 +59,7 @@ public sealed partial class WeftEngine
             StoreError = StoreError,
             WorkingSetBytes = process.WorkingSet64,
             GcHeapBytes = GC.GetTotalMemory(false),
+            CacheHitRate = _cache.Stats().HitRate,
         };
     }
 }

@@ -48,6 +48,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _ownsStore = options.Store is null;
         _store = options.Store ?? new MemoryStore();
         _durable = _store.IsDurable;
+        _cache = new Caching.ResultCache(options.Cache, _time, _durable ? _store : null);
         if (_durable)
         {
             _scheduler.Journal = [];
@@ -131,6 +132,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             }
         }
 
+        await _cache.DisposeAsync().ConfigureAwait(false);
         if (_ownsStore)
         {
             await _store.DisposeAsync().ConfigureAwait(false);

@@ -61,6 +61,9 @@ public sealed class WeftOptions
     /// hour. Default 30 days; null keeps runs forever.</summary>
     public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>The result cache of tasks with <c>cache:</c>: bounds, eviction, default TTL, compression.</summary>
+    public CacheOptions Cache { get; } = new();
+
     /// <summary>Seed for retry jitter; null draws one at random. Tests set it to get repeatable delays.</summary>
     public int? RandomSeed { get; set; }
 
@@ -94,6 +97,7 @@ public sealed class WeftOptions
 
         errors.AddRange(Breakers.Validate());
         errors.AddRange(Monitor.Validate());
+        errors.AddRange(Cache.Validate());
         foreach (var (name, size) in Pools.Where(p => p.Value < 1))
         {
             errors.Add($"Pools['{name}'] must be at least 1 (was {size})");

@@ -36,6 +36,10 @@ public readonly struct TaskOutcome
     /// <summary>Standard error of a process, kept with the attempt (bounded like output).</summary>
     public string? Stderr { get; init; }
 
+    /// <summary>True when the output came from the result cache and no handler ran; the task then
+    /// finishes as <c>cached</c>.</summary>
+    public bool FromCache { get; init; }
+
     public bool IsSuccess => Status == TaskOutcomeStatus.Succeeded;
 
     public static TaskOutcome Succeeded(string? output = null, bool truncated = false) =>

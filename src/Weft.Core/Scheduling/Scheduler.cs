@@ -129,8 +129,12 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         JournalAttempt(run, item.Task);
         if (outcome.IsSuccess)
         {
-            run.Plan.Durations?.Record(item.Task, now - slot.AttemptStartedAt);
-            Finish(run, item.Task, TaskState.Succeeded, now);
+            if (!outcome.FromCache)
+            {
+                run.Plan.Durations?.Record(item.Task, now - slot.AttemptStartedAt);
+            }
+
+            Finish(run, item.Task, outcome.FromCache ? TaskState.Cached : TaskState.Succeeded, now);
             return;
         }
 

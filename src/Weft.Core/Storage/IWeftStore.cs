@@ -39,4 +39,16 @@ public interface IWeftStore : IAsyncDisposable
 
     /// <summary>Deletes final runs that finished before <paramref name="finishedBefore"/>; returns how many.</summary>
     ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>The result cache entry under <paramref name="key"/>; null when there is none. An
+    /// entry past its <see cref="CacheEntry.ExpiresAt"/> may still be returned until it is purged
+    /// (stores have no clock): the caller compares it with its own.</summary>
+    ValueTask<CacheEntry?> GetCacheAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds or replaces the result cache entry under its key (outputs at rest are
+    /// compressed and encrypted like attempt outputs).</summary>
+    ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes cache entries that expire at or before <paramref name="expiredBefore"/>; returns how many.</summary>
+    ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default);
 }

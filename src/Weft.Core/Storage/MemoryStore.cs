@@ -4,7 +4,7 @@ namespace Weft.Storage;
 
 /// <summary>The ephemeral store (<c>--store memory</c>, tests, benchmarks): runs live as long as the
 /// process. Passes the same conformance suite as the durable stores.</summary>
-public sealed class MemoryStore : IWeftStore
+public sealed partial class MemoryStore : IWeftStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, MemoryRun> _runs = new(StringComparer.Ordinal);

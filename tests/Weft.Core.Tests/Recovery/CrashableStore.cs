@@ -63,5 +63,13 @@ internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
 
     public ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) => inner.PurgeAsync(finishedBefore, cancellationToken);
 
+    public ValueTask<CacheEntry?> GetCacheAsync(string key, CancellationToken cancellationToken = default) => inner.GetCacheAsync(key, cancellationToken);
+
+    public ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.CompletedTask : inner.PutCacheAsync(entry, cancellationToken);
+
+    public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.FromResult(0) : inner.PurgeCacheAsync(expiredBefore, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -30,6 +30,20 @@ public abstract class DurableStoreConformanceTests : StoreConformanceTests
         Assert.Equal("second try", await reopened.GetOutputAsync("r4", "a"));
     }
 
+    [Fact]
+    public async Task Reopen_CacheEntriesSurvive()
+    {
+        var large = string.Concat(Enumerable.Repeat("compressible output ", 500));
+        await Store.PutCacheAsync(new CacheEntry("k1", "small", false, T0, T0.AddHours(1)));
+        await Store.PutCacheAsync(new CacheEntry("k2", large, true, T0, T0.AddHours(2)));
+        await Store.DisposeAsync();
+
+        var reopened = Track(await ReopenAsync());
+
+        Assert.Equal(new CacheEntry("k1", "small", false, T0, T0.AddHours(1)), await reopened.GetCacheAsync("k1"));
+        Assert.Equal(new CacheEntry("k2", large, true, T0, T0.AddHours(2)), await reopened.GetCacheAsync("k2"));
+    }
+
     // Reading a run back in a new process parses its stored definition with WorkflowLoader, which
     // is a stub on this branch (the defs branch implements it). Remove Skip after that merge.
     [Fact]

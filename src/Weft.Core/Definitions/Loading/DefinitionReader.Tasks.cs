@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources", "cache"];
     public static IReadOnlyList<string> TaskFieldNames => TaskFields;
 
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
@@ -133,6 +133,11 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("deadline", out var deadline))
         {
             task = task with { Deadline = Deadline(deadline.Value, ctx) };
+        }
+
+        if (fields.TryGetValue("cache", out var cache))
+        {
+            task = task with { Cache = ReadCache(index, cache.Value, ctx) };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);

@@ -9,6 +9,7 @@ internal static class FieldPaths
     public const string DependsOn = "dependsOn";
     public const string Timeout = "timeout";
     public const string Retry = "retry";
+    public const string CacheKey = "cache.key";
 
     public static string Item(string list, int index) => $"{list}[{index}]";
 

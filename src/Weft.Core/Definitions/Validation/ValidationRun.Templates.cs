@@ -14,7 +14,7 @@ internal sealed partial class ValidationRun
     {
         var task = _def.Tasks[i];
         HashSet<int>? upstream = null;
-        foreach (var (field, text) in Texts(task.Spec))
+        foreach (var (field, text) in Texts(task.Spec).Concat(CacheKeyText(task)))
         {
             if (!Template.MayContainReferences(text))
             {
