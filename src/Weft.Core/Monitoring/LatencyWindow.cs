@@ -8,7 +8,8 @@ internal sealed class LatencyWindow
     private readonly long[] _ticks = new long[Capacity];
     private long _count;
 
-    public void Record(long ticks) => _ticks[_count++ % Capacity] = Math.Max(0, ticks);
+    // Capacity is a power of two, so the ring index is a mask, not a 64-bit division, per task.
+    public void Record(long ticks) => _ticks[(int)(_count++ & (Capacity - 1))] = Math.Max(0, ticks);
 
     public Percentiles Read()
     {

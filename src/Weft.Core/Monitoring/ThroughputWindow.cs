@@ -6,9 +6,21 @@ internal sealed class ThroughputWindow
     private readonly long[] _buckets = new long[60];
     private long _currentSecond = long.MinValue;
 
+    private long _secondEndsAt = long.MinValue;
+    private int _currentBucket;
+
     public void Record(DateTimeOffset now, int count = 1)
     {
+        // Most records fall in the same second as the last one: no division on that path.
+        if (now.UtcTicks < _secondEndsAt)
+        {
+            _buckets[_currentBucket] += count;
+            return;
+        }
+
         var second = now.ToUnixTimeSeconds();
+        _secondEndsAt = (second + 1) * TimeSpan.TicksPerSecond + DateTimeOffset.UnixEpoch.UtcTicks;
+        _currentBucket = (int)(second % 60);
         Advance(second);
         _buckets[(int)(second % 60)] += count;
     }
