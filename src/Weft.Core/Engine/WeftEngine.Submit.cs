@@ -36,7 +36,7 @@ public sealed partial class WeftEngine
 
                 if (_runs.ContainsKey(runId))
                 {
-                    throw new WeftConfigurationException([$"a run with id '{runId}' already exists"]);
+                    throw new WeftDuplicateRunException(runId);
                 }
 
                 // While memory is critical, intake pauses: submissions wait until it falls.
@@ -58,7 +58,15 @@ public sealed partial class WeftEngine
 
         try
         {
-            await _store.CreateRunAsync(new RunRecord(runId, definition, run.Params, run.SubmittedAt) { Priority = options?.Priority }, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _store.CreateRunAsync(new RunRecord(runId, definition, run.Params, run.SubmittedAt) { Priority = options?.Priority }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+            {
+                // The stores refuse a second run with the same id (their contract): another process won.
+                throw new WeftDuplicateRunException(runId, ex);
+            }
         }
         catch
         {

@@ -25,7 +25,7 @@ internal sealed partial class RunSubmitter(
     /// for bad input; nothing is started then.</summary>
     public async ValueTask<SubmitOutcome> SubmitAsync(SubmitCommand command, CancellationToken cancellationToken = default)
     {
-        var runId = Guid.CreateVersion7().ToString("N");
+        var runId = command.RunId ?? Guid.CreateVersion7().ToString("N");
         if (command.DedupKey is { } key && !dedup.TryReserve(key, runId, out var existing))
         {
             return new SubmitOutcome(existing, Deduplicated: true, null);
@@ -42,7 +42,16 @@ internal sealed partial class RunSubmitter(
                 return new SubmitOutcome(runId, Deduplicated: false, notBefore);
             }
 
-            await StartAsync(command, runId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await StartAsync(command, runId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeftDuplicateRunException) when (command.RunId is not null)
+            {
+                // Someone else (another server on the same store) already started this exact run.
+                return new SubmitOutcome(runId, Deduplicated: true, null);
+            }
+
             return new SubmitOutcome(runId, Deduplicated: false, null);
         }
         catch

@@ -11,6 +11,10 @@ internal sealed record SubmitCommand(WorkflowDefinition Definition)
     /// <summary>Submissions with the same key within the dedup window start one run.</summary>
     public string? DedupKey { get; init; }
 
+    /// <summary>A run id chosen by the submitter (schedule ticks derive it from the tick, so two servers
+    /// sharing a store cannot both start one); null generates one.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>The run is not started before this time.</summary>
     public DateTimeOffset? NotBefore { get; init; }
 }

@@ -40,7 +40,7 @@ internal sealed partial class ScheduleRunner(
             try
             {
                 var outcome = await submitter.SubmitAsync(
-                    new SubmitCommand(workflow.Definition) { DedupKey = DedupKey(entry.Name, tick) }, cancellationToken).ConfigureAwait(false);
+                    new SubmitCommand(workflow.Definition) { DedupKey = DedupKey(entry.Name, tick), RunId = TickRunId(entry.Name, tick) }, cancellationToken).ConfigureAwait(false);
                 book.Update(entry.Name, e => (e.LastTick, e.LastRunId) = (tick, outcome.RunId));
                 started.Add(outcome.RunId);
                 LogTick(logger, entry.Name, tick, outcome.RunId, outcome.Deduplicated);
@@ -55,6 +55,11 @@ internal sealed partial class ScheduleRunner(
     }
 
     public static string DedupKey(string workflow, DateTimeOffset tick) => $"schedule:{workflow}:{tick.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
+
+    /// <summary>The run id of a tick: derived from its dedup key, so every server that shares the store
+    /// computes the same id and the store lets only one of them create the run.</summary>
+    public static string TickRunId(string workflow, DateTimeOffset tick) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DedupKey(workflow, tick))))[..32];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
