@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Weft.Cli.Output;
 using Weft.Storage;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands;
 
@@ -24,12 +25,16 @@ internal static class StatusCommand
               weft status
               weft status --json
               weft status --store sqlite:/var/lib/weft/weft.db
+              weft status --server http://127.0.0.1:5080 --json
             """)
         {
             store,
             json,
         };
-        command.SetAction((r, ct) => ExecuteAsync(r.GetValue(store), r.GetValue(json), io, ct));
+        var remote = new RemoteOptions().AddTo(command, store);
+        command.SetAction((r, ct) => remote.Target(r) is { } target
+            ? RemoteStatus.ExecuteAsync(target, r.GetValue(json), io, ct)
+            : ExecuteAsync(r.GetValue(store), r.GetValue(json), io, ct));
         return command;
     }
 

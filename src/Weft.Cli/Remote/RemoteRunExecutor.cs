@@ -39,32 +39,44 @@ internal static class RemoteRunExecutor
         {
             using var client = new WeftClient(server);
             var runId = await client.SubmitAsync(await File.ReadAllTextAsync(request.File, ct).ConfigureAwait(false), request.File, parameters.Values, ct).ConfigureAwait(false);
-            using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(client, runId));
-            var lines = new EventLine(TimeZoneInfo.Local);
-            await foreach (var e in client.WatchAsync(runId, ct).ConfigureAwait(false))
-            {
-                if (!request.Json && lines.Format(e) is { } line)
-                {
-                    io.Out.WriteLine(line);
-                }
-            }
-
-            var final = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
-            if (request.Json)
-            {
-                io.Out.WriteLine(RunJson.ToJson(final));
-            }
-            else
-            {
-                SummaryTable.Write(io.Ansi, final);
-            }
-
-            return ExitCodes.ForRun(final.State);
+            return await FollowAndReportAsync(client, runId, request.Json, interrupt, io, ct).ConfigureAwait(false);
         }
         catch (RemoteProblem problem)
         {
             Write(io.Error, problem.Errors.Count > 0 ? problem.Errors : [$"error: {problem.Message}"]);
             return problem.ExitCode;
+        }
+    }
+
+    /// <summary>Follows a run on the server to its end (Ctrl+C cancels it there), prints the event
+    /// lines and the summary or the <c>--json</c> document, and maps the outcome to the exit code.</summary>
+    public static async Task<int> FollowAndReportAsync(WeftClient client, string runId, bool json, InterruptSignal interrupt, CliIo io, CancellationToken ct)
+    {
+        using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(client, runId));
+        var lines = new EventLine(TimeZoneInfo.Local);
+        await foreach (var e in client.WatchAsync(runId, ct).ConfigureAwait(false))
+        {
+            if (!json && lines.Format(e) is { } line)
+            {
+                io.Out.WriteLine(line);
+            }
+        }
+
+        var final = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
+        Report(final, json, io);
+        return ExitCodes.ForRun(final.State);
+    }
+
+    /// <summary>The summary table, or the <c>weft run --json</c> document.</summary>
+    public static void Report(RunSnapshot final, bool json, CliIo io)
+    {
+        if (json)
+        {
+            io.Out.WriteLine(RunJson.ToJson(final));
+        }
+        else
+        {
+            SummaryTable.Write(io.Ansi, final);
         }
     }
 

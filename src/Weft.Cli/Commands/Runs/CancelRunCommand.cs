@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Weft.Storage;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
@@ -15,20 +16,24 @@ internal static class CancelRunCommand
             the store then records the run cancelled and its waiting tasks cancelled, so it is no longer
             offered for `weft runs resume`. A finished run cannot be cancelled (exit 2).
 
-            This works through the store only. A run still going in ANOTHER process cannot be cancelled
-            this way yet (press Ctrl+C there; the server's API will do it): the other process would go on
-            running it. The run is restored and cancelled in one
-            step, so none of its tasks starts again.
+            With --store this works through the store only: a run still going in ANOTHER process
+            cannot be cancelled this way (press Ctrl+C there): the other process would go on running
+            it. The run is restored and cancelled in one step, so none of its tasks starts again.
+            With --server URL the server cancels the run, running or not (exit 2 if it has finished).
 
             Examples:
               weft runs cancel 0192f3c4…
               weft runs cancel 0192f3c4… --store sqlite:/var/lib/weft/weft.db
+              weft runs cancel 0192f3c4… --server http://127.0.0.1:5080
             """)
         {
             id,
             store,
         };
-        command.SetAction((result, ct) => ExecuteAsync(result.GetValue(id)!, result.GetValue(store), io, ct));
+        var remote = new RemoteOptions().AddTo(command, store);
+        command.SetAction((result, ct) => remote.Target(result) is { } target
+            ? RemoteRuns.CancelAsync(target, result.GetValue(id)!, io, ct)
+            : ExecuteAsync(result.GetValue(id)!, result.GetValue(store), io, ct));
         return command;
     }
 

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Weft.Cli.Output;
 using Weft.Definitions;
 using Weft.Storage;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
@@ -42,6 +43,7 @@ internal static class ListRunsCommand
             store,
             json,
         };
+        var remote = new RemoteOptions().AddTo(command, store);
         command.Validators.Add(r =>
         {
             if (r.GetValue(state) is { } name && !StateNames.TryParseRun(name, out _))
@@ -63,7 +65,9 @@ internal static class ListRunsCommand
                 Since = result.GetValue(since) is { } text ? ParseSince(text, TimeProvider.System.GetUtcNow()) : null,
                 Limit = result.GetValue(limit),
             };
-            return ExecuteAsync(query, result.GetValue(store), result.GetValue(json), io, ct);
+            return remote.Target(result) is { } target
+                ? RemoteRuns.ListAsync(target, query, result.GetValue(json), io, ct)
+                : ExecuteAsync(query, result.GetValue(store), result.GetValue(json), io, ct);
         });
         return command;
     }

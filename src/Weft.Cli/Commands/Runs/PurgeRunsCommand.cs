@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Weft.Definitions;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
@@ -19,6 +20,7 @@ internal static class PurgeRunsCommand
         var command = new Command("purge", """
             Delete finished runs (with their tasks, attempts and outputs) that finished longer ago than
             --older-than. Unfinished runs are never deleted. Prints how many runs were deleted.
+            Local stores only: there is no --server variant (the server's API does not purge).
 
             Examples:
               weft runs purge --older-than 30d

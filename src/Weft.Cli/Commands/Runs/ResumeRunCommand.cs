@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
@@ -28,7 +29,17 @@ internal static class ResumeRunCommand
             json,
             assemblies,
         };
-        command.SetAction((result, ct) => RunFollowing.ExecuteAsync(
+        var remote = new RemoteOptions().AddTo(command, store);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(remote.Server) is not null && r.GetValue(assemblies) is { Length: > 0 })
+            {
+                r.AddError("--assembly cannot be used with --server: functions run on the server, so register them there");
+            }
+        });
+        command.SetAction((result, ct) => remote.Target(result) is { } target
+            ? RemoteRuns.ResumeAsync(target, result.GetValue(id)!, result.GetValue(json), io, ct)
+            : RunFollowing.ExecuteAsync(
             result.GetValue(id)!,
             result.GetValue(store),
             result.GetValue(json),

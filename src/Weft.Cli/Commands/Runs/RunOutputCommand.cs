@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
@@ -32,7 +33,10 @@ internal static class RunOutputCommand
                 r.AddError($"--attempt must be at least 1 (was {k})");
             }
         });
-        command.SetAction((result, ct) => ExecuteAsync(result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), result.GetValue(store), io, ct));
+        var remote = new RemoteOptions().AddTo(command, store);
+        command.SetAction((result, ct) => remote.Target(result) is { } target
+            ? RemoteRuns.OutputAsync(target, result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), io, ct)
+            : ExecuteAsync(result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), result.GetValue(store), io, ct));
         return command;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
@@ -7,7 +8,8 @@ namespace Weft.Cli.Commands.Runs;
 internal static class RunsCommand
 {
     public static Command Create(CliIo io) => new("runs", """
-        Look at and act on the runs recorded in the store (--store, else $WEFT_STORE, else .weft/weft.db).
+        Look at and act on the runs recorded in the store (--store, else $WEFT_STORE, else .weft/weft.db),
+        or, with --server URL, on a Weft server's runs through its API (all but purge).
 
         Examples:
           weft runs list --state failed --since 1d

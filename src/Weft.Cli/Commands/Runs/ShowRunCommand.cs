@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Weft.Cli.Output;
+using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
@@ -24,7 +25,10 @@ internal static class ShowRunCommand
             store,
             json,
         };
-        command.SetAction((result, ct) => ExecuteAsync(result.GetValue(id)!, result.GetValue(store), result.GetValue(json), io, ct));
+        var remote = new RemoteOptions().AddTo(command, store);
+        command.SetAction((result, ct) => remote.Target(result) is { } target
+            ? RemoteRuns.ShowAsync(target, result.GetValue(id)!, result.GetValue(json), io, ct)
+            : ExecuteAsync(result.GetValue(id)!, result.GetValue(store), result.GetValue(json), io, ct));
         return command;
     }
 
