@@ -108,4 +108,33 @@ public sealed class ScheduleTests
     [Fact]
     public void DedupKey_NamesWorkflowAndTickInUtc() =>
         Assert.Equal("schedule:hourly:2026-03-01T01:00:00Z", ScheduleRunner.DedupKey("hourly", new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.FromHours(1))));
+
+    [Fact]
+    public async Task Restart_AfterFiveHoursDown_CatchesUpFromTheLastTickTheStoreHas()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var store = new MemoryStore();
+        void Shared(Microsoft.AspNetCore.Builder.WebApplicationBuilder b)
+        {
+            b.Services.AddSingleton<TimeProvider>(clock);
+            b.Services.AddSingleton<IWeftStore>(store);
+        }
+
+        await using (var before = await TestServer.StartAsync(o => o.EnableSchedules = false, Shared))
+        {
+            await before.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly("all") });
+            clock.Advance(TimeSpan.FromMinutes(30));
+            Assert.Single(await before.Services.GetRequiredService<ScheduleRunner>().RunDueAsync());
+        }
+
+        clock.Advance(TimeSpan.FromHours(5));
+        await using var after = await TestServer.StartAsync(o => o.EnableSchedules = false, Shared);
+        await after.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly("all") });
+
+        var caughtUp = await after.Services.GetRequiredService<ScheduleRunner>().RunDueAsync();
+
+        Assert.Equal(5, caughtUp.Count);
+        Assert.Equal(6, (await store.ListRunsAsync(new RunQuery { Workflow = "hourly", Limit = 100 })).Count);
+        Assert.Empty(await after.Services.GetRequiredService<ScheduleRunner>().RunDueAsync());
+    }
 }

@@ -16,6 +16,10 @@ internal sealed class ScheduleEntry(string name, ScheduleDefinition schedule, Da
 
     public bool Paused { get; set; }
 
+    /// <summary>True once the runner has looked in the store for the ticks handled before this
+    /// server started (so downtime is caught up by the schedule's catchUp).</summary>
+    public bool Reconciled { get; set; }
+
     public DateTimeOffset? LastTick { get; set; }
 
     public string? LastRunId { get; set; }

@@ -10,6 +10,7 @@ namespace Weft.Server.Schedules;
 /// <see cref="TimeProvider"/>, so tests drive it with a fake clock. Each tick is submitted with the
 /// dedup key <c>schedule:NAME:TICK</c>, so two runners sharing a book and dedup table start it once.</summary>
 internal sealed partial class ScheduleRunner(
+    WeftEngine engine,
     ScheduleBook book,
     WorkflowRegistry registry,
     RunSubmitter submitter,
@@ -29,6 +30,7 @@ internal sealed partial class ScheduleRunner(
     /// <summary>Starts the runs due now; returns their ids (deduplicated ticks included).</summary>
     public async Task<IReadOnlyList<string>> RunDueAsync(CancellationToken cancellationToken = default)
     {
+        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
         var started = new List<string>();
         foreach (var (entry, tick) in book.TakeDue(time.GetUtcNow(), options.Value.ScheduleGrace, CatchUpLimit))
         {
@@ -52,6 +54,44 @@ internal sealed partial class ScheduleRunner(
         }
 
         return started;
+    }
+
+    // How far back a restarted server looks for the last tick it (or another server) handled.
+    private static readonly TimeSpan ReconcileWindow = TimeSpan.FromDays(7);
+    private const int ReconcileTicks = 200;
+
+    /// <summary>A schedule starts out evaluated up to when it was registered, which after a restart
+    /// would forget the downtime. Tick run ids are derived from the tick, so the store says which
+    /// recent ticks already have a run: the newest such tick is where evaluation really stopped, and
+    /// the ticks after it are missed ones for catchUp to decide.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in book.All().Where(e => !e.Reconciled))
+        {
+            var registeredAt = entry.Evaluated;
+            var recent = entry.Schedule.Expression()
+                .GetOccurrences(registeredAt - ReconcileWindow, registeredAt, entry.Schedule.Zone(), fromInclusive: true, toInclusive: true)
+                .TakeLast(ReconcileTicks)
+                .Reverse();
+            DateTimeOffset? handled = null;
+            foreach (var tick in recent)
+            {
+                if (await engine.Store.GetRunAsync(TickRunId(entry.Name, tick), cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    handled = tick;
+                    break;
+                }
+            }
+
+            book.Update(entry.Name, e =>
+            {
+                e.Reconciled = true;
+                if (handled is { } h && h < e.Evaluated)
+                {
+                    e.Evaluated = h;
+                }
+            });
+        }
     }
 
     public static string DedupKey(string workflow, DateTimeOffset tick) => $"schedule:{workflow}:{tick.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
