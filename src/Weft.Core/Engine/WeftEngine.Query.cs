@@ -24,21 +24,6 @@ public sealed partial class WeftEngine
         }
     }
 
-    /// <summary>Counts of tasks by state, cheap enough to poll many times a second.</summary>
-    internal IReadOnlyDictionary<TaskState, int>? GetTaskCounts(string runId)
-    {
-        lock (_gate)
-        {
-            if (!_runs.TryGetValue(runId, out var run))
-            {
-                return null;
-            }
-
-            var counts = run.StateCounts();
-            return Enum.GetValues<TaskState>().Where(s => counts[(int)s] > 0).ToDictionary(s => s, s => counts[(int)s]);
-        }
-    }
-
     /// <summary>Events of one run as they happen, starting with a replay of everything already past
     /// (in definition order); ends after RunFinished. Throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
     public async IAsyncEnumerable<RunEvent> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)

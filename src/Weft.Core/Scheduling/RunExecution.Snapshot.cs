@@ -97,19 +97,4 @@ internal sealed partial class RunExecution
 
         return masked;
     }
-
-    /// <summary>Counts by task state, for progress views that poll often.</summary>
-    public int[] StateCounts()
-    {
-        var counts = new int[Enum.GetValues<TaskState>().Length];
-        foreach (ref readonly var slot in Slots.AsSpan())
-        {
-            counts[(int)slot.State]++;
-        }
-
-        return counts;
-    }
-
-    public ParamDefinition? ParamDefinitionOf(string name) =>
-        Plan.Definition.Params.FirstOrDefault(p => p.Name == name);
 }

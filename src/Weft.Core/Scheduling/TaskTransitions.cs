@@ -6,8 +6,6 @@ internal static class TaskTransitions
 {
     private static readonly int[] Allowed = BuildTable();
 
-    public static bool IsLegal(TaskState from, TaskState to) => (Allowed[(int)from] & (1 << (int)to)) != 0;
-
     public static void Move(ref TaskSlot slot, TaskState to)
     {
         if ((Allowed[(int)slot.State] & (1 << (int)to)) == 0)

@@ -135,14 +135,4 @@ public sealed partial class MemoryStore : IWeftStore
             }
         }
     }
-
-    /// <summary>Attempt outcome statuses, for callers building changes.</summary>
-    internal static TaskOutcomeStatus? OutcomeOf(TaskState state) => state switch
-    {
-        TaskState.Succeeded => TaskOutcomeStatus.Succeeded,
-        TaskState.Failed => TaskOutcomeStatus.Failed,
-        TaskState.TimedOut => TaskOutcomeStatus.TimedOut,
-        TaskState.Cancelled => TaskOutcomeStatus.Cancelled,
-        _ => null,
-    };
 }

@@ -25,7 +25,7 @@ public sealed class PoolAndParallelTests
         var expected = flows.Sum(f => f.Tasks.Count);
 
         // All tasks are either running or waiting at a gate once the started ones stop growing.
-        await WaitUntilAsync(() => handles.Sum(r => r.Snapshot().Tasks.Count(t => t.State == TaskState.Running || t.WaitReason is not null)) == expected);
+        await EngineHarness.WaitUntilAsync(() => handles.Sum(r => r.Snapshot().Tasks.Count(t => t.State == TaskState.Running || t.WaitReason is not null)) == expected);
         var max = h.Script.MaxConcurrent;
         gate.SetResult(TaskOutcome.Success);
         foreach (var handle in handles)
@@ -34,16 +34,6 @@ public sealed class PoolAndParallelTests
         }
 
         return max;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(EngineHarness.HardLimit);
-        while (!condition())
-        {
-            await Task.Yield();
-            limit.Token.ThrowIfCancellationRequested();
-        }
     }
 
     [Theory]

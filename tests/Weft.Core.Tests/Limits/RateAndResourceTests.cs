@@ -7,16 +7,6 @@ namespace Weft.Tests.Limits;
 
 public sealed class RateAndResourceTests
 {
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(EngineHarness.HardLimit);
-        while (!condition())
-        {
-            await Task.Yield();
-            limit.Token.ThrowIfCancellationRequested();
-        }
-    }
-
     [Fact]
     public async Task RateLimit_TwoPerSecond_StartsABurstThenOneTaskPerHalfSecondOnTheClock()
     {
@@ -29,15 +19,15 @@ public sealed class RateAndResourceTests
         int Started() => h.Script.StartOrder.Count;
 
         await h.WaitForEventAsync(handle.RunId, e => e.Kind == RunEventKind.TaskWaiting);
-        await WaitUntilAsync(() => Started() == 2);
+        await EngineHarness.WaitUntilAsync(() => Started() == 2);
         Assert.Equal("waiting for rate limit 'api' (2/s)", handle.Snapshot().Tasks[5].WaitReason);
 
         h.Clock.Advance(TimeSpan.FromMilliseconds(499));
         Assert.Equal(2, Started());
         h.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        await WaitUntilAsync(() => Started() == 3);
+        await EngineHarness.WaitUntilAsync(() => Started() == 3);
         h.Clock.Advance(TimeSpan.FromSeconds(1));
-        await WaitUntilAsync(() => Started() == 5);
+        await EngineHarness.WaitUntilAsync(() => Started() == 5);
         h.Clock.Advance(TimeSpan.FromMilliseconds(500));
 
         Assert.Equal(RunState.Succeeded, (await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit)).State);
@@ -69,7 +59,7 @@ public sealed class RateAndResourceTests
         }
 
         var handle = await h.Engine.SubmitAsync(EngineHarness.Flow(tasks));
-        await WaitUntilAsync(() => handle.Snapshot().Tasks.Count(t => t.WaitReason is not null) == 2);
+        await EngineHarness.WaitUntilAsync(() => handle.Snapshot().Tasks.Count(t => t.WaitReason is not null) == 2);
         Assert.StartsWith("waiting for resources (gpu: 1 of 0 free)", handle.Snapshot().Tasks.First(t => t.WaitReason is not null).WaitReason);
         gate.SetResult(TaskOutcome.Success);
 

@@ -28,20 +28,9 @@ public sealed class RetentionTests
         Assert.NotNull(await shared.GetRunAsync(old.RunId));
 
         clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
-        await WaitUntilAsync(async () => await shared.GetRunAsync(old.RunId) is null);
+        await EngineHarness.WaitUntilAsync(async () => await shared.GetRunAsync(old.RunId) is null);
 
         Assert.NotNull(await shared.GetRunAsync(recent.RunId));
         Assert.Equal(1, engine.RunsPurged);
-    }
-
-    // The purge runs on a thread-pool task after the fake clock fires; wait for its effect.
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var limit = new CancellationTokenSource(EngineHarness.HardLimit);
-        while (!await condition())
-        {
-            await Task.Yield();
-            limit.Token.ThrowIfCancellationRequested();
-        }
     }
 }

@@ -50,5 +50,19 @@ internal sealed class EngineHarness : IAsyncDisposable
         throw new InvalidOperationException("the run finished without the awaited event");
     }
 
+    /// <summary>Waits for a condition the engine brings about on other threads (no clock involved),
+    /// failing after <see cref="HardLimit"/>.</summary>
+    public static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var limit = new CancellationTokenSource(HardLimit);
+        while (!await condition())
+        {
+            await Task.Yield();
+            limit.Token.ThrowIfCancellationRequested();
+        }
+    }
+
     public ValueTask DisposeAsync() => Engine.DisposeAsync();
 }
