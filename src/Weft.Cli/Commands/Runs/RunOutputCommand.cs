@@ -40,50 +40,35 @@ internal static class RunOutputCommand
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string runId, string taskId, int? attempt, string? storeName, CliIo io, CancellationToken ct)
+    private static Task<int> ExecuteAsync(string runId, string taskId, int? attempt, string? storeName, CliIo io, CancellationToken ct)
     {
-        var opened = await RunsStore.OpenAsync(storeName, io.Error, ct).ConfigureAwait(false);
-        if (opened is null)
+        return RunsStore.WithRunAsync(storeName, runId, io, async (opened, run) =>
         {
-            return ExitCodes.InvalidInput;
-        }
-
-        await using (opened.ConfigureAwait(false))
-        {
-            return await RunsStore.GuardAsync(io.Error, async () =>
+            if (run.Tasks.FirstOrDefault(t => t.TaskId == taskId) is not { } task)
             {
-                if (await opened.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } run)
-                {
-                    io.Error.WriteLine($"error: no run with id '{runId}' in {opened.Name}");
-                    return ExitCodes.InvalidInput;
-                }
+                var names = run.Tasks.Take(10).Select(t => t.TaskId);
+                io.Error.WriteLine($"error: run '{runId}' has no task '{taskId}'; its tasks: {string.Join(", ", names)}{(run.Tasks.Count > 10 ? ", …" : "")}");
+                return ExitCodes.InvalidInput;
+            }
 
-                if (run.Tasks.FirstOrDefault(t => t.TaskId == taskId) is not { } task)
-                {
-                    var names = run.Tasks.Take(10).Select(t => t.TaskId);
-                    io.Error.WriteLine($"error: run '{runId}' has no task '{taskId}'; its tasks: {string.Join(", ", names)}{(run.Tasks.Count > 10 ? ", …" : "")}");
-                    return ExitCodes.InvalidInput;
-                }
+            if (attempt > task.Attempts)
+            {
+                io.Error.WriteLine($"error: task '{taskId}' of run '{runId}' has {task.Attempts} attempt(s); there is no attempt {attempt}");
+                return ExitCodes.InvalidInput;
+            }
 
-                if (attempt > task.Attempts)
-                {
-                    io.Error.WriteLine($"error: task '{taskId}' of run '{runId}' has {task.Attempts} attempt(s); there is no attempt {attempt}");
-                    return ExitCodes.InvalidInput;
-                }
-
-                var output = await opened.Store.GetOutputAsync(runId, taskId, attempt, ct).ConfigureAwait(false);
-                if (output is null)
-                {
-                    io.Error.WriteLine(task.Attempts == 0
-                        ? $"note: task '{taskId}' has not run ({task.State.ToName()}); it has no output"
-                        : $"note: task '{taskId}' recorded no output");
-                    return ExitCodes.Succeeded;
-                }
-
-                io.Out.Write(output);
-                await io.Out.FlushAsync(ct).ConfigureAwait(false);
+            var output = await opened.Store.GetOutputAsync(runId, taskId, attempt, ct).ConfigureAwait(false);
+            if (output is null)
+            {
+                io.Error.WriteLine(task.Attempts == 0
+                    ? $"note: task '{taskId}' has not run ({task.State.ToName()}); it has no output"
+                    : $"note: task '{taskId}' recorded no output");
                 return ExitCodes.Succeeded;
-            }).ConfigureAwait(false);
-        }
+            }
+
+            io.Out.Write(output);
+            await io.Out.FlushAsync(ct).ConfigureAwait(false);
+            return ExitCodes.Succeeded;
+        }, ct);
     }
 }

@@ -96,6 +96,31 @@ internal sealed class RunsStore : IAsyncDisposable
         return await EngineSession.OpenAsync(store, RunRequest.DefaultWorkers, error, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Opens the store, finds run <paramref name="runId"/> and hands both to
+    /// <paramref name="body"/>; an unknown run or a store problem is reported as an input error.</summary>
+    public static async Task<int> WithRunAsync(string? store, string runId, CliIo io, Func<RunsStore, RunSnapshot, Task<int>> body, CancellationToken ct)
+    {
+        var opened = await OpenAsync(store, io.Error, ct).ConfigureAwait(false);
+        if (opened is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (opened.ConfigureAwait(false))
+        {
+            return await GuardAsync(io.Error, async () =>
+            {
+                if (await opened.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } run)
+                {
+                    io.Error.WriteLine($"error: no run with id '{runId}' in {opened.Name}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                return await body(opened, run).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs a command body; a store that cannot do what was asked (a locked or corrupt
     /// database, output encrypted with a key we do not have) is reported as an input error.</summary>
     public static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> body)

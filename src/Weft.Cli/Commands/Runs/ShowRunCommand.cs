@@ -32,36 +32,21 @@ internal static class ShowRunCommand
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string runId, string? storeName, bool json, CliIo io, CancellationToken ct)
+    private static Task<int> ExecuteAsync(string runId, string? storeName, bool json, CliIo io, CancellationToken ct)
     {
-        var opened = await RunsStore.OpenAsync(storeName, io.Error, ct).ConfigureAwait(false);
-        if (opened is null)
+        return RunsStore.WithRunAsync(storeName, runId, io, (_, run) =>
         {
-            return ExitCodes.InvalidInput;
-        }
-
-        await using (opened.ConfigureAwait(false))
-        {
-            return await RunsStore.GuardAsync(io.Error, async () =>
+            if (json)
             {
-                if (await opened.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } run)
-                {
-                    io.Error.WriteLine($"error: no run with id '{runId}' in {opened.Name}");
-                    return ExitCodes.InvalidInput;
-                }
+                io.Out.WriteLine(RunJson.ToJson(run));
+            }
+            else
+            {
+                RunsStore.WidenWhenRedirected(io);
+                RunDetails.Write(io.Ansi, run, TimeZoneInfo.Local);
+            }
 
-                if (json)
-                {
-                    io.Out.WriteLine(RunJson.ToJson(run));
-                }
-                else
-                {
-                    RunsStore.WidenWhenRedirected(io);
-                    RunDetails.Write(io.Ansi, run, TimeZoneInfo.Local);
-                }
-
-                return ExitCodes.Succeeded;
-            }).ConfigureAwait(false);
-        }
+            return Task.FromResult(ExitCodes.Succeeded);
+        }, ct);
     }
 }
