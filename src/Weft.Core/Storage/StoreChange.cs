@@ -12,6 +12,18 @@ public enum StoreChangeKind
 
     /// <summary>One attempt's row: started, and (once finished) outcome, output, error, stderr.</summary>
     Attempt,
+
+    /// <summary>Cluster stores only: a queue row for one attempt (RunId, TaskId, Attempt, Queue, Payload),
+    /// written in the same transaction as the task's <c>running</c> state. Other stores ignore it.</summary>
+    Enqueue,
+
+    /// <summary>Cluster stores only: deletes the queue row <see cref="StoreChange.QueueId"/> (its completion
+    /// or loss has been taken into the task's state in the same transaction). Other stores ignore it.</summary>
+    Dequeue,
+
+    /// <summary>Cluster stores only: marks every queue row of RunId cancelled, so the workers holding
+    /// them stop them at their next heartbeat. Other stores ignore it.</summary>
+    CancelQueued,
 }
 
 /// <summary>One change for the store, as the latest full state of one row, so applying it twice is
@@ -54,4 +66,13 @@ public readonly record struct StoreChange
 
     /// <summary>Task only: when a retrying task's next attempt is due.</summary>
     public DateTimeOffset? RetryDueAt { get; init; }
+
+    /// <summary>Enqueue only: the queue the task is routed to.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>Enqueue only: the template values the task needs (<see cref="Cluster.TaskPayload"/>), or null.</summary>
+    public string? Payload { get; init; }
+
+    /// <summary>Dequeue only: the queue row's id.</summary>
+    public long QueueId { get; init; }
 }

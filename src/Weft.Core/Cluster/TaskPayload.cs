@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Weft.Caching;
+using Weft.Execution;
+using Weft.Scheduling;
+using Weft.Templates;
+
+namespace Weft.Cluster;
+
+/// <summary>The template values one task needs, carried in its queue row so a worker in another
+/// process can render the task without the run's state: each reference the task's spec makes
+/// (<c>params.x</c>, <c>run.id</c>, <c>tasks.a.output.b</c>) with the text it resolves to, or the
+/// error it resolves to. Null for a task without templates (the common case costs nothing).</summary>
+public static class TaskPayload
+{
+    /// <summary>Resolves every reference of the task's spec with the run's values, now that its
+    /// upstream tasks are final.</summary>
+    internal static string? Build(RunExecution run, int task)
+    {
+        var recorder = new Recorder(run);
+        SpecRenderer.Render(run.Plan.Tasks[task].Spec, recorder);
+        if (recorder.Values.Count == 0 && recorder.Errors.Count == 0)
+        {
+            return null;
+        }
+
+        return JsonSerializer.Serialize(new Document { Values = recorder.Values, Errors = recorder.Errors }, PayloadJson.Default.Document);
+    }
+
+    /// <summary>The values a worker renders the task with.</summary>
+    public static ITemplateValues Read(string? payload)
+    {
+        if (payload is null)
+        {
+            return Empty.Instance;
+        }
+
+        var document = JsonSerializer.Deserialize(payload, PayloadJson.Default.Document) ?? new Document();
+        return new Stored(document);
+    }
+
+    internal sealed class Document
+    {
+        public Dictionary<string, string> Values { get; init; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> Errors { get; init; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class Recorder(ITemplateValues inner) : ITemplateValues
+    {
+        public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
+
+        public string Resolve(TemplateReference reference)
+        {
+            var key = reference.ToString();
+            try
+            {
+                var value = inner.Resolve(reference);
+                Values[key] = value;
+                return value;
+            }
+            catch (TemplateResolutionException ex)
+            {
+                Errors[key] = ex.Message;
+                return string.Empty;
+            }
+        }
+    }
+
+    private sealed class Stored(Document document) : ITemplateValues
+    {
+        public string Resolve(TemplateReference reference)
+        {
+            var key = reference.ToString();
+            if (document.Errors.TryGetValue(key, out var error))
+            {
+                throw new TemplateResolutionException(error);
+            }
+
+            return document.Values.TryGetValue(key, out var value)
+                ? value
+                : throw new TemplateResolutionException($"'{{{{ {key} }}}}' was not resolved by the scheduler");
+        }
+    }
+
+    private sealed class Empty : ITemplateValues
+    {
+        public static readonly Empty Instance = new();
+
+        public string Resolve(TemplateReference reference) =>
+            throw new TemplateResolutionException($"'{{{{ {reference} }}}}' was not resolved by the scheduler");
+    }
+}

@@ -1,0 +1,28 @@
+namespace Weft.Cluster;
+
+/// <summary>A worker process as registered in the cluster.</summary>
+public sealed record WorkerInfo
+{
+    /// <summary>Unique name (<c>weft worker --name</c>; default host-pid).</summary>
+    public required string Name { get; init; }
+
+    public string Host { get; init; } = Environment.MachineName;
+
+    public int ProcessId { get; init; } = Environment.ProcessId;
+
+    /// <summary>Queues it claims from.</summary>
+    public IReadOnlyList<string> Queues { get; init; } = ["default"];
+
+    /// <summary>Free-form labels it advertises (e.g. "gpu", "eu-west").</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public int Slots { get; init; }
+
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Last heartbeat (database clock); set by the store when read.</summary>
+    public DateTimeOffset? HeartbeatAt { get; init; }
+
+    /// <summary>True once it unregistered (clean stop); set by the store when read.</summary>
+    public bool Stopped { get; init; }
+}
