@@ -10,11 +10,13 @@ internal sealed class InterruptSignal : IDisposable
     private readonly CancellationTokenSource _requested = new();
     private readonly PosixSignalRegistration[] _registrations;
     private readonly TextWriter _error;
+    private readonly string _message;
     private int _count;
 
-    private InterruptSignal(TextWriter error)
+    private InterruptSignal(TextWriter error, string message)
     {
         _error = error;
+        _message = message;
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
@@ -26,7 +28,7 @@ internal sealed class InterruptSignal : IDisposable
 
     public bool IsRequested => _requested.IsCancellationRequested;
 
-    public static InterruptSignal Register(TextWriter error) => new(error);
+    public static InterruptSignal Register(TextWriter error, string message = "cancelling the run… (signal again to stop at once)") => new(error, message);
 
     public void Dispose()
     {
@@ -46,7 +48,7 @@ internal sealed class InterruptSignal : IDisposable
         }
 
         context.Cancel = true;
-        _error.WriteLine("cancelling the run… (signal again to stop at once)");
+        _error.WriteLine(_message);
         _requested.Cancel();
     }
 }

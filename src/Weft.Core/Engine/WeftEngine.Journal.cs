@@ -53,6 +53,7 @@ public sealed partial class WeftEngine
             if (batch.Count > 0)
             {
                 await WriteUntilStoredAsync(batch).ConfigureAwait(false);
+                DequeuesStored(batch);
                 batch.Clear();
                 _spareJournal = batch;
             }

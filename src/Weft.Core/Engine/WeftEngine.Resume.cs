@@ -59,6 +59,7 @@ public sealed partial class WeftEngine
         var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt);
         run.ResolveDeadlines(null); // a deadline given in SubmitOptions is not recorded, so only the workflow's applies
         var retryDue = run.Restore(stored);
+        var adopt = await AdoptionFor(run, cancellationToken).ConfigureAwait(false);
         FollowUp follow;
         lock (_gate)
         {
@@ -69,7 +70,7 @@ public sealed partial class WeftEngine
 
             _runs[runId] = run;
             _scheduler.Counters.Outstanding += plan.Count; // recovery is never refused for a full queue
-            _scheduler.Resume(run, retryDue);
+            _scheduler.Resume(run, retryDue, adopt);
             if (cancel)
             {
                 // Same locked step as the restore: no slot can claim one of its tasks in between.

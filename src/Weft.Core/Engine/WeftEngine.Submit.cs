@@ -150,7 +150,8 @@ public sealed partial class WeftEngine
             plan.Breakers = _gates.BindBreakers(definition);
         }
 
-        foreach (var task in definition.Tasks)
+        // A cluster scheduler runs no function itself: the workers that claim the task have them.
+        foreach (var task in _store is Cluster.IClusterStore ? [] : definition.Tasks)
         {
             if (task.Spec is FunctionSpec f && !Functions.Contains(f.Name))
             {
@@ -174,7 +175,7 @@ public sealed partial class WeftEngine
         return plan;
     }
 
-    private static IReadOnlyDictionary<string, string> ResolveParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string>? supplied)
+    internal static IReadOnlyDictionary<string, string> ResolveParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string>? supplied)
     {
         var errors = new List<string>();
         var declared = definition.Params.ToDictionary(p => p.Name, StringComparer.Ordinal);
@@ -212,5 +213,5 @@ public sealed partial class WeftEngine
         return errors.Count > 0 ? throw new WeftConfigurationException(errors) : values;
     }
 
-    private static string NewRunId() => Guid.CreateVersion7().ToString("N");
+    internal static string NewRunId() => Guid.CreateVersion7().ToString("N");
 }

@@ -63,6 +63,14 @@ public sealed partial class WeftEngine : IAsyncDisposable
 
         StartRetention();
         StartMonitor();
+        if (_store is Cluster.IClusterStore cluster)
+        {
+            // Cluster scheduler: tasks run on worker processes, not on slots of this engine.
+            _workers = [];
+            StartCluster(cluster);
+            return;
+        }
+
         _workers = new Task[options.Workers];
         for (var i = 0; i < _workers.Length; i++)
         {
@@ -103,7 +111,9 @@ public sealed partial class WeftEngine : IAsyncDisposable
             }
 
             _stopping = true;
-            active = [.. _runs.Values.Where(r => !r.State.IsFinal())];
+
+            // A cluster scheduler stopping leaves its runs to the next leader; an embedded engine cancels them.
+            active = _cluster is not null ? [] : [.. _runs.Values.Where(r => !r.State.IsFinal())];
             foreach (var run in active)
             {
                 _scheduler.Cancel(run);
@@ -117,8 +127,13 @@ public sealed partial class WeftEngine : IAsyncDisposable
 
         await StopRetentionAsync().ConfigureAwait(false);
         await StopMonitorAsync().ConfigureAwait(false);
-        _wake.Release(_workers.Length);
+        if (_workers.Length > 0)
+        {
+            _wake.Release(_workers.Length);
+        }
+
         await Task.WhenAll(_workers).ConfigureAwait(false);
+        await StopClusterAsync().ConfigureAwait(false);
         Announce();
         if (_writer is not null)
         {

@@ -82,9 +82,13 @@ public sealed class WeftOptions
     /// before everything). Default 10 s; at most <see cref="DeadlineUrgentWithin"/>.</summary>
     public TimeSpan DeadlineCriticalWithin { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Cluster leadership settings, used when <see cref="Store"/> is an <see cref="Cluster.IClusterStore"/>.</summary>
+    public Cluster.ClusterSchedulingOptions Cluster { get; } = new();
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        errors.AddRange(Cluster.Validate());
         if (Workers is < 1 or > 4096)
         {
             errors.Add($"Workers must be between 1 and 4096 (was {Workers})");

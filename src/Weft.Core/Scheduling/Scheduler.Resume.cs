@@ -8,7 +8,9 @@ internal sealed partial class Scheduler
     /// again), an attempt that was running when its process died is recorded as interrupted and the
     /// task runs again, a retry keeps its due time, and everything else is decided afresh from its
     /// parents' recorded states.</summary>
-    public void Resume(RunExecution run, IReadOnlyList<DateTimeOffset?> retryDueAt)
+    /// <para>In a cluster, <paramref name="adopt"/> says which running tasks (by index) still have their
+    /// attempt out with a worker: those stay running and are not interrupted.</para>
+    public void Resume(RunExecution run, IReadOnlyList<DateTimeOffset?> retryDueAt, Func<int, bool>? adopt = null)
     {
         var now = time.GetUtcNow();
         var plan = run.Plan;
@@ -17,6 +19,9 @@ internal sealed partial class Scheduler
             ref var slot = ref run.Slots[t];
             switch (slot.State)
             {
+                case TaskState.Running when adopt?.Invoke(t) == true:
+                    Adopt(run, t);
+                    break;
                 case TaskState.Running:
                     slot.AttemptOutcome = TaskOutcomeStatus.Interrupted;
                     slot.AttemptFinishedAt = now;

@@ -172,6 +172,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         }
 
         run.CancelRequested = true;
+        JournalCancelQueued(run);
         var now = time.GetUtcNow();
         for (var t = 0; t < run.Slots.Length; t++)
         {

@@ -1,0 +1,59 @@
+using Weft.Definitions;
+using Weft.Storage;
+
+namespace Weft.Cluster;
+
+/// <summary>Submits runs to a cluster and follows them, from any process, without leading it: a run is
+/// recorded in the store (which wakes the scheduler) and its progress read back from the store.
+/// What <c>weft run --store postgres://…</c> does.</summary>
+public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Validates the definition and the parameters, records the run (durably: when this
+    /// returns the cluster has it) and returns its id. Throws <see cref="WorkflowValidationException"/>
+    /// or <see cref="WeftConfigurationException"/> for bad input, before anything is stored.</summary>
+    public async ValueTask<string> SubmitAsync(
+        WorkflowDefinition definition, IReadOnlyDictionary<string, string>? parameters = null, SubmitOptions? options = null,
+        IReadOnlyCollection<string>? kinds = null, CancellationToken cancellationToken = default)
+    {
+        var errors = WorkflowValidator.Validate(definition, kinds);
+        if (errors.Count > 0)
+        {
+            throw new WorkflowValidationException(errors);
+        }
+
+        var values = WeftEngine.ResolveParameters(definition, parameters);
+        var runId = options?.RunId ?? WeftEngine.NewRunId();
+        try
+        {
+            await store.CreateRunAsync(new RunRecord(runId, definition, values, _time.GetUtcNow()) { Priority = options?.Priority }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
+        {
+            throw new WeftDuplicateRunException(runId, ex);
+        }
+
+        return runId;
+    }
+
+    /// <summary>Reads the run until it is final, calling <paramref name="progress"/> with each picture
+    /// read (woken by the scheduler's "run finished" signal, and re-reading every <paramref name="every"/>,
+    /// default 1 s, to show progress). Throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
+    public async Task<RunSnapshot> WaitAsync(string runId, Action<RunSnapshot>? progress = null, TimeSpan? every = null, CancellationToken cancellationToken = default)
+    {
+        var pause = every ?? TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var snapshot = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
+                ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
+            progress?.Invoke(snapshot);
+            if (snapshot.State.IsFinal())
+            {
+                return snapshot;
+            }
+
+            await store.WaitForSignalAsync(ClusterSignal.RunFinished, pause, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Weft.Cluster;
+
+/// <summary>How an engine leads a cluster (its store is an <see cref="IClusterStore"/>): tasks go to the
+/// store's queue for worker processes instead of running on the engine's own slots.</summary>
+public sealed class ClusterSchedulingOptions
+{
+    /// <summary>Safety-net poll for completions and new runs when no signal arrives. Default 2 s.</summary>
+    public TimeSpan PollEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often expired leases (lost workers) are looked for. Default 2 s.</summary>
+    public TimeSpan LostCheckEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A task whose attempts lost their worker this many times fails as quarantined. Default 3.</summary>
+    public int QuarantineAfter { get; set; } = 3;
+
+    /// <summary>Take up runs that other processes (<c>weft run --store postgres://…</c>) recorded. Default true.</summary>
+    public bool TakeSubmittedRuns { get; set; } = true;
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (PollEvery <= TimeSpan.Zero)
+        {
+            errors.Add($"Cluster.PollEvery must be positive (was {PollEvery})");
+        }
+
+        if (LostCheckEvery <= TimeSpan.Zero)
+        {
+            errors.Add($"Cluster.LostCheckEvery must be positive (was {LostCheckEvery})");
+        }
+
+        if (QuarantineAfter < 1)
+        {
+            errors.Add($"Cluster.QuarantineAfter must be at least 1 (was {QuarantineAfter})");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,169 @@
+namespace Weft.Cluster;
+
+/// <summary>Runs a <see cref="WeftEngine"/> as the cluster's one scheduler while this process leads
+/// (DESIGN.md "Modes": a PostgreSQL advisory lock). <see cref="AcquireAsync"/> waits as a standby until
+/// the lock is free, then starts the engine, which takes up every unfinished run from the tables
+/// (adopting attempts still out with workers). If the lock's connection breaks (the database restarts),
+/// the engine stops dispatching and collecting, and leads again once it gets the lock back; if another
+/// scheduler got it meanwhile, <see cref="Deposed"/> fires and this one must stop.</summary>
+public sealed class SchedulerLeadership : IAsyncDisposable
+{
+    private readonly IClusterStore _store;
+    private readonly Action<string> _log;
+    private readonly CancellationTokenSource _deposed = new();
+    private readonly CancellationTokenSource _stop = new();
+    private ILeadership _lease;
+    private Task? _watch;
+
+    private SchedulerLeadership(IClusterStore store, ILeadership lease, WeftEngine engine, Action<string> log)
+    {
+        _store = store;
+        _lease = lease;
+        Engine = engine;
+        _log = log;
+    }
+
+    /// <summary>The engine scheduling the cluster (its store is the cluster store).</summary>
+    public WeftEngine Engine { get; }
+
+    /// <summary>Fires when another scheduler took over while this one's lock had lapsed: stop serving.</summary>
+    public CancellationToken Deposed => _deposed.Token;
+
+    /// <summary>Waits (as a standby, trying every <paramref name="retryEvery"/>, default 1 s) until this
+    /// process leads, then starts the scheduling engine on <paramref name="store"/>.</summary>
+    public static async Task<SchedulerLeadership> AcquireAsync(
+        IClusterStore store, Action<WeftOptions>? configure = null, Action<string>? log = null, TimeSpan? retryEvery = null, CancellationToken cancellationToken = default)
+    {
+        log ??= static _ => { };
+        var every = retryEvery ?? TimeSpan.FromSeconds(1);
+        var announced = false;
+        while (true)
+        {
+            ILeadership? lease = null;
+            try
+            {
+                lease = await store.TryLeadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log($"cannot reach the store to take the lead ({ex.Message}); retrying");
+            }
+
+            if (lease is not null)
+            {
+                WeftEngine engine;
+                try
+                {
+                    engine = WeftEngine.Create(o =>
+                    {
+                        configure?.Invoke(o);
+                        o.Store = store;
+                    });
+                }
+                catch
+                {
+                    await lease.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                engine.ClusterLog = log;
+                log("leading: this process schedules the cluster");
+                var leadership = new SchedulerLeadership(store, lease, engine, log);
+                leadership._watch = Task.Run(leadership.WatchAsync);
+                return leadership;
+            }
+
+            if (!announced)
+            {
+                log("standby: another scheduler leads; waiting to take over");
+                announced = true;
+            }
+
+            await Task.Delay(every, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A lapsed lock: suspend, win it back (the database may take a while to return), or step down.
+    private async Task WatchAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(_lease.Lost, _stop.Token);
+                await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            Engine.SuspendCluster(true);
+            _log("leadership lock lost (database connection broke); suspended, trying to lead again");
+            await _lease.DisposeAsync().ConfigureAwait(false);
+            var pause = TimeSpan.FromMilliseconds(100);
+            while (!_stop.IsCancellationRequested)
+            {
+                ILeadership? again = null;
+                var reached = false;
+                try
+                {
+                    again = await _store.TryLeadAsync(_stop.Token).ConfigureAwait(false);
+                    reached = true;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Still down: keep trying.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                if (again is not null)
+                {
+                    _lease = again;
+                    Engine.SuspendCluster(false);
+                    _log("leading again");
+                    break;
+                }
+
+                if (reached)
+                {
+                    _log("another scheduler leads now; this one steps down");
+                    await _deposed.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                try
+                {
+                    await Task.Delay(pause, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    /// <summary>Stops the engine (its runs stay in the store for the next leader) and gives up the lock.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_watch is not null)
+        {
+            await _watch.ConfigureAwait(false);
+        }
+
+        await Engine.DisposeAsync().ConfigureAwait(false);
+        await _lease.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
