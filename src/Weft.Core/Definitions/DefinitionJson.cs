@@ -173,6 +173,11 @@ public static class DefinitionJson
             w.WriteString("pool", pool);
         }
 
+        if (task.Queue != TaskDefinition.DefaultQueue)
+        {
+            w.WriteString("queue", task.Queue);
+        }
+
         if (task.Breaker is { } breaker)
         {
             w.WriteString("breaker", breaker);

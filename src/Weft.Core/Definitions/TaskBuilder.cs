@@ -15,6 +15,7 @@ public sealed class TaskBuilder
     private TriggerRule _trigger = TriggerRule.AllSuccess;
     private DeadlineSpec? _deadline;
     private CachePolicy? _cache;
+    private string _queue = TaskDefinition.DefaultQueue;
 
     internal TaskBuilder(string id) => _id = id;
 
@@ -90,6 +91,14 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>Routes the task to workers serving <paramref name="queue"/> (<c>queue:</c>); the
+    /// default is <c>"default"</c>. Letters, digits, '.', '_' or '-'.</summary>
+    public TaskBuilder Queue(string queue)
+    {
+        _queue = queue ?? throw new ArgumentNullException(nameof(queue));
+        return this;
+    }
+
     /// <summary>The task as a record; a missing or doubled kind goes to <paramref name="errors"/> and
     /// a stand-in kind is used so the rest of the workflow can still be checked.</summary>
     internal TaskDefinition ToDefinition(List<WorkflowError> errors)
@@ -113,6 +122,7 @@ public sealed class TaskBuilder
             Trigger = _trigger,
             Deadline = _deadline,
             Cache = _cache,
+            Queue = _queue,
         };
     }
 }

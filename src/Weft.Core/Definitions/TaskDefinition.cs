@@ -17,6 +17,13 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// <summary>The concurrency pool this task counts against; null for none.</summary>
     public string? Pool { get; init; }
 
+    /// <summary>The queue of a task that names none.</summary>
+    public const string DefaultQueue = "default";
+
+    /// <summary>The work queue this task is routed to: only workers serving this queue run it
+    /// (<c>queue:</c>). Same name rule as pools; <see cref="DefaultQueue"/> when not given.</summary>
+    public string Queue { get; init; } = DefaultQueue;
+
     /// <summary>The circuit breaker this task's failures count against and whose state it waits on;
     /// null means the default (an <c>http</c> task's host; none for other kinds).</summary>
     public string? Breaker { get; init; }

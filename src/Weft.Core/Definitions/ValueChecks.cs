@@ -36,4 +36,9 @@ internal static class ValueChecks
 
     public static string? Timeout(TimeSpan? timeout) =>
         timeout <= TimeSpan.Zero ? $"timeout must be more than zero, not {Durations.Format(timeout.Value)}" : null;
+
+    /// <summary>Pool, breaker, rate limit and queue names follow one rule, so they read the same
+    /// everywhere they are shown.</summary>
+    public static bool IsLimitName(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 }

@@ -1,7 +1,7 @@
 namespace Weft.Definitions.Loading;
 
 /// <summary>Reading the concurrency fields: <c>pools</c>, and the names tasks give in
-/// <c>pool</c> and <c>breaker</c>.</summary>
+/// <c>pool</c>, <c>queue</c>, <c>breaker</c> and <c>rateLimit</c>.</summary>
 internal sealed partial class DefinitionReader
 {
     private Dictionary<string, int> ReadPools(DocNode node)
@@ -111,7 +111,7 @@ internal sealed partial class DefinitionReader
             return null;
         }
 
-        if (text.Length == 0 || !text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        if (!ValueChecks.IsLimitName(text))
         {
             Error(node.Location, $"{what} must be letters, digits, '.', '_' or '-', not '{text}'");
             return null;

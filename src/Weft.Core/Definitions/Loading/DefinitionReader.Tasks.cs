@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "breaker", "rateLimit", "resources", "cache"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "queue", "breaker", "rateLimit", "resources", "cache"];
     public static IReadOnlyList<string> TaskFieldNames => TaskFields;
 
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
@@ -112,6 +112,11 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("pool", out var pool))
         {
             task = task with { Pool = LimitName(pool.Value, $"'pool' {ctx}") };
+        }
+
+        if (fields.TryGetValue("queue", out var queue) && LimitName(queue.Value, $"'queue' {ctx}") is { } queueName)
+        {
+            task = task with { Queue = queueName };
         }
 
         if (fields.TryGetValue("breaker", out var breaker))

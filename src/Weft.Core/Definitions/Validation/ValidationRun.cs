@@ -121,6 +121,11 @@ internal sealed partial class ValidationRun
             Error(Place(i, FieldPaths.Member(FieldPaths.Retry, field)), $"retry {ctx}: {message}");
         }
 
+        if (!ValueChecks.IsLimitName(task.Queue))
+        {
+            Error(task.Location, $"'queue' {ctx} must be letters, digits, '.', '_' or '-', not '{task.Queue}'");
+        }
+
         var empty = task.Spec switch
         {
             ShellSpec s when string.IsNullOrWhiteSpace(s.Command) => "command",
