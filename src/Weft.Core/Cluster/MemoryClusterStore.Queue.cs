@@ -1,0 +1,127 @@
+using Weft.Definitions;
+
+namespace Weft.Cluster;
+
+/// <summary>The task queue: claims with leases, heartbeats, completions, and the scheduler's reads.</summary>
+public sealed partial class MemoryClusterStore
+{
+    public ValueTask<IReadOnlyList<QueuedTask>> ClaimAsync(
+        string worker, IReadOnlyList<string> queues, int max, TimeSpan leaseFor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        ArgumentNullException.ThrowIfNull(queues);
+        var claimed = new List<QueuedTask>();
+        lock (_data.Gate)
+        {
+            var until = _data.Time.GetUtcNow() + leaseFor;
+            foreach (var row in _data.Queue.Values)
+            {
+                if (claimed.Count >= max)
+                {
+                    break;
+                }
+
+                if (row.Worker is null && queues.Contains(row.Queue, StringComparer.Ordinal))
+                {
+                    row.Worker = worker;
+                    row.LeaseUntil = until;
+                    claimed.Add(row.ToQueuedTask());
+                }
+            }
+        }
+
+        return new(claimed);
+    }
+
+    public ValueTask<IReadOnlyList<long>> HeartbeatAsync(string worker, TimeSpan leaseFor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        var cancelled = new List<long>();
+        lock (_data.Gate)
+        {
+            var now = _data.Time.GetUtcNow();
+            if (_data.Workers.TryGetValue(worker, out var info))
+            {
+                _data.Workers[worker] = info with { HeartbeatAt = now };
+            }
+
+            foreach (var row in _data.Queue.Values)
+            {
+                if (row.Worker == worker && row.Completion is null)
+                {
+                    row.LeaseUntil = now + leaseFor;
+                    if (row.Cancelled)
+                    {
+                        cancelled.Add(row.Id);
+                    }
+                }
+            }
+        }
+
+        return new(cancelled);
+    }
+
+    public async ValueTask CompleteAsync(IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        lock (_data.Gate)
+        {
+            foreach (var completion in completions)
+            {
+                // A row taken back (dequeued as lost) or held by another worker keeps its own fate.
+                if (_data.Queue.TryGetValue(completion.Id, out var row) && row.Worker == completion.Worker && row.Completion is null)
+                {
+                    row.Completion = completion;
+                    row.CompletedSequence = ++_data.LastCompletion;
+                }
+            }
+        }
+
+        await SignalAsync(ClusterSignal.TasksCompleted, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<WorkflowDefinition?> GetDefinitionAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        lock (_data.Gate)
+        {
+            return new(_data.Definitions.GetValueOrDefault(hash));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default)
+    {
+        lock (_data.Gate)
+        {
+            IReadOnlyList<TaskCompletion> done = _data.Queue.Values
+                .Where(r => r.Completion is not null)
+                .OrderBy(r => r.CompletedSequence)
+                .Take(max)
+                .Select(r => r.Completion!)
+                .ToList();
+            return new(done);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<LostTask>> ReadLostTasksAsync(int max, CancellationToken cancellationToken = default)
+    {
+        lock (_data.Gate)
+        {
+            var now = _data.Time.GetUtcNow();
+            IReadOnlyList<LostTask> lost = _data.Queue.Values
+                .Where(r => r.Worker is not null && r.Completion is null && r.LeaseUntil <= now)
+                .Take(max)
+                .Select(r => new LostTask { Id = r.Id, RunId = r.RunId, TaskId = r.TaskId, Attempt = r.Attempt, Worker = r.Worker! })
+                .ToList();
+            return new(lost);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<QueuedTask>> ListQueuedAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_data.Gate)
+        {
+            IReadOnlyList<QueuedTask> rows = _data.Queue.Values.Where(r => r.RunId == runId).Select(r => r.ToQueuedTask()).ToList();
+            return new(rows);
+        }
+    }
+}

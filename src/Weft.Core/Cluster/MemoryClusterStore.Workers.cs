@@ -1,0 +1,57 @@
+namespace Weft.Cluster;
+
+/// <summary>Worker registration and the scheduler's leadership.</summary>
+public sealed partial class MemoryClusterStore
+{
+    public ValueTask RegisterWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentException.ThrowIfNullOrEmpty(worker.Name);
+        lock (_data.Gate)
+        {
+            _data.Workers[worker.Name] = worker with { HeartbeatAt = _data.Time.GetUtcNow(), Stopped = false };
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask UnregisterWorkerAsync(string worker, CancellationToken cancellationToken = default)
+    {
+        lock (_data.Gate)
+        {
+            if (_data.Workers.TryGetValue(worker, out var info))
+            {
+                _data.Workers[worker] = info with { Stopped = true };
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_data.Gate)
+        {
+            IReadOnlyList<WorkerInfo> workers = _data.Workers.Values
+                .OrderByDescending(w => w.HeartbeatAt)
+                .ThenBy(w => w.Name, StringComparer.Ordinal)
+                .ToList();
+            return new(workers);
+        }
+    }
+
+    public ValueTask<ILeadership?> TryLeadAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_data.Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_data.Leader is not null)
+            {
+                return new((ILeadership?)null);
+            }
+
+            _data.Leader = new MemoryLeadership(this, _data);
+            return new(_data.Leader);
+        }
+    }
+}
