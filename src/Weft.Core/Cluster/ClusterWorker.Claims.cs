@@ -53,7 +53,17 @@ public sealed partial class ClusterWorker
     {
         try
         {
-            await _store.WaitForSignalAsync(ClusterSignal.TasksQueued, _pollEvery, stop).ConfigureAwait(false);
+            var since = _time.GetTimestamp();
+            if (!await _store.WaitForSignalAsync(ClusterSignal.TasksQueued, _pollEvery, stop).ConfigureAwait(false))
+            {
+                // A wait that gives up early (its connection broke, or the store closed) must not turn
+                // this loop into a busy one: claim at most once per poll interval.
+                var left = _pollEvery - _time.GetElapsedTime(since);
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left, _time, stop).ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception ex) when (!stop.IsCancellationRequested)
         {

@@ -160,5 +160,9 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         }
 
         _log?.Invoke($"worker '{Name}' stopped");
+        _stopClaiming.Dispose();
+        _stopHeartbeat.Dispose();
+        _flushWhenEmpty.Dispose();
+        _abandonFlush.Dispose();
     }
 }

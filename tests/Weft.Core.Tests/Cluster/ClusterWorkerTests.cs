@@ -52,6 +52,19 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BuiltInKinds_RunOnTheWorker_AndTheDefinitionIsFetchedOncePerHash()
+    {
+        await _h.StartAsync(o => o.Slots = 1);
+
+        await _h.QueueAsync([new TaskDefinition("echo", new ShellSpec("echo hi")), new TaskDefinition("n1", NoopSpec.Instance), new TaskDefinition("n2", NoopSpec.Instance)]);
+        var done = await _h.CompletionsAsync(3);
+
+        Assert.Equal(TaskOutcomeStatus.Succeeded, done["echo"].Outcome.Status);
+        Assert.Equal("hi", done["echo"].Outcome.Output);
+        Assert.Equal(1, _h.Store.Calls("GetDefinition"));
+    }
+
+    [Fact]
     public async Task Start_RegistersTheWorker_WithItsQueuesTagsAndSlots()
     {
         await _h.StartAsync(o =>
