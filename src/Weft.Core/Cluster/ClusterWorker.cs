@@ -15,6 +15,8 @@ namespace Weft.Cluster;
 /// runs it again (at-least-once); an outcome buffered but not yet written is lost the same way.</para></summary>
 public sealed partial class ClusterWorker : IAsyncDisposable
 {
+    private static readonly TimeSpan DisposeFlushLimit = TimeSpan.FromSeconds(30);
+
     private readonly IClusterStore _store;
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
@@ -123,8 +125,13 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops without a drain: running tasks are interrupted at once (<see cref="StopAsync"/>).</summary>
-    public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+    /// <summary>Stops without a drain: running tasks are interrupted at once (<see cref="StopAsync"/>), and a
+    /// store that stays unavailable gets <see cref="DisposeFlushLimit"/> to take the last outcomes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var limit = new CancellationTokenSource(DisposeFlushLimit, _time);
+        await StopAsync(TimeSpan.Zero, limit.Token).ConfigureAwait(false);
+    }
 
     private async Task StopCoreAsync(TimeSpan drain, CancellationToken cancellationToken)
     {

@@ -278,6 +278,23 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dispose_WithTheStoreStillDown_GivesUpOnTheLastOutcomesInsteadOfHanging()
+    {
+        await _h.StartAsync();
+        _h.Store.Fail("Complete", "Unregister");
+        await _h.QueueAsync([Script("a")]);
+        await EngineHarness.WaitUntilAsync(() => _h.Script.StartOrder.Count == 1 && _h.Worker.Stats.Running == 0);
+
+        var disposing = _h.Worker.DisposeAsync().AsTask();
+        await _h.AdvanceUntilAsync(() => Task.FromResult(disposing.IsCompleted), TimeSpan.FromSeconds(1));
+        await disposing;
+
+        Assert.Empty(await _h.Store.ReadCompletionsAsync(10));
+        Assert.Single(_h.Log, l => l.Contains("gave up writing 1 outcome(s)", StringComparison.Ordinal));
+        Assert.Single(_h.Log, l => l.Contains("could not unregister", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task InvalidOptions_AllErrorsTogether()
     {
         var error = await Assert.ThrowsAsync<WeftConfigurationException>(() => _h.StartAsync(o =>
