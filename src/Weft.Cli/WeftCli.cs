@@ -18,6 +18,7 @@ internal static class WeftCli
         StatusCommand.Create(io),
         ServerCommand.Create(io),
         SchedulesCommand.Create(io),
+        BreakersCommand.Create(io),
     };
 
     public static async Task<int> InvokeAsync(string[] args, CliIo io)

@@ -21,6 +21,9 @@ internal sealed class MemoryClusterData(TimeProvider time)
     /// <summary>Queue rows by id; ids increase, so key order is queue order.</summary>
     public SortedDictionary<long, MemoryQueueRow> Queue { get; } = [];
 
+    /// <summary>Ids of rows no worker holds, so a claim does not walk past held ones.</summary>
+    public SortedSet<long> Unclaimed { get; } = [];
+
     public long LastQueueId { get; set; }
 
     public long LastCompletion { get; set; }

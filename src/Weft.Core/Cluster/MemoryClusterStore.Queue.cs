@@ -14,19 +14,25 @@ public sealed partial class MemoryClusterStore
         lock (_data.Gate)
         {
             var until = _data.Time.GetUtcNow() + leaseFor;
-            foreach (var row in _data.Queue.Values)
+            foreach (var id in _data.Unclaimed)
             {
                 if (claimed.Count >= max)
                 {
                     break;
                 }
 
-                if (row.Worker is null && queues.Contains(row.Queue, StringComparer.Ordinal))
+                var row = _data.Queue[id];
+                if (queues.Contains(row.Queue, StringComparer.Ordinal))
                 {
                     row.Worker = worker;
                     row.LeaseUntil = until;
                     claimed.Add(row.ToQueuedTask());
                 }
+            }
+
+            foreach (var task in claimed)
+            {
+                _data.Unclaimed.Remove(task.Id);
             }
         }
 

@@ -34,7 +34,8 @@ public sealed partial class MemoryClusterStore
         }
         catch (TimeoutException)
         {
-            return false;
+            // A signal that arrived as the wait timed out was taken for this waiter: report it.
+            return waiter.Item2.Task.IsCompleted && !Volatile.Read(ref _disposed);
         }
         finally
         {

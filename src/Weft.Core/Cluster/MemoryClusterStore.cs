@@ -79,6 +79,7 @@ public sealed partial class MemoryClusterStore : IClusterStore
                         break;
                     case StoreChangeKind.Dequeue:
                         _data.Queue.Remove(change.QueueId);
+                        _data.Unclaimed.Remove(change.QueueId);
                         break;
                     case StoreChangeKind.CancelQueued:
                         foreach (var row in _data.Queue.Values.Where(r => r.RunId == change.RunId))
@@ -107,7 +108,8 @@ public sealed partial class MemoryClusterStore : IClusterStore
         }
     }
 
-    private void Enqueue(in StoreChange change) =>
+    private void Enqueue(in StoreChange change)
+    {
         _data.Queue[++_data.LastQueueId] = new MemoryQueueRow
         {
             Id = _data.LastQueueId,
@@ -118,6 +120,8 @@ public sealed partial class MemoryClusterStore : IClusterStore
             DefinitionHash = _data.RunHashes[change.RunId],
             Payload = change.Payload,
         };
+        _data.Unclaimed.Add(_data.LastQueueId);
+    }
 
     public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
         _data.Runs.GetRunAsync(runId, cancellationToken);

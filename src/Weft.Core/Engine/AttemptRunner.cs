@@ -5,10 +5,6 @@ namespace Weft;
 
 public sealed partial class WeftEngine
 {
-    /// <summary>How long a handler may take to stop after its token fired before the slot gives up
-    /// on it and reports the attempt (a handler that ignores cancellation must not hold a slot forever).</summary>
-    private static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(5);
-
     /// <summary>Runs one attempt: hooks, the handler, its timeout and the run's cancellation, turning
     /// every exception into an outcome. Synchronous handlers without a timeout take the fast path,
     /// which allocates nothing. (<see cref="ExecuteAttempt"/> puts the result cache in front.)</summary>
@@ -17,15 +13,7 @@ public sealed partial class WeftEngine
         var run = item.Run;
         var task = run.Plan.Tasks[item.Task];
         var runToken = run.Cancellation.Token;
-        CancellationTokenSource? timeout = null;
-        CancellationTokenSource? linked = null;
-        var token = runToken;
-        if (task.Timeout is { } limit)
-        {
-            timeout = new CancellationTokenSource(limit, _time);
-            linked = CancellationTokenSource.CreateLinkedTokenSource(runToken, timeout.Token);
-            token = linked.Token;
-        }
+        var token = AttemptGuard.Arm(task.Timeout, runToken, _time, out var timeout, out var linked);
 
         var invocation = new TaskInvocation
         {
@@ -104,57 +92,9 @@ public sealed partial class WeftEngine
         return outcome;
     }
 
-    private async ValueTask<TaskOutcome> AwaitAttemptAsync(
-        ValueTask<TaskOutcome> pending, TaskInvocation invocation, CancellationToken runToken, CancellationTokenSource? timeout, CancellationTokenSource? linked, TimeSpan? limit)
-    {
-        TaskOutcome outcome;
-        try
-        {
-            if (pending.IsCompleted || !invocation.CancellationToken.CanBeCanceled)
-            {
-                outcome = await pending.ConfigureAwait(false);
-            }
-            else
-            {
-                var running = pending.AsTask();
-                try
-                {
-                    outcome = await running.WaitAsync(invocation.CancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (invocation.CancellationToken.IsCancellationRequested && !running.IsCompleted)
-                {
-                    // Give the handler a moment to clean up (kill its process tree), then let it go.
-                    outcome = await running.WaitAsync(AbandonAfter, _time).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (TimeoutException)
-        {
-            outcome = TaskOutcome.Cancelled($"the handler did not stop within {AbandonAfter.TotalSeconds:0}s of being cancelled; abandoned");
-        }
-        catch (Exception ex)
-        {
-            outcome = OutcomeOf(ex, invocation.CancellationToken);
-        }
-        finally
-        {
-            linked?.Dispose();
-        }
+    private ValueTask<TaskOutcome> AwaitAttemptAsync(
+        ValueTask<TaskOutcome> pending, TaskInvocation invocation, CancellationToken runToken, CancellationTokenSource? timeout, CancellationTokenSource? linked, TimeSpan? limit) =>
+        AttemptGuard.AwaitAsync(pending, invocation, runToken, timeout, linked, limit, _time);
 
-        var timedOut = timeout is { IsCancellationRequested: true } && !runToken.IsCancellationRequested;
-        timeout?.Dispose();
-        if (timedOut && !outcome.IsSuccess)
-        {
-            return outcome with { Status = TaskOutcomeStatus.TimedOut, Error = $"timed out after {Definitions.Durations.Format(limit!.Value)}" };
-        }
-
-        return outcome;
-    }
-
-    private static TaskOutcome OutcomeOf(Exception ex, CancellationToken token) => ex switch
-    {
-        OperationCanceledException when token.IsCancellationRequested => TaskOutcome.Cancelled(),
-        TemplateResolutionException t => TaskOutcome.Failed(t.Message),
-        _ => TaskOutcome.Failed($"{ex.GetType().Name}: {ex.Message}"),
-    };
+    private static TaskOutcome OutcomeOf(Exception ex, CancellationToken token) => AttemptGuard.OutcomeOf(ex, token);
 }

@@ -13,6 +13,22 @@ public sealed partial class WeftEngine
         }
     }
 
+    /// <summary>Every circuit breaker a submitted workflow has used, by key, with its state, failure
+    /// count, when it opened and how many tasks wait on it.</summary>
+    public IReadOnlyList<BreakerStatus> ListBreakers()
+    {
+        lock (_gate)
+        {
+            return [.. _gates.Breakers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new BreakerStatus(b.Key, b.StateName)
+            {
+                Failures = b.Failures,
+                OpenedAt = b.OpenedAt,
+                OpenUntil = b.State == BreakerState.Open ? b.OpenUntil : null,
+                Waiting = b.Waiting.Count,
+            })];
+        }
+    }
+
     /// <summary>Closes a breaker by hand; its waiting tasks go on. False when no breaker has that key.</summary>
     public bool ResetBreaker(string key)
     {

@@ -7,6 +7,10 @@ public sealed partial class WeftEngine
     private ResourceMonitor? _monitor;
     private ITimer? _monitorTimer;
     private TaskCompletionSource? _intakeResumed;
+    private long _workerCrashes;
+
+    /// <summary>Worker crashes reported since the engine started (the <c>weft.worker.crashes</c> counter).</summary>
+    internal long WorkerCrashes => Interlocked.Read(ref _workerCrashes);
 
     /// <summary>The sampler of process readings; tests substitute one to drive the alerts.</summary>
     internal IProcessSampler Sampler { get; set; } = new CurrentProcessSampler();
@@ -37,7 +41,7 @@ public sealed partial class WeftEngine
 
             var queued = _scheduler.ReadyCount;
             var open = _gates.Breakers.Where(b => b.State != Limits.BreakerState.Closed).Select(b => $"{b.Key} ({b.StateName})");
-            raised = _monitor.Observe(now, sample, queued, [], open);
+            raised = _monitor.Observe(now, sample, queued, SlowTasks(now), open);
             if (!_monitor.Critical && _intakeResumed is not null)
             {
                 resume = _intakeResumed;
@@ -56,6 +60,56 @@ public sealed partial class WeftEngine
         {
             _options.OnAlert?.Invoke(alert);
         }
+    }
+
+    /// <summary>Reports that a worker died while it should have been working: an in-process slot
+    /// whose loop ended by an exception, a cluster worker whose lease lapsed. Raises the
+    /// <c>worker_crash</c> alert (active for <see cref="MonitorOptions.WorkerCrashAlertFor"/> after the
+    /// last crash, degrading health), counts it in <c>weft.worker.crashes</c>, and calls
+    /// <see cref="WeftOptions.OnAlert"/> the first time each worker crashes in that window. Safe from
+    /// any thread; do not call it while holding the engine's lock.</summary>
+    /// <param name="who">Which worker: a slot ("slot 3") or a cluster worker's name.</param>
+    /// <param name="detail">What happened, in a few words (an exception's message, "lease expired").</param>
+    internal void ReportWorkerCrash(string who, string detail)
+    {
+        Interlocked.Increment(ref _workerCrashes);
+        var now = _time.GetUtcNow();
+        string? raised;
+        lock (_gate)
+        {
+            raised = _monitor?.WorkerCrashed(now, who, detail);
+        }
+
+        if (raised is not null)
+        {
+            _options.OnAlert?.Invoke(raised);
+        }
+    }
+
+    // Under the lock. Runs with nothing running cost one check each, so this stays cheap with many
+    // runs kept; it happens once per sample, not per task.
+    private List<SlowTask> SlowTasks(DateTimeOffset now)
+    {
+        var margin = _options.Monitor.SlowTaskMargin;
+        List<SlowTask> slow = [];
+        foreach (var run in _runs.Values)
+        {
+            if (run.RunningCount == 0 || run.Plan.Durations is not { } durations)
+            {
+                continue;
+            }
+
+            foreach (var (task, startedAt) in run.Running())
+            {
+                var running = now - startedAt;
+                if (durations.Usual(task) is { } usual && running > usual + margin)
+                {
+                    slow.Add(new SlowTask(run.RunId, run.Plan.Tasks[task].Id, running, usual));
+                }
+            }
+        }
+
+        return slow;
     }
 
     // Call under the lock: a task to wait on while memory is critical, else null.

@@ -30,7 +30,7 @@ public sealed partial class WeftEngine
                 Breakers = _gates.Breakers.ToDictionary(b => b.Key, b => b.StateName),
                 QueueWait = c.QueueWait.Read(),
                 RunTime = c.RunTime.Read(),
-                Alerts = _monitor?.Alerts ?? [],
+                Alerts = _monitor?.AlertsAt(now) ?? [],
             };
             if (_monitor?.Critical == true)
             {

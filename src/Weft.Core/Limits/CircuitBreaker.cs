@@ -25,6 +25,12 @@ internal sealed class CircuitBreaker(string key, BreakerOptions options)
 
     public DateTimeOffset OpenUntil { get; private set; }
 
+    /// <summary>When the breaker last opened; null while closed.</summary>
+    public DateTimeOffset? OpenedAt { get; private set; }
+
+    /// <summary>Consecutive counted failures since the last success (what opens a closed breaker).</summary>
+    public int Failures => _failures;
+
     public Queue<WorkItem> Waiting { get; } = new();
 
     public ITimer? CoolDownTimer { get; set; }
@@ -74,6 +80,7 @@ internal sealed class CircuitBreaker(string key, BreakerOptions options)
         if (State == BreakerState.HalfOpen || (State == BreakerState.Closed && ++_failures >= options.FailureThreshold))
         {
             State = BreakerState.Open;
+            OpenedAt = now;
             OpenUntil = now + options.CoolDown;
             _failures = 0;
             return true;
@@ -97,6 +104,7 @@ internal sealed class CircuitBreaker(string key, BreakerOptions options)
     public void Close()
     {
         State = BreakerState.Closed;
+        OpenedAt = null;
         _failures = 0;
         _trialsAdmitted = 0;
         _trialSuccesses = 0;

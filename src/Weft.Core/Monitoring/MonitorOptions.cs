@@ -25,14 +25,31 @@ public sealed class MonitorOptions
     /// <summary>Default 30 s.</summary>
     public TimeSpan BacklogFor { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A running attempt this much longer than its task's usual run time raises a slow-task alert. Default 5 s.</summary>
+    /// <summary>A running attempt this much longer than its task's usual run time (the smoothed
+    /// duration of its recent successful attempts in this engine) raises a <c>slow_task</c> alert,
+    /// checked at each sample; a task with no successful attempt yet has no usual time and is never
+    /// reported. The alert clears when no task is slow any more. Default 5 s.</summary>
     public TimeSpan SlowTaskMargin { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a <c>worker_crash</c> alert stays active after the last worker crash.
+    /// Default 5 minutes.</summary>
+    public TimeSpan WorkerCrashAlertFor { get; set; } = TimeSpan.FromMinutes(5);
 
     internal IEnumerable<string> Validate()
     {
         if (SampleEvery is { } every && every <= TimeSpan.Zero)
         {
             yield return $"Monitor.SampleEvery must be positive or null (was {every})";
+        }
+
+        if (SlowTaskMargin < TimeSpan.Zero)
+        {
+            yield return $"Monitor.SlowTaskMargin must not be negative (was {SlowTaskMargin})";
+        }
+
+        if (WorkerCrashAlertFor <= TimeSpan.Zero)
+        {
+            yield return $"Monitor.WorkerCrashAlertFor must be positive (was {WorkerCrashAlertFor})";
         }
 
         if (WarningBytes <= 0 || CriticalBytes < WarningBytes)

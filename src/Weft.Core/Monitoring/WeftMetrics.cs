@@ -33,6 +33,7 @@ public sealed class WeftMetrics : IDisposable
         _meter.CreateObservableGauge("weft_slots_idle", () => Status().SlotsIdle, description: "Worker slots waiting for work.");
         _meter.CreateObservableGauge("weft_active_runs", () => Status().ActiveRuns, description: "Runs not yet final.");
         _meter.CreateObservableGauge("weft_throughput_per_second", () => Status().ThroughputPerSecond, description: "Task attempts finished per second over the last minute.");
+        _meter.CreateObservableCounter("weft.worker.crashes", () => engine.WorkerCrashes, description: "Workers (in-process slots or cluster workers) reported crashed since the engine started.");
         _meter.CreateObservableGauge("weft_working_set_bytes", () => Status().WorkingSetBytes, unit: "By", description: "Working set of the process.");
     }
 

@@ -4,4 +4,7 @@ namespace Weft.Scheduling;
 internal sealed class PlanDurations(WorkflowDurations durations, int[] slots)
 {
     public void Record(int task, TimeSpan elapsed) => durations.Record(slots[task], elapsed);
+
+    /// <summary>The task's usual (smoothed) successful run time; null while none is known.</summary>
+    public TimeSpan? Usual(int task) => durations.AverageMs(slots[task]) is var ms && double.IsNaN(ms) ? null : TimeSpan.FromMilliseconds(ms);
 }

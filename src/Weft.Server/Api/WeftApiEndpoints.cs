@@ -25,6 +25,7 @@ public static class WeftApiEndpoints
         StatusEndpoints.MapReads(api);
         WorkflowEndpoints.MapReads(api);
         ScheduleEndpoints.MapReads(api);
+        BreakerEndpoints.MapReads(api);
 
         var mutations = api.MapGroup("").AddEndpointFilter<MutationGuard>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -34,6 +35,7 @@ public static class WeftApiEndpoints
         ControlEndpoints.MapMutations(mutations);
         WorkflowEndpoints.MapMutations(mutations);
         ScheduleEndpoints.MapMutations(mutations);
+        BreakerEndpoints.MapMutations(mutations);
 
         endpoints.MapOpenApi(prefix + "/openapi/{documentName}.json");
         return api;

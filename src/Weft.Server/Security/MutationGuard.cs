@@ -21,7 +21,7 @@ internal sealed class MutationGuard(IOptions<WeftServerOptions> options) : IEndp
         var request = context.HttpContext.Request;
         if (o.ReadOnly)
         {
-            return Problems.Forbidden("the server is read-only: runs, workflows and schedules cannot be changed through it");
+            return Problems.Forbidden("the server is read-only: runs, workflows, schedules and breakers cannot be changed through it");
         }
 
         if (request.Headers.Origin is [{ } origin] && !SameOrigin(origin, request))

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Weft.Definitions;
+using Weft.Execution;
+
+namespace Weft.Cluster;
+
+/// <summary>Running one claimed task: its definition (fetched once per hash), the handler for its
+/// kind, the values its templates need from the payload, its timeout and cancellation.</summary>
+public sealed partial class ClusterWorker
+{
+    private readonly ConcurrentDictionary<string, CompiledDefinition> _definitions = new(StringComparer.Ordinal);
+
+    private async Task RunAsync(RunningTask task)
+    {
+        var startedAt = _time.GetUtcNow();
+        TaskOutcome outcome;
+        try
+        {
+            outcome = await ExecuteAsync(task.Row, task.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // ExecuteAsync turns the handler's failures into outcomes; this is a worker bug or a stop.
+            outcome = AttemptGuard.OutcomeOf(ex, task.Token);
+        }
+
+        var row = task.Row;
+        AddCompletion(new TaskCompletion
+        {
+            Id = row.Id,
+            RunId = row.RunId,
+            TaskId = row.TaskId,
+            Attempt = row.Attempt,
+            Worker = Name,
+            Outcome = task.Recorded(outcome),
+            StartedAt = startedAt,
+            FinishedAt = _time.GetUtcNow(),
+        });
+        _running.TryRemove(row.Id, out _);
+        _slotFreed.Set();
+    }
+
+    private async ValueTask<TaskOutcome> ExecuteAsync(QueuedTask row, CancellationToken token)
+    {
+        var definition = await DefinitionAsync(row.DefinitionHash, token).ConfigureAwait(false);
+        if (definition is null)
+        {
+            return TaskOutcome.Failed($"the workflow definition of run '{row.RunId}' (hash {row.DefinitionHash}) is not in the store");
+        }
+
+        if (!definition.Tasks.TryGetValue(row.TaskId, out var task))
+        {
+            return TaskOutcome.Failed($"workflow '{definition.Workflow.Name}' has no task '{row.TaskId}'");
+        }
+
+        if (!_handlers.TryGetValue(task.Kind, out var handler))
+        {
+            return TaskOutcome.Failed($"worker '{Name}' has no handler for kind '{task.Kind}' (it runs: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))})");
+        }
+
+        ITemplateValues values;
+        try
+        {
+            values = TaskPayload.Read(row.Payload);
+        }
+        catch (JsonException ex)
+        {
+            return TaskOutcome.Failed($"the task's template values cannot be read: {ex.Message}");
+        }
+
+        var invocation = new TaskInvocation
+        {
+            RunId = row.RunId,
+            WorkflowName = definition.Workflow.Name,
+            TaskId = row.TaskId,
+            Attempt = row.Attempt,
+            Spec = task.Spec,
+            CancellationToken = token,
+            TimeProvider = _time,
+            OutputLimit = _outputLimit,
+            Values = values,
+        };
+        return await AttemptGuard.RunAsync(handler, invocation, task.Timeout, token, _time).ConfigureAwait(false);
+    }
+
+    /// <summary>The definition under <paramref name="hash"/>, fetched once (retrying while the store is
+    /// unavailable, until the task is cancelled); null when the store does not know it.</summary>
+    private async ValueTask<CompiledDefinition?> DefinitionAsync(string hash, CancellationToken token)
+    {
+        if (_definitions.TryGetValue(hash, out var known))
+        {
+            return known;
+        }
+
+        var retry = new StoreRetry($"worker '{Name}' definition {hash}", _time, _log);
+        while (true)
+        {
+            WorkflowDefinition? definition;
+            try
+            {
+                definition = await _store.GetDefinitionAsync(hash, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                await retry.FailedAsync(ex, token).ConfigureAwait(false);
+                continue;
+            }
+
+            retry.Succeeded();
+            return definition is null ? null : _definitions.GetOrAdd(hash, _ => new CompiledDefinition(definition));
+        }
+    }
+
+    private sealed class CompiledDefinition(WorkflowDefinition workflow)
+    {
+        public WorkflowDefinition Workflow { get; } = workflow;
+
+        public Dictionary<string, TaskDefinition> Tasks { get; } = workflow.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,98 @@
+using Weft.Execution;
+using Weft.Handlers;
+
+namespace Weft.Cluster;
+
+/// <summary>Options of a <see cref="ClusterWorker"/> (<c>weft worker</c>). Validated once, by
+/// <see cref="ClusterWorker.StartAsync"/>, every error together.</summary>
+public sealed class ClusterWorkerOptions
+{
+    /// <summary>The worker's unique name in the cluster. Default <c>host-pid</c>.</summary>
+    public string Name { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>How many tasks run at once. Default 8 (as <c>weft worker</c>; tasks are mostly I/O-bound).</summary>
+    public int Slots { get; set; } = 8;
+
+    /// <summary>Queues to claim from. Default <c>["default"]</c>.</summary>
+    public IList<string> Queues { get; } = new List<string> { "default" };
+
+    /// <summary>Free-form labels advertised in the worker's row (e.g. "gpu"). Default none.</summary>
+    public IList<string> Tags { get; } = [];
+
+    /// <summary>How often the worker renews its leases. Default 5 s; must be less than <see cref="LeaseFor"/>.</summary>
+    public TimeSpan HeartbeatEvery { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a lease lasts without a heartbeat: after it, the scheduler presumes the worker
+    /// dead and runs its tasks again. Default 30 s.</summary>
+    public TimeSpan LeaseFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Safety-net poll when no signal arrives (a lost NOTIFY costs at most this). Default 2 s.</summary>
+    public TimeSpan PollEvery { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Largest output kept per attempt, in UTF-8 bytes. Default 1 MiB.</summary>
+    public int OutputLimitBytes { get; set; } = OutputLimit.DefaultBytes;
+
+    /// <summary>The clock for timeouts, heartbeats, back-off and timestamps. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Extra handlers (new kinds, or replacements for built-in ones).</summary>
+    public IList<ITaskHandler> Handlers { get; } = [];
+
+    /// <summary>Functions that <c>function:</c> tasks call.</summary>
+    public FunctionRegistry Functions { get; set; } = new();
+
+    /// <summary>Receives one line per notable event (start, store outage and recovery, stop), e.g. for a
+    /// CLI to print. Called from background threads.</summary>
+    public Action<string>? OnLog { get; set; }
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            errors.Add($"Name must not be empty (was '{Name}')");
+        }
+
+        if (Slots is < 1 or > 4096)
+        {
+            errors.Add($"Slots must be between 1 and 4096 (was {Slots})");
+        }
+
+        if (Queues.Count == 0 || Queues.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add($"Queues must name at least one queue, none empty (was [{string.Join(", ", Queues)}])");
+        }
+
+        if (LeaseFor <= TimeSpan.Zero)
+        {
+            errors.Add($"LeaseFor must be positive (was {LeaseFor})");
+        }
+
+        if (HeartbeatEvery <= TimeSpan.Zero || HeartbeatEvery >= LeaseFor)
+        {
+            errors.Add($"HeartbeatEvery must be positive and less than LeaseFor ({LeaseFor}) (was {HeartbeatEvery})");
+        }
+
+        if (PollEvery <= TimeSpan.Zero)
+        {
+            errors.Add($"PollEvery must be positive (was {PollEvery})");
+        }
+
+        if (OutputLimitBytes < 1)
+        {
+            errors.Add($"OutputLimitBytes must be positive (was {OutputLimitBytes})");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("TimeProvider must not be null");
+        }
+
+        if (Functions is null)
+        {
+            errors.Add("Functions must not be null");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Weft.Scheduling;
+
+internal sealed partial class RunExecution
+{
+    /// <summary>The tasks running right now, with when their current attempt started. Call under
+    /// the engine's lock; costs nothing for a run with no running task.</summary>
+    public IEnumerable<(int Task, DateTimeOffset AttemptStartedAt)> Running()
+    {
+        if (RunningCount == 0)
+        {
+            yield break;
+        }
+
+        for (var i = 0; i < Slots.Length; i++)
+        {
+            if (Slots[i].State == TaskState.Running)
+            {
+                yield return (i, Slots[i].AttemptStartedAt);
+            }
+        }
+    }
+}
