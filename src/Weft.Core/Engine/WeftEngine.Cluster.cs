@@ -151,7 +151,7 @@ public sealed partial class WeftEngine
         Payload = TaskPayload.Build(item.Run, item.Task),
     };
 
-    private static string QueueOf(WorkItem item) => "default";
+    private static string QueueOf(WorkItem item) => item.Run.Plan.Tasks[item.Task].Queue;
 
     private async Task CollectLoopAsync()
     {
@@ -461,5 +461,6 @@ public sealed partial class WeftEngine
         await Task.WhenAll(_clusterLoops).ConfigureAwait(false);
     }
 
-    partial void OnWorkerLost(LostTask task);
+    private void OnWorkerLost(LostTask task) =>
+        ReportWorkerCrash($"worker '{task.Worker}'", $"lost while running {task.RunId}/{task.TaskId} (attempt {task.Attempt})");
 }
