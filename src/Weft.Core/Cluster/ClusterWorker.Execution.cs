@@ -15,14 +15,27 @@ public sealed partial class ClusterWorker
     {
         var startedAt = _time.GetUtcNow();
         TaskOutcome outcome;
+        var holdsSlot = false;
         try
         {
+            // A prefetched task waits here for a slot, still cancellable (run cancelled, worker stopping).
+            await _slotGate.WaitAsync(task.Token).ConfigureAwait(false);
+            holdsSlot = true;
+            task.Started = true;
+            startedAt = _time.GetUtcNow();
             outcome = await ExecuteAsync(task.Row, task.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // ExecuteAsync turns the handler's failures into outcomes; this is a worker bug or a stop.
             outcome = AttemptGuard.OutcomeOf(ex, task.Token);
+        }
+        finally
+        {
+            if (holdsSlot)
+            {
+                _slotGate.Release();
+            }
         }
 
         var row = task.Row;

@@ -21,6 +21,8 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
     private readonly int _slots;
+    private readonly int _prefetch;
+    private readonly SemaphoreSlim _slotGate;
     private readonly string[] _queues;
     private readonly TimeSpan _leaseFor;
     private readonly TimeSpan _heartbeatEvery;
@@ -48,6 +50,8 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         _log = options.OnLog;
         Name = options.Name;
         _slots = options.Slots;
+        _prefetch = options.Prefetch ?? 4 * options.Slots;
+        _slotGate = new SemaphoreSlim(options.Slots);
         _queues = [.. options.Queues];
         _leaseFor = options.LeaseFor;
         _heartbeatEvery = options.HeartbeatEvery;
@@ -137,6 +141,12 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     {
         await _stopClaiming.CancelAsync().ConfigureAwait(false);
         await _claimLoop.ConfigureAwait(false);
+        // Claimed ahead but not started: handed back at once rather than run during the drain.
+        foreach (var waiting in _running.Values.Where(r => !r.Started))
+        {
+            waiting.Interrupt();
+        }
+
         var running = _running.Values.ToArray();
         var all = Task.WhenAll(running.Select(r => r.Execution));
         if (!all.IsCompleted)

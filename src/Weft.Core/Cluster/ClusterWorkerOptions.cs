@@ -13,6 +13,11 @@ public sealed class ClusterWorkerOptions
     /// <summary>How many tasks run at once. Default 8 (as <c>weft worker</c>; tasks are mostly I/O-bound).</summary>
     public int Slots { get; set; } = 8;
 
+    /// <summary>Tasks claimed ahead of free slots (held under lease, started as slots free up), so a busy
+    /// worker claims in batches rather than one round trip per task. Default 4 × <see cref="Slots"/>
+    /// (Celery's prefetch multiplier); 0 claims only for free slots, which spreads long tasks more evenly.</summary>
+    public int? Prefetch { get; set; }
+
     /// <summary>Queues to claim from. Default <c>["default"]</c>.</summary>
     public IList<string> Queues { get; } = new List<string> { "default" };
 
@@ -51,6 +56,11 @@ public sealed class ClusterWorkerOptions
         if (string.IsNullOrWhiteSpace(Name))
         {
             errors.Add($"Name must not be empty (was '{Name}')");
+        }
+
+        if (Prefetch is < 0 or > 100_000)
+        {
+            errors.Add($"Prefetch must be between 0 and 100000 (was {Prefetch})");
         }
 
         if (Slots is < 1 or > 4096)

@@ -14,6 +14,9 @@ internal sealed class RunningTask(QueuedTask row)
 
     public Task Execution { get; set; } = Task.CompletedTask;
 
+    /// <summary>True once it holds a slot (a prefetched task waits for one first).</summary>
+    public volatile bool Started;
+
     /// <summary>Its run was cancelled: the handler is stopped and the attempt reports cancelled.</summary>
     public void Cancel() => _ = _cancel.CancelAsync();
 

@@ -89,7 +89,11 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
         var release = new TaskCompletionSource();
         var ids = Enumerable.Range(1, 7).Select(i => $"t{i}").ToList();
         ids.ForEach(id => HoldUntil(id, release));
-        await _h.StartAsync(o => o.Slots = 2);
+        await _h.StartAsync(o =>
+        {
+            o.Slots = 2;
+            o.Prefetch = 0;
+        });
 
         var runId = await _h.QueueAsync([.. ids.Select(Script)]);
         await EngineHarness.WaitUntilAsync(() => _h.Script.StartOrder.Count == 2);
@@ -99,6 +103,28 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
 
         Assert.Equal(2, claimed);
         Assert.Equal(7, done.Count);
+        Assert.Equal(2, _h.Script.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task ClaimsAheadUpToThePrefetchButStillRunsOnlyAsManyAsItHasSlots()
+    {
+        var release = new TaskCompletionSource();
+        var ids = Enumerable.Range(1, 9).Select(i => $"t{i}").ToList();
+        ids.ForEach(id => HoldUntil(id, release));
+        await _h.StartAsync(o =>
+        {
+            o.Slots = 2;
+            o.Prefetch = 4;
+        });
+
+        var runId = await _h.QueueAsync([.. ids.Select(Script)]);
+        await EngineHarness.WaitUntilAsync(async () => (await _h.Store.ListQueuedAsync(runId)).Count(t => t.Worker is not null) == 6);
+        Assert.Equal(2, _h.Script.StartOrder.Count);
+        release.SetResult();
+        var done = await _h.CompletionsAsync(9);
+
+        Assert.Equal(9, done.Count);
         Assert.Equal(2, _h.Script.MaxConcurrent);
     }
 

@@ -1,0 +1,51 @@
+using Weft.Cluster;
+using Weft.Definitions;
+using Weft.Tests.Scheduling;
+
+namespace Weft.Tests.ClusterScheduling;
+
+/// <summary>A scheduler and real workers (with the built-in handlers) sharing an in-process cluster
+/// store: a whole run goes through the queue, templates included.</summary>
+public sealed class InProcessClusterTests
+{
+    [Fact]
+    public async Task A_layered_graph_and_a_templated_shell_chain_run_to_the_end_on_two_workers()
+    {
+        var store = new MemoryClusterStore();
+        await using var engine = WeftEngine.Create(o =>
+        {
+            o.Store = store;
+            o.Retention = null;
+        });
+        await using var w1 = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w1", Slots = 4 });
+        await using var w2 = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w2", Slots = 4 });
+
+        var layered = new WorkflowBuilder("layers");
+        for (var level = 0; level < 5; level++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var id = $"L{level}_{i}";
+                var parents = level == 0 ? [] : new[] { $"L{level - 1}_{i}", $"L{level - 1}_{(i + 7) % 20}" };
+                layered.Task(id, t => t.Noop().DependsOn(parents));
+            }
+        }
+
+        var chain = new WorkflowBuilder("greet")
+            .Param("name", "world")
+            .Task("hello", t => t.Shell("echo hello {{ params.name }}"))
+            .Task("shout", t => t.Shell("echo \"{{ tasks.hello.output }}\" | tr a-z A-Z").DependsOn("hello"))
+            .Build();
+
+        var a = await engine.SubmitAsync(layered.Build());
+        var b = await engine.SubmitAsync(chain, new Dictionary<string, string> { ["name"] = "weft" });
+        var layers = await a.WaitAsync().WaitAsync(EngineHarness.HardLimit);
+        var greet = await b.WaitAsync().WaitAsync(EngineHarness.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, layers.State);
+        Assert.All(layers.Tasks, t => Assert.Equal(1, t.Attempts));
+        Assert.Equal(RunState.Succeeded, greet.State);
+        Assert.Equal("HELLO WEFT", greet.Tasks.Single(t => t.TaskId == "shout").Output);
+        Assert.Equal(102, w1.Stats.Completed + w2.Stats.Completed); // every task ran once, on one worker or the other
+    }
+}
