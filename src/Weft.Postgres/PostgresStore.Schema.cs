@@ -48,7 +48,12 @@ public sealed partial class PostgresStore
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path TO \"{schema}\""));
                 for (var v = version; v < Migrations.Latest; v++)
                 {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(Migrations.All[v]));
+                    // The extended protocol takes one statement per command.
+                    foreach (var statement in Migrations.All[v].Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        batch.BatchCommands.Add(new NpgsqlBatchCommand(statement.TrimEnd(';')));
+                    }
+
                     batch.BatchCommands.Add(new NpgsqlBatchCommand($"UPDATE schema_version SET version = {v + 1}"));
                 }
 
