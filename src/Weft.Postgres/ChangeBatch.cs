@@ -89,12 +89,12 @@ internal sealed class ChangeBatch(BlobCodec codec)
 
         if (_cancelled.Count > 0)
         {
-            batch.BatchCommands.Add(Command("UPDATE queue SET cancelled = true WHERE run_id = ANY(@p0)", _cancelled.ToArray()));
+            batch.BatchCommands.Add(Command("UPDATE queue SET cancelled = true WHERE run_id = ANY(@p0::text[])", (object)_cancelled.ToArray()));
         }
 
         if (_dequeues.Count > 0)
         {
-            batch.BatchCommands.Add(Command("DELETE FROM queue WHERE id = ANY(@p0)", _dequeues.ToArray()));
+            batch.BatchCommands.Add(Command("DELETE FROM queue WHERE id = ANY(@p0::bigint[])", _dequeues.ToArray()));
         }
 
         if (_enqueues.Count > 0)
