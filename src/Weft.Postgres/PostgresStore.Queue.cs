@@ -67,7 +67,8 @@ public sealed partial class PostgresStore
             latest[completion.Id] = completion;
         }
 
-        var rows = latest.Values.ToArray();
+        // In id order: concurrent writers touching the same rows lock them in one order (no deadlock).
+        var rows = latest.Values.OrderBy(c => c.Id).ToArray();
         var n = rows.Length;
         var output = new byte[]?[n];
         var outputFlags = new int[n];

@@ -41,6 +41,20 @@ public sealed class CountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_AStatementFails_NothingOfTheBatchIsWritten()
+    {
+        await _store.CreateRunAsync(Run("r1", T0));
+
+        // A queue row without a task id violates NOT NULL in the batch's last data statement.
+        await Assert.ThrowsAsync<WeftStoreException>(async () =>
+            await _store.WriteAsync([RunChange("r1", RunState.Running, started: T0), TaskChange("r1", "a", TaskState.Running), Enqueue("r1", null!)]));
+
+        var run = (await _store.GetRunAsync("r1"))!;
+        Assert.Equal(RunState.Pending, run.State);
+        Assert.Equal(TaskState.Pending, run.Tasks[0].State);
+    }
+
+    [Fact]
     public async Task WriteAsync_ChangesToTheSameRow_CollapseToTheLatest()
     {
         await _store.CreateRunAsync(Run("r1", T0));
