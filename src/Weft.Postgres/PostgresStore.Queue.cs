@@ -67,7 +67,7 @@ public sealed partial class PostgresStore
             latest[completion.Id] = completion;
         }
 
-        // In id order: concurrent writers touching the same rows lock them in one order (no deadlock).
+        // In queue order, so writers touching the same rows tend to lock them in the same order.
         var rows = latest.Values.OrderBy(c => c.Id).ToArray();
         var n = rows.Length;
         var output = new byte[]?[n];
