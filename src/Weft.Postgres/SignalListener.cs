@@ -139,8 +139,10 @@ internal sealed class SignalListener(PostgresStore store) : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException or TimeoutException)
+            catch (Exception)
             {
+                // Whatever broke the connection (server restart, network, a disposed pool while
+                // stopping), waiters must not hang on it and the loop must live on.
                 lock (_gate)
                 {
                     if (_listening.Task.IsCompleted)

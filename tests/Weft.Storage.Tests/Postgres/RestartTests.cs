@@ -30,8 +30,12 @@ public sealed class RestartTests : IAsyncLifetime
         await store.WhenListeningAsync();
         await using var leader = await store.TryLeadAsync();
         Assert.NotNull(leader);
+        var waitingThroughRestart = store.WaitForSignalAsync(ClusterSignal.RunFinished, TimeSpan.FromMinutes(10)).AsTask();
 
         await TestPostgres.RestartAsync();
+
+        // The broken LISTEN connection ends the wait at once: false (look at the tables), not an exception.
+        Assert.False(await waitingThroughRestart.WaitAsync(Deadline));
 
         // Each call may fail once with a clear error while the pool finds its connections dead.
         Assert.Equal(2, (await EventuallyAsync(() => store.ListQueuedAsync("r1").AsTask())).Count);
