@@ -118,7 +118,9 @@ internal static class Migrations
             UNIQUE (run_id, task_id, attempt)
         );
 
-        CREATE INDEX queue_unclaimed ON queue (queue, id) WHERE worker IS NULL;
+        -- Claims walk the unclaimed rows in id order (claimed and completed rows are not in this
+        -- index, so a long queue history costs a claim nothing), filtering by queue name.
+        CREATE INDEX queue_unclaimed ON queue (id) WHERE worker IS NULL AND NOT cancelled;
         CREATE INDEX queue_by_worker ON queue (worker) WHERE worker IS NOT NULL AND completed_at IS NULL;
         CREATE INDEX queue_leases ON queue (lease_until) WHERE worker IS NOT NULL AND completed_at IS NULL;
         CREATE INDEX queue_completed ON queue (completed_at, id) WHERE completed_at IS NOT NULL;

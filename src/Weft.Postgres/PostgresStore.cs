@@ -92,6 +92,17 @@ public sealed partial class PostgresStore : IClusterStore
             SearchPath = connection.Schema,
             Pooling = pooling,
         };
+        if (pooling)
+        {
+            // The store never leaves session state on a pooled connection (LISTEN and session locks
+            // live on dedicated ones), so returning one needs no DISCARD ALL, and the hot statements
+            // (claim, complete, heartbeat, the unnest upserts) stay prepared across uses.
+            builder.NoResetOnClose = true;
+            if (builder.MaxAutoPrepare == 0)
+            {
+                builder.MaxAutoPrepare = 64;
+            }
+        }
         if (!pooling && builder.KeepAlive == 0)
         {
             // Dedicated connections (LISTEN, leadership) sit idle for long: a keepalive finds a dead
