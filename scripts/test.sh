@@ -32,11 +32,76 @@ finish() {
     exit "$code"
 }
 
-# Placeholder for the PostgreSQL-backed tests (store conformance, cluster mode): a later issue
-# installs and starts a throwaway PostgreSQL here and exports its connection string. Not called yet.
+# The PostgreSQL store and cluster tests need a server (tests/Shared/TestPostgres.cs). A
+# WEFT_TEST_POSTGRES given by the caller is used as is. Otherwise: installs Debian's postgresql when
+# the server binaries are missing (like ensure_chromium), starts one throwaway cluster in a temporary
+# directory (127.0.0.1 only, a free port, trust authentication, sockets in the directory) and stops it
+# on exit, chained before the EXIT trap already set. Exports WEFT_TEST_POSTGRES, plus WEFT_TEST_PGDATA,
+# WEFT_TEST_PGCTL and WEFT_TEST_PGUSER (the OS user pg_ctl runs as; empty = this one) so the tests
+# can restart the server. If nothing works the PostgreSQL tests fail with a message, they do not skip.
 ensure_postgres() {
-    # Intentionally empty until the PostgreSQL store exists.
-    :
+    if [[ -n "${WEFT_TEST_POSTGRES:-}" ]]; then
+        echo "=== PostgreSQL: using WEFT_TEST_POSTGRES ==="
+        return 0
+    fi
+    local bin
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [[ -z "$bin" || ! -x "$bin/initdb" ]]; then
+        echo "=== installing postgresql (Debian package) ==="
+        local sudo=""
+        if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
+            sudo="sudo"
+        fi
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql \
+            || echo "warning: could not install postgresql; the PostgreSQL tests will fail"
+        bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+        [[ -n "$bin" && -x "$bin/initdb" ]] || return 0
+    fi
+
+    # initdb refuses to run as root: the cluster then belongs to the postgres user.
+    local root user="" as=""
+    root=$(mktemp -d "${TMPDIR:-/tmp}/weft-pg.XXXXXX")
+    if ((EUID == 0)); then
+        user=postgres
+        as="runuser -u postgres --"
+        chown postgres "$root"
+    fi
+    if ! $as "$bin/initdb" -D "$root/data" -U weft --auth=trust -E UTF8 >"$root/initdb.log" 2>&1; then
+        echo "warning: initdb failed (see below); the PostgreSQL tests will fail"
+        cat "$root/initdb.log"
+        rm -rf "$root"
+        return 0
+    fi
+
+    local port="" try
+    for try in 1 2 3 4 5; do
+        try=$((20000 + RANDOM % 40000))
+        if $as "$bin/pg_ctl" -D "$root/data" -l "$root/server.log" -w -o \
+            "-c listen_addresses=127.0.0.1 -p $try -c unix_socket_directories=$root -c max_connections=300" start >/dev/null; then
+            port=$try
+            break
+        fi
+    done
+    if [[ -z "$port" ]]; then
+        echo "warning: could not start PostgreSQL (see below); the PostgreSQL tests will fail"
+        cat "$root/server.log" 2>/dev/null
+        rm -rf "$root"
+        return 0
+    fi
+
+    local previous=""
+    eval "local -a current=($(trap -p EXIT))"
+    if ((${#current[@]} >= 3)); then
+        previous=${current[2]}
+    fi
+    # shellcheck disable=SC2064 # expanded now, on purpose: the trap runs after this function returns
+    trap "$as '$bin/pg_ctl' -D '$root/data' -m immediate stop >/dev/null 2>&1; rm -rf '$root'; $previous" EXIT
+
+    export WEFT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=weft;Database=postgres"
+    export WEFT_TEST_PGDATA="$root/data"
+    export WEFT_TEST_PGCTL="$bin/pg_ctl"
+    export WEFT_TEST_PGUSER="$user"
+    echo "=== PostgreSQL $("$bin/postgres" --version | grep -o '[0-9][0-9.]*' | head -n 1) on 127.0.0.1:$port (throwaway, $root) ==="
 }
 
 # The dashboard tests drive Debian's headless Chromium through chromedriver. Installs both when
@@ -73,6 +138,7 @@ fi
 
 results_dir=$(mktemp -d "${TMPDIR:-/tmp}/weft-test.XXXXXX")
 trap 'rm -rf "$results_dir"' EXIT
+ensure_postgres
 
 project_timeout=${WEFT_TEST_TIMEOUT:-20m}
 limit=""

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Weft.Definitions;
+using Weft.Storage;
 
 namespace Weft.Sqlite;
 

@@ -1,4 +1,4 @@
-namespace Weft.Sqlite;
+namespace Weft.Storage;
 
 /// <summary>How one stored blob is encoded, kept next to it in a <c>*_flags</c> column so every
 /// value says how to read it back (the threshold and key can change between runs).</summary>

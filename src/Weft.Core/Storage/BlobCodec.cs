@@ -1,9 +1,8 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using Weft.Storage;
 
-namespace Weft.Sqlite;
+namespace Weft.Storage;
 
 /// <summary>Turns text into the bytes stored in a blob column and back: Brotli past the threshold,
 /// then AES-256-GCM when a key is configured. Compression comes first because ciphertext does not

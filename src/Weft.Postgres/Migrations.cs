@@ -1,0 +1,141 @@
+namespace Weft.Postgres;
+
+/// <summary>The schema as forward migrations: entry i takes the schema from version i to i + 1 (kept in
+/// the one-row table <c>schema_version</c>). Never edit a shipped entry; append a new one. Statements
+/// run with <c>search_path</c> set to the store's schema, so names are unqualified.</summary>
+internal static class Migrations
+{
+    public static int Latest => All.Length;
+
+    // Run data mirrors the SQLite store: times are UTC ticks (bigint: lossless, sortable, the same
+    // values the engine wrote), states are snake_case names, blobs carry a *_flags column (BlobFlags),
+    // and a task has a row only once it changed. Cluster columns (leases, heartbeats, completions)
+    // are timestamptz from the database's clock: processes' clocks may differ.
+    public static readonly string[] All =
+    [
+        """
+        CREATE TABLE schema_version (version integer NOT NULL);
+        INSERT INTO schema_version VALUES (0);
+
+        CREATE TABLE definitions (
+            hash        text PRIMARY KEY,
+            name        text NOT NULL,
+            body        bytea NOT NULL,
+            body_flags  integer NOT NULL
+        );
+
+        CREATE TABLE runs (
+            run_id          text PRIMARY KEY,
+            workflow        text NOT NULL,
+            definition_hash text NOT NULL REFERENCES definitions (hash),
+            state           text NOT NULL,
+            priority        integer,
+            submitted_at    bigint NOT NULL,
+            started_at      bigint,
+            finished_at     bigint,
+            params          text NOT NULL,
+            secrets         bytea,
+            secrets_flags   integer NOT NULL DEFAULT 0
+        );
+
+        CREATE INDEX runs_by_submitted ON runs (submitted_at, run_id);
+        CREATE INDEX runs_by_workflow ON runs (workflow, submitted_at);
+        CREATE INDEX runs_by_state ON runs (state, submitted_at);
+        CREATE INDEX runs_by_finished ON runs (finished_at) WHERE finished_at IS NOT NULL;
+        CREATE INDEX runs_by_definition ON runs (definition_hash);
+
+        CREATE TABLE tasks (
+            run_id       text NOT NULL,
+            task_id      text NOT NULL,
+            state        text NOT NULL,
+            attempts     integer NOT NULL,
+            started_at   bigint,
+            finished_at  bigint,
+            error        text,
+            exit_code    integer,
+            retry_due_at bigint,
+            PRIMARY KEY (run_id, task_id)
+        );
+
+        CREATE TABLE attempts (
+            run_id           text NOT NULL,
+            task_id          text NOT NULL,
+            attempt          integer NOT NULL,
+            started_at       bigint,
+            finished_at      bigint,
+            outcome          text,
+            output           bytea,
+            output_flags     integer NOT NULL DEFAULT 0,
+            output_truncated boolean NOT NULL DEFAULT false,
+            stderr           bytea,
+            stderr_flags     integer NOT NULL DEFAULT 0,
+            error            text,
+            exit_code        integer,
+            http_status      integer,
+            PRIMARY KEY (run_id, task_id, attempt)
+        );
+
+        CREATE TABLE cache (
+            key              text PRIMARY KEY,
+            output           bytea,
+            output_flags     integer NOT NULL DEFAULT 0,
+            output_truncated boolean NOT NULL DEFAULT false,
+            size             bigint NOT NULL,
+            created_at       bigint NOT NULL,
+            expires_at       bigint NOT NULL
+        );
+
+        CREATE INDEX cache_by_expiry ON cache (expires_at);
+
+        -- One row per queued attempt, from Enqueue until the scheduler's Dequeue. Claimed rows have a
+        -- worker and a lease; completed rows carry the outcome until the scheduler reads it.
+        CREATE TABLE queue (
+            id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            run_id           text NOT NULL,
+            task_id          text NOT NULL,
+            attempt          integer NOT NULL,
+            queue            text NOT NULL,
+            definition_hash  text NOT NULL,
+            payload          bytea,
+            payload_flags    integer NOT NULL DEFAULT 0,
+            cancelled        boolean NOT NULL DEFAULT false,
+            worker           text,
+            claimed_at       timestamptz,
+            lease_until      timestamptz,
+            completed_at     timestamptz,
+            outcome          text,
+            output           bytea,
+            output_flags     integer NOT NULL DEFAULT 0,
+            output_truncated boolean NOT NULL DEFAULT false,
+            stderr           bytea,
+            stderr_flags     integer NOT NULL DEFAULT 0,
+            error            text,
+            exit_code        integer,
+            http_status      integer,
+            from_cache       boolean NOT NULL DEFAULT false,
+            started_at       bigint,
+            finished_at      bigint,
+            UNIQUE (run_id, task_id, attempt)
+        );
+
+        -- Claims walk the unclaimed rows in id order (claimed and completed rows are not in this
+        -- index, so a long queue history costs a claim nothing), filtering by queue name.
+        CREATE INDEX queue_unclaimed ON queue (id) WHERE worker IS NULL AND NOT cancelled;
+        CREATE INDEX queue_by_worker ON queue (worker) WHERE worker IS NOT NULL AND completed_at IS NULL;
+        CREATE INDEX queue_leases ON queue (lease_until) WHERE worker IS NOT NULL AND completed_at IS NULL;
+        CREATE INDEX queue_completed ON queue (completed_at, id) WHERE completed_at IS NOT NULL;
+
+        CREATE TABLE workers (
+            name         text PRIMARY KEY,
+            host         text NOT NULL,
+            pid          integer NOT NULL,
+            queues       text[] NOT NULL,
+            tags         text[] NOT NULL,
+            slots        integer NOT NULL,
+            started_at   bigint NOT NULL,
+            heartbeat_at timestamptz NOT NULL,
+            stopped      boolean NOT NULL DEFAULT false
+        );
+        """,
+    ];
+}

@@ -1,0 +1,210 @@
+using Npgsql;
+using Weft.Cluster;
+using Weft.Definitions;
+using Weft.Execution;
+using Weft.Storage;
+
+namespace Weft.Postgres;
+
+/// <summary>The task queue (table <c>queue</c>): workers claim rows with leases and record outcomes in
+/// them; the scheduler reads outcomes and expired leases and dequeues the rows it has taken into the
+/// tasks' states (DESIGN.md "TaskQueue"). Lease times are <c>now()</c> on the database.</summary>
+public sealed partial class PostgresStore
+{
+    private const string QueuedColumns = "id, run_id, task_id, attempt, queue, definition_hash, payload, payload_flags, worker";
+
+    /// <summary>One statement: the oldest unclaimed, uncancelled rows of the queues, skipping rows another
+    /// claim has locked, so concurrent workers never block on or share a row.</summary>
+    public ValueTask<IReadOnlyList<QueuedTask>> ClaimAsync(string worker, IReadOnlyList<string> queues, int max, TimeSpan leaseFor,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        ArgumentNullException.ThrowIfNull(queues);
+        if (max <= 0 || queues.Count == 0)
+        {
+            return new([]);
+        }
+
+        // Not retried on connection loss: a claim that committed before the connection broke would be
+        // claimed twice; its lease expires and the scheduler takes it back instead.
+        return RunAsync<IReadOnlyList<QueuedTask>>("claim tasks", async (c, ct) =>
+        {
+            await using var command = Command(c, $"""
+                UPDATE queue SET worker = @worker, claimed_at = now(), lease_until = now() + @lease
+                WHERE id IN (
+                    SELECT id FROM queue WHERE worker IS NULL AND NOT cancelled AND queue = ANY(@queues)
+                    ORDER BY id LIMIT @max FOR UPDATE SKIP LOCKED)
+                RETURNING {QueuedColumns}
+                """);
+            command.Parameters.AddWithValue("worker", worker);
+            command.Parameters.AddWithValue("lease", leaseFor);
+            command.Parameters.AddWithValue("queues", queues.ToArray());
+            command.Parameters.AddWithValue("max", max);
+            var claimed = await ReadQueuedAsync(command, ct).ConfigureAwait(false);
+            if (claimed.Count > 0)
+            {
+                CountCommit();
+            }
+
+            return claimed;
+        }, cancellationToken, idempotent: false);
+    }
+
+    /// <summary>One round trip, one transaction: every outcome written into its row if the worker still
+    /// holds it (a row taken back as lost has been deleted or given to another worker), then a
+    /// <see cref="ClusterSignal.TasksCompleted"/> NOTIFY. Writing the same completion twice is harmless.</summary>
+    public ValueTask CompleteAsync(IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        if (completions.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var latest = new Dictionary<long, TaskCompletion>();
+        foreach (var completion in completions)
+        {
+            latest[completion.Id] = completion;
+        }
+
+        // In queue order, so writers touching the same rows tend to lock them in the same order.
+        var rows = latest.Values.OrderBy(c => c.Id).ToArray();
+        var n = rows.Length;
+        var output = new byte[]?[n];
+        var outputFlags = new int[n];
+        var stderr = new byte[]?[n];
+        var stderrFlags = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            output[i] = ChangeBatch.Encode(_codec, rows[i].Outcome.Output, out outputFlags[i]);
+            stderr[i] = ChangeBatch.Encode(_codec, rows[i].Outcome.Stderr, out stderrFlags[i]);
+        }
+
+        return RunAsync("record task outcomes", async (c, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(c);
+            batch.BatchCommands.Add(ChangeBatch.Command("""
+                UPDATE queue q SET completed_at = now(), outcome = u.outcome, output = u.output, output_flags = u.output_flags,
+                    output_truncated = u.output_truncated, stderr = u.stderr, stderr_flags = u.stderr_flags, error = u.error,
+                    exit_code = u.exit_code, http_status = u.http_status, from_cache = u.from_cache,
+                    started_at = u.started_at, finished_at = u.finished_at
+                FROM unnest(@p0::bigint[], @p1::text[], @p2::text[], @p3::bytea[], @p4::int[], @p5::bool[], @p6::bytea[], @p7::int[],
+                    @p8::text[], @p9::int[], @p10::int[], @p11::bool[], @p12::bigint[], @p13::bigint[])
+                    AS u(id, worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
+                        error, exit_code, http_status, from_cache, started_at, finished_at)
+                WHERE q.id = u.id AND q.worker = u.worker AND q.completed_at IS NULL
+                """,
+                rows.Select(r => r.Id).ToArray(), rows.Select(r => r.Worker).ToArray(), rows.Select(r => Names.Of(r.Outcome.Status)).ToArray(),
+                output, outputFlags, rows.Select(r => r.Outcome.OutputTruncated).ToArray(), stderr, stderrFlags,
+                rows.Select(r => r.Outcome.Error).ToArray(), rows.Select(r => r.Outcome.ExitCode).ToArray(),
+                rows.Select(r => r.Outcome.HttpStatus).ToArray(), rows.Select(r => r.Outcome.FromCache).ToArray(),
+                rows.Select(r => r.StartedAt.UtcTicks).ToArray(), rows.Select(r => r.FinishedAt.UtcTicks).ToArray()));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Channels.Notify(_channels.Of1(ClusterSignal.TasksCompleted))));
+            await ExecuteAsync(batch, ct).ConfigureAwait(false);
+            CountCommit();
+        }, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<TaskCompletion>>("read task outcomes", async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                SELECT id, run_id, task_id, attempt, worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
+                    error, exit_code, http_status, from_cache, started_at, finished_at
+                FROM queue WHERE completed_at IS NOT NULL ORDER BY completed_at, id LIMIT @max
+                """);
+            command.Parameters.AddWithValue("max", max);
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var list = new List<TaskCompletion>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var what = $"outcome of run {r.GetString(1)} task {r.GetString(2)} attempt {r.GetInt32(3)}";
+                list.Add(new TaskCompletion
+                {
+                    Id = r.GetInt64(0),
+                    RunId = r.GetString(1),
+                    TaskId = r.GetString(2),
+                    Attempt = r.GetInt32(3),
+                    Worker = r.GetString(4),
+                    Outcome = new TaskOutcome(Names.Outcome(r.GetString(5)))
+                    {
+                        Output = r.IsDBNull(6) ? null : _codec.Decode(r.GetFieldValue<byte[]>(6), (BlobFlags)r.GetInt32(7), "output of " + what),
+                        OutputTruncated = r.GetBoolean(8),
+                        Stderr = r.IsDBNull(9) ? null : _codec.Decode(r.GetFieldValue<byte[]>(9), (BlobFlags)r.GetInt32(10), "stderr of " + what),
+                        Error = r.IsDBNull(11) ? null : r.GetString(11),
+                        ExitCode = r.IsDBNull(12) ? null : r.GetInt32(12),
+                        HttpStatus = r.IsDBNull(13) ? null : r.GetInt32(13),
+                        FromCache = r.GetBoolean(14),
+                    },
+                    StartedAt = Names.Time(r.GetInt64(15)),
+                    FinishedAt = Names.Time(r.GetInt64(16)),
+                });
+            }
+
+            return list;
+        }, cancellationToken);
+
+    public ValueTask<IReadOnlyList<LostTask>> ReadLostTasksAsync(int max, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<LostTask>>("read lost tasks", async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                SELECT id, run_id, task_id, attempt, worker FROM queue
+                WHERE worker IS NOT NULL AND completed_at IS NULL AND lease_until <= now()
+                ORDER BY id LIMIT @max
+                """);
+            command.Parameters.AddWithValue("max", max);
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var list = new List<LostTask>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(new LostTask { Id = r.GetInt64(0), RunId = r.GetString(1), TaskId = r.GetString(2), Attempt = r.GetInt32(3), Worker = r.GetString(4) });
+            }
+
+            return list;
+        }, cancellationToken);
+
+    public ValueTask<IReadOnlyList<QueuedTask>> ListQueuedAsync(string runId, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<QueuedTask>>("list queued tasks of run " + runId, async (c, ct) =>
+        {
+            await using var command = Command(c, $"SELECT {QueuedColumns} FROM queue WHERE run_id = @run ORDER BY id");
+            command.Parameters.AddWithValue("run", runId);
+            return await ReadQueuedAsync(command, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>Cached by hash: a worker asks for the same definition for every task it claims.</summary>
+    public async ValueTask<WorkflowDefinition?> GetDefinitionAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (_definitions.TryGet(hash, out var known))
+        {
+            return known;
+        }
+
+        return await RunAsync("read definition " + hash, (c, ct) => DefinitionAsync(c, hash, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<QueuedTask>> ReadQueuedAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<QueuedTask>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var id = r.GetInt64(0);
+            list.Add(new QueuedTask
+            {
+                Id = id,
+                RunId = r.GetString(1),
+                TaskId = r.GetString(2),
+                Attempt = r.GetInt32(3),
+                Queue = r.GetString(4),
+                DefinitionHash = r.GetString(5),
+                Payload = r.IsDBNull(6) ? null : _codec.Decode(r.GetFieldValue<byte[]>(6), (BlobFlags)r.GetInt32(7), $"payload of queued task {id}"),
+                Worker = r.IsDBNull(8) ? null : r.GetString(8),
+            });
+        }
+
+        // RETURNING gives no order; callers get the queue's.
+        list.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return list;
+    }
+}

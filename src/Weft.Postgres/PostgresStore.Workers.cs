@@ -1,0 +1,105 @@
+using Weft.Cluster;
+
+namespace Weft.Postgres;
+
+/// <summary>Worker registration and heartbeats (table <c>workers</c>); heartbeat times are the database's.</summary>
+public sealed partial class PostgresStore
+{
+    public ValueTask RegisterWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return RunAsync("register worker " + worker.Name, async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                INSERT INTO workers (name, host, pid, queues, tags, slots, started_at, heartbeat_at, stopped)
+                VALUES (@name, @host, @pid, @queues, @tags, @slots, @started, now(), false)
+                ON CONFLICT (name) DO UPDATE SET host = excluded.host, pid = excluded.pid, queues = excluded.queues,
+                    tags = excluded.tags, slots = excluded.slots, started_at = excluded.started_at,
+                    heartbeat_at = excluded.heartbeat_at, stopped = false
+                """);
+            command.Parameters.AddWithValue("name", worker.Name);
+            command.Parameters.AddWithValue("host", worker.Host);
+            command.Parameters.AddWithValue("pid", worker.ProcessId);
+            command.Parameters.AddWithValue("queues", worker.Queues.ToArray());
+            command.Parameters.AddWithValue("tags", worker.Tags.ToArray());
+            command.Parameters.AddWithValue("slots", worker.Slots);
+            command.Parameters.AddWithValue("started", worker.StartedAt.UtcTicks);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            CountCommit();
+        }, cancellationToken);
+    }
+
+    /// <summary>One statement: the worker's heartbeat, the lease of every row it holds, and the ids of
+    /// those rows whose run was cancelled.</summary>
+    public ValueTask<IReadOnlyList<long>> HeartbeatAsync(string worker, TimeSpan leaseFor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        return RunAsync<IReadOnlyList<long>>("heartbeat of worker " + worker, async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                WITH beat AS (UPDATE workers SET heartbeat_at = now() WHERE name = @worker),
+                renewed AS (
+                    UPDATE queue SET lease_until = now() + @lease
+                    WHERE worker = @worker AND completed_at IS NULL
+                    RETURNING id, cancelled)
+                SELECT id FROM renewed WHERE cancelled ORDER BY id
+                """);
+            command.Parameters.AddWithValue("worker", worker);
+            command.Parameters.AddWithValue("lease", leaseFor);
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var cancelled = new List<long>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                cancelled.Add(r.GetInt64(0));
+            }
+
+            CountCommit();
+            return cancelled;
+        }, cancellationToken);
+    }
+
+    /// <summary>Marks the worker stopped; any row it still holds (it should hold none) is released as
+    /// lost at once rather than after its lease.</summary>
+    public ValueTask UnregisterWorkerAsync(string worker, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        return RunAsync("unregister worker " + worker, async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                WITH released AS (UPDATE queue SET lease_until = now() WHERE worker = @worker AND completed_at IS NULL)
+                UPDATE workers SET stopped = true, heartbeat_at = now() WHERE name = @worker
+                """);
+            command.Parameters.AddWithValue("worker", worker);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            CountCommit();
+        }, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<WorkerInfo>>("list workers", async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                SELECT name, host, pid, queues, tags, slots, started_at, heartbeat_at, stopped
+                FROM workers ORDER BY heartbeat_at DESC, name
+                """);
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var list = new List<WorkerInfo>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(new WorkerInfo
+                {
+                    Name = r.GetString(0),
+                    Host = r.GetString(1),
+                    ProcessId = r.GetInt32(2),
+                    Queues = r.GetFieldValue<string[]>(3),
+                    Tags = r.GetFieldValue<string[]>(4),
+                    Slots = r.GetInt32(5),
+                    StartedAt = Names.Time(r.GetInt64(6)),
+                    HeartbeatAt = r.GetFieldValue<DateTimeOffset>(7),
+                    Stopped = r.GetBoolean(8),
+                });
+            }
+
+            return list;
+        }, cancellationToken);
+}

@@ -1,0 +1,28 @@
+using Weft.Definitions;
+
+namespace Weft.Postgres;
+
+/// <summary>A run's parameters split for storage: the clear column holds every parameter with
+/// secret values replaced by <c>***</c> (what listings show, readable without a key); the secret
+/// values go to their own blob, encrypted when a key is configured.</summary>
+internal static class RunParams
+{
+    public const string Mask = "***";
+
+    public static (Dictionary<string, string> Clear, Dictionary<string, string> Secrets) Split(
+        WorkflowDefinition definition, IReadOnlyDictionary<string, string> values)
+    {
+        var clear = new Dictionary<string, string>(values, StringComparer.Ordinal);
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in definition.Params)
+        {
+            if (p.Secret && values.TryGetValue(p.Name, out var value))
+            {
+                secrets[p.Name] = value;
+                clear[p.Name] = Mask;
+            }
+        }
+
+        return (clear, secrets);
+    }
+}
