@@ -1,3 +1,4 @@
+using Weft.Postgres;
 using Weft.Sqlite;
 using Weft.Storage;
 
@@ -7,11 +8,15 @@ internal enum StoreKind
 {
     Memory,
     Sqlite,
+
+    /// <summary>A PostgreSQL cluster store: <c>postgres://…</c>, <c>postgresql://…</c> or <c>Host=…;…</c>.</summary>
+    Postgres,
 }
 
 /// <summary>Which store <c>--store</c> (or <c>WEFT_STORE</c>) names: <c>memory</c>, <c>sqlite</c>
-/// (the default file <c>.weft/weft.db</c> under the current directory) or <c>sqlite:PATH</c>.
-/// PostgreSQL joins with the cluster issue.</summary>
+/// (the default file <c>.weft/weft.db</c> under the current directory), <c>sqlite:PATH</c>, or a
+/// PostgreSQL cluster (<c>postgres://user:pass@host:5432/db?schema=weft</c> or the Npgsql keyword
+/// form); <see cref="Path"/> then holds the connection string.</summary>
 internal sealed record StoreChoice(StoreKind Kind, string? Path)
 {
     public const string Memory = "memory";
@@ -21,7 +26,15 @@ internal sealed record StoreChoice(StoreKind Kind, string? Path)
     /// <summary>Kept for callers that print the default; null means "WEFT_STORE, else sqlite".</summary>
     public const string? Default = null;
 
-    public string Describe() => Kind == StoreKind.Memory ? Memory : $"sqlite:{Path}";
+    public string Describe() => Kind switch
+    {
+        StoreKind.Memory => Memory,
+        StoreKind.Postgres => PostgresConnection.TryParse(Path!, out var c, out _) ? c.ToString() : "postgres",
+        _ => $"sqlite:{Path}",
+    };
+
+    /// <summary>True for a store that coordinates a cluster (scheduler and worker processes).</summary>
+    public bool IsCluster => Kind == StoreKind.Postgres;
 
     /// <summary>Parses <paramref name="value"/> (null: <c>WEFT_STORE</c>, else the default SQLite file).</summary>
     public static StoreChoice? TryParse(string? value, out string? error)
@@ -48,9 +61,18 @@ internal sealed record StoreChoice(StoreKind Kind, string? Path)
         }
 
         var source = value is null ? $" (from {Variable})" : "";
-        error = text.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || text.Contains("Host=", StringComparison.OrdinalIgnoreCase)
-            ? $"store '{Redact(text)}'{source}: the PostgreSQL store is not available yet; use sqlite:PATH or memory"
-            : $"unknown store '{Redact(text)}'{source}; use memory, sqlite or sqlite:PATH";
+        if (text.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || text.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            if (PostgresConnection.TryParse(text, out _, out var problem))
+            {
+                return new StoreChoice(StoreKind.Postgres, text);
+            }
+
+            error = $"store '{Redact(text)}'{source}: {problem}";
+            return null;
+        }
+
+        error = $"unknown store '{Redact(text)}'{source}; use memory, sqlite, sqlite:PATH or postgres://user:pass@host:5432/db";
         return null;
     }
 
@@ -68,6 +90,20 @@ internal sealed record StoreChoice(StoreKind Kind, string? Path)
         if (Kind == StoreKind.Memory)
         {
             return new MemoryStore();
+        }
+
+        if (Kind == StoreKind.Postgres)
+        {
+            try
+            {
+                return await PostgresStore.OpenAsync(
+                    new PostgresStoreOptions { ConnectionString = Path!, EncryptionKey = EncryptionKey.FromEnvironment() },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeftConfigurationException ex)
+            {
+                throw new WeftStoreException(string.Join("; ", ex.Errors));
+            }
         }
 
         return await SqliteStore.OpenAsync(

@@ -17,6 +17,8 @@ internal static class WeftCli
         Commands.Runs.RunsCommand.Create(io),
         StatusCommand.Create(io),
         ServerCommand.Create(io),
+        WorkerCommand.Create(io),
+        DbCommand.Create(io),
         SchedulesCommand.Create(io),
         BreakersCommand.Create(io),
     };

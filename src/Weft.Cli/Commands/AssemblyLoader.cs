@@ -7,7 +7,11 @@ namespace Weft.Cli.Commands;
 internal static class AssemblyLoader
 {
     /// <summary>False (with the reason on <paramref name="error"/>) when an assembly cannot be loaded.</summary>
-    public static bool TryRegisterAll(WeftEngine engine, IReadOnlyList<string> paths, TextWriter error)
+    public static bool TryRegisterAll(WeftEngine engine, IReadOnlyList<string> paths, TextWriter error) =>
+        TryRegisterAll(engine.Functions, paths, error);
+
+    /// <summary>The same for a function registry of its own (a cluster worker's).</summary>
+    public static bool TryRegisterAll(Handlers.FunctionRegistry functions, IReadOnlyList<string> paths, TextWriter error)
     {
         foreach (var path in paths)
         {
@@ -32,7 +36,7 @@ internal static class AssemblyLoader
 
             try
             {
-                engine.Functions.RegisterAssembly(assembly);
+                functions.RegisterAssembly(assembly);
             }
             catch (Exception ex) when (ex is WeftConfigurationException or ArgumentException or ReflectionTypeLoadException)
             {

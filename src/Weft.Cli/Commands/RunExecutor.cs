@@ -44,6 +44,11 @@ internal static class RunExecutor
             }
         }
 
+        if (StoreChoice.TryParse(request.Store, out _) is { IsCluster: true } cluster)
+        {
+            return await SubmitToClusterAsync(request, definition, parameters.Values, cluster, io, ct).ConfigureAwait(false);
+        }
+
         // Registered before the engine starts so a Ctrl+C at any point is ours, not the runtime's.
         using var interrupt = InterruptSignal.Register(io.Error);
         var session = await EngineSession.OpenAsync(request.Store, request.Workers, io.Error, ct).ConfigureAwait(false);
@@ -89,6 +94,26 @@ internal static class RunExecutor
             }
 
             return await FollowAndReportAsync(engine, handle, request.Json, interrupt, io).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> SubmitToClusterAsync(
+        RunRequest request, WorkflowDefinition? definition, IReadOnlyDictionary<string, string> parameters, StoreChoice choice, CliIo io, CancellationToken ct)
+    {
+        Storage.IWeftStore store;
+        try
+        {
+            store = await choice.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch (Storage.WeftStoreException ex)
+        {
+            io.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (store.ConfigureAwait(false))
+        {
+            return await ClusterRunExecutor.ExecuteAsync(request, definition, parameters, (Cluster.IClusterStore)store, io, ct).ConfigureAwait(false);
         }
     }
 

@@ -20,7 +20,7 @@ internal static class ServerCommand
     {
         var store = new Option<string?>("--store")
         {
-            Description = $"Where runs are recorded: sqlite:PATH, sqlite (= {StoreChoice.DefaultSqlitePath}, the default) or memory. Default: ${StoreChoice.Variable}, else sqlite.",
+            Description = $"Where runs are recorded: sqlite:PATH, sqlite (= {StoreChoice.DefaultSqlitePath}, the default), memory, or postgres://user:pass@host:5432/db (cluster mode: this server schedules, weft worker processes run tasks). Default: ${StoreChoice.Variable}, else sqlite.",
             HelpName = "STORE",
         };
         var urls = new Option<string>("--urls")
@@ -28,8 +28,12 @@ internal static class ServerCommand
             Description = $"Where to listen, ';'-separated. Default {WeftServerApp.DefaultUrl}. Anything but loopback needs --token or --insecure.",
             DefaultValueFactory = _ => WeftServerApp.DefaultUrl,
         };
-        var workers = new Option<int>("--workers", "-w") { Description = "Worker slots. Default 16.", DefaultValueFactory = _ => 16 };
-        workers.InRange(1, 4096);
+        var workers = new Option<int>("--workers", "-w")
+        {
+            Description = "Worker slots. Default 16. With a cluster store: slots of a worker inside this process (0 = none; tasks then run only on weft worker processes).",
+            DefaultValueFactory = _ => 16,
+        };
+        workers.InRange(0, 4096);
         var token = new Option<string?>("--token") { Description = $"API token that changes must carry (Authorization: Bearer). Default: ${TokenVariable}." };
         var insecure = new Option<bool>("--insecure") { Description = "Serve the API open (no token) on a non-loopback address." };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse every change: submit, cancel, retry, pause, resume, schedules." };
@@ -46,6 +50,7 @@ internal static class ServerCommand
               weft server --urls http://0.0.0.0:5080 --token "$WEFT_API_TOKEN"
               weft server --read-only --workers 32
               weft server --workflows flows/
+              weft server --store postgres://weft:secret@db:5432/weft --workers 0
             """)
         {
             store,
@@ -92,6 +97,17 @@ internal static class ServerCommand
         }
 
         await using var storeLifetime = opened.ConfigureAwait(false);
+        if (opened is Cluster.IClusterStore cluster)
+        {
+            return await ClusterServer.RunAsync(cluster, choice, workflowDir, urls, options, io, ct).ConfigureAwait(false);
+        }
+
+        if (options.Workers < 1)
+        {
+            io.Error.WriteLine("error: --workers 0 only makes sense with a cluster store (postgres://…), where weft worker processes run the tasks");
+            return ExitCodes.InvalidInput;
+        }
+
         WebApplication app;
         try
         {

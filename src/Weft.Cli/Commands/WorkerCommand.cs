@@ -1,0 +1,147 @@
+using System.CommandLine;
+using Weft.Cluster;
+using Weft.Storage;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft worker --store postgres://… [--slots 8] [--queues default,gpu] [--tags a,b] [--name w1]
+/// [--assembly X.dll]</c>: a worker process of a cluster. Claims tasks from the store's queue, runs them,
+/// records their outcomes, until SIGINT/SIGTERM, then stops gracefully (running tasks get
+/// <c>--drain</c> to finish; the rest are handed back and run again elsewhere).</summary>
+internal static class WorkerCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var store = new Option<string?>("--store")
+        {
+            Description = $"The cluster's store: postgres://user:pass@host:5432/db[?schema=weft] or Host=…;Database=…. Default: ${StoreChoice.Variable}.",
+            HelpName = "STORE",
+        };
+        var slots = new Option<int>("--slots") { Description = "Tasks this worker runs at once. Default 8.", DefaultValueFactory = _ => 8 };
+        slots.InRange(1, 4096);
+        var queues = new Option<string?>("--queues") { Description = "Comma-separated queues to serve (a task's queue: field). Default: default.", HelpName = "LIST" };
+        var tags = new Option<string?>("--tags") { Description = "Comma-separated labels this worker advertises (e.g. gpu,eu-west).", HelpName = "LIST" };
+        var name = new Option<string?>("--name") { Description = "Unique worker name. Default HOST-PID.", HelpName = "NAME" };
+        var drain = new Option<int>("--drain") { Description = "Seconds running tasks get to finish when the worker is stopped. Default 30.", DefaultValueFactory = _ => 30 };
+        drain.InRange(0, 86_400);
+        var assemblies = new Option<string[]>("--assembly")
+        {
+            Description = "A .NET assembly whose [WeftFunction] methods function: tasks may call; repeat for more.",
+            HelpName = "path.dll",
+        };
+        var command = new Command("worker", """
+            Run a worker process of a Weft cluster: it claims tasks queued by the cluster's scheduler
+            (weft server --store postgres://…) and runs them. Stop it with Ctrl+C or SIGTERM.
+
+            Examples:
+              weft worker --store postgres://weft:secret@db:5432/weft
+              weft worker --store "$WEFT_STORE" --slots 32 --queues default,gpu --name gpu-1
+            """)
+        {
+            store,
+            slots,
+            queues,
+            tags,
+            name,
+            drain,
+            assemblies,
+        };
+        command.SetAction((result, ct) =>
+        {
+            var options = new ClusterWorkerOptions { Slots = result.GetValue(slots) };
+            if (result.GetValue(name) is { } n)
+            {
+                options.Name = n;
+            }
+
+            if (List(result.GetValue(queues)) is { Count: > 0 } q)
+            {
+                options.Queues.Clear();
+                foreach (var queue in q)
+                {
+                    options.Queues.Add(queue);
+                }
+            }
+
+            foreach (var tag in List(result.GetValue(tags)))
+            {
+                options.Tags.Add(tag);
+            }
+
+            return RunAsync(result.GetValue(store), options, TimeSpan.FromSeconds(result.GetValue(drain)), result.GetValue(assemblies) ?? [], io, ct);
+        });
+        return command;
+    }
+
+    private static List<string> List(string? text) =>
+        text is null ? [] : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    private static async Task<int> RunAsync(string? storeText, ClusterWorkerOptions options, TimeSpan drain, IReadOnlyList<string> assemblies, CliIo io, CancellationToken ct)
+    {
+        if (StoreChoice.TryParse(storeText, out var problem) is not { } choice)
+        {
+            io.Error.WriteLine($"error: {problem}");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (!choice.IsCluster)
+        {
+            io.Error.WriteLine($"error: weft worker needs a cluster store (postgres://…), not {choice.Describe()}; embedded runs use weft run");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (!AssemblyLoader.TryRegisterAll(options.Functions, assemblies, io.Error))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        using var interrupt = InterruptSignal.Register(io.Error, $"stopping: running tasks get {drain.TotalSeconds:0}s to finish (signal again to stop at once)");
+        IWeftStore opened;
+        try
+        {
+            opened = await choice.OpenAsync(ct).ConfigureAwait(false);
+        }
+        catch (WeftStoreException ex)
+        {
+            io.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        await using var storeLifetime = opened.ConfigureAwait(false);
+        options.OnLog = message =>
+        {
+            io.Out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {message}");
+            io.Out.Flush();
+        };
+        ClusterWorker worker;
+        try
+        {
+            worker = await ClusterWorker.StartAsync((IClusterStore)opened, options, ct).ConfigureAwait(false);
+        }
+        catch (WeftConfigurationException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                io.Error.WriteLine($"error: {error}");
+            }
+
+            return ExitCodes.InvalidInput;
+        }
+
+        io.Out.WriteLine($"weft worker {options.Name} serving {string.Join(",", options.Queues)} with {options.Slots} slots on {choice.Describe()}");
+        io.Out.Flush();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, interrupt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop.
+        }
+
+        await worker.StopAsync(drain, CancellationToken.None).ConfigureAwait(false);
+        var stats = worker.Stats;
+        io.Out.WriteLine($"weft worker {options.Name} stopped: {stats.Completed} tasks completed");
+        return ExitCodes.Succeeded;
+    }
+}
