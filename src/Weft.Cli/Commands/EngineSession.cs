@@ -29,6 +29,13 @@ internal sealed class EngineSession : IAsyncDisposable
             return null;
         }
 
+        if (choice.IsCluster)
+        {
+            // The cluster's leading server is its one scheduler: control goes through it.
+            error.WriteLine($"error: {choice.Describe()} is a cluster store; its runs are controlled by the leading weft server: use --server URL (weft runs list/show/output read the store directly)");
+            return null;
+        }
+
         IWeftStore opened;
         try
         {

@@ -4,6 +4,12 @@ namespace Weft.Cluster;
 /// store's queue for worker processes instead of running on the engine's own slots.</summary>
 public sealed class ClusterSchedulingOptions
 {
+    /// <summary>This engine is the cluster's scheduler. Must be set for an engine over an
+    /// <see cref="IClusterStore"/> (a cluster has one scheduler at a time: <see cref="SchedulerLeadership"/>
+    /// sets it once it holds the lock); to submit from elsewhere use <see cref="ClusterClient"/>, to read
+    /// runs use the store. Default false.</summary>
+    public bool Schedule { get; set; }
+
     /// <summary>Safety-net poll for completions and new runs when no signal arrives. Default 2 s.</summary>
     public TimeSpan PollEvery { get; set; } = TimeSpan.FromSeconds(2);
 

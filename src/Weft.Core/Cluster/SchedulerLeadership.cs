@@ -58,6 +58,7 @@ public sealed class SchedulerLeadership : IAsyncDisposable
                     {
                         configure?.Invoke(o);
                         o.Store = store;
+                        o.Cluster.Schedule = true;
                     });
                 }
                 catch

@@ -89,6 +89,10 @@ public sealed class WeftOptions
     {
         var errors = new List<string>();
         errors.AddRange(Cluster.Validate());
+        if (Store is global::Weft.Cluster.IClusterStore && !Cluster.Schedule)
+        {
+            errors.Add("the store is a cluster store: only the cluster's scheduler runs an engine on it (weft server, or SchedulerLeadership, which sets Cluster.Schedule); submit with ClusterClient and read runs from the store");
+        }
         if (Workers is < 1 or > 4096)
         {
             errors.Add($"Workers must be between 1 and 4096 (was {Workers})");

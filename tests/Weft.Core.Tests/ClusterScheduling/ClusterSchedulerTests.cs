@@ -31,6 +31,7 @@ public sealed class ClusterSchedulerTests
     private WeftEngine Scheduler(IClusterStore store, Action<WeftOptions>? configure = null) => WeftEngine.Create(o =>
     {
         o.Store = store;
+        o.Cluster.Schedule = true;
         o.TimeProvider = _time;
         o.Monitor.SampleEvery = null;
         o.Retention = null;

@@ -15,6 +15,7 @@ public sealed class InProcessClusterTests
         await using var engine = WeftEngine.Create(o =>
         {
             o.Store = store;
+            o.Cluster.Schedule = true;
             o.Retention = null;
         });
         await using var w1 = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w1", Slots = 4 });
