@@ -459,7 +459,9 @@ public abstract class ClusterStoreConformanceTests : IAsyncLifetime
     }
 
     /// <summary>Makes the handle listen (a first wait starts its listener) and drops what it heard so far.</summary>
-    private static async Task ListenAsync(IClusterStore store)
+    /// <summary>Makes sure <paramref name="store"/> listens for every signal from now on, with nothing pending.
+    /// A store whose listener starts asynchronously (PostgreSQL) overrides this to wait until it is in effect.</summary>
+    protected virtual async Task ListenAsync(IClusterStore store)
     {
         const ClusterSignal All = ClusterSignal.RunSubmitted | ClusterSignal.TasksQueued | ClusterSignal.TasksCompleted | ClusterSignal.RunFinished;
         while (await store.WaitForSignalAsync(All, TimeSpan.Zero))
