@@ -47,7 +47,12 @@ internal sealed class ChangeBatch(BlobCodec codec)
                 Upsert(_attemptIndex, _attempts, (c.RunId, c.TaskId!, c.Attempt), c);
                 break;
             case StoreChangeKind.Enqueue:
-                Upsert(_enqueueIndex, _enqueues, (c.RunId, c.TaskId!, c.Attempt), new EnqueueRow(c, false));
+                // Like the INSERT's ON CONFLICT DO NOTHING: the first Enqueue of a row wins.
+                if (_enqueueIndex.TryAdd((c.RunId, c.TaskId!, c.Attempt), _enqueues.Count))
+                {
+                    _enqueues.Add(new EnqueueRow(c, false));
+                }
+
                 Signals |= ClusterSignal.TasksQueued;
                 break;
             case StoreChangeKind.Dequeue:

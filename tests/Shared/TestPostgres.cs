@@ -105,6 +105,7 @@ internal static class TestPostgres
                 "or install the server binaries (Debian: apt-get install postgresql) so the tests start one, or run scripts/test.sh, which does both");
         }
 
+        SweepStaleClusters();
         var root = Path.Combine(Path.GetTempPath(), "weft-pg-" + Guid.NewGuid().ToString("N")[..12]);
         var dataDirectory = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
@@ -121,19 +122,39 @@ internal static class TestPostgres
         var pgCtl = Path.Combine(bin, "pg_ctl");
         await RunAsync(owner, pgCtl, "-D", dataDirectory, "-l", Path.Combine(root, "server.log"), "-w", "-o",
             $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root} -c max_connections=300", "start").ConfigureAwait(false);
+        // The test host may be killed soon after its last test: a shell of its own stops the server
+        // and removes the directory even then.
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            try
-            {
-                RunAsync(owner, pgCtl, "-D", dataDirectory, "-m", "immediate", "stop").GetAwaiter().GetResult();
-                Directory.Delete(root, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-            {
-            }
+            var stop = owner is null ? $"'{pgCtl}'" : $"runuser -u {owner} -- '{pgCtl}'";
+            var cleanup = new ProcessStartInfo("sh") { UseShellExecute = false };
+            cleanup.ArgumentList.Add("-c");
+            cleanup.ArgumentList.Add($"{stop} -D '{dataDirectory}' -m immediate stop >/dev/null 2>&1; rm -rf '{root}'");
+            using var process = Process.Start(cleanup);
+            process?.WaitForExit(TimeSpan.FromSeconds(10));
         };
 
         return new Server($"Host=127.0.0.1;Port={port};Username=weft;Database=postgres", new Control(pgCtl, dataDirectory, owner));
+    }
+
+    /// <summary>Removes clusters of earlier test processes that were killed before they cleaned up: no
+    /// server running (no postmaster.pid) and untouched for an hour.</summary>
+    private static void SweepStaleClusters()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), "weft-pg-????????????"))
+        {
+            try
+            {
+                if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid"))
+                    && Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddHours(-1))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     // The store accepts URIs and a Schema keyword; a raw Npgsql connection does not.

@@ -159,7 +159,7 @@ public sealed class QueueTests : IAsyncLifetime
     {
         await _store.CreateRunAsync(Run("r1", T0));
 
-        await _store.WriteAsync([Enqueue("r1", "a"), CancelQueued("r1"), Enqueue("r1", "b")]);
+        await _store.WriteAsync([Enqueue("r1", "a"), CancelQueued("r1"), Enqueue("r1", "b"), Enqueue("r1", "a")]);
 
         Assert.Equal("b", Assert.Single(await _store.ClaimAsync("w", ["default"], 10, Lease)).TaskId);
     }
