@@ -35,6 +35,7 @@ internal sealed class Leadership : ILeadership
             return;
         }
 
+        _store.Forget(this);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _watch.ConfigureAwait(false);
         if (!_lost.IsCancellationRequested)

@@ -21,6 +21,7 @@ public sealed partial class PostgresStore
             {
                 var leadership = new Leadership(this, connection, _channels.LeaderKey);
                 connection = null;
+                _leaderships.TryAdd(leadership, 0);
                 return leadership;
             }
 

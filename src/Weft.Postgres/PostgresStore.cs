@@ -21,6 +21,7 @@ public sealed partial class PostgresStore : IClusterStore
     private long _commits;
     private long _statements;
     private volatile bool _disposed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Leadership, byte> _leaderships = new();
 
     private PostgresStore(PostgresConnection connection, BlobCodec codec)
     {
@@ -72,6 +73,13 @@ public sealed partial class PostgresStore : IClusterStore
         }
 
         _disposed = true;
+
+        // Closing the store ends its leadership too, as a process exiting would.
+        foreach (var leadership in _leaderships.Keys)
+        {
+            await leadership.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _data.DisposeAsync().ConfigureAwait(false);
         await _dedicated.DisposeAsync().ConfigureAwait(false);
@@ -171,4 +179,6 @@ public sealed partial class PostgresStore : IClusterStore
         CountStatements(batch.BatchCommands.Count);
         return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    internal void Forget(Leadership leadership) => _leaderships.TryRemove(leadership, out _);
 }

@@ -422,11 +422,27 @@ public abstract class ClusterStoreConformanceTests : IAsyncLifetime
         await Store.SignalAsync(ClusterSignal.TasksQueued);
         await Store.SignalAsync(ClusterSignal.TasksQueued);
         var first = await other.WaitForSignalAsync(ClusterSignal.TasksQueued, SignalArrives);
-        var second = await other.WaitForSignalAsync(ClusterSignal.TasksQueued, TimeSpan.Zero);
+        var more = 0;
+        while (await other.WaitForSignalAsync(ClusterSignal.TasksQueued, TimeSpan.Zero))
+        {
+            more++;
+        }
 
         Assert.True(first);
-        Assert.False(second);
+        if (DeliversSignalsSynchronously)
+        {
+            Assert.Equal(0, more);
+        }
+        else
+        {
+            // Delivered as they arrive: those that came before a wait are one; never more than were raised.
+            Assert.InRange(more, 0, 2);
+        }
     }
+
+    /// <summary>True when a raised signal has reached every listener by the time SignalAsync returns (in
+    /// process); false when it travels (PostgreSQL NOTIFY), so separate signals may arrive apart.</summary>
+    protected virtual bool DeliversSignalsSynchronously => true;
 
     [Fact]
     public async Task Wait_ForOtherSignals_IsNotWoken_AndTimesOutFalse()

@@ -14,6 +14,8 @@ public sealed class PostgresClusterStoreConformanceTests : ClusterStoreConforman
 
     protected override async Task<IClusterStore> CreatePeerAsync(IClusterStore store) => await _schema.OpenAsync();
 
+    protected override bool DeliversSignalsSynchronously => false;
+
     // LISTEN starts on its own connection; signals raised before it is in effect are not seen (as in
     // PostgreSQL itself), so the tests wait for it before raising any.
     protected override async Task ListenAsync(IClusterStore store)
