@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Weft.Definitions;
 using Weft.Caching;
 using Weft.Execution;
 using Weft.Scheduling;
@@ -16,8 +18,14 @@ public static class TaskPayload
     /// upstream tasks are final.</summary>
     internal static string? Build(RunExecution run, int task)
     {
+        var spec = run.Plan.Tasks[task].Spec;
+        if (!UsesTemplates(spec))
+        {
+            return null;
+        }
+
         var recorder = new Recorder(run);
-        SpecRenderer.Render(run.Plan.Tasks[task].Spec, recorder);
+        SpecRenderer.Render(spec, recorder);
         if (recorder.Values.Count == 0 && recorder.Errors.Count == 0)
         {
             return null;
@@ -36,6 +44,37 @@ public static class TaskPayload
 
         var document = JsonSerializer.Deserialize(payload, PayloadJson.Default.Document) ?? new Document();
         return new Stored(document);
+    }
+
+    // Most tasks have no templates; finding that out once per spec keeps dispatch allocation-free for them.
+    private static readonly ConditionalWeakTable<TaskSpec, object> TemplateFree = [];
+
+    private static bool UsesTemplates(TaskSpec spec)
+    {
+        if (TemplateFree.TryGetValue(spec, out _))
+        {
+            return false;
+        }
+
+        var probe = new Probe();
+        SpecRenderer.Render(spec, probe);
+        if (!probe.Referenced)
+        {
+            TemplateFree.AddOrUpdate(spec, probe);
+        }
+
+        return probe.Referenced;
+    }
+
+    private sealed class Probe : ITemplateValues
+    {
+        public bool Referenced { get; private set; }
+
+        public string Resolve(TemplateReference reference)
+        {
+            Referenced = true;
+            return string.Empty;
+        }
     }
 
     internal sealed class Document
