@@ -1,0 +1,104 @@
+using Weft.Execution;
+using Weft.Scheduling;
+
+namespace Weft.WorkerPool;
+
+/// <summary>One worker slot: its own queue of started tasks (pushed by the scheduler's dispatch under
+/// the engine lock, drained by the slot and stolen by idle slots under the slot's own small lock),
+/// and the outcomes it has not yet reported to the scheduler.</summary>
+internal sealed class WorkerSlot(int number, int reportBatch)
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<ClaimedTask> _queue = new();
+    private volatile int _count;
+
+    public int Number { get; } = number;
+
+    /// <summary>Tasks waiting in this slot's queue (read without the lock: a hint, exact under it).</summary>
+    public int Count => _count;
+
+    /// <summary>Running a task now.</summary>
+    public volatile bool Busy;
+
+    /// <summary>Told to go: takes no new task, exits once its queue is empty.</summary>
+    public volatile bool Retiring;
+
+    /// <summary>Attempts in a row, up to the last, that completed synchronously (reset by one that did not).</summary>
+    public volatile int InlineStreak;
+
+    /// <summary>After this many synchronous attempts in a row a slot is trusted to hold tasks ahead: one
+    /// tiny task that happens to come first (a no-op start) must not make a slot hoard long ones.</summary>
+    public const int HoldAheadAfter = 16;
+
+    public bool RunsInline => InlineStreak >= HoldAheadAfter;
+
+    /// <summary>Attempts this slot ran (only the slot writes it).</summary>
+    public long Completed;
+
+    /// <summary>Tasks this slot took from other slots' queues.</summary>
+    public long Stolen;
+
+    /// <summary>The attempt running now, for the crash handler to report.</summary>
+    public ClaimedTask Current;
+    public bool HasCurrent;
+
+    /// <summary>Finished attempts not yet reported: <see cref="DoneHead"/>..<see cref="DoneCount"/>.</summary>
+    public readonly WorkItem[] DoneItems = new WorkItem[reportBatch];
+    public readonly TaskOutcome[] DoneOutcomes = new TaskOutcome[reportBatch];
+    public int DoneHead;
+    public int DoneCount;
+    public long FirstDoneAt;
+
+    public Task Loop { get; set; } = Task.CompletedTask;
+
+    /// <summary>How many more tasks it takes now: none while retiring or running asynchronous work
+    /// (a task must not wait behind a long one), one when free, up to the capacity while it keeps
+    /// running tasks that complete synchronously.</summary>
+    public int Room(int capacity) => Retiring ? 0 : (RunsInline ? capacity : Busy ? 0 : 1) - _count;
+
+    /// <summary>Load for least-busy: queued plus running.</summary>
+    public int Load => _count + (Busy ? 1 : 0);
+
+    public void Push(ClaimedTask task)
+    {
+        lock (_lock)
+        {
+            _queue.Enqueue(task);
+            _count = _queue.Count;
+        }
+    }
+
+    public bool TryTake(out ClaimedTask task)
+    {
+        if (_count == 0)
+        {
+            task = default;
+            return false;
+        }
+
+        lock (_lock)
+        {
+            var taken = _queue.TryDequeue(out task);
+            _count = _queue.Count;
+            return taken;
+        }
+    }
+
+    /// <summary>Takes a task from the first other slot with one, starting after this slot's number
+    /// so that thieves spread over their victims.</summary>
+    public bool TrySteal(WorkerSlot[] slots, out ClaimedTask task)
+    {
+        for (var i = 1; i <= slots.Length; i++)
+        {
+            var victim = slots[(Number + i) % slots.Length];
+            if (victim != this && victim.Count > 0 && victim.TryTake(out task))
+            {
+                Stolen++;
+                return true;
+            }
+        }
+
+        task = default;
+        return false;
+    }
+}

@@ -1,0 +1,101 @@
+using Weft.WorkerPool;
+
+namespace Weft.Tests.WorkerPool;
+
+public sealed class SlotPickerTests
+{
+    private static WorkerSlot[] Slots(int n) =>
+        [.. Enumerable.Range(0, n).Select(i => new WorkerSlot(i, 4) { InlineStreak = WorkerSlot.HoldAheadAfter })];
+
+    private static List<int> Picks(SlotPicker picker, WorkerSlot[] slots, int count, WorkerSlot? asking = null) =>
+        [.. Enumerable.Range(0, count).Select(_ => picker.Pick(slots, asking)!.Number)];
+
+    [Fact]
+    public void RoundRobin_PicksSlotsInTurn()
+    {
+        var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.RoundRobin });
+
+        Assert.Equal([0, 1, 2, 0, 1, 2, 0], Picks(picker, Slots(3), 7));
+    }
+
+    [Fact]
+    public void RoundRobin_SkipsASlotWithoutRoom()
+    {
+        var slots = Slots(3);
+        slots[1].InlineStreak = 0;
+        slots[1].Busy = true; // running asynchronous work: takes nothing ahead
+        var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.RoundRobin });
+
+        Assert.Equal([0, 2, 0, 2], Picks(picker, slots, 4));
+    }
+
+    [Fact]
+    public void LeastBusy_PicksTheSlotWithFewestTasksAndPrefersTheAskingSlotOnATie()
+    {
+        var slots = Slots(3);
+        slots[0].Busy = true;
+        slots[1].Busy = true;
+        var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.LeastBusy });
+
+        Assert.Equal(2, picker.Pick(slots, slots[0])!.Number);
+        slots[2].Busy = true;
+        Assert.Equal(1, picker.Pick(slots, slots[1])!.Number);
+    }
+
+    [Fact]
+    public void LeastBusy_FillsQueuesEvenly()
+    {
+        var slots = Slots(2);
+        var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.LeastBusy, SlotQueueCapacity = 4 });
+        for (var i = 0; i < 8; i++)
+        {
+            picker.Pick(slots, slots[0])!.Push(default);
+        }
+
+        Assert.Equal(4, slots[0].Count);
+        Assert.Equal(4, slots[1].Count);
+        Assert.Null(picker.Pick(slots, slots[0])); // every queue full
+    }
+
+    [Fact]
+    public void Weighted_PicksInProportionToTheWeights()
+    {
+        var options = new PoolOptions { Strategy = SlotStrategy.Weighted };
+        options.Weights.Add(3);
+        options.Weights.Add(1);
+        var picker = new SlotPicker(options);
+
+        var picks = Picks(picker, Slots(2), 40);
+
+        Assert.Equal(30, picks.Count(n => n == 0));
+        Assert.Equal(10, picks.Count(n => n == 1));
+        Assert.Equal([0, 0, 1, 0], picks.Take(4)); // interleaved, not 3 in a row then 1
+    }
+
+    [Fact]
+    public void Random_WithASeed_IsRepeatableAndUsesEverySlot()
+    {
+        PoolOptions Seeded() => new() { Strategy = SlotStrategy.Random, Seed = 42 };
+
+        var first = Picks(new SlotPicker(Seeded()), Slots(4), 200);
+        var second = Picks(new SlotPicker(Seeded()), Slots(4), 200);
+
+        Assert.Equal(first, second);
+        Assert.All(Enumerable.Range(0, 4), n => Assert.InRange(first.Count(p => p == n), 30, 70));
+    }
+
+    [Fact]
+    public void TrySteal_TakesFromAnotherSlotsQueueWhenItsOwnIsEmpty()
+    {
+        var slots = Slots(3);
+        slots[2].Push(new ClaimedTask(default, 1));
+        slots[2].Push(new ClaimedTask(default, 2));
+
+        Assert.False(slots[0].TryTake(out _));
+        Assert.True(slots[0].TrySteal(slots, out var stolen));
+        Assert.Equal(1, stolen.Attempt); // oldest first
+        Assert.Equal(1, slots[0].Stolen);
+        Assert.Equal(1, slots[2].Count);
+        Assert.False(slots[2].TrySteal([slots[2]], out _)); // never from itself
+    }
+}
