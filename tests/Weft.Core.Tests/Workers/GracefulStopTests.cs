@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Weft.Execution;
+using Weft.Sqlite;
 using Weft.Tests.Scheduling;
 using static Weft.Tests.Scheduling.ScriptedHandler;
 
@@ -53,4 +55,54 @@ public sealed class GracefulStopTests
         Assert.StartsWith("interrupted: the engine stopped", attempt.Error);
         Assert.Equal(0, h.Engine.GetStatus().Pool.Busy);
     }
+
+    [Fact]
+    public async Task StopAsync_OnADurableStore_LeavesTheRunForResumeToFinish()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"weft-stop-{Guid.NewGuid():N}.db");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        try
+        {
+            var first = new ScriptedHandler();
+            first.BlockUntilCancelled("b");
+            string runId;
+            await using (var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = path }))
+            {
+                var engine = Engine(store, first, clock);
+                runId = (await engine.SubmitAsync(EngineHarness.Flow(Def("a"), Def("b", "a"), Def("c", "b")))).RunId;
+                await EngineHarness.WaitUntilAsync(() => first.StartOrder.Contains("b"));
+                var stop = engine.StopAsync(TimeSpan.FromSeconds(10)).AsTask();
+                clock.Advance(TimeSpan.FromSeconds(10));
+                await stop.WaitAsync(EngineHarness.HardLimit);
+            }
+
+            var second = new ScriptedHandler();
+            await using var reopened = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = path });
+            await using var resumed = Engine(reopened, second, clock);
+            Assert.Equal([runId], await resumed.FindUnfinishedRunsAsync());
+
+            var run = await (await resumed.ResumeAsync(runId)).WaitAsync().WaitAsync(EngineHarness.HardLimit);
+
+            Assert.Equal(RunState.Succeeded, run.State);
+            Assert.Equal(["b", "c"], second.StartOrder);
+            var b = run.Tasks.Single(t => t.TaskId == "b");
+            Assert.Equal(2, b.Attempts);
+            Assert.Equal(TaskOutcomeStatus.Interrupted, b.AttemptHistory[0].Outcome);
+        }
+        finally
+        {
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static WeftEngine Engine(Storage.IWeftStore store, ScriptedHandler script, TimeProvider time) => WeftEngine.Create(o =>
+    {
+        o.Workers = 2;
+        o.Store = store;
+        o.TimeProvider = time;
+        o.Handlers.Add(script);
+    });
 }
