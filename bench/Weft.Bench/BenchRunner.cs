@@ -58,8 +58,14 @@ internal sealed class BenchRunner
 
             EnsureSucceeded(workload, definition, snapshot);
             hops[i] = measureHop ? HopMicroseconds(snapshot) : 0;
-            imbalances[i] = measureImbalance ? ImbalancePercent(done, engine.SlotCompletions()) : 0;
+            var after = engine.SlotCompletions();
+            imbalances[i] = measureImbalance ? ImbalancePercent(done, after) : 0;
             Report(workload, i, seconds[i]);
+            if (measureImbalance)
+            {
+                var perSlot = string.Join(" / ", after.Select((n, s) => n - done[s]));
+                _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}: tasks per slot {perSlot}, {imbalances[i]:F1}% imbalance"));
+            }
         }
 
         var median = Median(seconds);

@@ -26,7 +26,8 @@ public sealed class PoolOptions
     /// <summary>A pool with nothing running and nothing waiting for this long shrinks to its minimum. Default 30 s.</summary>
     public TimeSpan ScaleDownIdleAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>No scaling decision within this time of the previous one, so the pool does not oscillate. Default 10 s.</summary>
+    /// <summary>Keeps the pool from oscillating: no shrinking within this time of any scaling decision,
+    /// and no growing within it of a shrink (growth after growth may continue every evaluation). Default 10 s.</summary>
     public TimeSpan CoolDown { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Process CPU use (fraction of all cores) at or above which the pool stops growing and

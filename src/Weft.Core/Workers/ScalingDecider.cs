@@ -6,9 +6,11 @@ namespace Weft.WorkerPool;
 /// <summary>What the pool looks like at one evaluation: the decider's only inputs.</summary>
 /// <param name="Queued">Tasks waiting: the ready queue plus the slots' own queues.</param>
 /// <param name="Cpu">Process CPU use as a fraction of all cores; null before the monitor has two samples.</param>
+/// <param name="LastScaleAt">When the last decision was taken; null before the first.</param>
+/// <param name="LastGrew">Whether that decision added slots.</param>
 /// <param name="IdleSince">Since when nothing has run and nothing waited; null while busy.</param>
 internal readonly record struct PoolSignals(
-    DateTimeOffset Now, int Queued, int Busy, int Slots, double? Cpu, DateTimeOffset? LastScaleAt, DateTimeOffset? IdleSince);
+    DateTimeOffset Now, int Queued, int Busy, int Slots, double? Cpu, DateTimeOffset? LastScaleAt, bool LastGrew, DateTimeOffset? IdleSince);
 
 /// <summary>Add (<see cref="Delta"/> &gt; 0) or remove slots, and why; <see cref="None"/> keeps the pool.</summary>
 internal readonly record struct ScaleDecision(int Delta, string Reason)
@@ -17,8 +19,10 @@ internal readonly record struct ScaleDecision(int Delta, string Reason)
 }
 
 /// <summary>When the pool grows or shrinks. Pure: the same signals give the same decision, so the
-/// rules are tested without a pool or a clock. Order matters: bounds, then cool-down, then CPU
-/// saturation (which blocks growth), then growth, then shrinking.</summary>
+/// rules are tested without a pool or a clock. Order matters: bounds, then CPU saturation (which
+/// blocks growth), then growth, then shrinking. The cool-down keeps the pool from oscillating: no
+/// shrinking within it of any decision, and no growing within it of a shrink. Growth after growth
+/// may go on every evaluation, so a burst of work is met in seconds, not cool-downs.</summary>
 internal static class ScalingDecider
 {
     public static ScaleDecision Decide(PoolOptions options, in PoolSignals s)
@@ -33,22 +37,18 @@ internal static class ScalingDecider
             return new(options.MaxWorkers - s.Slots, Text($"above the maximum of {options.MaxWorkers}"));
         }
 
-        if (s.LastScaleAt is { } last && s.Now - last < options.CoolDown)
-        {
-            return ScaleDecision.None;
-        }
-
+        var cooling = s.LastScaleAt is { } last && s.Now - last < options.CoolDown;
         var utilization = s.Slots == 0 ? 0 : (double)s.Busy / s.Slots;
         if (s.Cpu is { } cpu && cpu >= options.CpuSaturated)
         {
             // More threads on saturated cores only add contention: go back to the minimum, and never grow.
-            return s.Slots > options.MinWorkers
+            return s.Slots > options.MinWorkers && !cooling
                 ? new(options.MinWorkers - s.Slots, Text($"CPU saturated ({Percent(cpu)} ≥ {Percent(options.CpuSaturated)}): shedding to the minimum of {options.MinWorkers}"))
                 : ScaleDecision.None;
         }
 
         var deep = s.Queued > options.ScaleUpQueueDepth;
-        if ((deep || utilization > options.ScaleUpUtilization) && s.Slots < options.MaxWorkers)
+        if ((deep || utilization > options.ScaleUpUtilization) && s.Slots < options.MaxWorkers && (!cooling || s.LastGrew))
         {
             if (deep && s.Cpu is { } low && low < options.IoBoundCpuBelow)
             {
@@ -62,7 +62,7 @@ internal static class ScalingDecider
                 : Text($"utilization {Percent(utilization)} > {Percent(options.ScaleUpUtilization)}"));
         }
 
-        if (s.Slots > options.MinWorkers)
+        if (s.Slots > options.MinWorkers && !cooling)
         {
             if (s.IdleSince is { } idle && s.Now - idle >= options.ScaleDownIdleAfter)
             {

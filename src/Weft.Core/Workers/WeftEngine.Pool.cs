@@ -13,6 +13,7 @@ public sealed partial class WeftEngine
     private int _nextSlotNumber;
     private long _slotCrashes;
     private DateTimeOffset? _lastScaleAt;
+    private bool _lastGrew;
     private DateTimeOffset? _idleSince;
 
     /// <summary>Raised (on a timer thread, outside the engine lock) for every scaling decision and every
@@ -103,7 +104,7 @@ public sealed partial class WeftEngine
             }
 
             _idleSince = busy == 0 && queued == 0 ? _idleSince ?? now : null;
-            var decision = ScalingDecider.Decide(_options.Pool, new PoolSignals(now, queued, busy, live, CpuFraction is { } cpu ? cpu() : MonitorCpu(), _lastScaleAt, _idleSince));
+            var decision = ScalingDecider.Decide(_options.Pool, new PoolSignals(now, queued, busy, live, CpuFraction is { } cpu ? cpu() : MonitorCpu(), _lastScaleAt, _lastGrew, _idleSince));
             if (decision.Delta == 0)
             {
                 return;
@@ -116,6 +117,7 @@ public sealed partial class WeftEngine
 
             Retire(-decision.Delta);
             _lastScaleAt = now;
+            _lastGrew = decision.Delta > 0;
             decided = Record(now, live, live + decision.Delta, decision.Reason);
 
             // Parked slots wake to see whether they were told to go; the others park again.

@@ -57,22 +57,31 @@ public sealed class PoolScalingTests
     }
 
     [Fact]
-    public async Task Tick_InsideTheCoolDown_DoesNotScaleAgain()
+    public async Task Tick_GrowsEverySecondWhileNeededButShrinksOnlyAfterTheCoolDown()
     {
         await using var h = ScalingPool(1, 8);
         h.Engine.CpuFraction = () => 0.6;
-        var (_, gate) = await SubmitHeldAsync(h);
+        var (handle, gate) = await SubmitHeldAsync(h);
 
-        h.Clock.Advance(TimeSpan.FromSeconds(1)); // +1 at t=1
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 7; i++)
         {
-            h.Clock.Advance(TimeSpan.FromSeconds(1)); // t=2..5: cooling down
+            h.Clock.Advance(TimeSpan.FromSeconds(1)); // t=1..7: a deep queue, then every slot busy
+            await EngineHarness.WaitUntilAsync(() => h.Engine.GetStatus().Pool.Busy == h.Engine.Workers);
         }
 
-        Assert.Equal(2, h.Engine.Workers);
-        h.Clock.Advance(TimeSpan.FromSeconds(1)); // t=6: cool-down over
-        Assert.Equal(3, h.Engine.Workers);
+        Assert.Equal(8, h.Engine.Workers);
         gate.SetResult();
+        await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit);
+        await EngineHarness.WaitUntilAsync(() => h.Engine.GetStatus().Pool.Busy == 0);
+        for (var i = 0; i < 4; i++)
+        {
+            h.Clock.Advance(TimeSpan.FromSeconds(1)); // t=8..11: idle, but inside the cool-down of the growth at t=7
+        }
+
+        Assert.Equal(8, h.Engine.Workers);
+        h.Clock.Advance(TimeSpan.FromSeconds(1)); // t=12
+        Assert.Equal(7, h.Engine.Workers);
+        Assert.Equal("utilization 0% < 30%", h.Engine.GetStatus().Pool.RecentEvents[^1].Reason);
     }
 
     [Fact]
@@ -83,7 +92,7 @@ public sealed class PoolScalingTests
         var (_, gate) = await SubmitHeldAsync(h);
 
         h.Clock.Advance(TimeSpan.FromSeconds(1)); // 1 → 2
-        h.Clock.Advance(TimeSpan.FromSeconds(5)); // 2 → 4
+        h.Clock.Advance(TimeSpan.FromSeconds(1)); // 2 → 4
         h.Clock.Advance(TimeSpan.FromSeconds(5)); // at the maximum
 
         Assert.Equal(4, h.Engine.Workers);
@@ -101,11 +110,13 @@ public sealed class PoolScalingTests
         h.Engine.CpuFraction = () => cpu;
         var (handle, gate) = await SubmitHeldAsync(h);
         h.Clock.Advance(TimeSpan.FromSeconds(1));
-        h.Clock.Advance(TimeSpan.FromSeconds(5));
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(4, h.Engine.Workers);
 
         cpu = 0.95;
-        h.Clock.Advance(TimeSpan.FromSeconds(5));
+        h.Clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(4, h.Engine.Workers); // inside the cool-down of the growth at t=2
+        h.Clock.Advance(TimeSpan.FromSeconds(1)); // t=7
         Assert.Equal(1, h.Engine.Workers);
         Assert.StartsWith("CPU saturated (95% ≥ 90%)", h.Engine.GetStatus().Pool.RecentEvents[^1].Reason);
 
@@ -130,7 +141,7 @@ public sealed class PoolScalingTests
         h.Engine.CpuFraction = () => 0.05;
         var (handle, gate) = await SubmitHeldAsync(h);
         h.Clock.Advance(TimeSpan.FromSeconds(1));
-        h.Clock.Advance(TimeSpan.FromSeconds(5));
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(4, h.Engine.Workers);
         gate.SetResult();
         await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit);

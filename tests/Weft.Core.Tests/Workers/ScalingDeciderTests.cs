@@ -15,8 +15,9 @@ public sealed class ScalingDeciderTests
         ScaleDownIdleAfter = TimeSpan.FromSeconds(30),
     };
 
-    private static PoolSignals Signals(int queued = 0, int busy = 0, int slots = 4, double? cpu = null, DateTimeOffset? lastScale = null, DateTimeOffset? idleSince = null, TimeSpan at = default) =>
-        new(T0 + at, queued, busy, slots, cpu, lastScale, idleSince);
+    private static PoolSignals Signals(
+        int queued = 0, int busy = 0, int slots = 4, double? cpu = null, DateTimeOffset? lastScale = null, bool lastGrew = false, DateTimeOffset? idleSince = null, TimeSpan at = default) =>
+        new(T0 + at, queued, busy, slots, cpu, lastScale, lastGrew, idleSince);
 
     [Fact]
     public void Decide_QueueDeeperThanThreshold_AddsASlotAndSaysWhy()
@@ -43,13 +44,23 @@ public sealed class ScalingDeciderTests
     }
 
     [Fact]
-    public void Decide_InsideTheCoolDown_ChangesNothingEitherWay()
+    public void Decide_InsideTheCoolDownOfAGrowth_GrowsOnButDoesNotShrink()
     {
-        var justScaled = T0;
+        var grew = T0;
 
-        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(Options, Signals(queued: 100, busy: 4, lastScale: justScaled, at: TimeSpan.FromSeconds(9))));
-        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(Options, Signals(queued: 0, busy: 0, lastScale: justScaled, at: TimeSpan.FromSeconds(9))));
-        Assert.Equal(1, ScalingDecider.Decide(Options, Signals(queued: 100, busy: 4, lastScale: justScaled, at: TimeSpan.FromSeconds(10))).Delta);
+        Assert.Equal(1, ScalingDecider.Decide(Options, Signals(queued: 100, busy: 4, lastScale: grew, lastGrew: true, at: TimeSpan.FromSeconds(1))).Delta);
+        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(Options, Signals(queued: 0, busy: 0, lastScale: grew, lastGrew: true, at: TimeSpan.FromSeconds(9))));
+        Assert.Equal(-1, ScalingDecider.Decide(Options, Signals(queued: 0, busy: 0, lastScale: grew, lastGrew: true, at: TimeSpan.FromSeconds(10))).Delta);
+    }
+
+    [Fact]
+    public void Decide_InsideTheCoolDownOfAShrink_ChangesNothingEitherWay()
+    {
+        var shrank = T0;
+
+        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(Options, Signals(queued: 100, busy: 4, lastScale: shrank, at: TimeSpan.FromSeconds(9))));
+        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(Options, Signals(queued: 0, busy: 0, lastScale: shrank, at: TimeSpan.FromSeconds(9))));
+        Assert.Equal(1, ScalingDecider.Decide(Options, Signals(queued: 100, busy: 4, lastScale: shrank, at: TimeSpan.FromSeconds(10))).Delta);
     }
 
     [Fact]
@@ -114,24 +125,34 @@ public sealed class ScalingDeciderTests
     }
 
     [Fact]
-    public void Decide_ALoadThatComesAndGoes_DoesNotOscillateInsideTheCoolDown()
+    public void Decide_ALoadThatComesAndGoes_NeverReversesInsideTheCoolDown()
     {
-        // Every second the queue alternates between deep and empty; only one decision per cool-down passes.
+        // Every second the queue alternates between deep and empty, for a minute.
         var slots = 4;
-        DateTimeOffset? last = null;
-        var decisions = 0;
-        for (var second = 0; second < 30; second++)
+        (DateTimeOffset At, int Delta)? last = null;
+        var decisions = new List<(DateTimeOffset At, int Delta)>();
+        for (var second = 0; second < 60; second++)
         {
             var deep = second % 2 == 0;
-            var d = ScalingDecider.Decide(Options, Signals(queued: deep ? 20 : 0, busy: deep ? slots : 0, slots: slots, lastScale: last, at: TimeSpan.FromSeconds(second)));
+            var now = T0 + TimeSpan.FromSeconds(second);
+            var d = ScalingDecider.Decide(Options, Signals(queued: deep ? 20 : 0, busy: deep ? slots : 0, slots: slots, lastScale: last?.At, lastGrew: last?.Delta > 0, at: TimeSpan.FromSeconds(second)));
             if (d.Delta != 0)
             {
                 slots += d.Delta;
-                last = T0 + TimeSpan.FromSeconds(second);
-                decisions++;
+                last = (now, d.Delta);
+                decisions.Add(last.Value);
             }
         }
 
-        Assert.Equal(3, decisions);
+        Assert.NotEmpty(decisions);
+        foreach (var (previous, next) in decisions.Zip(decisions.Skip(1)))
+        {
+            if (Math.Sign(previous.Delta) != Math.Sign(next.Delta))
+            {
+                Assert.True(next.At - previous.At >= Options.CoolDown, $"reversed {next.At - previous.At} after the previous decision");
+            }
+        }
+
+        Assert.InRange(slots, Options.MinWorkers, Options.MaxWorkers);
     }
 }
