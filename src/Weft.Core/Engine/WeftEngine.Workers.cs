@@ -51,7 +51,8 @@ public sealed partial class WeftEngine
                     }
                 }
 
-                reportNow = await RunClaimedAsync(me, next).ConfigureAwait(false);
+                var ran = RunClaimed(me, next);
+                reportNow = ran.IsCompletedSuccessfully ? ran.Result : await ran.ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -63,53 +64,58 @@ public sealed partial class WeftEngine
     }
 
     // Returns true when the outcome must be reported at once (asynchronous work, or outcomes held
-    // for more than about a millisecond): only runs of tiny synchronous tasks are batched.
-    private async ValueTask<bool> RunClaimedAsync(WorkerSlot me, ClaimedTask next)
+    // for more than about a millisecond): only runs of tiny synchronous tasks are batched. The
+    // synchronous path is not an async method, so a no-op task costs no state machine.
+    private ValueTask<bool> RunClaimed(WorkerSlot me, ClaimedTask next)
     {
         me.Current = next;
         me.HasCurrent = true;
         me.Busy = true;
         SlotProbe?.Invoke(next.Item);
         var pending = ExecuteAttempt(next.Item, next.Attempt);
-        TaskOutcome outcome;
-        bool reportNow;
-        if (pending.IsCompletedSuccessfully)
+        if (!pending.IsCompletedSuccessfully)
         {
-            outcome = pending.Result;
-            me.InlineStreak = Math.Min(me.InlineStreak + 1, WorkerSlot.HoldAheadAfter);
-            reportNow = me.DoneCount > 0 && Environment.TickCount64 - me.FirstDoneAt > 1;
+            return AwaitClaimedAsync(me, next, pending);
         }
-        else
-        {
-            me.InlineStreak = 0;
-            if (me.DoneCount > 0)
-            {
-                // The handler is waiting on something: report what finished before, while it waits.
-                FollowUp follow;
-                lock (_gate)
-                {
-                    ReportOutcomes(me);
-                    follow = TakeFollowUp();
-                }
 
-                Apply(follow);
+        me.InlineStreak = Math.Min(me.InlineStreak + 1, WorkerSlot.HoldAheadAfter);
+        var reportNow = me.DoneCount > 0 && Environment.TickCount64 - me.FirstDoneAt > 1;
+        Finished(me, next, pending.Result);
+        return new ValueTask<bool>(reportNow);
+    }
+
+    private async ValueTask<bool> AwaitClaimedAsync(WorkerSlot me, ClaimedTask next, ValueTask<TaskOutcome> pending)
+    {
+        me.InlineStreak = 0;
+        if (me.DoneCount > 0)
+        {
+            // The handler is waiting on something: report what finished before, while it waits.
+            FollowUp follow;
+            lock (_gate)
+            {
+                ReportOutcomes(me);
+                follow = TakeFollowUp();
             }
 
-            outcome = await pending.ConfigureAwait(false);
-            reportNow = true;
+            Apply(follow);
         }
 
+        Finished(me, next, await pending.ConfigureAwait(false));
+        return true;
+    }
+
+    private static void Finished(WorkerSlot me, ClaimedTask task, TaskOutcome outcome)
+    {
         if (me.DoneCount == 0)
         {
             me.FirstDoneAt = Environment.TickCount64;
         }
 
-        me.DoneItems[me.DoneCount] = next.Item;
+        me.DoneItems[me.DoneCount] = task.Item;
         me.DoneOutcomes[me.DoneCount++] = outcome;
         me.HasCurrent = false;
         me.Busy = false;
         me.Completed++;
-        return reportNow;
     }
 
     // Call under the lock. Reports in order; on an exception the unreported rest stays for the crash handler.
@@ -158,8 +164,8 @@ public sealed partial class WeftEngine
             return true;
         }
 
-        handedOut = Dispatch(me);
-        if (me.TryTake(out next) || TrySteal(me, out next))
+        handedOut = Dispatch(me, out next, out var own);
+        if (own || TrySteal(me, out next))
         {
             return true;
         }
@@ -175,16 +181,27 @@ public sealed partial class WeftEngine
     }
 
     // Call under the lock: claims ready tasks while some slot has room, each to the slot the
-    // strategy picks. Returns how many went to other slots than the one asking.
-    private int Dispatch(WorkerSlot asking)
+    // strategy picks. The first one picked for the asking slot comes back directly (a chain's next
+    // task never goes through a queue). Returns how many went to other slots.
+    private int Dispatch(WorkerSlot asking, out ClaimedTask own, out bool hasOwn)
     {
         var slots = _slots;
         var others = 0;
+        own = default;
+        hasOwn = false;
         while (_scheduler.ReadyCount > 0 && _picker.Pick(slots, asking) is { } target)
         {
             if (!_scheduler.TryStartNext(out var item, out var attempt))
             {
                 break;
+            }
+
+            if (target == asking && !hasOwn)
+            {
+                own = new ClaimedTask(item, attempt);
+                hasOwn = true;
+                asking.Busy = true; // counts as its load for the picks that follow
+                continue;
             }
 
             target.Push(new ClaimedTask(item, attempt));

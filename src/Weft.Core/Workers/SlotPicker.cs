@@ -12,19 +12,19 @@ internal sealed class SlotPicker(PoolOptions options)
     /// <summary>The slot to give a task to, or null when none has room.</summary>
     public WorkerSlot? Pick(WorkerSlot[] slots, WorkerSlot? asking) => options.Strategy switch
     {
-        SlotStrategy.RoundRobin => RoundRobin(slots),
-        SlotStrategy.Weighted => Weighted(slots),
-        SlotStrategy.Random => RandomPick(slots),
+        SlotStrategy.RoundRobin => RoundRobin(slots, asking),
+        SlotStrategy.Weighted => Weighted(slots, asking),
+        SlotStrategy.Random => RandomPick(slots, asking),
         _ => LeastBusy(slots, asking),
     };
 
     private WorkerSlot? LeastBusy(WorkerSlot[] slots, WorkerSlot? asking)
     {
         // The slot asking goes first on a tie: it is awake and holds the lock, so no hand-off is needed.
-        var best = asking is not null && asking.Room(_capacity) > 0 ? asking : null;
+        var best = asking is not null && asking.Room(_capacity, true) > 0 ? asking : null;
         foreach (var slot in slots)
         {
-            if (slot.Room(_capacity) > 0 && (best is null || slot.Load < best.Load))
+            if (slot.Room(_capacity, slot == asking) > 0 && (best is null || slot.Load < best.Load))
             {
                 best = slot;
             }
@@ -33,12 +33,12 @@ internal sealed class SlotPicker(PoolOptions options)
         return best;
     }
 
-    private WorkerSlot? RoundRobin(WorkerSlot[] slots)
+    private WorkerSlot? RoundRobin(WorkerSlot[] slots, WorkerSlot? asking)
     {
         for (var i = 0; i < slots.Length; i++)
         {
             var index = (_cursor + i) % slots.Length;
-            if (slots[index].Room(_capacity) > 0)
+            if (slots[index].Room(_capacity, slots[index] == asking) > 0)
             {
                 _cursor = index + 1;
                 return slots[index];
@@ -50,7 +50,7 @@ internal sealed class SlotPicker(PoolOptions options)
 
     // Smooth weighted round-robin (as nginx does): every slot with room gains its weight, the richest
     // is chosen and pays the total, so picks interleave in proportion to the weights.
-    private WorkerSlot? Weighted(WorkerSlot[] slots)
+    private WorkerSlot? Weighted(WorkerSlot[] slots, WorkerSlot? asking)
     {
         if (_current.Length != slots.Length)
         {
@@ -61,7 +61,7 @@ internal sealed class SlotPicker(PoolOptions options)
         var chosen = -1;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (slots[i].Room(_capacity) <= 0)
+            if (slots[i].Room(_capacity, slots[i] == asking) <= 0)
             {
                 continue;
             }
@@ -84,12 +84,12 @@ internal sealed class SlotPicker(PoolOptions options)
         return slots[chosen];
     }
 
-    private WorkerSlot? RandomPick(WorkerSlot[] slots)
+    private WorkerSlot? RandomPick(WorkerSlot[] slots, WorkerSlot? asking)
     {
         var open = 0;
         foreach (var slot in slots)
         {
-            open += slot.Room(_capacity) > 0 ? 1 : 0;
+            open += slot.Room(_capacity, slot == asking) > 0 ? 1 : 0;
         }
 
         if (open == 0)
@@ -100,7 +100,7 @@ internal sealed class SlotPicker(PoolOptions options)
         var n = _random.Next(open);
         foreach (var slot in slots)
         {
-            if (slot.Room(_capacity) > 0 && n-- == 0)
+            if (slot.Room(_capacity, slot == asking) > 0 && n-- == 0)
             {
                 return slot;
             }

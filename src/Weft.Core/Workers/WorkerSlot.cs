@@ -51,10 +51,12 @@ internal sealed class WorkerSlot(int number, int reportBatch)
 
     public Task Loop { get; set; } = Task.CompletedTask;
 
-    /// <summary>How many more tasks it takes now: none while retiring or running asynchronous work
-    /// (a task must not wait behind a long one), one when free, up to the capacity while it keeps
-    /// running tasks that complete synchronously.</summary>
-    public int Room(int capacity) => Retiring ? 0 : (RunsInline ? capacity : Busy ? 0 : 1) - _count;
+    /// <summary>How many more tasks it takes now: none while retiring or running a task (a task must
+    /// not wait behind a long one), one when free. The slot asking the scheduler, itself free, takes
+    /// up to the capacity ahead while it keeps running tasks that complete synchronously; slots do
+    /// not fill each other's queues ahead (that would bounce their queues between cores).</summary>
+    public int Room(int capacity, bool asking) =>
+        Retiring ? 0 : (asking && RunsInline ? capacity : Busy ? 0 : 1) - _count;
 
     /// <summary>Load for least-busy: queued plus running.</summary>
     public int Load => _count + (Busy ? 1 : 0);
