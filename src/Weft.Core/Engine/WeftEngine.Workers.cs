@@ -47,6 +47,7 @@ public sealed partial class WeftEngine
                     if (!have)
                     {
                         await _wake.WaitAsync().ConfigureAwait(false);
+                        me.Parked = false;
                         continue;
                     }
                 }
@@ -177,6 +178,7 @@ public sealed partial class WeftEngine
         }
 
         _idle++;
+        me.Parked = true;
         return false;
     }
 

@@ -20,6 +20,11 @@ internal sealed class WorkerSlot(int number, int reportBatch)
     /// <summary>Running a task now.</summary>
     public volatile bool Busy;
 
+    /// <summary>Waiting for work, with every outcome reported (set under the engine lock as it parks,
+    /// cleared as it wakes). Only such a slot is handed a task by another: one that has just finished
+    /// must first report, since its outcome may make a more urgent task ready.</summary>
+    public volatile bool Parked;
+
     /// <summary>Told to go: takes no new task, exits once its queue is empty.</summary>
     public volatile bool Retiring;
 
@@ -51,12 +56,12 @@ internal sealed class WorkerSlot(int number, int reportBatch)
 
     public Task Loop { get; set; } = Task.CompletedTask;
 
-    /// <summary>How many more tasks it takes now: none while retiring or running a task (a task must
-    /// not wait behind a long one), one when free. The slot asking the scheduler, itself free, takes
-    /// up to the capacity ahead while it keeps running tasks that complete synchronously; slots do
-    /// not fill each other's queues ahead (that would bounce their queues between cores).</summary>
+    /// <summary>How many more tasks it takes now: one while parked, none otherwise (a task must not
+    /// wait behind a long one, nor behind an outcome not yet reported). The slot asking the scheduler
+    /// takes one, or up to the capacity ahead while it keeps running tasks that complete
+    /// synchronously; slots do not fill each other's queues ahead (that would bounce them between cores).</summary>
     public int Room(int capacity, bool asking) =>
-        Retiring ? 0 : (asking && RunsInline ? capacity : Busy ? 0 : 1) - _count;
+        Retiring ? 0 : (asking ? (RunsInline ? capacity : Busy ? 0 : 1) : Parked ? 1 : 0) - _count;
 
     /// <summary>Load for least-busy: queued plus running.</summary>
     public int Load => _count + (Busy ? 1 : 0);

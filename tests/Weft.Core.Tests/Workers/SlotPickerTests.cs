@@ -5,7 +5,7 @@ namespace Weft.Tests.WorkerPool;
 public sealed class SlotPickerTests
 {
     private static WorkerSlot[] Slots(int n) =>
-        [.. Enumerable.Range(0, n).Select(i => new WorkerSlot(i, 4) { InlineStreak = WorkerSlot.HoldAheadAfter })];
+        [.. Enumerable.Range(0, n).Select(i => new WorkerSlot(i, 4) { InlineStreak = WorkerSlot.HoldAheadAfter, Parked = true })];
 
     private static List<int> Picks(SlotPicker picker, WorkerSlot[] slots, int count, WorkerSlot? asking = null) =>
         [.. Enumerable.Range(0, count).Select(_ => picker.Pick(slots, asking)!.Number)];
@@ -22,8 +22,8 @@ public sealed class SlotPickerTests
     public void RoundRobin_SkipsASlotWithoutRoom()
     {
         var slots = Slots(3);
-        slots[1].InlineStreak = 0;
-        slots[1].Busy = true; // running asynchronous work: takes nothing ahead
+        slots[1].Parked = false;
+        slots[1].Busy = true; // running: takes nothing ahead
         var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.RoundRobin });
 
         Assert.Equal([0, 2, 0, 2], Picks(picker, slots, 4));
@@ -33,12 +33,12 @@ public sealed class SlotPickerTests
     public void LeastBusy_PicksTheSlotWithFewestTasksAndPrefersTheAskingSlotOnATie()
     {
         var slots = Slots(3);
-        slots[0].Busy = true;
-        slots[1].Busy = true;
+        (slots[0].Busy, slots[0].Parked) = (true, false);
+        (slots[1].Busy, slots[1].Parked) = (true, false);
         var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.LeastBusy });
 
         Assert.Equal(2, picker.Pick(slots, slots[0])!.Number);
-        slots[2].Busy = true;
+        (slots[2].Busy, slots[2].Parked) = (true, false);
         Assert.Equal(1, picker.Pick(slots, slots[1])!.Number);
     }
 
