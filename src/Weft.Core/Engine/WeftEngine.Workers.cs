@@ -25,7 +25,7 @@ public sealed partial class WeftEngine
             {
                 ClaimedTask next = default;
                 var have = !reportNow && me.DoneCount < ReportBatch && !Volatile.Read(ref _draining)
-                    && (me.TryTake(out next) || TrySteal(me, out next));
+                    && (me.TakeAhead(out next) || me.TryTake(out next) || TrySteal(me, out next));
                 if (!have)
                 {
                     bool exit;
@@ -79,8 +79,27 @@ public sealed partial class WeftEngine
             return AwaitClaimedAsync(me, next, pending);
         }
 
-        me.InlineStreak = Math.Min(me.InlineStreak + 1, WorkerSlot.HoldAheadAfter);
-        var reportNow = me.DoneCount > 0 && Environment.TickCount64 - me.FirstDoneAt > 1;
+        if (me.InlineStreak < WorkerSlot.HoldAheadAfter)
+        {
+            me.InlineStreak++;
+        }
+
+        // Outcomes held more than about a millisecond (a slow synchronous handler) go out now. The
+        // clock is read only while outcomes are held, so a chain (one at a time) never reads it.
+        var reportNow = false;
+        if (me.DoneCount > 0)
+        {
+            var now = Environment.TickCount64;
+            if (me.FirstDoneAt == 0)
+            {
+                me.FirstDoneAt = now;
+            }
+            else
+            {
+                reportNow = now - me.FirstDoneAt > 1;
+            }
+        }
+
         Finished(me, next, pending.Result);
         return new ValueTask<bool>(reportNow);
     }
@@ -107,11 +126,6 @@ public sealed partial class WeftEngine
 
     private static void Finished(WorkerSlot me, ClaimedTask task, TaskOutcome outcome)
     {
-        if (me.DoneCount == 0)
-        {
-            me.FirstDoneAt = Environment.TickCount64;
-        }
-
         me.DoneItems[me.DoneCount] = task.Item;
         me.DoneOutcomes[me.DoneCount++] = outcome;
         me.HasCurrent = false;
@@ -139,6 +153,7 @@ public sealed partial class WeftEngine
 
         me.DoneHead = 0;
         me.DoneCount = 0;
+        me.FirstDoneAt = 0;
     }
 
     // Call under the lock: the slot's next task (its queue, then a dispatch, then a steal), or
@@ -149,9 +164,14 @@ public sealed partial class WeftEngine
         exit = false;
         if (_draining || me.Retiring)
         {
-            if (!_draining && me.TryTake(out next))
+            if (!_draining && (me.TakeAhead(out next) || me.TryTake(out next)))
             {
                 return true; // a retiring slot finishes what it was given
+            }
+
+            while (me.TakeAhead(out var held))
+            {
+                _scheduler.Interrupt(held.Item, NotStartedByStop); // draining: held tasks never start
             }
 
             next = default;
@@ -160,7 +180,7 @@ public sealed partial class WeftEngine
             return false;
         }
 
-        if (me.TryTake(out next))
+        if (me.TakeAhead(out next) || me.TryTake(out next))
         {
             return true;
         }
@@ -206,8 +226,15 @@ public sealed partial class WeftEngine
                 continue;
             }
 
-            target.Push(new ClaimedTask(item, attempt));
-            others += target == asking ? 0 : 1;
+            if (target == asking)
+            {
+                asking.Hold(new ClaimedTask(item, attempt)); // only it runs them: no lock per task
+            }
+            else
+            {
+                target.Push(new ClaimedTask(item, attempt));
+                others++;
+            }
         }
 
         return others;

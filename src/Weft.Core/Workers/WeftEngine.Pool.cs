@@ -192,7 +192,7 @@ public sealed partial class WeftEngine
             RemoveSlot(me);
             var live = LiveSlots();
             var heir = _stopping || _draining ? null : AddSlot();
-            while (me.TryTake(out var queued))
+            while (me.TakeAhead(out var queued) || me.TryTake(out queued))
             {
                 if (heir is not null)
                 {

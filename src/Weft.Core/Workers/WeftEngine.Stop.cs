@@ -5,6 +5,7 @@ namespace Weft;
 public sealed partial class WeftEngine
 {
     private const string InterruptedByStop = "interrupted: the engine stopped before this attempt finished";
+    private const string NotStartedByStop = "interrupted: the engine stopped before this attempt started";
     private bool _draining;
     private bool _interrupting;
 
@@ -32,7 +33,7 @@ public sealed partial class WeftEngine
             {
                 while (slot.TryTake(out var queued))
                 {
-                    _scheduler.Interrupt(queued.Item, "interrupted: the engine stopped before this attempt started");
+                    _scheduler.Interrupt(queued.Item, NotStartedByStop);
                 }
             }
 

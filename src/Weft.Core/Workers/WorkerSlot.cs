@@ -5,12 +5,16 @@ namespace Weft.WorkerPool;
 
 /// <summary>One worker slot: its own queue of started tasks (pushed by the scheduler's dispatch under
 /// the engine lock, drained by the slot and stolen by idle slots under the slot's own small lock),
-/// and the outcomes it has not yet reported to the scheduler.</summary>
+/// the tasks it holds ahead for itself (no lock at all: only the slot touches them), and the
+/// outcomes it has not yet reported to the scheduler.</summary>
 internal sealed class WorkerSlot(int number, int reportBatch)
 {
     private readonly Lock _lock = new();
     private readonly Queue<ClaimedTask> _queue = new();
     private volatile int _count;
+    private ClaimedTask[] _ahead = [];
+    private int _aheadHead;
+    private int _aheadCount;
 
     public int Number { get; } = number;
 
@@ -52,7 +56,7 @@ internal sealed class WorkerSlot(int number, int reportBatch)
     public readonly TaskOutcome[] DoneOutcomes = new TaskOutcome[reportBatch];
     public int DoneHead;
     public int DoneCount;
-    public long FirstDoneAt;
+    public long FirstDoneAt; // Environment.TickCount64 when outcomes started to be held; 0 when none are
 
     public Task Loop { get; set; } = Task.CompletedTask;
 
@@ -61,10 +65,43 @@ internal sealed class WorkerSlot(int number, int reportBatch)
     /// takes one, or up to the capacity ahead while it keeps running tasks that complete
     /// synchronously; slots do not fill each other's queues ahead (that would bounce them between cores).</summary>
     public int Room(int capacity, bool asking) =>
-        Retiring ? 0 : (asking ? (RunsInline ? capacity : Busy ? 0 : 1) : Parked ? 1 : 0) - _count;
+        Retiring ? 0 : asking ? (RunsInline ? capacity : Busy ? 0 : 1) - _count - Ahead : (Parked ? 1 : 0) - _count;
 
     /// <summary>Load for least-busy: queued plus running.</summary>
     public int Load => _count + (Busy ? 1 : 0);
+
+    /// <summary>Tasks held ahead (only the slot itself may ask).</summary>
+    public int Ahead => _aheadCount - _aheadHead;
+
+    /// <summary>Holds a task ahead, for this slot only (called by the slot itself, at its dispatch).</summary>
+    public void Hold(ClaimedTask task)
+    {
+        if (_aheadCount == _ahead.Length)
+        {
+            Array.Resize(ref _ahead, Math.Max(8, _ahead.Length * 2));
+        }
+
+        _ahead[_aheadCount++] = task;
+    }
+
+    /// <summary>The next task held ahead (called by the slot itself).</summary>
+    public bool TakeAhead(out ClaimedTask task)
+    {
+        if (_aheadHead == _aheadCount)
+        {
+            task = default;
+            return false;
+        }
+
+        task = _ahead[_aheadHead];
+        _ahead[_aheadHead++] = default;
+        if (_aheadHead == _aheadCount)
+        {
+            _aheadHead = _aheadCount = 0;
+        }
+
+        return true;
+    }
 
     public void Push(ClaimedTask task)
     {
