@@ -98,10 +98,8 @@ public sealed class WeftOptions
         {
             errors.Add($"Workers must be between 1 and 4096 (was {Workers})");
         }
-        else
-        {
-            errors.AddRange(Pool.Validate());
-        }
+
+        errors.AddRange(Pool.Validate(checkSizes: !Pool.IsFixed));
 
         if (OutputLimitBytes < 1)
         {

@@ -65,14 +65,15 @@ public sealed class PoolOptions
         MaxWorkers = workers;
     }
 
-    internal IEnumerable<string> Validate()
+    // checkSizes is false for a fixed pool, whose size WeftOptions.Workers reports under its own name.
+    internal IEnumerable<string> Validate(bool checkSizes)
     {
-        if (MinWorkers is < 1 or > 4096)
+        if (checkSizes && MinWorkers is < 1 or > 4096)
         {
             yield return $"Pool.MinWorkers must be between 1 and 4096 (was {MinWorkers})";
         }
 
-        if (MaxWorkers is < 1 or > 4096 || MaxWorkers < MinWorkers)
+        if (checkSizes && (MaxWorkers is < 1 or > 4096 || MaxWorkers < MinWorkers))
         {
             yield return $"Pool.MaxWorkers must be between Pool.MinWorkers ({MinWorkers}) and 4096 (was {MaxWorkers})";
         }
