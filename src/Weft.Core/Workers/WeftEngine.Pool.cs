@@ -191,12 +191,18 @@ public sealed partial class WeftEngine
             me.DoneHead = me.DoneCount = 0;
             RemoveSlot(me);
             var live = LiveSlots();
-            var heir = _stopping || _draining ? null : AddSlot();
+
+            // A slot that was told to retire is not replaced; what it held goes to a live slot.
+            var heir = _stopping || _draining ? null
+                : me.Retiring ? _slots.FirstOrDefault(s => !s.Retiring) ?? AddSlot()
+                : AddSlot();
+            var handed = 0;
             while (me.TakeAhead(out var queued) || me.TryTake(out queued))
             {
                 if (heir is not null)
                 {
                     heir.Push(queued);
+                    handed++;
                 }
                 else
                 {
@@ -204,12 +210,13 @@ public sealed partial class WeftEngine
                 }
             }
 
-            if (heir is not null)
+            if (heir is not null && !me.Retiring)
             {
                 replaced = Record(_time.GetUtcNow(), live + 1, live + 1, $"{message}; replaced by slot {heir.Number}");
             }
 
             follow = TakeFollowUp();
+            follow = follow with { Wake = follow.Wake + WakeFor(handed) };
         }
 
         Apply(follow);
