@@ -5,7 +5,7 @@ namespace Weft.Bench;
 
 /// <summary>The document <c>weft bench --json</c> prints: an array of
 /// <c>{"workload","store","tasks","seconds","rate"}</c>, plus the optional figures a workload has
-/// (W2 <c>hopUs</c>; W4 <c>baselineSeconds</c>, <c>idealSeconds</c>); absent figures are omitted, not null.</summary>
+/// (W1 <c>imbalancePercent</c>; W2 <c>hopUs</c>; W4 <c>baselineSeconds</c>, <c>idealSeconds</c>); absent figures are omitted, not null.</summary>
 internal static class BenchJson
 {
     private static readonly JsonSerializerOptions Options = new()

@@ -11,6 +11,9 @@ internal sealed record BenchResult(string Workload, string Store, int Tasks, dou
     /// <summary>W2: median time between a task and its successor starting, in microseconds.</summary>
     public double? HopUs { get; init; }
 
+    /// <summary>W1: (max − min) / mean of the tasks each worker slot ran, in percent (median over runs).</summary>
+    public double? ImbalancePercent { get; init; }
+
     /// <summary>W4: the same waits one after another with no engine (computed, not measured).</summary>
     public double? BaselineSeconds { get; init; }
 

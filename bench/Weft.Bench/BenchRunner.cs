@@ -46,8 +46,11 @@ internal sealed class BenchRunner
         var before = bench.Counts();
         var seconds = new double[_runs];
         var hops = new double[_runs];
+        var imbalances = new double[_runs];
+        var measureImbalance = workload == "W1";
         for (var i = 0; i < _runs; i++)
         {
+            var done = engine.SlotCompletions();
             var start = Stopwatch.GetTimestamp();
             var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
             var snapshot = await handle.WaitAsync(ct);
@@ -55,7 +58,14 @@ internal sealed class BenchRunner
 
             EnsureSucceeded(workload, definition, snapshot);
             hops[i] = measureHop ? HopMicroseconds(snapshot) : 0;
+            var after = engine.SlotCompletions();
+            imbalances[i] = measureImbalance ? ImbalancePercent(done, after) : 0;
             Report(workload, i, seconds[i]);
+            if (measureImbalance)
+            {
+                var perSlot = string.Join(" / ", after.Select((n, s) => n - done[s]));
+                _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}: tasks per slot {perSlot}, {imbalances[i]:F1}% imbalance"));
+            }
         }
 
         var median = Median(seconds);
@@ -64,6 +74,7 @@ internal sealed class BenchRunner
         return new BenchResult(workload, _store, tasks, median, tasks / median)
         {
             HopUs = measureHop ? Median(hops) : null,
+            ImbalancePercent = measureImbalance ? Median(imbalances) : null,
             CommitsPerTask = bench.IsSql ? commits / (double)(tasks * _runs) : null,
             StatementsPerTask = bench.IsSql ? statements / (double)(tasks * _runs) : null,
         };
@@ -175,6 +186,20 @@ internal sealed class BenchRunner
         }
 
         return (lastStart - firstStart).TotalMicroseconds / (snapshot.Tasks.Count - 1);
+    }
+
+    /// <summary>(max − min) / mean of the tasks each slot ran in one run, in percent. The bench's pool
+    /// is fixed, so the slots before and after are the same ones.</summary>
+    internal static double ImbalancePercent(long[] before, long[] after)
+    {
+        if (before.Length != after.Length || after.Length == 0)
+        {
+            throw new InvalidOperationException("W1: the worker slots changed during a run; imbalance is undefined");
+        }
+
+        var ran = after.Select((n, i) => (double)(n - before[i])).ToArray();
+        var mean = ran.Average();
+        return mean == 0 ? 0 : (ran.Max() - ran.Min()) / mean * 100;
     }
 
     private void Report(string workload, int run, double seconds, int? of = null) =>

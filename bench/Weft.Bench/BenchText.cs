@@ -28,6 +28,11 @@ internal static class BenchText
             line.Append(Inv($"  hop {hop:F1} µs"));
         }
 
+        if (r.ImbalancePercent is { } imbalance)
+        {
+            line.Append(Inv($"  slot imbalance {imbalance:F1}%"));
+        }
+
         if (r.IdealSeconds is { } ideal)
         {
             line.Append(Inv($"  ideal {ideal:F3} s"));

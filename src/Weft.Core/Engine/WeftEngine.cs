@@ -10,8 +10,8 @@ namespace Weft;
 
 /// <summary>The embeddable engine: submit workflows, wait for them, watch, query and cancel.
 /// All run state changes happen in the <see cref="Scheduler"/> under one lock (one logical
-/// writer); worker slots take that lock once per task, to report the previous outcome and claim
-/// the next task in the same step.</summary>
+/// writer); worker slots take that lock to report outcomes and have ready tasks handed to their
+/// own queues, which they drain (and steal from) without it.</summary>
 public sealed partial class WeftEngine : IAsyncDisposable
 {
     private readonly Lock _gate = new();
@@ -25,7 +25,6 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly IWeftStore _store;
     private readonly bool _ownsStore;
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly Task[] _workers;
     private readonly ITaskHook[] _hooks;
     private readonly bool _durable;
     private readonly Limits.GateRegistry _gates;
@@ -66,16 +65,11 @@ public sealed partial class WeftEngine : IAsyncDisposable
         if (_store is Cluster.IClusterStore cluster)
         {
             // Cluster scheduler: tasks run on worker processes, not on slots of this engine.
-            _workers = [];
             StartCluster(cluster);
             return;
         }
 
-        _workers = new Task[options.Workers];
-        for (var i = 0; i < _workers.Length; i++)
-        {
-            _workers[i] = Task.Run(WorkerLoopAsync);
-        }
+        StartPool();
     }
 
     /// <summary>Creates and starts an engine. Throws <see cref="WeftConfigurationException"/> with every
@@ -97,10 +91,11 @@ public sealed partial class WeftEngine : IAsyncDisposable
     /// <summary>The store this engine records runs in (for queries: listing runs, reading outputs).</summary>
     public IWeftStore Store => _store;
 
-    /// <summary>Worker slots of this engine.</summary>
-    public int Workers => _workers.Length;
+    /// <summary>Stops at once: active runs are cancelled (running tasks are cancelled and waited
+    /// for). <see cref="StopAsync"/> stops gracefully instead.</summary>
+    public ValueTask DisposeAsync() => ShutdownAsync(cancelRuns: true);
 
-    public async ValueTask DisposeAsync()
+    private async ValueTask ShutdownAsync(bool cancelRuns)
     {
         List<RunExecution> active;
         lock (_gate)
@@ -113,7 +108,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             _stopping = true;
 
             // A cluster scheduler stopping leaves its runs to the next leader; an embedded engine cancels them.
-            active = _cluster is not null ? [] : [.. _runs.Values.Where(r => !r.State.IsFinal())];
+            active = cancelRuns && _cluster is null ? [.. _runs.Values.Where(r => !r.State.IsFinal())] : [];
             foreach (var run in active)
             {
                 _scheduler.Cancel(run);
@@ -127,12 +122,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
 
         await StopRetentionAsync().ConfigureAwait(false);
         await StopMonitorAsync().ConfigureAwait(false);
-        if (_workers.Length > 0)
-        {
-            _wake.Release(_workers.Length);
-        }
-
-        await Task.WhenAll(_workers).ConfigureAwait(false);
+        await StopSlotsAsync().ConfigureAwait(false);
         await StopClusterAsync().ConfigureAwait(false);
         Announce();
         if (_writer is not null)
@@ -158,7 +148,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
 
     private void ThrowIfStopping()
     {
-        if (Volatile.Read(ref _stopping))
+        if (Volatile.Read(ref _stopping) || Volatile.Read(ref _draining))
         {
             throw new ObjectDisposedException(nameof(WeftEngine));
         }

@@ -5,8 +5,17 @@ namespace Weft;
 /// <summary>Engine options. Validated once, by <see cref="WeftEngine.Create"/>, every error together.</summary>
 public sealed class WeftOptions
 {
-    /// <summary>Worker slots: how many tasks run at once. Default 16 (tasks are mostly I/O-bound).</summary>
-    public int Workers { get; set; } = 16;
+    /// <summary>A fixed number of worker slots: setting it sets <see cref="PoolOptions.MinWorkers"/> and
+    /// <see cref="PoolOptions.MaxWorkers"/> of <see cref="Pool"/> to the value, so the pool does not
+    /// scale. Reads <see cref="PoolOptions.MaxWorkers"/>. Unset, the pool scales between 2 and 16.</summary>
+    public int Workers
+    {
+        get => Pool.MaxWorkers;
+        set => Pool.Fix(value);
+    }
+
+    /// <summary>The worker pool: size bounds, scaling rules, slot strategy.</summary>
+    public PoolOptions Pool { get; } = new();
 
     /// <summary>Largest output kept per attempt, in UTF-8 bytes. Default 1 MiB.</summary>
     public int OutputLimitBytes { get; set; } = OutputLimit.DefaultBytes;
@@ -93,10 +102,13 @@ public sealed class WeftOptions
         {
             errors.Add("the store is a cluster store: only the cluster's scheduler runs an engine on it (weft server, or SchedulerLeadership, which sets Cluster.Schedule); submit with ClusterClient and read runs from the store");
         }
-        if (Workers is < 1 or > 4096)
+
+        if (Pool.IsFixed && Workers is < 1 or > 4096)
         {
             errors.Add($"Workers must be between 1 and 4096 (was {Workers})");
         }
+
+        errors.AddRange(Pool.Validate(checkSizes: !Pool.IsFixed));
 
         if (OutputLimitBytes < 1)
         {

@@ -24,6 +24,9 @@ public sealed record EngineStatus
     public int SlotsIdle { get; init; }
     public int SlotsTotal => SlotsBusy + SlotsIdle;
 
+    /// <summary>The worker pool: live and busy slots, bounds, strategy, crashes, recent scaling decisions.</summary>
+    public PoolStatus Pool { get; init; } = PoolStatus.Empty;
+
     /// <summary>Tasks waiting for a slot, by priority class.</summary>
     public IReadOnlyDictionary<TaskPriority, int> QueueDepth { get; init; } = new Dictionary<TaskPriority, int>();
 

@@ -10,7 +10,9 @@ using Weft.Server.Security;
 namespace Weft.Server;
 
 /// <summary>Starts the engine with the host (so configuration errors stop the host at once, not at
-/// the first request) and stops it with the host: running tasks are cancelled and waited for. In a
+/// the first request) and stops it with the host, gracefully: no new task starts, running tasks get
+/// <see cref="WeftServerOptions.ShutdownDrain"/> to finish, then are cancelled and recorded as
+/// interrupted, and unfinished runs stay in the store to resume. In a
 /// user's own ASP.NET app it also checks, once the server listens, that an open API is not reachable
 /// beyond loopback, and stops the app if it is.</summary>
 internal sealed partial class WeftHostedService(
@@ -31,8 +33,9 @@ internal sealed partial class WeftHostedService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        LogStopping(logger, engine.GetStatus().ActiveRuns);
-        await engine.DisposeAsync().ConfigureAwait(false);
+        var drain = options.Value.ShutdownDrain;
+        LogStopping(logger, engine.GetStatus().ActiveRuns, drain.TotalSeconds);
+        await engine.StopAsync(drain, cancellationToken).ConfigureAwait(false);
     }
 
     // Addresses are known only once the server listens, after hosted services started.
@@ -49,8 +52,8 @@ internal sealed partial class WeftHostedService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Weft engine started with {Slots} worker slots (read-only: {ReadOnly})")]
     private static partial void LogStarted(ILogger logger, int slots, bool readOnly);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Weft engine stopping; {ActiveRuns} active run(s) will be cancelled")]
-    private static partial void LogStopping(ILogger logger, int activeRuns);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Weft engine stopping; running tasks of {ActiveRuns} active run(s) get {DrainSeconds} s to finish, then are interrupted (runs stay unfinished, to resume)")]
+    private static partial void LogStopping(ILogger logger, int activeRuns, double drainSeconds);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Weft: {Error}; stopping")]
     private static partial void LogRefused(ILogger logger, string error);

@@ -30,6 +30,11 @@ public sealed class WeftServerOptions
     /// <summary>Runs the schedule runner as a hosted service. Default true.</summary>
     public bool EnableSchedules { get; set; } = true;
 
+    /// <summary>On shutdown, how long running tasks get to finish before they are cancelled and recorded
+    /// as interrupted (their runs stay unfinished, to resume). Default 30 s. The host's own
+    /// <c>HostOptions.ShutdownTimeout</c> (default 30 s) ends the drain early when it is shorter.</summary>
+    public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(30);
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -51,6 +56,11 @@ public sealed class WeftServerOptions
         if (ScheduleGrace <= TimeSpan.Zero)
         {
             errors.Add($"Weft:ScheduleGrace must be positive (was {ScheduleGrace})");
+        }
+
+        if (ShutdownDrain < TimeSpan.Zero)
+        {
+            errors.Add($"Weft:ShutdownDrain must not be negative (was {ShutdownDrain})");
         }
 
         return errors;
