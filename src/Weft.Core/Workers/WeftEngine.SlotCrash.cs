@@ -63,6 +63,7 @@ public sealed partial class WeftEngine
         Apply(follow);
         Publish(replaced);
         SlotCrashed?.Invoke(message);
+        ReportWorkerCrash($"slot {me.Number}", message);
     }
 
     // The scheduler threw once already; reporting must not throw the crash handler out too.

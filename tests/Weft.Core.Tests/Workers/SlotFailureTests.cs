@@ -36,6 +36,7 @@ public sealed class SlotFailureTests
         Assert.Equal(1, pool.SlotCrashes);
         Assert.Contains("replaced by slot", Assert.Single(pool.RecentEvents).Reason);
         Assert.Contains("boom", Assert.Single(crashes));
+        Assert.Contains(h.Engine.GetStatus().Alerts, a => a.Contains("slot", StringComparison.Ordinal) && a.Contains("crash", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
