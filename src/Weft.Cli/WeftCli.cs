@@ -18,6 +18,7 @@ internal static class WeftCli
         StatusCommand.Create(io),
         ServerCommand.Create(io),
         WorkerCommand.Create(io),
+        WorkersCommand.Create(io),
         DbCommand.Create(io),
         SchedulesCommand.Create(io),
         BreakersCommand.Create(io),
