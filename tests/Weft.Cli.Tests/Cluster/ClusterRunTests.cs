@@ -9,11 +9,12 @@ namespace Weft.Tests.Cluster;
 /// <c>weft worker</c> processes that run the tasks, <c>weft run --store postgres://…</c> that submits it.</summary>
 [Collection(ClusterCollection.Name)]
 [Trait("Category", "EndToEnd")]
-public sealed partial class ClusterRunTests
+public sealed partial class ClusterRunTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task W3_OnThreeWorkers_EveryTaskSucceedsOnceAndTheWorkIsShared()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var cluster = await ClusterHarness.StartAsync();
         var flow = cluster.Files.Write("w3.yaml", ClusterWorkflows.W3());
         var server = cluster.StartServer();
@@ -21,8 +22,10 @@ public sealed partial class ClusterRunTests
         var workers = await Task.WhenAll(names.Select(n => cluster.StartWorkerAsync(n, "--slots", "4")));
         Assert.True(await server.WaitForOutputAsync("leading:", ClusterHarness.Patience), cluster.Transcript());
 
+        output.WriteLine($"cluster up after {clock.Elapsed.TotalSeconds:0.0} s");
         var run = cluster.StartRun(flow);
         var exit = await run.WaitForExitAsync();
+        output.WriteLine($"run done after {clock.Elapsed.TotalSeconds:0.0} s");
 
         Assert.True(exit == 0, $"weft run exited {exit}\n{cluster.Transcript()}");
         var recorded = await cluster.RunAsync(await cluster.RunIdAsync());
