@@ -1,5 +1,4 @@
 using Weft.Tests.EndToEnd;
-using Weft.Testing;
 
 namespace Weft.Tests.Cluster;
 
@@ -25,6 +24,7 @@ public sealed class ClusterInputErrorTests : IDisposable
     [InlineData("postgres://weft:s3cret-pw@127.0.0.1:99999/weft", "not a valid URI")]
     [InlineData("postgres://weft:s3cret-pw@127.0.0.1:5432/weft/extra", "is not a database name")]
     [InlineData("postgres://weft:s3cret-pw@127.0.0.1:5432/weft?schema=Bad-Name", "schema 'Bad-Name' is not a valid name")]
+    [InlineData("postgres://weft:s3cret-pw@127.0.0.1:1/weft", "cannot reach the server (Connection refused)")]
     public async Task Worker_WithABadPostgresUri_Exits2NamingTheProblemWithoutThePassword(string uri, string problem)
     {
         var result = await WeftProcess.RunAsync(_files.Directory, "worker", "--store", uri);
@@ -47,11 +47,10 @@ public sealed class ClusterInputErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task RunsCancel_OnAPostgresStore_Exits2PointingToServer()
+    public async Task RunsCancel_OnAPostgresStore_Exits2PointingToServerWithoutConnecting()
     {
-        var store = await TestPostgres.ConnectionStringAsync(TestPostgres.NewSchema());
-
-        var result = await WeftProcess.RunAsync(_files.Directory, "runs", "cancel", "0192f3c4-0000-7000-8000-000000000000", "--store", store);
+        // Refused before any connection is tried: nothing listens on port 1.
+        var result = await WeftProcess.RunAsync(_files.Directory, "runs", "cancel", "0192f3c4-0000-7000-8000-000000000000", "--store", "postgres://weft@127.0.0.1:1/weft");
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("use --server URL", result.Stderr, StringComparison.Ordinal);
