@@ -38,9 +38,9 @@ public sealed class ExitCodesTests
     }
 
     [Theory]
-    [InlineData("mysql://x", "unknown store 'mysql://x'; use memory, sqlite or sqlite:PATH")]
-    [InlineData("sqlite:", "unknown store 'sqlite:'; use memory, sqlite or sqlite:PATH")]
-    [InlineData("Host=db;Password=s3cret", "store 'Host=db;Password=***': the PostgreSQL store is not available yet; use sqlite:PATH or memory")]
+    [InlineData("mysql://x", "unknown store 'mysql://x'; use memory, sqlite, sqlite:PATH or postgres://user:pass@host:5432/db")]
+    [InlineData("sqlite:", "unknown store 'sqlite:'; use memory, sqlite, sqlite:PATH or postgres://user:pass@host:5432/db")]
+    [InlineData("Host=db;Password=s3cret;Schema=Bad-Name", "store 'Host=db;Password=***;Schema=Bad-Name': schema 'Bad-Name' is not a valid name: use lowercase letters, digits and _, starting with a letter or _, at most 40 characters")]
     public void StoreChoice_UnknownStores_SayWhatIsAccepted(string store, string message)
     {
         Assert.Null(StoreChoice.TryParse(store, out var error));

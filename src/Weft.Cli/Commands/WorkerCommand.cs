@@ -24,6 +24,18 @@ internal static class WorkerCommand
         var name = new Option<string?>("--name") { Description = "Unique worker name. Default HOST-PID.", HelpName = "NAME" };
         var drain = new Option<int>("--drain") { Description = "Seconds running tasks get to finish when the worker is stopped. Default 30.", DefaultValueFactory = _ => 30 };
         drain.InRange(0, 86_400);
+        var heartbeat = new Option<double>("--heartbeat")
+        {
+            Description = "Seconds between the worker's heartbeats (lease renewals). Default 5; must be less than --dead-after.",
+            DefaultValueFactory = _ => 5,
+            HelpName = "SECONDS",
+        };
+        var deadAfter = new Option<double>("--dead-after")
+        {
+            Description = "Seconds without a heartbeat after which the scheduler presumes this worker dead and runs its tasks again elsewhere. Default 30.",
+            DefaultValueFactory = _ => 30,
+            HelpName = "SECONDS",
+        };
         var assemblies = new Option<string[]>("--assembly")
         {
             Description = "A .NET assembly whose [WeftFunction] methods function: tasks may call; repeat for more.",
@@ -36,6 +48,7 @@ internal static class WorkerCommand
             Examples:
               weft worker --store postgres://weft:secret@db:5432/weft
               weft worker --store "$WEFT_STORE" --slots 32 --queues default,gpu --name gpu-1
+              weft worker --store "$WEFT_STORE" --heartbeat 2 --dead-after 10   # notice a dead worker sooner
             """)
         {
             store,
@@ -44,11 +57,26 @@ internal static class WorkerCommand
             tags,
             name,
             drain,
+            heartbeat,
+            deadAfter,
             assemblies,
         };
+
         command.SetAction((result, ct) =>
         {
-            var options = new ClusterWorkerOptions { Slots = result.GetValue(slots) };
+            // Checked here, not by a validator: a validator does not see the options' defaults.
+            if (Lease(result.GetValue(heartbeat), result.GetValue(deadAfter)) is { } problem)
+            {
+                io.Error.WriteLine($"error: {problem}");
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            var options = new ClusterWorkerOptions
+            {
+                Slots = result.GetValue(slots),
+                HeartbeatEvery = TimeSpan.FromSeconds(result.GetValue(heartbeat)),
+                LeaseFor = TimeSpan.FromSeconds(result.GetValue(deadAfter)),
+            };
             if (result.GetValue(name) is { } n)
             {
                 options.Name = n;
@@ -71,6 +99,22 @@ internal static class WorkerCommand
             return RunAsync(result.GetValue(store), options, TimeSpan.FromSeconds(result.GetValue(drain)), result.GetValue(assemblies) ?? [], io, ct);
         });
         return command;
+    }
+
+    // Null when the heartbeat and lease fit together, else the error naming both values.
+    private static string? Lease(double heartbeat, double deadAfter)
+    {
+        if (!double.IsFinite(heartbeat) || heartbeat <= 0 || heartbeat > 86_400)
+        {
+            return $"--heartbeat must be between 0 and 86400 seconds, above 0 (was {heartbeat.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+        }
+
+        if (!double.IsFinite(deadAfter) || deadAfter <= heartbeat || deadAfter > 86_400)
+        {
+            return $"--dead-after must be more than --heartbeat ({heartbeat.ToString(System.Globalization.CultureInfo.InvariantCulture)}) and at most 86400 seconds (was {deadAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+        }
+
+        return null;
     }
 
     private static List<string> List(string? text) =>

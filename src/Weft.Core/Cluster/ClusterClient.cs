@@ -8,6 +8,9 @@ namespace Weft.Cluster;
 /// What <c>weft run --store postgres://…</c> does.</summary>
 public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvider = null)
 {
+    // How long WaitAsync rides out a store it cannot read (a database restart) before it gives up.
+    private static readonly TimeSpan MaxOutage = TimeSpan.FromMinutes(2);
+
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <summary>Validates the definition and the parameters, records the run (durably: when this
@@ -39,14 +42,30 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
 
     /// <summary>Reads the run until it is final, calling <paramref name="progress"/> with each picture
     /// read (woken by the scheduler's "run finished" signal, and re-reading every <paramref name="every"/>,
-    /// default 1 s, to show progress). Throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
+    /// default 1 s, to show progress). Throws <see cref="KeyNotFoundException"/> for an unknown run. A store
+    /// that cannot be read (a database restarting) is read again, backing off, for up to 2 minutes.</summary>
     public async Task<RunSnapshot> WaitAsync(string runId, Action<RunSnapshot>? progress = null, TimeSpan? every = null, CancellationToken cancellationToken = default)
     {
         var pause = every ?? TimeSpan.FromSeconds(1);
+        var retry = new StoreRetry("following the run", _time, log: null);
+        DateTimeOffset? outageSince = null;
         while (true)
         {
-            var snapshot = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
-                ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
+            RunSnapshot? read;
+            try
+            {
+                read = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+                retry.Succeeded();
+                outageSince = null;
+            }
+            catch (WeftStoreException ex) when ((_time.GetUtcNow() - (outageSince ??= _time.GetUtcNow())) < MaxOutage)
+            {
+                // The database restarting must not end the follower while the run goes on in the cluster.
+                await retry.FailedAsync(ex, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var snapshot = read ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
             progress?.Invoke(snapshot);
             if (snapshot.State.IsFinal())
             {

@@ -10,6 +10,8 @@ namespace Weft.Cluster;
 public sealed partial class ClusterWorker
 {
     private readonly ConcurrentDictionary<string, CompiledDefinition> _definitions = new(StringComparer.Ordinal);
+    // Not disposed: it has no wait handle, and a task abandoned at stop may still be waiting on it.
+    private readonly SemaphoreSlim _definitionFetch = new(1, 1);
 
     private async Task RunAsync(RunningTask task)
     {
@@ -106,6 +108,21 @@ public sealed partial class ClusterWorker
             return known;
         }
 
+        // One fetch at a time: the first tasks of a new run start together, and each parsing a large
+        // definition of its own kept a 2-core worker busy for seconds (2,000 tasks: 12 parses, 6 s).
+        await _definitionFetch.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            return _definitions.TryGetValue(hash, out known) ? known : await FetchDefinitionAsync(hash, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _definitionFetch.Release();
+        }
+    }
+
+    private async ValueTask<CompiledDefinition?> FetchDefinitionAsync(string hash, CancellationToken token)
+    {
         var retry = new StoreRetry($"worker '{Name}' definition {hash}", _time, _log);
         while (true)
         {

@@ -70,12 +70,12 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task UnavailableStore_Exits2WithMessage()
+    public async Task UnusableStore_Exits2WithMessage()
     {
-        var (exit, _, err) = await InvokeAsync("run", "flow.yaml", "--store", "postgres://weft:hunter2@127.0.0.1/weft");
+        var (exit, _, err) = await InvokeAsync("run", "flow.yaml", "--store", "postgres://weft:hunter2@127.0.0.1/weft/extra");
 
         Assert.Equal(2, exit);
-        Assert.Equal("error: store 'postgres://weft:***@127.0.0.1/weft': the PostgreSQL store is not available yet; use sqlite:PATH or memory", err.Trim());
+        Assert.Equal("error: store 'postgres://weft:***@127.0.0.1/weft/extra': the URI path '/weft/extra' is not a database name; expected postgres://host:port/database", err.Trim());
     }
 
     [Theory]
