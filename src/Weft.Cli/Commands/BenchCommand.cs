@@ -76,7 +76,19 @@ internal static class BenchCommand
             return ExitCodes.InvalidInput;
         }
 
-        var results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, ct, WeftExecutable.StartInfo);
+        // SIGINT/SIGTERM cancel the benchmark, so a cluster bench stops its worker processes and drops its schema.
+        using var interrupt = InterruptSignal.Register(io.Error, "stopping the benchmark… (signal again to stop at once)");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupt.Token);
+        IReadOnlyList<BenchResult> results;
+        try
+        {
+            results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, stop.Token, WeftExecutable.StartInfo);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+
         io.Out.WriteLine(json ? BenchJson.Format(results) : BenchText.Format(results));
         return ExitCodes.Succeeded;
     }
