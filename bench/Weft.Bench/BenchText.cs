@@ -65,7 +65,7 @@ internal static class BenchText
 
         if (r.StatementsPerTask is { } statements)
         {
-            line.Append(Inv($"  {statements:F2} statements/task"));
+            line.Append(Inv($"  {statements:F3} statements/task"));
         }
 
         return line.ToString();
