@@ -19,14 +19,36 @@ internal static class BenchCommandRunner
         string store,
         int runs,
         TextWriter progress,
-        CancellationToken ct)
+        CancellationToken ct,
+        WorkerLauncher? launcher = null)
     {
         var selected = Select(workloads);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
-        var runner = new BenchRunner(store, runs, progress);
+        if (!ClusterBench.IsPostgres(store))
+        {
+            return await RunAsync(selected, new BenchRunner(store, runs, progress), progress, [], ct);
+        }
+
+        if (launcher is null)
+        {
+            throw new NotSupportedException("a PostgreSQL bench starts weft worker processes; run it from the weft CLI");
+        }
 
         progress.WriteLine($"machine: {MachineInfo.Describe()}");
-        var results = new List<BenchResult>();
+        await using var cluster = await ClusterBench.StartAsync(store, launcher, progress, ct);
+        BenchResult start = new("START", "postgres", 0, cluster.FirstClaimMs.Max() / 1000, 0) { FirstClaimMs = cluster.FirstClaimMs };
+        return await RunAsync(selected, new BenchRunner(store, runs, progress, cluster), progress, [start], ct);
+    }
+
+    private static async Task<IReadOnlyList<BenchResult>> RunAsync(
+        IReadOnlyList<string> selected, BenchRunner runner, TextWriter progress, IReadOnlyList<BenchResult> first, CancellationToken ct)
+    {
+        if (first.Count == 0)
+        {
+            progress.WriteLine($"machine: {MachineInfo.Describe()}");
+        }
+
+        var results = new List<BenchResult>(first);
         foreach (var name in selected)
         {
             ct.ThrowIfCancellationRequested();

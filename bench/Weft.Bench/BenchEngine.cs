@@ -3,24 +3,35 @@ using Weft.Storage;
 
 namespace Weft.Bench;
 
-/// <summary>An engine over the store a benchmark names (<c>memory</c> or <c>sqlite:PATH</c>), with
-/// the store's commit and statement counters so results can say what durability cost per task.</summary>
+/// <summary>An engine over the store a benchmark names (<c>memory</c>, <c>sqlite:PATH</c>, or a
+/// PostgreSQL cluster session), with the store's commit and statement counters so results can say
+/// what durability cost per task. On a cluster the engine is the scheduler and the store is the
+/// session's (kept open across workloads, with the same worker processes).</summary>
 internal sealed class BenchEngine : IAsyncDisposable
 {
-    private readonly IWeftStore _store;
+    private readonly IWeftStore? _owned;
+    private readonly ClusterBench? _cluster;
 
-    private BenchEngine(IWeftStore store, WeftEngine engine)
+    private BenchEngine(IWeftStore? owned, ClusterBench? cluster, WeftEngine engine)
     {
-        _store = store;
+        _owned = owned;
+        _cluster = cluster;
         Engine = engine;
     }
 
     public WeftEngine Engine { get; }
 
-    public bool IsSql => _store is SqliteStore;
+    public bool IsSql => _owned is SqliteStore || _cluster is not null;
 
-    public static async Task<BenchEngine> CreateAsync(string store, int workers, CancellationToken ct)
+    public bool IsCluster => _cluster is not null;
+
+    public static async Task<BenchEngine> CreateAsync(string store, int workers, ClusterBench? cluster, CancellationToken ct)
     {
+        if (cluster is not null)
+        {
+            return new BenchEngine(null, cluster, cluster.CreateEngine());
+        }
+
         IWeftStore opened = store == "memory"
             ? new MemoryStore()
             : await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = store["sqlite:".Length..] }, ct);
@@ -29,19 +40,35 @@ internal sealed class BenchEngine : IAsyncDisposable
             o.Workers = workers;
             o.Store = opened;
         });
-        return new BenchEngine(opened, engine);
+        return new BenchEngine(opened, null, engine);
     }
 
-    public StoreCounts Counts() => _store is SqliteStore sqlite ? new StoreCounts(sqlite.Commits, sqlite.Statements) : default;
+    public async Task<StoreCounts> CountsAsync(CancellationToken ct)
+    {
+        if (_cluster is not null)
+        {
+            var counts = await _cluster.CountsAsync(ct);
+            return new StoreCounts(counts.Commits, counts.Statements, counts.WriteCommits);
+        }
+
+        return _owned is SqliteStore sqlite ? new StoreCounts(sqlite.Commits, sqlite.Statements, sqlite.Commits) : default;
+    }
 
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();
-        await _store.DisposeAsync();
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync();
+        }
     }
 }
 
-internal readonly record struct StoreCounts(long Commits, long Statements)
+/// <summary>Counters of a store. <see cref="Commits"/>: transactions committed (on PostgreSQL the
+/// database's count, read-only ones included); <see cref="WriteCommits"/>: write transactions the
+/// stores counted themselves.</summary>
+internal readonly record struct StoreCounts(long Commits, long Statements, long WriteCommits)
 {
-    public static StoreCounts operator -(StoreCounts a, StoreCounts b) => new(a.Commits - b.Commits, a.Statements - b.Statements);
+    public static StoreCounts operator -(StoreCounts a, StoreCounts b) =>
+        new(a.Commits - b.Commits, a.Statements - b.Statements, a.WriteCommits - b.WriteCommits);
 }

@@ -26,6 +26,13 @@ internal sealed record BenchResult(string Workload, string Store, int Tasks, dou
     /// <summary>Durable stores only: store commits per task.</summary>
     public double? CommitsPerTask { get; init; }
 
+    /// <summary>Cluster (PostgreSQL) only: write transactions per task as the processes' stores counted
+    /// them (<see cref="CommitsPerTask"/> there is the database's count of every committed transaction).</summary>
+    public double? WriteCommitsPerTask { get; init; }
+
+    /// <summary>START (cluster only): per worker process, from just before it started to its first claim, in ms.</summary>
+    public IReadOnlyList<double>? FirstClaimMs { get; init; }
+
     /// <summary>SQL statements per task, for a SQL store.</summary>
     public double? StatementsPerTask { get; init; }
 }

@@ -16,16 +16,18 @@ internal sealed class BenchRunner
     private readonly string _store;
     private readonly int _runs;
     private readonly TextWriter _progress;
+    private readonly ClusterBench? _cluster;
 
-    public BenchRunner(string store, int runs, TextWriter progress)
+    public BenchRunner(string store, int runs, TextWriter progress, ClusterBench? cluster = null)
     {
-        if (store != "memory" && !(store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length))
+        if (cluster is null && store != "memory" && !(store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length))
         {
-            throw new NotSupportedException($"bench store '{store}' is not supported (supported: memory, sqlite:PATH)");
+            throw new NotSupportedException($"bench store '{store}' is not supported (supported: memory, sqlite:PATH, postgres://…)");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
-        _store = store;
+        _cluster = cluster;
+        _store = cluster is null ? store : "postgres";
         _runs = runs;
         _progress = progress;
     }
@@ -35,7 +37,7 @@ internal sealed class BenchRunner
     /// <paramref name="measureHop"/> adds W2's hop: (start of the last task − start of the first) / (n − 1).</summary>
     public async Task<BenchResult> RunGraphAsync(string workload, WorkflowDefinition definition, bool measureHop, CancellationToken ct)
     {
-        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, ct);
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
         var engine = bench.Engine;
         _progress.WriteLine($"{workload}: warm-up ({WarmUpRuns} runs)");
         for (var w = 0; w < WarmUpRuns; w++)
@@ -43,7 +45,7 @@ internal sealed class BenchRunner
             await RunOnceAsync(engine, definition, ct);
         }
 
-        var before = bench.Counts();
+        var before = await bench.CountsAsync(ct);
         var seconds = new double[_runs];
         var hops = new double[_runs];
         var imbalances = new double[_runs];
@@ -70,12 +72,13 @@ internal sealed class BenchRunner
 
         var median = Median(seconds);
         var tasks = definition.Tasks.Count;
-        var (commits, statements) = bench.Counts() - before;
+        var (commits, statements, writes) = await bench.CountsAsync(ct) - before;
         return new BenchResult(workload, _store, tasks, median, tasks / median)
         {
             HopUs = measureHop ? Median(hops) : null,
             ImbalancePercent = measureImbalance ? Median(imbalances) : null,
             CommitsPerTask = bench.IsSql ? commits / (double)(tasks * _runs) : null,
+            WriteCommitsPerTask = bench.IsCluster ? writes / (double)(tasks * _runs) : null,
             StatementsPerTask = bench.IsSql ? statements / (double)(tasks * _runs) : null,
         };
     }
@@ -88,7 +91,7 @@ internal sealed class BenchRunner
         var definition = Workloads.W4(n);
 
         // The shape is never more than two tasks wide, so two slots per run mean no task waits for one.
-        await using var bench = await BenchEngine.CreateAsync(_store, Math.Min(4096, Workloads.W4RunsPerBatch * 2), ct);
+        await using var bench = await BenchEngine.CreateAsync(_store, Math.Min(4096, Workloads.W4RunsPerBatch * 2), _cluster, ct);
         var engine = bench.Engine;
         _progress.WriteLine($"{workload}: warm-up");
         await RunBatchAsync(engine, workload, definition, ct);
@@ -116,7 +119,7 @@ internal sealed class BenchRunner
     {
         const string Workload = "MEM";
         var definition = Workloads.Flat(Workloads.MemoryCheckTasks, "bench-mem");
-        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, ct);
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
         var engine = bench.Engine;
 
         var start = Stopwatch.GetTimestamp();

@@ -19,6 +19,11 @@ internal static class BenchText
 
     public static string FormatLine(BenchResult r)
     {
+        if (r.FirstClaimMs is { } firstClaims)
+        {
+            return Inv($"START  {r.Store,-7} worker process start to first claim: ") + string.Join(", ", firstClaims.Select(ms => Inv($"{ms:F0} ms")));
+        }
+
         var isWorkflowRate = r.Workload.StartsWith("W4", StringComparison.Ordinal);
         var line = new StringBuilder();
         line.Append(Inv($"{r.Workload,-6} {r.Store,-7} {r.Tasks,7} tasks  {r.Seconds,9:F3} s  {r.Rate,10:F0} "));
@@ -58,9 +63,14 @@ internal static class BenchText
             line.Append(Inv($"  {commits:F4} commits/task"));
         }
 
+        if (r.WriteCommitsPerTask is { } writes)
+        {
+            line.Append(Inv($" ({writes:F4} write commits/task)"));
+        }
+
         if (r.StatementsPerTask is { } statements)
         {
-            line.Append(Inv($"  {statements:F2} statements/task"));
+            line.Append(Inv($"  {statements:F3} statements/task"));
         }
 
         return line.ToString();

@@ -26,7 +26,7 @@ internal static class BenchCommand
                 r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MEM or all");
             }
         });
-        var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default) or sqlite:PATH.", DefaultValueFactory = _ => StoreChoice.Memory };
+        var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default), sqlite:PATH, or postgres://… (this process schedules, 2 weft worker processes run the tasks, in a fresh schema dropped at the end).", DefaultValueFactory = _ => StoreChoice.Memory };
         var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
         runs.InRange(1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON document with every result." };
@@ -38,6 +38,7 @@ internal static class BenchCommand
               weft bench
               weft bench W3 --runs 10
               weft bench all --store memory --json
+              weft bench W1 --store postgres://weft:secret@localhost:5432/weft
             """)
         {
             workload,
@@ -75,7 +76,19 @@ internal static class BenchCommand
             return ExitCodes.InvalidInput;
         }
 
-        var results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, ct);
+        // SIGINT/SIGTERM cancel the benchmark, so a cluster bench stops its worker processes and drops its schema.
+        using var interrupt = InterruptSignal.Register(io.Error, "stopping the benchmark… (signal again to stop at once)");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupt.Token);
+        IReadOnlyList<BenchResult> results;
+        try
+        {
+            results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, stop.Token, WeftExecutable.StartInfo);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Cancelled;
+        }
+
         io.Out.WriteLine(json ? BenchJson.Format(results) : BenchText.Format(results));
         return ExitCodes.Succeeded;
     }

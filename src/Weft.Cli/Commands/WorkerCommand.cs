@@ -62,6 +62,9 @@ internal static class WorkerCommand
             assemblies,
         };
 
+        // For weft bench --store postgres://…: the worker's store counters and first claim, kept in a file.
+        var statsFile = new Option<string?>("--stats-file") { Hidden = true };
+        command.Options.Add(statsFile);
         command.SetAction((result, ct) =>
         {
             // Checked here, not by a validator: a validator does not see the options' defaults.
@@ -96,7 +99,7 @@ internal static class WorkerCommand
                 options.Tags.Add(tag);
             }
 
-            return RunAsync(result.GetValue(store), options, TimeSpan.FromSeconds(result.GetValue(drain)), result.GetValue(assemblies) ?? [], io, ct);
+            return RunAsync(result.GetValue(store), options, TimeSpan.FromSeconds(result.GetValue(drain)), result.GetValue(assemblies) ?? [], io, ct, result.GetValue(statsFile));
         });
         return command;
     }
@@ -120,7 +123,7 @@ internal static class WorkerCommand
     private static List<string> List(string? text) =>
         text is null ? [] : [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    private static async Task<int> RunAsync(string? storeText, ClusterWorkerOptions options, TimeSpan drain, IReadOnlyList<string> assemblies, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string? storeText, ClusterWorkerOptions options, TimeSpan drain, IReadOnlyList<string> assemblies, CliIo io, CancellationToken ct, string? statsFile = null)
     {
         if (StoreChoice.TryParse(storeText, out var problem) is not { } choice)
         {
@@ -158,6 +161,7 @@ internal static class WorkerCommand
             io.Out.Flush();
         };
         ClusterWorker worker;
+        var startCalled = DateTimeOffset.UtcNow;
         try
         {
             worker = await ClusterWorker.StartAsync((IClusterStore)opened, options, ct).ConfigureAwait(false);
@@ -172,6 +176,7 @@ internal static class WorkerCommand
             return ExitCodes.InvalidInput;
         }
 
+        var stats = WorkerStatsReporter.Start(statsFile, opened, worker, startCalled);
         io.Out.WriteLine($"weft worker {options.Name} serving {string.Join(",", options.Queues)} with {options.Slots} slots on {choice.Describe()}");
         io.Out.Flush();
         try
@@ -184,8 +189,12 @@ internal static class WorkerCommand
         }
 
         await worker.StopAsync(drain, CancellationToken.None).ConfigureAwait(false);
-        var stats = worker.Stats;
-        io.Out.WriteLine($"weft worker {options.Name} stopped: {stats.Completed} tasks completed");
+        if (stats is not null)
+        {
+            await stats.StopAsync().ConfigureAwait(false);
+        }
+
+        io.Out.WriteLine($"weft worker {options.Name} stopped: {worker.Stats.Completed} tasks completed");
         return ExitCodes.Succeeded;
     }
 }

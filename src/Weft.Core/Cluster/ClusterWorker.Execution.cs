@@ -10,8 +10,7 @@ namespace Weft.Cluster;
 public sealed partial class ClusterWorker
 {
     private readonly ConcurrentDictionary<string, CompiledDefinition> _definitions = new(StringComparer.Ordinal);
-    // Not disposed: it has no wait handle, and a task abandoned at stop may still be waiting on it.
-    private readonly SemaphoreSlim _definitionFetch = new(1, 1);
+    private readonly ConcurrentDictionary<string, Task<CompiledDefinition?>> _fetching = new(StringComparer.Ordinal);
 
     private async Task RunAsync(RunningTask task)
     {
@@ -100,7 +99,9 @@ public sealed partial class ClusterWorker
     }
 
     /// <summary>The definition under <paramref name="hash"/>, fetched once (retrying while the store is
-    /// unavailable, until the task is cancelled); null when the store does not know it.</summary>
+    /// unavailable; a task stops waiting when it is cancelled); null when the store does not know it.
+    /// Tasks that need it at the same time share one fetch: a claim of hundreds of tasks of a new
+    /// workflow would otherwise send hundreds of identical reads, each holding a pooled connection.</summary>
     private async ValueTask<CompiledDefinition?> DefinitionAsync(string hash, CancellationToken token)
     {
         if (_definitions.TryGetValue(hash, out var known))
@@ -108,32 +109,33 @@ public sealed partial class ClusterWorker
             return known;
         }
 
-        // One fetch at a time: the first tasks of a new run start together, and each parsing a large
-        // definition of its own kept a 2-core worker busy for seconds (2,000 tasks: 12 parses, 6 s).
-        await _definitionFetch.WaitAsync(token).ConfigureAwait(false);
-        try
+        var fetch = _fetching.GetOrAdd(hash, FetchDefinitionAsync);
+        var definition = await fetch.WaitAsync(token).ConfigureAwait(false);
+        if (definition is null)
         {
-            return _definitions.TryGetValue(hash, out known) ? known : await FetchDefinitionAsync(hash, token).ConfigureAwait(false);
+            // Not in the store (yet): the next task asks again rather than inherit this answer.
+            _fetching.TryRemove(new KeyValuePair<string, Task<CompiledDefinition?>>(hash, fetch));
         }
-        finally
-        {
-            _definitionFetch.Release();
-        }
+
+        return definition;
     }
 
-    private async ValueTask<CompiledDefinition?> FetchDefinitionAsync(string hash, CancellationToken token)
+    private async Task<CompiledDefinition?> FetchDefinitionAsync(string hash)
     {
+        // Not tied to one task: it retries until it has an answer, or until the worker has stopped.
+        await Task.Yield();
+        var stopped = _stopHeartbeat.Token;
         var retry = new StoreRetry($"worker '{Name}' definition {hash}", _time, _log);
         while (true)
         {
             WorkflowDefinition? definition;
             try
             {
-                definition = await _store.GetDefinitionAsync(hash, token).ConfigureAwait(false);
+                definition = await _store.GetDefinitionAsync(hash, stopped).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!token.IsCancellationRequested)
+            catch (Exception ex) when (!stopped.IsCancellationRequested)
             {
-                await retry.FailedAsync(ex, token).ConfigureAwait(false);
+                await retry.FailedAsync(ex, stopped).ConfigureAwait(false);
                 continue;
             }
 
