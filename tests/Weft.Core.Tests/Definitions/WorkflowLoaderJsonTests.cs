@@ -38,6 +38,19 @@ public sealed class WorkflowLoaderJsonTests
     }
 
     [Fact]
+    public void Parse_OneLineJson_PlacesEveryTaskAtItsOwnColumn_CountingCharactersNotBytes()
+    {
+        // A stored definition is one line; columns must still be exact after multi-byte characters.
+        const string json = """{"name":"n","tasks":{"a":{"shell":"echo é"},"b":{"noop":{}},"c":{"noop":{},"dependsOn":["zz"]}}}""";
+
+        var error = Assert.Single(Loading.Errors(json, "one.json"));
+
+        Assert.Equal("one.json:1:89: task 'c' depends on unknown task 'zz'", error.ToString());
+        var def = WorkflowLoader.Parse(json.Replace("\"zz\"", "\"a\""), "one.json");
+        Assert.Equal([22, 45, 61], def.Tasks.Select(t => t.Location!.Column));
+    }
+
+    [Fact]
     public void Parse_JsonSyntaxError_HasAPlaceAndNoPositionNoise()
     {
         var error = Assert.Single(Loading.Errors("{\n\t\"name\": \"etl\"\n\t\"tasks\": {}\n}\n", "flow.json"));

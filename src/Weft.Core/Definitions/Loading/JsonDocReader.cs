@@ -112,12 +112,14 @@ internal sealed partial class JsonDocReader
     }
 
     // Columns count characters, not UTF-8 bytes: a UTF-8 continuation byte starts no character.
+    // Tokens come in document order, so counting goes on from the previous token on the same line:
+    // a definition stored as one long line (DefinitionJson) would otherwise cost O(n²).
     private int ColumnOf(int line, int bytesIntoLine)
     {
         var start = _lineStarts[Math.Clamp(line - 1, 0, _lineStarts.Count - 1)];
         var end = Math.Min(start + bytesIntoLine, _bytes.Length);
-        var column = 1;
-        for (var i = start; i < end; i++)
+        var (from, column) = line == _cursorLine && end >= _cursorByte ? (_cursorByte, _cursorColumn) : (start, 1);
+        for (var i = from; i < end; i++)
         {
             if ((_bytes[i] & 0xC0) != 0x80)
             {
@@ -125,8 +127,13 @@ internal sealed partial class JsonDocReader
             }
         }
 
+        (_cursorLine, _cursorByte, _cursorColumn) = (line, end, column);
         return column;
     }
+
+    private int _cursorLine = -1;
+    private int _cursorByte;
+    private int _cursorColumn;
 
     [GeneratedRegex(@"\s*(Path: \S*)?\s*\|?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?", RegexOptions.IgnoreCase)]
     private static partial Regex PositionSuffix();
