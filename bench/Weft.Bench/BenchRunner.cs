@@ -49,7 +49,8 @@ internal sealed class BenchRunner
         var seconds = new double[_runs];
         var hops = new double[_runs];
         var imbalances = new double[_runs];
-        var measureImbalance = workload == "W1";
+        // In-process slots only: a cluster scheduler has none (its workers are other processes).
+        var measureImbalance = workload == "W1" && !engine.IsClusterScheduler;
         for (var i = 0; i < _runs; i++)
         {
             var done = engine.SlotCompletions();
