@@ -167,7 +167,7 @@ internal sealed class ChangeBatch(BlobCodec codec)
             """,
             _attempts.Select(c => c.RunId).ToArray(), _attempts.Select(c => c.TaskId!).ToArray(), _attempts.Select(c => c.Attempt).ToArray(),
             _attempts.Select(c => c.StartedAt?.UtcTicks).ToArray(), _attempts.Select(c => c.FinishedAt?.UtcTicks).ToArray(),
-            _attempts.Select(c => c.Outcome is { } o ? Names.Of(o) : null).ToArray(), output, outputFlags,
+            _attempts.Select(c => c.Outcome is { } o ? StoreColumns.Of(o) : null).ToArray(), output, outputFlags,
             _attempts.Select(c => c.OutputTruncated).ToArray(), stderr, stderrFlags, _attempts.Select(c => c.Error).ToArray(),
             _attempts.Select(c => c.ExitCode).ToArray(), _attempts.Select(c => c.HttpStatus).ToArray());
     }

@@ -20,7 +20,7 @@ public sealed partial class PostgresStore
             }
 
             var output = r.IsDBNull(0) ? null : _codec.Decode(r.GetFieldValue<byte[]>(0), (BlobFlags)r.GetInt32(1), $"cache entry {key}");
-            return new CacheEntry(key, output, r.GetBoolean(2), Names.Time(r.GetInt64(3)), Names.Time(r.GetInt64(4)));
+            return new CacheEntry(key, output, r.GetBoolean(2), StoreColumns.Time(r.GetInt64(3)), StoreColumns.Time(r.GetInt64(4)));
         }, cancellationToken);
     }
 

@@ -94,7 +94,7 @@ public sealed partial class PostgresStore
                         error, exit_code, http_status, from_cache, started_at, finished_at)
                 WHERE q.id = u.id AND q.worker = u.worker AND q.completed_at IS NULL
                 """,
-                rows.Select(r => r.Id).ToArray(), rows.Select(r => r.Worker).ToArray(), rows.Select(r => Names.Of(r.Outcome.Status)).ToArray(),
+                rows.Select(r => r.Id).ToArray(), rows.Select(r => r.Worker).ToArray(), rows.Select(r => StoreColumns.Of(r.Outcome.Status)).ToArray(),
                 output, outputFlags, rows.Select(r => r.Outcome.OutputTruncated).ToArray(), stderr, stderrFlags,
                 rows.Select(r => r.Outcome.Error).ToArray(), rows.Select(r => r.Outcome.ExitCode).ToArray(),
                 rows.Select(r => r.Outcome.HttpStatus).ToArray(), rows.Select(r => r.Outcome.FromCache).ToArray(),
@@ -126,7 +126,7 @@ public sealed partial class PostgresStore
                     TaskId = r.GetString(2),
                     Attempt = r.GetInt32(3),
                     Worker = r.GetString(4),
-                    Outcome = new TaskOutcome(Names.Outcome(r.GetString(5)))
+                    Outcome = new TaskOutcome(StoreColumns.Outcome(r.GetString(5)))
                     {
                         Output = r.IsDBNull(6) ? null : _codec.Decode(r.GetFieldValue<byte[]>(6), (BlobFlags)r.GetInt32(7), "output of " + what),
                         OutputTruncated = r.GetBoolean(8),
@@ -136,8 +136,8 @@ public sealed partial class PostgresStore
                         HttpStatus = r.IsDBNull(13) ? null : r.GetInt32(13),
                         FromCache = r.GetBoolean(14),
                     },
-                    StartedAt = Names.Time(r.GetInt64(15)),
-                    FinishedAt = Names.Time(r.GetInt64(16)),
+                    StartedAt = StoreColumns.Time(r.GetInt64(15)),
+                    FinishedAt = StoreColumns.Time(r.GetInt64(16)),
                 });
             }
 

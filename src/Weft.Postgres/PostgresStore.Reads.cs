@@ -36,7 +36,7 @@ public sealed partial class PostgresStore
             var list = new List<RunSummary>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
-                list.Add(new RunSummary(r.GetString(0), r.GetString(1), Names.Run(r.GetString(2)), Names.Time(r.GetInt64(3)))
+                list.Add(new RunSummary(r.GetString(0), r.GetString(1), StoreColumns.Run(r.GetString(2)), StoreColumns.Time(r.GetInt64(3)))
                 {
                     StartedAt = Ticks(r, 4),
                     FinishedAt = Ticks(r, 5),
@@ -69,7 +69,7 @@ public sealed partial class PostgresStore
             var counts = new Dictionary<RunState, int>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
-                counts[Names.Run(r.GetString(0))] = r.GetInt32(1);
+                counts[StoreColumns.Run(r.GetString(0))] = r.GetInt32(1);
             }
 
             return counts;
@@ -106,7 +106,7 @@ public sealed partial class PostgresStore
         Dictionary<string, string> parameters;
         RunRecord? record = null;
         RunSnapshot snapshot;
-        var rows = new TaskRows(_codec, runId);
+        var rows = new TaskRowReader(_codec, runId);
         await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             if (!await r.ReadAsync(ct).ConfigureAwait(false))
@@ -127,8 +127,8 @@ public sealed partial class PostgresStore
             }
 
             var priority = r.IsDBNull(2) ? (TaskPriority?)null : (TaskPriority)r.GetInt32(2);
-            var submitted = Names.Time(r.GetInt64(3));
-            snapshot = new RunSnapshot(runId, "", Names.Run(r.GetString(1)))
+            var submitted = StoreColumns.Time(r.GetInt64(3));
+            snapshot = new RunSnapshot(runId, "", StoreColumns.Run(r.GetString(1)))
             {
                 SubmittedAt = submitted,
                 StartedAt = Ticks(r, 4),
@@ -137,9 +137,9 @@ public sealed partial class PostgresStore
             };
             record = new RunRecord(runId, null!, parameters, submitted) { Priority = priority };
             await r.NextResultAsync(ct).ConfigureAwait(false);
-            await rows.ReadTasksAsync(r, ct).ConfigureAwait(false);
+            await TaskRows.ReadAsync(r, rows.AddTask, ct).ConfigureAwait(false);
             await r.NextResultAsync(ct).ConfigureAwait(false);
-            await rows.ReadAttemptsAsync(r, ct).ConfigureAwait(false);
+            await TaskRows.ReadAsync(r, rows.AddAttempt, ct).ConfigureAwait(false);
         }
 
         var definition = await DefinitionAsync(c, hash, ct).ConfigureAwait(false)
@@ -177,5 +177,5 @@ public sealed partial class PostgresStore
         }
     }
 
-    internal static DateTimeOffset? Ticks(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : Names.Time(r.GetInt64(i));
+    internal static DateTimeOffset? Ticks(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : StoreColumns.Time(r.GetInt64(i));
 }

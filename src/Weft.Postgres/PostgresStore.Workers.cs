@@ -1,3 +1,4 @@
+using Weft.Storage;
 using Weft.Cluster;
 
 namespace Weft.Postgres;
@@ -94,7 +95,7 @@ public sealed partial class PostgresStore
                     Queues = r.GetFieldValue<string[]>(3),
                     Tags = r.GetFieldValue<string[]>(4),
                     Slots = r.GetInt32(5),
-                    StartedAt = Names.Time(r.GetInt64(6)),
+                    StartedAt = StoreColumns.Time(r.GetInt64(6)),
                     HeartbeatAt = r.GetFieldValue<DateTimeOffset>(7),
                     Stopped = r.GetBoolean(8),
                 });

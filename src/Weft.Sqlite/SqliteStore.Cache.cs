@@ -22,7 +22,7 @@ public sealed partial class SqliteStore
             }
 
             var output = r.IsDBNull(0) ? null : _codec.Decode((byte[])r[0], (BlobFlags)r.GetInt32(1), $"cache entry {key}");
-            return new CacheEntry(key, output, r.GetInt64(2) != 0, Names.Time(r.GetInt64(3)), Names.Time(r.GetInt64(4)));
+            return new CacheEntry(key, output, r.GetInt64(2) != 0, StoreColumns.Time(r.GetInt64(3)), StoreColumns.Time(r.GetInt64(4)));
         }));
     }
 

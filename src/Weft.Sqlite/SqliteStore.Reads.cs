@@ -35,7 +35,7 @@ public sealed partial class SqliteStore
             var list = new List<RunSummary>();
             while (r.Read())
             {
-                list.Add(new RunSummary(r.GetString(0), r.GetString(1), Names.Run(r.GetString(2)), Names.Time(r.GetInt64(3)))
+                list.Add(new RunSummary(r.GetString(0), r.GetString(1), StoreColumns.Run(r.GetString(2)), StoreColumns.Time(r.GetInt64(3)))
                 {
                     StartedAt = Ticks(r, 4),
                     FinishedAt = Ticks(r, 5),
@@ -70,7 +70,7 @@ public sealed partial class SqliteStore
             var counts = new Dictionary<RunState, int>();
             while (r.Read())
             {
-                counts[Names.Run(r.GetString(0))] = r.GetInt32(1);
+                counts[StoreColumns.Run(r.GetString(0))] = r.GetInt32(1);
             }
 
             return counts;
@@ -119,11 +119,11 @@ public sealed partial class SqliteStore
         }
 
         var definition = _definitions.Read(hash, () => LoadDefinition(c, hash));
-        var record = new RunRecord(runId, definition, parameters, Names.Time(r.GetInt64(3)))
+        var record = new RunRecord(runId, definition, parameters, StoreColumns.Time(r.GetInt64(3)))
         {
             Priority = r.IsDBNull(2) ? null : (Definitions.TaskPriority)r.GetInt32(2),
         };
-        var snapshot = new RunSnapshot(runId, definition.Name, Names.Run(r.GetString(1)))
+        var snapshot = new RunSnapshot(runId, definition.Name, StoreColumns.Run(r.GetString(1)))
         {
             SubmittedAt = record.SubmittedAt,
             StartedAt = Ticks(r, 4),
@@ -154,5 +154,5 @@ public sealed partial class SqliteStore
         }
     }
 
-    internal static DateTimeOffset? Ticks(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Names.Time(r.GetInt64(i));
+    internal static DateTimeOffset? Ticks(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : StoreColumns.Time(r.GetInt64(i));
 }

@@ -3,11 +3,13 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Weft.Definitions;
 
-namespace Weft.Sqlite;
+namespace Weft.Storage;
 
 /// <summary>Definitions by content hash, for this store instance. Writing: the engine submits the
 /// same definition object many times, so its JSON and hash are computed once per object.
-/// Reading: a definition this process wrote or already parsed is not parsed again.</summary>
+/// Reading: a definition this process wrote or already parsed is not parsed (or fetched) again;
+/// cluster workers ask for the same few definitions for every task they claim. Shared by the
+/// SQLite and PostgreSQL stores.</summary>
 internal sealed class DefinitionCache
 {
     private const int MaxParsed = 256;
@@ -30,14 +32,16 @@ internal sealed class DefinitionCache
         return written;
     }
 
-    public WorkflowDefinition Read(string hash, Func<string> loadJson)
-    {
-        if (_byHash.TryGetValue(hash, out var known))
-        {
-            return known;
-        }
+    public bool TryGet(string hash, out WorkflowDefinition definition) => _byHash.TryGetValue(hash, out definition!);
 
-        var definition = Parse(hash, loadJson());
+    /// <summary>The definition under <paramref name="hash"/>: remembered, or loaded and parsed once.</summary>
+    public WorkflowDefinition Read(string hash, Func<string> loadJson) =>
+        TryGet(hash, out var known) ? known : Remember(hash, loadJson());
+
+    /// <summary>Parses stored JSON and remembers it under its hash.</summary>
+    public WorkflowDefinition Remember(string hash, string json)
+    {
+        var definition = Parse(hash, json);
         if (_byHash.Count >= MaxParsed)
         {
             _byHash.Clear();

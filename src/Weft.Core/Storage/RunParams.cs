@@ -1,6 +1,6 @@
 using Weft.Definitions;
 
-namespace Weft.Postgres;
+namespace Weft.Storage;
 
 /// <summary>A run's parameters split for storage: the clear column holds every parameter with
 /// secret values replaced by <c>***</c> (what listings show, readable without a key); the secret

@@ -1,11 +1,10 @@
 using Weft.Execution;
-using Weft.Storage;
 
-namespace Weft.Sqlite;
+namespace Weft.Storage;
 
-/// <summary>Column encodings shared by reads and writes: attempt outcomes as snake_case names,
-/// times as UTC ticks.</summary>
-internal static class Names
+/// <summary>Column encodings shared by the SQL stores' reads and writes: attempt outcomes as
+/// snake_case names, times as UTC ticks.</summary>
+internal static class StoreColumns
 {
     private static readonly string[] Outcomes = ["succeeded", "failed", "timed_out", "cancelled", "interrupted"];
 
