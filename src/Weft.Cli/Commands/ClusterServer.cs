@@ -1,11 +1,7 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Weft.Cluster;
 using Weft.Server;
-using Weft.Server.Workflows;
 
 namespace Weft.Cli.Commands;
 
@@ -69,47 +65,24 @@ internal static class ClusterServer
     private static async Task<int> ServeAsync(
         SchedulerLeadership leadership, IClusterStore store, string? workflowDir, string[] urls, WeftServerOptions options, CliIo io, CancellationToken stop)
     {
-        WebApplication app;
-        try
-        {
-            app = WeftServerApp.Build(options, urls, b =>
+        var (app, exit) = await ServerHost.StartAsync(
+            options,
+            urls,
+            b =>
             {
                 b.Services.AddSingleton<Storage.IWeftStore>(store);
                 b.Services.AddSingleton(leadership.Engine);
-            });
-        }
-        catch (WeftConfigurationException ex)
+            },
+            workflowDir,
+            io,
+            stop).ConfigureAwait(false);
+        if (app is null)
         {
-            foreach (var error in ex.Errors)
-            {
-                io.Error.WriteLine($"error: {error}");
-            }
-
-            return ExitCodes.InvalidInput;
+            return exit;
         }
 
         await using (app.ConfigureAwait(false))
         {
-            if (workflowDir is not null && !ServerWorkflows.RegisterAll(workflowDir, app.Services.GetRequiredService<WorkflowRegistry>(), io))
-            {
-                return ExitCodes.InvalidInput;
-            }
-
-            try
-            {
-                await app.StartAsync(stop).ConfigureAwait(false);
-            }
-            catch (IOException ex)
-            {
-                io.Error.WriteLine($"error: cannot listen on {string.Join(", ", urls)}: {ex.Message}");
-                return ExitCodes.Failed;
-            }
-
-            foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
-            {
-                io.Out.WriteLine($"Weft server listening on {address} (dashboard {address}/dashboard/, API {address}/api, metrics {address}/metrics)");
-            }
-
             io.Out.Flush();
             using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, leadership.Deposed);
             try

@@ -1,12 +1,8 @@
 using Weft.Storage;
 using System.CommandLine;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Weft.Server;
-using Weft.Server.Workflows;
 
 namespace Weft.Cli.Commands;
 
@@ -108,43 +104,14 @@ internal static class ServerCommand
             return ExitCodes.InvalidInput;
         }
 
-        WebApplication app;
-        try
+        var (app, exit) = await ServerHost.StartAsync(options, urls, b => b.Services.AddSingleton(opened), workflowDir, io, ct).ConfigureAwait(false);
+        if (app is null)
         {
-            app = WeftServerApp.Build(options, urls, b => b.Services.AddSingleton(opened));
-        }
-        catch (WeftConfigurationException ex)
-        {
-            foreach (var error in ex.Errors)
-            {
-                io.Error.WriteLine($"error: {error}");
-            }
-
-            return ExitCodes.InvalidInput;
+            return exit;
         }
 
         await using (app.ConfigureAwait(false))
         {
-            if (workflowDir is not null && !ServerWorkflows.RegisterAll(workflowDir, app.Services.GetRequiredService<WorkflowRegistry>(), io))
-            {
-                return ExitCodes.InvalidInput;
-            }
-
-            try
-            {
-                await app.StartAsync(ct).ConfigureAwait(false);
-            }
-            catch (IOException ex)
-            {
-                io.Error.WriteLine($"error: cannot listen on {string.Join(", ", urls)}: {ex.Message}");
-                return ExitCodes.Failed;
-            }
-
-            foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
-            {
-                io.Out.WriteLine($"Weft server listening on {address} (dashboard {address}/dashboard/, API {address}/api, metrics {address}/metrics)");
-            }
-
             // A server is the long-lived process: runs a crash left unfinished go on here.
             var engine = app.Services.GetRequiredService<WeftEngine>();
             foreach (var runId in await engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false))

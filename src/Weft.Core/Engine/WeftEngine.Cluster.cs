@@ -230,7 +230,7 @@ public sealed partial class WeftEngine
     {
         strangers = null;
         var fresh = 0;
-        var crashes = new List<LostTask>();
+        List<LostTask>? crashes = null;
         FollowUp follow;
         lock (_gate)
         {
@@ -289,7 +289,7 @@ public sealed partial class WeftEngine
                 if (RunningAttempt(run, task.TaskId, task.Attempt) is { } item)
                 {
                     _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: worker '{task.Worker}' stopped renewing its lease while running this attempt", crashed: true, _options.Cluster.QuarantineAfter);
-                    crashes.Add(task);
+                    (crashes ??= []).Add(task);
                 }
 
                 journal.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = task.RunId, QueueId = task.Id });
@@ -299,7 +299,7 @@ public sealed partial class WeftEngine
         }
 
         Apply(follow);
-        foreach (var crash in crashes)
+        foreach (var crash in crashes ?? [])
         {
             ClusterLog?.Invoke($"worker '{crash.Worker}' lost while running {crash.RunId}/{crash.TaskId} (attempt {crash.Attempt}); the task runs again");
             OnWorkerLost(crash);
