@@ -9,9 +9,15 @@ namespace Weft.Bench;
 /// pools), then <c>runs</c> timed runs whose median is reported.</summary>
 internal sealed class BenchRunner
 {
-    /// <summary>Untimed runs before timing: enough for the JIT's call counting to promote the hot
-    /// path to optimized code, so the figures describe a warm engine, as WORKLOADS.md asks.</summary>
+    /// <summary>Untimed runs before timing, at least: the figures describe a warm engine, as
+    /// WORKLOADS.md asks (see <see cref="WarmUpAsync"/>).</summary>
     public const int WarmUpRuns = 3;
+
+    /// <summary>Warm-up runs in a row without JIT work that end the warm-up.</summary>
+    public const int QuietRuns = 3;
+
+    /// <summary>The longest warm-up while the JIT is still compiling.</summary>
+    public static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(15);
 
     private readonly string _store;
     private readonly int _runs;
@@ -39,38 +45,35 @@ internal sealed class BenchRunner
     {
         await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
         var engine = bench.Engine;
-        _progress.WriteLine($"{workload}: warm-up ({WarmUpRuns} runs)");
-        for (var w = 0; w < WarmUpRuns; w++)
-        {
-            await RunOnceAsync(engine, definition, ct);
-        }
-
-        var before = await bench.CountsAsync(ct);
-        var seconds = new double[_runs];
-        var hops = new double[_runs];
-        var imbalances = new double[_runs];
         // In-process slots only: a cluster scheduler has none (its workers are other processes).
         var measureImbalance = workload == "W1" && !engine.IsClusterScheduler;
+
+        // Warm-up runs are measured exactly as timed ones and thrown away, so that the timed runs
+        // execute no code the warm-up has not already brought to its final tier.
+        var warmUps = await WarmUpAsync(() => MeasureGraphAsync(engine, workload, definition, measureHop, measureImbalance, ct));
+        _progress.WriteLine($"{workload}: warm-up ({warmUps} runs)");
+
+        var before = await bench.CountsAsync(ct);
+        var runs = new GraphRun[_runs];
         for (var i = 0; i < _runs; i++)
         {
-            var done = engine.SlotCompletions();
-            var start = Stopwatch.GetTimestamp();
-            var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
-            var snapshot = await handle.WaitAsync(ct);
-            seconds[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            runs[i] = await MeasureGraphAsync(engine, workload, definition, measureHop, measureImbalance, ct);
+        }
 
-            EnsureSucceeded(workload, definition, snapshot);
-            hops[i] = measureHop ? HopMicroseconds(snapshot) : 0;
-            var after = engine.SlotCompletions();
-            imbalances[i] = measureImbalance ? ImbalancePercent(done, after) : 0;
-            Report(workload, i, seconds[i]);
+        // Reported after the timed runs: formatting between them would give the JIT's background
+        // thread new work while the next run is timed.
+        for (var i = 0; i < _runs; i++)
+        {
+            Report(workload, i, runs[i].Seconds);
             if (measureImbalance)
             {
-                var perSlot = string.Join(" / ", after.Select((n, s) => n - done[s]));
-                _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}: tasks per slot {perSlot}, {imbalances[i]:F1}% imbalance"));
+                _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload}: tasks per slot {string.Join(" / ", runs[i].PerSlot)}, {runs[i].ImbalancePercent:F1}% imbalance"));
             }
         }
 
+        var seconds = runs.Select(r => r.Seconds).ToArray();
+        var hops = runs.Select(r => r.HopUs).ToArray();
+        var imbalances = runs.Select(r => r.ImbalancePercent).ToArray();
         var median = Median(seconds);
         var tasks = definition.Tasks.Count;
         var (commits, statements, writes) = await bench.CountsAsync(ct) - before;
@@ -82,6 +85,35 @@ internal sealed class BenchRunner
             WriteCommitsPerTask = bench.IsCluster ? writes / (double)(tasks * _runs) : null,
             StatementsPerTask = bench.IsSql ? statements / (double)(tasks * _runs) : null,
         };
+    }
+
+    /// <summary>One measured run of a graph workload.</summary>
+    private readonly record struct GraphRun(double Seconds, double HopUs, double ImbalancePercent, long[] PerSlot);
+
+    /// <summary>Submits one run and waits for it: wall time from submit to end, W2's hop, and the
+    /// tasks each slot ran (W1's imbalance).</summary>
+    private static async Task<GraphRun> MeasureGraphAsync(WeftEngine engine, string workload, WorkflowDefinition definition, bool measureHop, bool measureImbalance, CancellationToken ct)
+    {
+        var done = measureImbalance ? engine.SlotCompletions() : [];
+        var start = Stopwatch.GetTimestamp();
+        var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
+        var snapshot = await handle.WaitAsync(ct);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+
+        EnsureSucceeded(workload, definition, snapshot);
+        if (!measureImbalance)
+        {
+            return new GraphRun(seconds, measureHop ? HopMicroseconds(snapshot) : 0, 0, []);
+        }
+
+        var after = engine.SlotCompletions();
+        var perSlot = new long[after.Length];
+        for (var s = 0; s < after.Length && s < done.Length; s++)
+        {
+            perSlot[s] = after[s] - done[s];
+        }
+
+        return new GraphRun(seconds, measureHop ? HopMicroseconds(snapshot) : 0, ImbalancePercent(done, after), perSlot);
     }
 
     /// <summary>W4: <see cref="Workloads.W4RunsPerBatch"/> runs of one shape submitted at once,
@@ -156,10 +188,26 @@ internal sealed class BenchRunner
         return seconds;
     }
 
-    private static async Task RunOnceAsync(WeftEngine engine, WorkflowDefinition definition, CancellationToken ct)
+    /// <summary>Runs <paramref name="once"/> at least <see cref="WarmUpRuns"/> times, then until
+    /// <see cref="QuietRuns"/> runs in a row leave the JIT with nothing to compile, for at most
+    /// <see cref="MaxWarmUp"/>. Tiered compilation promotes a method after 30 calls, through an
+    /// instrumented tier, on a background thread: methods called once per run (submit, the run's
+    /// snapshot) are promoted only after dozens of runs, and a run timed while that thread still
+    /// compiles measures it taking a core from the engine. Returns the runs made.</summary>
+    internal static async Task<int> WarmUpAsync(Func<Task> once)
     {
-        var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
-        EnsureSucceeded("warm-up", definition, await handle.WaitAsync(ct));
+        var started = Stopwatch.GetTimestamp();
+        var runs = 0;
+        var quiet = 0;
+        while (runs < WarmUpRuns || (quiet < QuietRuns && Stopwatch.GetElapsedTime(started) < MaxWarmUp))
+        {
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await once();
+            runs++;
+            quiet = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quiet + 1 : 0;
+        }
+
+        return runs;
     }
 
     /// <summary>A figure from a run that did not do all its work would be a lie: stop instead.</summary>

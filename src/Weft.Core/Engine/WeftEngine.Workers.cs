@@ -30,8 +30,12 @@ public sealed partial class WeftEngine
                 {
                     bool exit;
                     FollowUp follow;
+                    AwaitTurn(me);
+                    Interlocked.Increment(ref _slotsAtGate);
                     lock (_gate)
                     {
+                        Interlocked.Decrement(ref _slotsAtGate);
+                        me.Turn = ++_gateTurns;
                         ReportOutcomes(me);
                         have = NextUnderGate(me, out next, out exit, out var handedOut);
                         follow = TakeFollowUp();

@@ -60,6 +60,9 @@ internal sealed class WorkerSlot(int number, int reportBatch)
 
     public Task Loop { get; set; } = Task.CompletedTask;
 
+    /// <summary>The engine lock's turn this slot took last (see <c>AwaitTurn</c>).</summary>
+    public long Turn;
+
     /// <summary>How many more tasks it takes now: one while parked, none otherwise (a task must not
     /// wait behind a long one, nor behind an outcome not yet reported). The slot asking the scheduler
     /// takes one, or up to the capacity ahead while it keeps running tasks that complete

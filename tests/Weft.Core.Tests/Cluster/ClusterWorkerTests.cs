@@ -119,7 +119,9 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
         });
 
         var runId = await _h.QueueAsync([.. ids.Select(Script)]);
-        await EngineHarness.WaitUntilAsync(async () => (await _h.Store.ListQueuedAsync(runId)).Count(t => t.Worker is not null) == 6);
+        // Claimed rows and started handlers are seen at different moments: wait for both.
+        await EngineHarness.WaitUntilAsync(async () => _h.Script.StartOrder.Count == 2
+            && (await _h.Store.ListQueuedAsync(runId)).Count(t => t.Worker is not null) == 6);
         Assert.Equal(2, _h.Script.StartOrder.Count);
         release.SetResult();
         var done = await _h.CompletionsAsync(9);
