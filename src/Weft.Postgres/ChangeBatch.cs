@@ -99,7 +99,9 @@ internal sealed class ChangeBatch(BlobCodec codec)
 
         if (_dequeues.Count > 0)
         {
-            batch.BatchCommands.Add(Command("DELETE FROM queue WHERE id = ANY(@p0::bigint[])", _dequeues.ToArray()));
+            var dequeued = _dequeues.ToArray();
+            batch.BatchCommands.Add(Command("DELETE FROM queue WHERE id = ANY(@p0::bigint[])", dequeued));
+            batch.BatchCommands.Add(Command("DELETE FROM completions WHERE id = ANY(@p0::bigint[])", dequeued));
         }
 
         if (_enqueues.Count > 0)

@@ -137,5 +137,65 @@ internal static class Migrations
             stopped      boolean NOT NULL DEFAULT false
         );
         """,
+
+        // 2: outcomes get a table of their own and leases are renewed per worker. Writing an outcome
+        // into its queue row, and renewing every held row's lease on each heartbeat, rewrote each row
+        // (and its index entries) twice more while it was queued; on W1 those two statements took most
+        // of the database's time, and a heartbeat held thousands of row locks that outcomes waited on.
+        // Now an outcome is one insert, a heartbeat one row, and a row's own lease only covers the
+        // time from its claim to its worker's first heartbeat. No foreign key ties an outcome to its
+        // row (its per-row checks doubled the insert's cost and made deletes ten times dearer): the
+        // scheduler deletes both, reads only outcomes whose row exists, and sweeps the rare outcome
+        // that a worker wrote for a row taken back at the same moment.
+        """
+        CREATE TABLE worker_leases (
+            worker      text PRIMARY KEY,
+            lease_until timestamptz NOT NULL
+        );
+
+        INSERT INTO worker_leases (worker, lease_until)
+        SELECT worker, max(lease_until) FROM queue
+        WHERE worker IS NOT NULL AND completed_at IS NULL GROUP BY worker;
+
+        CREATE TABLE completions (
+            id               bigint PRIMARY KEY,
+            seq              bigint GENERATED ALWAYS AS IDENTITY,
+            run_id           text NOT NULL,
+            task_id          text NOT NULL,
+            attempt          integer NOT NULL,
+            worker           text NOT NULL,
+            outcome          text NOT NULL,
+            output           bytea,
+            output_flags     integer NOT NULL DEFAULT 0,
+            output_truncated boolean NOT NULL DEFAULT false,
+            stderr           bytea,
+            stderr_flags     integer NOT NULL DEFAULT 0,
+            error            text,
+            exit_code        integer,
+            http_status      integer,
+            from_cache       boolean NOT NULL DEFAULT false,
+            started_at       bigint,
+            finished_at      bigint
+        );
+
+        INSERT INTO completions (id, run_id, task_id, attempt, worker, outcome, output, output_flags, output_truncated,
+            stderr, stderr_flags, error, exit_code, http_status, from_cache, started_at, finished_at)
+        SELECT id, run_id, task_id, attempt, worker, outcome, output, output_flags, output_truncated,
+            stderr, stderr_flags, error, exit_code, http_status, from_cache, started_at, finished_at
+        FROM queue WHERE completed_at IS NOT NULL ORDER BY completed_at, id;
+
+        CREATE INDEX completions_in_order ON completions (seq);
+
+        DROP INDEX queue_by_worker;
+        DROP INDEX queue_leases;
+        DROP INDEX queue_completed;
+
+        ALTER TABLE queue DROP COLUMN completed_at, DROP COLUMN outcome, DROP COLUMN output, DROP COLUMN output_flags,
+            DROP COLUMN output_truncated, DROP COLUMN stderr, DROP COLUMN stderr_flags, DROP COLUMN error,
+            DROP COLUMN exit_code, DROP COLUMN http_status, DROP COLUMN from_cache, DROP COLUMN started_at,
+            DROP COLUMN finished_at;
+
+        CREATE INDEX queue_by_worker ON queue (worker) WHERE worker IS NOT NULL;
+        """,
     ];
 }

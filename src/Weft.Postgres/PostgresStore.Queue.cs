@@ -6,9 +6,10 @@ using Weft.Storage;
 
 namespace Weft.Postgres;
 
-/// <summary>The task queue (table <c>queue</c>): workers claim rows with leases and record outcomes in
-/// them; the scheduler reads outcomes and expired leases and dequeues the rows it has taken into the
-/// tasks' states (DESIGN.md "TaskQueue"). Lease times are <c>now()</c> on the database.</summary>
+/// <summary>The task queue (table <c>queue</c>): workers claim rows with leases and record outcomes (table
+/// <c>completions</c>, one per row at most); the scheduler reads outcomes and expired leases and dequeues
+/// the rows it has taken into the tasks' states (DESIGN.md "TaskQueue"). Lease times are <c>now()</c> on
+/// the database.</summary>
 public sealed partial class PostgresStore
 {
     private const string QueuedColumns = "id, run_id, task_id, attempt, queue, definition_hash, payload, payload_flags, worker";
@@ -50,9 +51,11 @@ public sealed partial class PostgresStore
         }, cancellationToken, idempotent: false);
     }
 
-    /// <summary>One round trip, one transaction: every outcome written into its row if the worker still
-    /// holds it (a row taken back as lost has been deleted or given to another worker), then a
-    /// <see cref="ClusterSignal.TasksCompleted"/> NOTIFY. Writing the same completion twice is harmless.</summary>
+    /// <summary>One round trip, one transaction: every outcome inserted into <c>completions</c> if the worker
+    /// still holds its row (a row taken back as lost has been deleted or given to another worker), then a
+    /// <see cref="ClusterSignal.TasksCompleted"/> NOTIFY. Writing the same completion twice is harmless.
+    /// An outcome whose row the scheduler took back while this insert ran outlives the row; it is never
+    /// read (<see cref="ReadCompletionsAsync"/> joins the row) and is swept by <see cref="ReadLostTasksAsync"/>.</summary>
     public ValueTask CompleteAsync(IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(completions);
@@ -84,15 +87,17 @@ public sealed partial class PostgresStore
         {
             await using var batch = new NpgsqlBatch(c);
             batch.BatchCommands.Add(ChangeBatch.Command("""
-                UPDATE queue q SET completed_at = now(), outcome = u.outcome, output = u.output, output_flags = u.output_flags,
-                    output_truncated = u.output_truncated, stderr = u.stderr, stderr_flags = u.stderr_flags, error = u.error,
-                    exit_code = u.exit_code, http_status = u.http_status, from_cache = u.from_cache,
-                    started_at = u.started_at, finished_at = u.finished_at
+                INSERT INTO completions (id, run_id, task_id, attempt, worker, outcome, output, output_flags, output_truncated,
+                    stderr, stderr_flags, error, exit_code, http_status, from_cache, started_at, finished_at)
+                SELECT q.id, q.run_id, q.task_id, q.attempt, q.worker, u.outcome, u.output, u.output_flags, u.output_truncated,
+                    u.stderr, u.stderr_flags, u.error, u.exit_code, u.http_status, u.from_cache, u.started_at, u.finished_at
                 FROM unnest(@p0::bigint[], @p1::text[], @p2::text[], @p3::bytea[], @p4::int[], @p5::bool[], @p6::bytea[], @p7::int[],
                     @p8::text[], @p9::int[], @p10::int[], @p11::bool[], @p12::bigint[], @p13::bigint[])
                     AS u(id, worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
                         error, exit_code, http_status, from_cache, started_at, finished_at)
-                WHERE q.id = u.id AND q.worker = u.worker AND q.completed_at IS NULL
+                JOIN queue q ON q.id = u.id AND q.worker = u.worker
+                ORDER BY u.id
+                ON CONFLICT (id) DO NOTHING
                 """,
                 rows.Select(r => r.Id).ToArray(), rows.Select(r => r.Worker).ToArray(), rows.Select(r => StoreColumns.Of(r.Outcome.Status)).ToArray(),
                 output, outputFlags, rows.Select(r => r.Outcome.OutputTruncated).ToArray(), stderr, stderrFlags,
@@ -109,9 +114,9 @@ public sealed partial class PostgresStore
         RunAsync<IReadOnlyList<TaskCompletion>>("read task outcomes", async (c, ct) =>
         {
             await using var command = Command(c, """
-                SELECT id, run_id, task_id, attempt, worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
+                SELECT d.id, d.run_id, d.task_id, d.attempt, d.worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
                     error, exit_code, http_status, from_cache, started_at, finished_at
-                FROM queue WHERE completed_at IS NOT NULL ORDER BY completed_at, id LIMIT @max
+                FROM completions d WHERE EXISTS (SELECT 1 FROM queue q WHERE q.id = d.id) ORDER BY seq LIMIT @max
                 """);
             command.Parameters.AddWithValue("max", max);
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -144,13 +149,23 @@ public sealed partial class PostgresStore
             return list;
         }, cancellationToken);
 
+    /// <summary>A claimed row is lost when both its own lease (from the claim) and its worker's lease (from
+    /// the last heartbeat) have run out, and it has no outcome. The scheduler's periodic call; it also
+    /// sweeps outcomes left without a row (see <see cref="CompleteAsync"/>).</summary>
     public ValueTask<IReadOnlyList<LostTask>> ReadLostTasksAsync(int max, CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<LostTask>>("read lost tasks", async (c, ct) =>
         {
+            await using (var sweep = Command(c, "DELETE FROM completions d WHERE NOT EXISTS (SELECT 1 FROM queue q WHERE q.id = d.id)"))
+            {
+                await sweep.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
             await using var command = Command(c, """
-                SELECT id, run_id, task_id, attempt, worker FROM queue
-                WHERE worker IS NOT NULL AND completed_at IS NULL AND lease_until <= now()
-                ORDER BY id LIMIT @max
+                SELECT q.id, q.run_id, q.task_id, q.attempt, q.worker FROM queue q
+                WHERE q.worker IS NOT NULL AND q.lease_until <= now()
+                    AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.worker = q.worker AND l.lease_until > now())
+                    AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = q.id)
+                ORDER BY q.id LIMIT @max
                 """);
             command.Parameters.AddWithValue("max", max);
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);

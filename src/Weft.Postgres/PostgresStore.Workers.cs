@@ -30,8 +30,9 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
-    /// <summary>One statement: the worker's heartbeat, the lease of every row it holds, and the ids of
-    /// those rows whose run was cancelled.</summary>
+    /// <summary>One statement: the worker's heartbeat, its lease (which covers every row it holds: one
+    /// row written, however many tasks it holds), and the ids of its rows without an outcome whose run
+    /// was cancelled.</summary>
     public ValueTask<IReadOnlyList<long>> HeartbeatAsync(string worker, TimeSpan leaseFor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(worker);
@@ -39,11 +40,12 @@ public sealed partial class PostgresStore
         {
             await using var command = Command(c, """
                 WITH beat AS (UPDATE workers SET heartbeat_at = now() WHERE name = @worker),
-                renewed AS (
-                    UPDATE queue SET lease_until = now() + @lease
-                    WHERE worker = @worker AND completed_at IS NULL
-                    RETURNING id, cancelled)
-                SELECT id FROM renewed WHERE cancelled ORDER BY id
+                lease AS (
+                    INSERT INTO worker_leases (worker, lease_until) VALUES (@worker, now() + @lease)
+                    ON CONFLICT (worker) DO UPDATE SET lease_until = excluded.lease_until)
+                SELECT q.id FROM queue q
+                WHERE q.worker = @worker AND q.cancelled AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = q.id)
+                ORDER BY q.id
                 """);
             command.Parameters.AddWithValue("worker", worker);
             command.Parameters.AddWithValue("lease", leaseFor);
@@ -59,15 +61,16 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
-    /// <summary>Marks the worker stopped; any row it still holds (it should hold none) is released as
-    /// lost at once rather than after its lease.</summary>
+    /// <summary>Marks the worker stopped and ends its lease; any row it still holds without an outcome (it
+    /// should hold none) is then lost at once rather than after its lease.</summary>
     public ValueTask UnregisterWorkerAsync(string worker, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(worker);
         return RunAsync("unregister worker " + worker, async (c, ct) =>
         {
             await using var command = Command(c, """
-                WITH released AS (UPDATE queue SET lease_until = now() WHERE worker = @worker AND completed_at IS NULL)
+                WITH released AS (UPDATE queue SET lease_until = now() WHERE worker = @worker),
+                ended AS (DELETE FROM worker_leases WHERE worker = @worker)
                 UPDATE workers SET stopped = true, heartbeat_at = now() WHERE name = @worker
                 """);
             command.Parameters.AddWithValue("worker", worker);

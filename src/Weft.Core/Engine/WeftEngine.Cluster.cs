@@ -170,6 +170,14 @@ public sealed partial class WeftEngine
                     continue;
                 }
 
+                if (HasUndequeued())
+                {
+                    // Rows already taken come back in every read until their Dequeue commits: wait for the
+                    // journal writer rather than read them again (on W1 the re-reads were a fifth of the
+                    // database's work); outcomes arriving meanwhile make the next read a larger one.
+                    await _dequeueCommitted.WaitAsync(options.PollEvery, token).ConfigureAwait(false);
+                }
+
                 var done = await cluster.ReadCompletionsAsync(CollectBatch, token).ConfigureAwait(false);
                 IReadOnlyList<LostTask> lost = [];
                 var now = _time.GetUtcNow();
@@ -221,6 +229,14 @@ public sealed partial class WeftEngine
 
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
+        }
+    }
+
+    private bool HasUndequeued()
+    {
+        lock (_gate)
+        {
+            return _consumed.Count > 0;
         }
     }
 

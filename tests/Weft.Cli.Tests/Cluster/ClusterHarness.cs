@@ -118,7 +118,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     public async Task<long> HeldByAsync(string worker)
     {
         await using var connection = await TestPostgres.OpenRawAsync();
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{Schema}\".queue WHERE worker = @worker AND completed_at IS NULL", connection);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{Schema}\".queue q WHERE q.worker = @worker AND NOT EXISTS (SELECT 1 FROM \"{Schema}\".completions d WHERE d.id = q.id)", connection);
         command.Parameters.AddWithValue("worker", worker);
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -91,7 +91,7 @@ public sealed class PgEncryptionTests : IAsyncLifetime
     {
         var text = new StringBuilder();
         await using var c = await TestPostgres.OpenRawAsync();
-        foreach (var table in new[] { "definitions", "runs", "tasks", "attempts", "cache", "queue" })
+        foreach (var table in new[] { "definitions", "runs", "tasks", "attempts", "cache", "queue", "completions" })
         {
             await using var command = new NpgsqlCommand($"SELECT * FROM \"{_schema.Name}\".{table}", c);
             await using var r = await command.ExecuteReaderAsync();

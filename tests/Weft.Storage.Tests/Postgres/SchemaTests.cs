@@ -78,6 +78,35 @@ public sealed class SchemaTests : IAsyncLifetime
         Assert.Equal(otherSchema.Name, there.Connection.Schema);
     }
 
+    [Fact]
+    public async Task FromVersion1_AnOutcomeNotYetDequeued_AndARenewedLease_AreKept()
+    {
+        // A version-1 schema as an older weft left it: one row done but not dequeued, one still running
+        // on a worker whose heartbeat renewed its lease, one whose lease ran out.
+        var s = _schema.Name;
+        await ExecuteAsync($"CREATE SCHEMA \"{s}\"; SET search_path TO \"{s}\"; {Migrations.All[0]}; UPDATE schema_version SET version = 1");
+        await ExecuteAsync($$"""
+            SET search_path TO "{{s}}";
+            INSERT INTO definitions VALUES ('h', 'flow', '\x7b7d', 0);
+            INSERT INTO runs (run_id, workflow, definition_hash, state, submitted_at, params) VALUES ('r1', 'flow', 'h', 'running', 0, '{}');
+            INSERT INTO queue (run_id, task_id, attempt, queue, definition_hash, worker, claimed_at, lease_until, completed_at, outcome, output, started_at, finished_at)
+                VALUES ('r1', 'done', 1, 'default', 'h', 'w1', now(), now() + interval '1 hour', now(), 'succeeded', convert_to('out', 'UTF8'), 10, 20);
+            INSERT INTO queue (run_id, task_id, attempt, queue, definition_hash, worker, claimed_at, lease_until)
+                VALUES ('r1', 'running', 1, 'default', 'h', 'w1', now(), now() + interval '1 hour');
+            INSERT INTO queue (run_id, task_id, attempt, queue, definition_hash, worker, claimed_at, lease_until)
+                VALUES ('r1', 'expired', 1, 'default', 'h', 'w2', now(), now() - interval '1 minute');
+            """);
+
+        var migrated = await PostgresStore.MigrateAsync(await _schema.OptionsAsync());
+        await using var store = await _schema.OpenAsync();
+
+        Assert.Equal((1, Migrations.Latest), (migrated.FromVersion, migrated.ToVersion));
+        var done = Assert.Single(await store.ReadCompletionsAsync(10));
+        Assert.Equal(("done", "w1", "out"), (done.TaskId, done.Worker, done.Outcome.Output));
+        Assert.Equal(["expired"], (await store.ReadLostTasksAsync(10)).Select(t => t.TaskId));
+        Assert.Equal(["done", "running", "expired"], (await store.ListQueuedAsync("r1")).Select(t => t.TaskId));
+    }
+
     private static async Task ExecuteAsync(string sql)
     {
         await using var c = await TestPostgres.OpenRawAsync();
