@@ -44,7 +44,7 @@ public sealed partial class PostgresStore
                     INSERT INTO worker_leases (worker, lease_until) VALUES (@worker, now() + @lease)
                     ON CONFLICT (worker) DO UPDATE SET lease_until = excluded.lease_until)
                 SELECT q.id FROM queue q
-                WHERE q.worker = @worker AND q.cancelled AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = q.id)
+                WHERE q.worker = @worker AND q.cancelled AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = q.id OFFSET 0)
                 ORDER BY q.id
                 """);
             command.Parameters.AddWithValue("worker", worker);
