@@ -174,8 +174,9 @@ public sealed partial class WeftEngine
                 {
                     // Rows already taken come back in every read until their Dequeue commits: wait for the
                     // journal writer rather than read them again (on W1 the re-reads were a fifth of the
-                    // database's work); outcomes arriving meanwhile make the next read a larger one.
-                    await _dequeueCommitted.WaitAsync(options.PollEvery, token).ConfigureAwait(false);
+                    // database's work); outcomes arriving meanwhile make the next read a larger one. Briefly:
+                    // a commit normally comes within tens of milliseconds, and a read is only wasted work.
+                    await _dequeueCommitted.WaitAsync(DequeueWait, token).ConfigureAwait(false);
                 }
 
                 var done = await cluster.ReadCompletionsAsync(CollectBatch, token).ConfigureAwait(false);
@@ -231,6 +232,9 @@ public sealed partial class WeftEngine
             }
         }
     }
+
+    /// <summary>The longest the collector waits for its dequeues to commit before it reads anyway.</summary>
+    private static readonly TimeSpan DequeueWait = TimeSpan.FromMilliseconds(200);
 
     private bool HasUndequeued()
     {
