@@ -101,19 +101,21 @@ internal sealed class BenchRunner
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
         EnsureSucceeded(workload, definition, snapshot);
+        var hop = measureHop ? HopMicroseconds(snapshot) : 0;
         if (!measureImbalance)
         {
-            return new GraphRun(seconds, measureHop ? HopMicroseconds(snapshot) : 0, 0, []);
+            return new GraphRun(seconds, hop, 0, []);
         }
 
         var after = engine.SlotCompletions();
+        var imbalance = ImbalancePercent(done, after); // throws if the slots changed: then done and after differ in length
         var perSlot = new long[after.Length];
-        for (var s = 0; s < after.Length && s < done.Length; s++)
+        for (var s = 0; s < after.Length; s++)
         {
             perSlot[s] = after[s] - done[s];
         }
 
-        return new GraphRun(seconds, measureHop ? HopMicroseconds(snapshot) : 0, ImbalancePercent(done, after), perSlot);
+        return new GraphRun(seconds, hop, imbalance, perSlot);
     }
 
     /// <summary>W4: <see cref="Workloads.W4RunsPerBatch"/> runs of one shape submitted at once,

@@ -104,7 +104,8 @@ public sealed partial class PostgresStore
         {
             const string Old = "SELECT run_id FROM runs WHERE finished_at < @p0 AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out')";
             await using var batch = new NpgsqlBatch(c);
-            foreach (var table in new[] { "attempts", "tasks", "completions", "queue", "runs" })
+            string[] tables = ["attempts", "tasks", "completions", "queue", "runs"];
+            foreach (var table in tables)
             {
                 batch.BatchCommands.Add(ChangeBatch.Command($"DELETE FROM {table} WHERE run_id IN ({Old})", finishedBefore.UtcTicks));
             }
@@ -114,6 +115,6 @@ public sealed partial class PostgresStore
             await ExecuteAsync(batch, ct).ConfigureAwait(false);
             CountCommit();
             _storedDefinitions.Clear();
-            return batch.BatchCommands[4].RecordsAffected; // the runs
+            return batch.BatchCommands[Array.IndexOf(tables, "runs")].RecordsAffected;
         }, cancellationToken);
 }
