@@ -24,8 +24,15 @@ public sealed class PoolAndParallelTests
 
         var expected = flows.Sum(f => f.Tasks.Count);
 
-        // All tasks are either running or waiting at a gate once the started ones stop growing.
-        await EngineHarness.WaitUntilAsync(() => handles.Sum(r => r.Snapshot().Tasks.Count(t => t.State == TaskState.Running || t.WaitReason is not null)) == expected);
+        // Settled: every task is running or says why it waits, and every running one has entered
+        // its handler (the state turns Running when a slot takes the task, just before the call).
+        await EngineHarness.WaitUntilAsync(() =>
+        {
+            var tasks = handles.SelectMany(r => r.Snapshot().Tasks).ToList();
+            var running = tasks.Count(t => t.State == TaskState.Running);
+            return running + tasks.Count(t => t.State != TaskState.Running && t.WaitReason is not null) == expected
+                && h.Script.Running == running;
+        });
         var max = h.Script.MaxConcurrent;
         gate.SetResult(TaskOutcome.Success);
         foreach (var handle in handles)

@@ -19,6 +19,9 @@ internal sealed class ScriptedHandler : ITaskHandler
 
     public int MaxConcurrent => Volatile.Read(ref _maxRunning);
 
+    /// <summary>Attempts inside the handler right now (a snapshot may call a task running a moment before its handler is entered).</summary>
+    public int Running => Volatile.Read(ref _running);
+
     public static TaskDefinition Def(string id, params string[] dependsOn) =>
         new(id, new CustomSpec("script", null)) { DependsOn = dependsOn };
 
