@@ -94,6 +94,7 @@ internal sealed class BenchRunner
     /// tasks each slot ran (W1's imbalance).</summary>
     private static async Task<GraphRun> MeasureGraphAsync(WeftEngine engine, string workload, WorkflowDefinition definition, bool measureHop, bool measureImbalance, CancellationToken ct)
     {
+        CollectPreviousRuns();
         var done = measureImbalance ? engine.SlotCompletions() : [];
         var start = Stopwatch.GetTimestamp();
         var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
@@ -116,6 +117,17 @@ internal sealed class BenchRunner
         }
 
         return new GraphRun(seconds, hop, imbalance, perSlot);
+    }
+
+    /// <summary>Collects what earlier runs left (as BenchmarkDotNet does between iterations), outside
+    /// the timing. Without it, the background GC of the last runs' garbage ran now and then during a
+    /// timed run and took a core from a worker slot: on 2 cores that alone made one W1 slot run as
+    /// few as 342 of 20,000 tasks. A run's own collections still happen inside its timing.</summary>
+    private static void CollectPreviousRuns()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     /// <summary>W4: <see cref="Workloads.W4RunsPerBatch"/> runs of one shape submitted at once,
@@ -173,6 +185,7 @@ internal sealed class BenchRunner
     private async Task<double> RunBatchAsync(WeftEngine engine, string workload, WorkflowDefinition definition, CancellationToken ct)
     {
         var waits = new Task<RunSnapshot>[Workloads.W4RunsPerBatch];
+        CollectPreviousRuns();
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < waits.Length; i++)
         {
