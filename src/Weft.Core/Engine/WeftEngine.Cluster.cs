@@ -116,6 +116,7 @@ public sealed partial class WeftEngine
         while (true)
         {
             FollowUp follow;
+            List<CacheCandidate>? cacheable = null;
             lock (_gate)
             {
                 if (_stopping)
@@ -128,15 +129,32 @@ public sealed partial class WeftEngine
                     var journal = _scheduler.Journal!;
                     while (_scheduler.TryStartNext(out var item, out var attempt))
                     {
+                        if (item.Run.Plan.Tasks[item.Task].Cache is { } policy)
+                        {
+                            (cacheable ??= []).Add(new CacheCandidate(item, attempt, policy));
+                            continue;
+                        }
+
                         journal.Add(EnqueueChange(item, attempt));
                     }
                 }
 
-                _idle++;
+                if (cacheable is null)
+                {
+                    _idle++;
+                }
+
                 follow = TakeFollowUp();
             }
 
             Apply(follow);
+            if (cacheable is not null)
+            {
+                // A hit finishes its task, which may make others ready: go round again before waiting.
+                await ConsultCacheAsync(cacheable).ConfigureAwait(false);
+                continue;
+            }
+
             await _wake.WaitAsync().ConfigureAwait(false);
         }
     }
@@ -251,6 +269,7 @@ public sealed partial class WeftEngine
         strangers = null;
         var fresh = 0;
         List<LostTask>? crashes = null;
+        List<(string Key, TimeSpan Ttl, Execution.TaskOutcome Outcome)>? remember = null;
         FollowUp follow;
         lock (_gate)
         {
@@ -279,11 +298,17 @@ public sealed partial class WeftEngine
                 {
                     if (completion.Outcome.Status == Execution.TaskOutcomeStatus.Interrupted)
                     {
+                        _cacheOnSuccess.Remove(item);
                         // Handed back by a worker that stopped cleanly: runs again, and is no crash.
                         _scheduler.WorkerLost(item, $"interrupted: worker '{completion.Worker}' stopped before finishing ({completion.Outcome.Error})", crashed: false, _options.Cluster.QuarantineAfter);
                     }
                     else
                     {
+                        if (CacheKeyFor(item, completion.Attempt, completion.Outcome) is { } cache)
+                        {
+                            (remember ??= []).Add((cache.Key, cache.Ttl, completion.Outcome));
+                        }
+
                         _scheduler.Complete(item, completion.Outcome);
                     }
                 }
@@ -308,6 +333,7 @@ public sealed partial class WeftEngine
                 _consumed.Add(task.Id);
                 if (RunningAttempt(run, task.TaskId, task.Attempt) is { } item)
                 {
+                    _cacheOnSuccess.Remove(item);
                     _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: worker '{task.Worker}' stopped renewing its lease while running this attempt", crashed: true, _options.Cluster.QuarantineAfter);
                     (crashes ??= []).Add(task);
                 }
@@ -319,6 +345,11 @@ public sealed partial class WeftEngine
         }
 
         Apply(follow);
+        foreach (var (key, ttl, outcome) in remember ?? [])
+        {
+            _cache.Remember(key, outcome, ttl);
+        }
+
         foreach (var crash in crashes ?? [])
         {
             ClusterLog?.Invoke($"worker '{crash.Worker}' lost while running {crash.RunId}/{crash.TaskId} (attempt {crash.Attempt}); the task runs again");

@@ -49,4 +49,38 @@ public sealed class InProcessClusterTests
         Assert.Equal("HELLO WEFT", greet.Tasks.Single(t => t.TaskId == "shout").Output);
         Assert.Equal(102, w1.Stats.Completed + w2.Stats.Completed); // every task ran once, on one worker or the other
     }
+
+    [Fact]
+    public async Task A_cached_task_runs_on_a_worker_once_and_the_next_run_is_served_from_the_cache()
+    {
+        var store = new MemoryClusterStore();
+        await using var engine = WeftEngine.Create(o =>
+        {
+            o.Store = store;
+            o.Cluster.Schedule = true;
+            o.Retention = null;
+        });
+        await using var worker = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w1", Slots = 2 });
+        var flow = new WorkflowBuilder("cached")
+            .Param("day", "monday")
+            .Task("fetch", t => t.Shell("echo report for {{ params.day }}").Cache(new CachePolicy(TimeSpan.FromHours(1))))
+            .Task("use", t => t.Shell("echo \"{{ tasks.fetch.output }}\"").DependsOn("fetch"))
+            .Build();
+
+        var first = await (await engine.SubmitAsync(flow, new Dictionary<string, string> { ["day"] = "monday" })).WaitAsync().WaitAsync(EngineHarness.HardLimit);
+        var second = await (await engine.SubmitAsync(flow, new Dictionary<string, string> { ["day"] = "monday" })).WaitAsync().WaitAsync(EngineHarness.HardLimit);
+        var otherDay = await (await engine.SubmitAsync(flow, new Dictionary<string, string> { ["day"] = "tuesday" })).WaitAsync().WaitAsync(EngineHarness.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, first.State);
+        Assert.Equal(TaskState.Succeeded, first.Tasks.Single(t => t.TaskId == "fetch").State);
+        Assert.Equal(RunState.Succeeded, second.State);
+        var hit = second.Tasks.Single(t => t.TaskId == "fetch");
+        Assert.Equal(TaskState.Cached, hit.State);
+        Assert.Equal("report for monday", hit.Output);
+        Assert.Equal("report for monday", second.Tasks.Single(t => t.TaskId == "use").Output); // downstream sees the cached output
+        Assert.Equal(TaskState.Succeeded, otherDay.Tasks.Single(t => t.TaskId == "fetch").State); // another spec, another key
+        Assert.Equal("report for tuesday", otherDay.Tasks.Single(t => t.TaskId == "fetch").Output);
+        Assert.Equal(5, worker.Stats.Completed); // fetch twice (monday, tuesday) and use three times: the hit never reached a worker
+        Assert.Equal(1, engine.GetCacheStats().Hits);
+    }
 }
