@@ -19,8 +19,13 @@ public sealed class RunHandle
     /// <summary>Completes with the final picture when the run ends (succeeded, failed, cancelled or timed out).</summary>
     public Task<RunSnapshot> WaitAsync(CancellationToken cancellationToken = default) => Completion.WaitAsync(cancellationToken);
 
-    /// <summary>The current picture.</summary>
-    public RunSnapshot Snapshot() => Engine.GetRun(RunId)!;
+    /// <summary>The current picture. A run the engine no longer holds in memory
+    /// (<see cref="WeftOptions.KeepFinishedRuns"/>) is finished: its final picture.</summary>
+    public RunSnapshot Snapshot() =>
+        Engine.GetRun(RunId)
+        ?? (Completion.IsCompletedSuccessfully
+            ? Completion.Result
+            : throw new InvalidOperationException($"run '{RunId}' is no longer held by the engine; read it from the store"));
 
     public IAsyncEnumerable<RunEvent> WatchAsync(CancellationToken cancellationToken = default) => Engine.WatchAsync(RunId, cancellationToken);
 

@@ -353,5 +353,7 @@ public sealed partial class WeftEngine
 
             run.Completion.TrySetResult(snapshot);
         }
+
+        ForgetLater(finished);
     }
 }

@@ -66,6 +66,13 @@ public sealed class WeftOptions
     /// <summary>How long a <see cref="SubmitOptions.DedupKey"/> is remembered. Default 60 s.</summary>
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a finished run stays in the engine's memory (<see cref="WeftEngine.GetRun"/>,
+    /// <see cref="WeftEngine.WatchAsync"/>) after it ends; then only the store has it (the server reads
+    /// it from there, and a <see cref="RunHandle"/> keeps its final picture). Never less than
+    /// <see cref="DedupWindow"/>. Default 10 minutes; null keeps every run, and a long-lived engine then
+    /// grows with every run it has ever finished.</summary>
+    public TimeSpan? KeepFinishedRuns { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Finished runs older than this are purged from a durable store, at start and every
     /// hour. Default 30 days; null keeps runs forever.</summary>
     public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(30);
@@ -131,6 +138,11 @@ public sealed class WeftOptions
         if (DedupWindow <= TimeSpan.Zero)
         {
             errors.Add($"DedupWindow must be positive (was {DedupWindow})");
+        }
+
+        if (KeepFinishedRuns is { } keep && keep <= TimeSpan.Zero)
+        {
+            errors.Add($"KeepFinishedRuns must be positive or null (was {keep})");
         }
 
         if (Retention is { } r && r <= TimeSpan.Zero)
