@@ -197,5 +197,11 @@ internal static class Migrations
 
         CREATE INDEX queue_by_worker ON queue (worker) WHERE worker IS NOT NULL;
         """,
+
+        // 2 → 3: a run's start time and deadline given at submit, so a run taken up by another
+        // scheduler still waits for its start and keeps its deadline.
+        """
+        ALTER TABLE runs ADD COLUMN not_before bigint, ADD COLUMN deadline bigint;
+        """,
     ];
 }

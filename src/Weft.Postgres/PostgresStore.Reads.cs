@@ -96,7 +96,7 @@ public sealed partial class PostgresStore
     {
         await using var batch = new NpgsqlBatch(c);
         batch.BatchCommands.Add(ChangeBatch.Command("""
-            SELECT definition_hash, state, priority, submitted_at, started_at, finished_at, params, secrets, secrets_flags
+            SELECT definition_hash, state, priority, submitted_at, started_at, finished_at, params, secrets, secrets_flags, not_before, deadline
             FROM runs WHERE run_id = @p0
             """, runId));
         batch.BatchCommands.Add(ChangeBatch.Command(TaskRows.TasksSql, runId));
@@ -135,7 +135,7 @@ public sealed partial class PostgresStore
                 FinishedAt = Ticks(r, 5),
                 Params = parameters,
             };
-            record = new RunRecord(runId, null!, parameters, submitted) { Priority = priority };
+            record = new RunRecord(runId, null!, parameters, submitted) { Priority = priority, NotBefore = Ticks(r, 9), Deadline = Ticks(r, 10) };
             await r.NextResultAsync(ct).ConfigureAwait(false);
             await TaskRows.ReadAsync(r, rows.AddTask, ct).ConfigureAwait(false);
             await r.NextResultAsync(ct).ConfigureAwait(false);

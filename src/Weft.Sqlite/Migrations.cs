@@ -87,5 +87,12 @@ internal static class Migrations
 
         CREATE INDEX cache_by_expiry ON cache (expires_at);
         """,
+
+        // 2 → 3: a run's start time and deadline given at submit, so a run taken up after a restart
+        // still waits for its start and keeps its deadline.
+        """
+        ALTER TABLE runs ADD COLUMN not_before INTEGER;
+        ALTER TABLE runs ADD COLUMN deadline INTEGER;
+        """,
     ];
 }

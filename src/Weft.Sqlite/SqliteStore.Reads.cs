@@ -96,7 +96,8 @@ public sealed partial class SqliteStore
     {
         using var command = c.CreateCommand();
         command.CommandText = """
-            SELECT r.definition_hash, r.state, r.priority, r.submitted_at, r.started_at, r.finished_at, r.params, r.secrets, r.secrets_flags
+            SELECT r.definition_hash, r.state, r.priority, r.submitted_at, r.started_at, r.finished_at, r.params, r.secrets, r.secrets_flags,
+                r.not_before, r.deadline
             FROM runs r WHERE r.run_id = $run
             """;
         command.Parameters.AddWithValue("$run", runId);
@@ -122,6 +123,8 @@ public sealed partial class SqliteStore
         var record = new RunRecord(runId, definition, parameters, StoreColumns.Time(r.GetInt64(3)))
         {
             Priority = r.IsDBNull(2) ? null : (Definitions.TaskPriority)r.GetInt32(2),
+            NotBefore = Ticks(r, 9),
+            Deadline = Ticks(r, 10),
         };
         var snapshot = new RunSnapshot(runId, definition.Name, StoreColumns.Run(r.GetString(1)))
         {

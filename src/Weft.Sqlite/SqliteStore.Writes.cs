@@ -34,7 +34,7 @@ public sealed partial class SqliteStore
             try
             {
                 Exec(_commands.Run, run.RunId, run.Definition.Name, definition.Hash, (long?)run.Priority, run.SubmittedAt.UtcTicks,
-                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags);
+                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks);
             }
             catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555)
             {

@@ -13,9 +13,9 @@ internal sealed class WriteCommands : IDisposable
             ON CONFLICT (hash) DO NOTHING
             """, "$hash", "$name", "$body", "$flags");
         Run = Create(writer, """
-            INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags)
-            VALUES ($run, $workflow, $hash, 'pending', $priority, $submitted, $params, $secrets, $secretsFlags)
-            """, "$run", "$workflow", "$hash", "$priority", "$submitted", "$params", "$secrets", "$secretsFlags");
+            INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags, not_before, deadline)
+            VALUES ($run, $workflow, $hash, 'pending', $priority, $submitted, $params, $secrets, $secretsFlags, $notBefore, $deadline)
+            """, "$run", "$workflow", "$hash", "$priority", "$submitted", "$params", "$secrets", "$secretsFlags", "$notBefore", "$deadline");
         RunState = Create(writer, """
             UPDATE runs SET state = $state, started_at = coalesce($started, started_at), finished_at = $finished
             WHERE run_id = $run

@@ -12,12 +12,6 @@ internal static class ClusterRunExecutor
 {
     public static async Task<int> ExecuteAsync(RunRequest request, WorkflowDefinition? definition, IReadOnlyDictionary<string, string> parameters, IClusterStore store, CliIo io, CancellationToken ct)
     {
-        if (request.NotBefore is not null)
-        {
-            io.Error.WriteLine("error: --at is not supported with a cluster store yet; submit through the server's API (notBefore) instead");
-            return ExitCodes.InvalidInput;
-        }
-
         using var interrupt = InterruptSignal.Register(io.Error, "stopped following; the run goes on in the cluster");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupt.Token);
         var client = new ClusterClient(store);
@@ -26,7 +20,8 @@ internal static class ClusterRunExecutor
         {
             try
             {
-                runId = await client.SubmitAsync(definition, parameters, kinds: null, cancellationToken: ct).ConfigureAwait(false);
+                var options = request.NotBefore is { } notBefore ? new SubmitOptions { NotBefore = notBefore } : null;
+                runId = await client.SubmitAsync(definition, parameters, options, kinds: null, cancellationToken: ct).ConfigureAwait(false);
             }
             catch (WorkflowValidationException ex)
             {

@@ -30,7 +30,12 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
         var runId = options?.RunId ?? WeftEngine.NewRunId();
         try
         {
-            await store.CreateRunAsync(new RunRecord(runId, definition, values, _time.GetUtcNow()) { Priority = options?.Priority }, cancellationToken).ConfigureAwait(false);
+            await store.CreateRunAsync(new RunRecord(runId, definition, values, _time.GetUtcNow())
+            {
+                Priority = options?.Priority,
+                NotBefore = options?.NotBefore, // the scheduler that takes the run up waits for it
+                Deadline = options?.Deadline,
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
         {

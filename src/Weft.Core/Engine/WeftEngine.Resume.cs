@@ -57,7 +57,12 @@ public sealed partial class WeftEngine
 
         var plan = PlanFor(stored.Record.Definition);
         var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt);
-        run.ResolveDeadlines(null); // a deadline given in SubmitOptions is not recorded, so only the workflow's applies
+        run.ResolveDeadlines(stored.Record.Deadline);
+        if (!cancel && stored.Snapshot.State == RunState.Pending && stored.Record.NotBefore is { } notBefore && notBefore > _time.GetUtcNow())
+        {
+            return AdmitScheduled(run, notBefore);
+        }
+
         var retryDue = run.Restore(stored);
         var adopt = await AdoptionFor(run, cancellationToken).ConfigureAwait(false);
         FollowUp follow;
@@ -93,5 +98,24 @@ public sealed partial class WeftEngine
         {
             return [.. ids.Where(id => !_runs.ContainsKey(id))];
         }
+    }
+
+    // A run recorded with a start time still ahead (submitted with NotBefore; its process restarted,
+    // or another scheduler took it up): it waits for that time here too, as its submit did.
+    private RunHandle AdmitScheduled(RunExecution run, DateTimeOffset notBefore)
+    {
+        lock (_gate)
+        {
+            if (_runs.TryGetValue(run.RunId, out var raced))
+            {
+                return new RunHandle(this, run.RunId, raced.Completion.Task);
+            }
+
+            _runs[run.RunId] = run;
+            _scheduler.Counters.Outstanding += run.Plan.Count;
+            run.StartTimer = _time.CreateTimer(static s => ((StartLater)s!).Fire(), new StartLater(this, run), notBefore - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+        }
+
+        return new RunHandle(this, run.RunId, run.Completion.Task);
     }
 }

@@ -60,7 +60,12 @@ public sealed partial class WeftEngine
         {
             try
             {
-                await _store.CreateRunAsync(new RunRecord(runId, definition, run.Params, run.SubmittedAt) { Priority = options?.Priority }, cancellationToken).ConfigureAwait(false);
+                await _store.CreateRunAsync(new RunRecord(runId, definition, run.Params, run.SubmittedAt)
+                {
+                    Priority = options?.Priority,
+                    NotBefore = options?.NotBefore,
+                    Deadline = options?.Deadline,
+                }, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))
             {

@@ -8,4 +8,12 @@ public sealed record RunRecord(string RunId, WorkflowDefinition Definition, IRea
 {
     /// <summary>Priority override given at submit, if any.</summary>
     public TaskPriority? Priority { get; init; }
+
+    /// <summary>Not to start before this time (<see cref="SubmitOptions.NotBefore"/>), if given: a run
+    /// taken up after a restart, or by a cluster's scheduler, still waits for it.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>The run's deadline given at submit (<see cref="SubmitOptions.Deadline"/>), if any; the
+    /// workflow's own deadlines are resolved from <see cref="SubmittedAt"/> again.</summary>
+    public DateTimeOffset? Deadline { get; init; }
 }

@@ -40,6 +40,8 @@ public sealed partial class WeftEngine
             foreach (var run in _runs.Values)
             {
                 StopRetryTimers(run);
+                run.StartTimer?.Dispose(); // a run waiting for its start time stays pending in the store
+                run.StartTimer = null;
             }
 
             loops = [.. _slotLoops];

@@ -76,20 +76,10 @@ internal static class RunEndpoints
         return Results.Ok(new RunListView([.. page.Take(take).Select(RunViews.Summary)], skip, take, page.Count > take));
     }
 
-    private static async Task<IResult> GetAsync(string runId, RunViews views, RunSubmitter submitter, CancellationToken ct)
-    {
-        if (await views.GetAsync(runId, ct).ConfigureAwait(false) is { } run)
-        {
-            return Results.Ok(run);
-        }
-
-        if (submitter.Delayed(runId) is { } delayed)
-        {
-            return Results.Ok(new RunView(runId, delayed.Workflow, RunState.Pending.ToName(), delayed.NotBefore, null, null, null, new Dictionary<string, string>(), []));
-        }
-
-        return Problems.NotFound($"no run with id '{runId}'");
-    }
+    private static async Task<IResult> GetAsync(string runId, RunViews views, CancellationToken ct) =>
+        await views.GetAsync(runId, ct).ConfigureAwait(false) is { } run
+            ? Results.Ok(run)
+            : Problems.NotFound($"no run with id '{runId}'");
 
     private static async Task<IResult> OutputAsync(string runId, string taskId, int? attempt, WeftEngine engine, RunViews views, CancellationToken ct)
     {

@@ -22,10 +22,3 @@ internal sealed record SubmitCommand(WorkflowDefinition Definition)
 /// <summary>What a submission did: started (or will start, when delayed) <see cref="RunId"/>, or found
 /// it already started under the same dedup key.</summary>
 internal sealed record SubmitOutcome(string RunId, bool Deduplicated, DateTimeOffset? NotBefore);
-
-/// <summary>A submission waiting for its not-before time.</summary>
-internal sealed record DelayedRun(string RunId, string Workflow, DateTimeOffset NotBefore)
-{
-    /// <summary>Why the submission failed when its time came; null while waiting or once started.</summary>
-    public string? Error { get; set; }
-}

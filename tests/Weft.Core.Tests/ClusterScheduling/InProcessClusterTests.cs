@@ -83,4 +83,30 @@ public sealed class InProcessClusterTests
         Assert.Equal(5, worker.Stats.Completed); // fetch twice (monday, tuesday) and use three times: the hit never reached a worker
         Assert.Equal(1, engine.GetCacheStats().Hits);
     }
+
+    [Fact]
+    public async Task A_run_submitted_to_start_later_waits_for_its_time_on_the_cluster()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 1, 0, 0, TimeSpan.Zero));
+        var store = new MemoryClusterStore();
+        await using var engine = WeftEngine.Create(o =>
+        {
+            o.Store = store;
+            o.Cluster.Schedule = true;
+            o.Retention = null;
+            o.TimeProvider = clock;
+        });
+        await using var worker = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w1", Slots = 2 });
+        var client = new ClusterClient(store.OpenPeer(), clock);
+        var flow = new WorkflowBuilder("nightly").Task("a", t => t.Noop()).Build();
+
+        var runId = await client.SubmitAsync(flow, options: new SubmitOptions { NotBefore = clock.GetUtcNow().AddHours(1) });
+        await EngineHarness.WaitUntilAsync(() => engine.GetRun(runId) is not null); // taken up by the scheduler
+
+        Assert.Equal(RunState.Pending, engine.GetRun(runId)!.State);
+        Assert.Equal(0, worker.Stats.Claimed);
+        clock.Advance(TimeSpan.FromHours(1));
+        await EngineHarness.WaitUntilAsync(() => engine.GetRun(runId)?.State == RunState.Succeeded);
+        Assert.Equal(clock.GetUtcNow(), engine.GetRun(runId)!.StartedAt);
+    }
 }

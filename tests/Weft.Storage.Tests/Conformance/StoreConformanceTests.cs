@@ -54,6 +54,21 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateRun_StartTimeAndDeadline_AreLoadedBack()
+    {
+        await Store.CreateRunAsync(Run("r1", T0) with { NotBefore = T0.AddHours(2), Deadline = T0.AddHours(3) });
+        await Store.CreateRunAsync(Run("r2", T0));
+
+        var scheduled = await Store.LoadRunAsync("r1");
+        var plain = await Store.LoadRunAsync("r2");
+
+        Assert.Equal(T0.AddHours(2), scheduled!.Record.NotBefore);
+        Assert.Equal(T0.AddHours(3), scheduled.Record.Deadline);
+        Assert.Null(plain!.Record.NotBefore);
+        Assert.Null(plain.Record.Deadline);
+    }
+
+    [Fact]
     public async Task CreateRun_SameIdTwice_Throws()
     {
         await Store.CreateRunAsync(Run("r1", T0));
