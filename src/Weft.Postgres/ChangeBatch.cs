@@ -154,24 +154,24 @@ internal sealed class ChangeBatch(BlobCodec codec)
 
         return Command("""
             INSERT INTO attempts (run_id, task_id, attempt, started_at, finished_at, outcome, output, output_flags,
-                output_truncated, stderr, stderr_flags, error, exit_code, http_status)
+                output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker)
             SELECT u.* FROM unnest(@p0::text[], @p1::text[], @p2::int[], @p3::bigint[], @p4::bigint[], @p5::text[], @p6::bytea[],
-                @p7::int[], @p8::bool[], @p9::bytea[], @p10::int[], @p11::text[], @p12::int[], @p13::int[])
+                @p7::int[], @p8::bool[], @p9::bytea[], @p10::int[], @p11::text[], @p12::int[], @p13::int[], @p14::text[])
                 AS u(run_id, task_id, attempt, started_at, finished_at, outcome, output, output_flags,
-                    output_truncated, stderr, stderr_flags, error, exit_code, http_status)
+                    output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker)
             WHERE EXISTS (SELECT 1 FROM runs r WHERE r.run_id = u.run_id)
             ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET
                 started_at = excluded.started_at, finished_at = excluded.finished_at, outcome = excluded.outcome,
                 output = excluded.output, output_flags = excluded.output_flags,
                 output_truncated = excluded.output_truncated, stderr = excluded.stderr,
                 stderr_flags = excluded.stderr_flags, error = excluded.error, exit_code = excluded.exit_code,
-                http_status = excluded.http_status
+                http_status = excluded.http_status, worker = excluded.worker
             """,
             _attempts.Select(c => c.RunId).ToArray(), _attempts.Select(c => c.TaskId!).ToArray(), _attempts.Select(c => c.Attempt).ToArray(),
             _attempts.Select(c => c.StartedAt?.UtcTicks).ToArray(), _attempts.Select(c => c.FinishedAt?.UtcTicks).ToArray(),
             _attempts.Select(c => c.Outcome is { } o ? StoreColumns.Of(o) : null).ToArray(), output, outputFlags,
             _attempts.Select(c => c.OutputTruncated).ToArray(), stderr, stderrFlags, _attempts.Select(c => c.Error).ToArray(),
-            _attempts.Select(c => c.ExitCode).ToArray(), _attempts.Select(c => c.HttpStatus).ToArray());
+            _attempts.Select(c => c.ExitCode).ToArray(), _attempts.Select(c => c.HttpStatus).ToArray(), _attempts.Select(c => c.Worker).ToArray());
     }
 
     // The definition hash comes from the run (a worker renders the task from that definition); rows

@@ -203,5 +203,10 @@ internal static class Migrations
         """
         ALTER TABLE runs ADD COLUMN not_before bigint, ADD COLUMN deadline bigint;
         """,
+
+        // 3 → 4: the worker that ran an attempt (null for the scheduler's own slots).
+        """
+        ALTER TABLE attempts ADD COLUMN worker text;
+        """,
     ];
 }

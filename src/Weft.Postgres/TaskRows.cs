@@ -15,7 +15,7 @@ internal static class TaskRows
     // Earlier attempts' outputs stay in the table until asked for (GetOutputAsync).
     public const string AttemptsSql = """
         SELECT task_id, attempt, started_at, finished_at, outcome, stderr, stderr_flags, error, exit_code, http_status,
-            output, output_flags, output_truncated
+            output, output_flags, output_truncated, worker
         FROM attempts WHERE run_id = @p0 ORDER BY task_id, attempt
         """;
 

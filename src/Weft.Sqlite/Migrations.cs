@@ -94,5 +94,10 @@ internal static class Migrations
         ALTER TABLE runs ADD COLUMN not_before INTEGER;
         ALTER TABLE runs ADD COLUMN deadline INTEGER;
         """,
+
+        // 3 → 4: the cluster worker that ran an attempt (null for the engine's own slots).
+        """
+        ALTER TABLE attempts ADD COLUMN worker TEXT;
+        """,
     ];
 }

@@ -103,7 +103,7 @@ public sealed partial class SqliteStore
                 var stderr = Encode(c.Stderr, out var stderrFlags);
                 Exec(_commands.Attempt, c.RunId, c.TaskId, (long)c.Attempt, c.StartedAt?.UtcTicks, c.FinishedAt?.UtcTicks,
                     c.Outcome is { } o ? StoreColumns.Of(o) : null, output, (long)outputFlags, c.OutputTruncated ? 1L : 0L,
-                    stderr, (long)stderrFlags, c.Error, (long?)c.ExitCode, (long?)c.HttpStatus);
+                    stderr, (long)stderrFlags, c.Error, (long?)c.ExitCode, (long?)c.HttpStatus, c.Worker);
                 break;
         }
     }

@@ -20,7 +20,7 @@ internal sealed class TaskRows(BlobCodec codec, string runId)
             // Earlier attempts' outputs stay on disk until asked for (GetOutputAsync).
             Read(c, reader.AddAttempt, """
                 SELECT task_id, attempt, started_at, finished_at, outcome, stderr, stderr_flags, error, exit_code, http_status,
-                    output, output_flags, output_truncated
+                    output, output_flags, output_truncated, worker
                 FROM attempts WHERE run_id = $run ORDER BY task_id, attempt
                 """);
         }

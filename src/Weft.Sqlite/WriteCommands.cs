@@ -34,18 +34,18 @@ internal sealed class WriteCommands : IDisposable
             """, "$run", "$task", "$state", "$attempts", "$started", "$finished", "$error", "$exit", "$due");
         Attempt = Create(writer, """
             INSERT INTO attempts (run_id, task_id, attempt, started_at, finished_at, outcome, output, output_flags,
-                output_truncated, stderr, stderr_flags, error, exit_code, http_status)
+                output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker)
             SELECT $run, $task, $attempt, $started, $finished, $outcome, $output, $outputFlags,
-                $truncated, $stderr, $stderrFlags, $error, $exit, $http
+                $truncated, $stderr, $stderrFlags, $error, $exit, $http, $worker
             WHERE EXISTS (SELECT 1 FROM runs WHERE run_id = $run)
             ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET
                 started_at = excluded.started_at, finished_at = excluded.finished_at, outcome = excluded.outcome,
                 output = excluded.output, output_flags = excluded.output_flags,
                 output_truncated = excluded.output_truncated, stderr = excluded.stderr,
                 stderr_flags = excluded.stderr_flags, error = excluded.error, exit_code = excluded.exit_code,
-                http_status = excluded.http_status
+                http_status = excluded.http_status, worker = excluded.worker
             """, "$run", "$task", "$attempt", "$started", "$finished", "$outcome", "$output", "$outputFlags",
-            "$truncated", "$stderr", "$stderrFlags", "$error", "$exit", "$http");
+            "$truncated", "$stderr", "$stderrFlags", "$error", "$exit", "$http", "$worker");
     }
 
     public SqliteCommand Definition { get; }

@@ -40,7 +40,7 @@ internal static class RunDetails
         console.MarkupLine(SummaryTable.Headline(run));
     }
 
-    /// <summary>"attempt 2  interrupted  1.2s  exit 3  message".</summary>
+    /// <summary>"attempt 2  interrupted  1.2s  on w1  exit 3  message" ("on" only for a cluster worker).</summary>
     public static string AttemptLine(AttemptSnapshot attempt)
     {
         var parts = new List<string>
@@ -49,6 +49,11 @@ internal static class RunDetails
             OutcomeName(attempt.Outcome),
             TextFormat.Duration(TextFormat.Elapsed(attempt.StartedAt, attempt.FinishedAt)),
         };
+        if (attempt.Worker is { } worker)
+        {
+            parts.Add("on " + worker);
+        }
+
         if (attempt.ExitCode is { } exit)
         {
             parts.Add("exit " + exit.ToString(CultureInfo.InvariantCulture));

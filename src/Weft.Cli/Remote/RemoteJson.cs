@@ -56,6 +56,7 @@ internal static class RemoteJson
                 FinishedAt = Time(a, "finishedAt"),
                 Outcome = Text(a, "outcome") is { } o && Enum.TryParse<TaskOutcomeStatus>(o.Replace("_", "", StringComparison.Ordinal), true, out var oc) ? oc : null,
                 Error = Text(a, "error"),
+                Worker = Text(a, "worker"),
             })],
         };
     }

@@ -46,4 +46,8 @@ public sealed record AttemptSnapshot(int Number, DateTimeOffset StartedAt)
     public int? HttpStatus { get; init; }
     public string? Error { get; init; }
     public string? Stderr { get; init; }
+
+    /// <summary>The cluster worker that ran this attempt (<c>weft worker --name</c>); null when the
+    /// engine's own slots ran it.</summary>
+    public string? Worker { get; init; }
 }

@@ -296,6 +296,7 @@ public sealed partial class WeftEngine
                 _consumed.Add(completion.Id);
                 if (RunningAttempt(run, completion.TaskId, completion.Attempt) is { } item)
                 {
+                    run.Slots[item.Task].Worker = completion.Worker; // recorded with the attempt
                     if (completion.Outcome.Status == Execution.TaskOutcomeStatus.Interrupted)
                     {
                         _cacheOnSuccess.Remove(item);
@@ -333,6 +334,7 @@ public sealed partial class WeftEngine
                 _consumed.Add(task.Id);
                 if (RunningAttempt(run, task.TaskId, task.Attempt) is { } item)
                 {
+                    run.Slots[item.Task].Worker = task.Worker;
                     _cacheOnSuccess.Remove(item);
                     _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: worker '{task.Worker}' stopped renewing its lease while running this attempt", crashed: true, _options.Cluster.QuarantineAfter);
                     (crashes ??= []).Add(task);

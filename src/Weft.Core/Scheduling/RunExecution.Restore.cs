@@ -38,6 +38,7 @@ internal sealed partial class RunExecution
                 slot.AttemptOutcome = latest.Outcome;
                 slot.HttpStatus = latest.HttpStatus;
                 slot.Stderr = latest.Stderr;
+                slot.Worker = latest.Worker;
                 slot.ExitCode = latest.ExitCode ?? slot.ExitCode;
                 slot.Error = latest.Error ?? slot.Error;
 

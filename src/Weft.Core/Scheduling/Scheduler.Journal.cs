@@ -70,5 +70,6 @@ internal sealed partial class Scheduler
         ExitCode = slot.ExitCode,
         HttpStatus = slot.HttpStatus,
         Stderr = slot.Stderr,
+        Worker = slot.Worker,
     };
 }

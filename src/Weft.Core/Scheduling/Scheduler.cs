@@ -85,6 +85,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             slot.ExitCode = null;
             slot.HttpStatus = null;
             slot.Stderr = null;
+            slot.Worker = null;
             item.Run.RunningCount++;
             Counters.Running++;
             JournalAttempt(item.Run, item.Task);

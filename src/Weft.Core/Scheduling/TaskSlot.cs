@@ -69,6 +69,19 @@ internal struct TaskSlot
         }
     }
 
+    /// <summary>The cluster worker that ran the current attempt; null for the engine's own slots.</summary>
+    public string? Worker
+    {
+        readonly get => _extras?.Worker;
+        set
+        {
+            if (value is not null || _extras is not null)
+            {
+                (_extras ??= new()).Worker = value;
+            }
+        }
+    }
+
     public List<AttemptSnapshot>? History
     {
         readonly get => _extras?.History;
@@ -116,6 +129,7 @@ internal struct TaskSlot
         HttpStatus = HttpStatus,
         Error = Error,
         Stderr = Stderr,
+        Worker = Worker,
     };
 
     private static DateTimeOffset At(long ticks) => ticks == 0 ? default : new DateTimeOffset(ticks, TimeSpan.Zero);
@@ -126,6 +140,7 @@ internal sealed class TaskSlotExtras
 {
     public int? HttpStatus;
     public string? Stderr;
+    public string? Worker;
     public List<AttemptSnapshot>? History;
     public ITimer? RetryTimer;
     public TimeSpan RetryDelay;

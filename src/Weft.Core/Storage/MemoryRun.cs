@@ -81,6 +81,7 @@ internal sealed class MemoryRun
                 HttpStatus = a.HttpStatus,
                 Error = a.Error,
                 Stderr = a.Stderr,
+                Worker = a.Worker,
             }).ToList() ?? [];
             var last = attempts?.Values.LastOrDefault();
             if (!_tasks.TryGetValue(t.Id, out var row))

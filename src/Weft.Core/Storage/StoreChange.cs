@@ -64,6 +64,9 @@ public readonly record struct StoreChange
 
     public string? Stderr { get; init; }
 
+    /// <summary>Attempt only: the cluster worker that ran it (null when the engine's own slots did).</summary>
+    public string? Worker { get; init; }
+
     /// <summary>Task only: when a retrying task's next attempt is due.</summary>
     public DateTimeOffset? RetryDueAt { get; init; }
 

@@ -54,6 +54,7 @@ internal sealed class TaskRowReader(BlobCodec codec, string runId)
             Error = r.IsDBNull(7) ? null : r.GetString(7),
             ExitCode = r.IsDBNull(8) ? null : r.GetInt32(8),
             HttpStatus = r.IsDBNull(9) ? null : r.GetInt32(9),
+            Worker = r.IsDBNull(13) ? null : r.GetString(13),
         });
         row.Output = r.IsDBNull(10) ? null : r.GetFieldValue<byte[]>(10);
         row.OutputFlags = (BlobFlags)r.GetInt32(11);

@@ -50,7 +50,7 @@ internal sealed record TaskView(
     DateTimeOffset? RetryDueAt,
     IReadOnlyList<AttemptView> AttemptHistory);
 
-internal sealed record AttemptView(int Number, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Outcome, int? ExitCode, int? HttpStatus, string? Error, string? Stderr);
+internal sealed record AttemptView(int Number, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Outcome, int? ExitCode, int? HttpStatus, string? Error, string? Stderr, string? Worker);
 
 internal sealed record OutputView(string RunId, string TaskId, int? Attempt, string? Output);
 

@@ -33,7 +33,7 @@ internal sealed class RunViews(WeftEngine engine, SecretRedactor redactor)
             foreach (var a in t.AttemptHistory)
             {
                 history.Add(new AttemptView(a.Number, a.StartedAt, a.FinishedAt, a.Outcome is { } o ? Name(o) : null, a.ExitCode, a.HttpStatus,
-                    await Redact(runId, a.Error), await Redact(runId, a.Stderr)));
+                    await Redact(runId, a.Error), await Redact(runId, a.Stderr), a.Worker));
             }
 
             tasks.Add(new TaskView(t.TaskId, t.Kind, t.State.ToName(), levels.GetValueOrDefault(t.TaskId), deps.GetValueOrDefault(t.TaskId) ?? [],

@@ -34,6 +34,7 @@ public sealed partial class ClusterRunTests(Xunit.Abstractions.ITestOutputHelper
         Assert.All(recorded.Tasks, t => Assert.True(
             t.State == TaskState.Succeeded && t.Attempts == 1 && t.AttemptHistory.Count == 1,
             $"{t.TaskId}: {t.State.ToName()} after {t.Attempts} attempts ({t.Error})"));
+        Assert.All(recorded.Tasks, t => Assert.Contains(t.AttemptHistory[0].Worker, names)); // the store names who ran each attempt
 
         // A worker stopped with SIGTERM says how many tasks it completed.
         var completed = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -45,6 +45,7 @@ public sealed class InProcessClusterTests
 
         Assert.Equal(RunState.Succeeded, layers.State);
         Assert.All(layers.Tasks, t => Assert.Equal(1, t.Attempts));
+        Assert.All(layers.Tasks, t => Assert.Contains(t.AttemptHistory.Single().Worker, new[] { "w1", "w2" })); // who ran it
         Assert.Equal(RunState.Succeeded, greet.State);
         Assert.Equal("HELLO WEFT", greet.Tasks.Single(t => t.TaskId == "shout").Output);
         Assert.Equal(102, w1.Stats.Completed + w2.Stats.Completed); // every task ran once, on one worker or the other

@@ -69,6 +69,26 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Attempts_NameTheWorkerThatRanThem()
+    {
+        await Store.CreateRunAsync(Run("r1", T0));
+        await Store.WriteAsync([
+            TaskChange("r1", "a", TaskState.Running, attempts: 2),
+            TaskChange("r1", "b", TaskState.Succeeded),
+            AttemptChange("r1", "a", 1, TaskOutcomeStatus.Interrupted) with { Worker = "w1", Error = "worker lost: worker 'w1' stopped renewing its lease" },
+            AttemptChange("r1", "a", 2, TaskOutcomeStatus.Succeeded, "ok") with { Worker = "w2" },
+            AttemptChange("r1", "b", 1, TaskOutcomeStatus.Succeeded, "local"),
+        ]);
+
+        var run = await Store.GetRunAsync("r1");
+        var loaded = await Store.LoadRunAsync("r1");
+
+        Assert.Equal(["w1", "w2"], run!.Tasks[0].AttemptHistory.Select(a => a.Worker));
+        Assert.Null(run.Tasks[1].AttemptHistory.Single().Worker); // run by the engine's own slots
+        Assert.Equal(["w1", "w2"], loaded!.Snapshot.Tasks[0].AttemptHistory.Select(a => a.Worker));
+    }
+
+    [Fact]
     public async Task CreateRun_SameIdTwice_Throws()
     {
         await Store.CreateRunAsync(Run("r1", T0));

@@ -162,9 +162,9 @@ async function showRun(runId) {
       h('p', {}, `${t.kind} · ${t.attempts} attempt(s) · ${duration(t.startedAt, t.finishedAt)}`),
       t.dependsOn.length ? h('p', { class: 'muted' }, 'after ' + t.dependsOn.join(', ')) : null,
       t.error ? h('pre', { class: 'error', id: 'task-error' }, t.error) : null,
-      h('table', { class: 'attempts' }, h('thead', {}, h('tr', {}, ['#', 'Outcome', 'Started', 'Took', 'Exit'].map(c => h('th', {}, c)))),
+      h('table', { class: 'attempts' }, h('thead', {}, h('tr', {}, ['#', 'Outcome', 'Started', 'Took', 'Exit', 'Worker'].map(c => h('th', {}, c)))),
         h('tbody', {}, t.attemptHistory.map(a => h('tr', {}, h('td', {}, a.number), h('td', {}, a.outcome ?? 'running'), h('td', {}, fmtTime(a.startedAt)),
-          h('td', {}, duration(a.startedAt, a.finishedAt)), h('td', {}, a.exitCode ?? a.httpStatus ?? '—'))))),
+          h('td', {}, duration(a.startedAt, a.finishedAt)), h('td', {}, a.exitCode ?? a.httpStatus ?? '—'), h('td', {}, a.worker ?? '—'))))),
       h('h3', {}, 'Output'), output);
     if (fetchOutput && t.attempts > 0) {
       try { const o = await api(`/runs/${runId}/tasks/${encodeURIComponent(taskId)}/output`); output.textContent = o.output ?? ''; } catch { /* keep the snapshot's */ }
