@@ -10,7 +10,7 @@ namespace Weft.Bench;
 internal sealed class BenchRunner
 {
     /// <summary>Untimed runs before timing, at least: the figures describe a warm engine, as
-    /// WORKLOADS.md asks (see <see cref="WarmUpAsync"/>).</summary>
+    /// WORKLOADS.md asks (see <see cref="WarmUpThenMeasureAsync"/>).</summary>
     public const int WarmUpRuns = 3;
 
     /// <summary>Warm-up runs in a row without JIT work that end the warm-up.</summary>
@@ -50,15 +50,12 @@ internal sealed class BenchRunner
 
         // Warm-up runs are measured exactly as timed ones and thrown away, so that the timed runs
         // execute no code the warm-up has not already brought to its final tier.
-        var warmUps = await WarmUpAsync(() => MeasureGraphAsync(engine, workload, definition, measureHop, measureImbalance, ct));
+        var before = default(StoreCounts);
+        var (warmUps, runs) = await WarmUpThenMeasureAsync(
+            () => MeasureGraphAsync(engine, workload, definition, measureHop, measureImbalance, ct),
+            _runs,
+            async () => before = await bench.CountsAsync(ct));
         _progress.WriteLine($"{workload}: warm-up ({warmUps} runs)");
-
-        var before = await bench.CountsAsync(ct);
-        var runs = new GraphRun[_runs];
-        for (var i = 0; i < _runs; i++)
-        {
-            runs[i] = await MeasureGraphAsync(engine, workload, definition, measureHop, measureImbalance, ct);
-        }
 
         // Reported after the timed runs: formatting between them would give the JIT's background
         // thread new work while the next run is timed.
@@ -203,26 +200,48 @@ internal sealed class BenchRunner
         return seconds;
     }
 
-    /// <summary>Runs <paramref name="once"/> at least <see cref="WarmUpRuns"/> times, then until
-    /// <see cref="QuietRuns"/> runs in a row leave the JIT with nothing to compile, for at most
-    /// <see cref="MaxWarmUp"/>. Tiered compilation promotes a method after 30 calls, through an
-    /// instrumented tier, on a background thread: methods called once per run (submit, the run's
-    /// snapshot) are promoted only after dozens of runs, and a run timed while that thread still
-    /// compiles measures it taking a core from the engine. Returns the runs made.</summary>
-    internal static async Task<int> WarmUpAsync(Func<Task> once)
+    /// <summary>Warms up, then makes <paramref name="timed"/> timed runs, all through one call of
+    /// <paramref name="once"/> in one loop. The warm-up runs <paramref name="once"/> at least
+    /// <see cref="WarmUpRuns"/> times, then until <see cref="QuietRuns"/> runs in a row leave the JIT
+    /// with nothing to compile, for at most <see cref="MaxWarmUp"/>: tiered compilation promotes a
+    /// method after 30 calls, through an instrumented tier, on a background thread, so methods called
+    /// once per run (submit, the run's snapshot) are promoted only after dozens of runs, and a run
+    /// timed while that thread still compiles measures it taking a core from the engine. The same
+    /// loop for both matters too: when the first timed run was awaited from another method, the
+    /// glue of that await was JIT-compiled during that run, on the thread about to run a worker
+    /// slot, which then started 0.4–0.5 ms late (W1's first timed run was 7–20 % imbalanced every
+    /// time). <paramref name="between"/> runs once after the warm-up, before the first timed run.</summary>
+    internal static async Task<(int WarmUps, T[] Timed)> WarmUpThenMeasureAsync<T>(Func<Task<T>> once, int timed, Func<Task> between)
     {
         var started = Stopwatch.GetTimestamp();
-        var runs = 0;
+        var results = new T[timed];
+        var warmUps = 0;
         var quiet = 0;
-        while (runs < WarmUpRuns || (quiet < QuietRuns && Stopwatch.GetElapsedTime(started) < MaxWarmUp))
+        var measured = -1; // -1 while warming up
+        while (true)
         {
+            if (measured < 0 && warmUps >= WarmUpRuns && (quiet >= QuietRuns || Stopwatch.GetElapsedTime(started) >= MaxWarmUp))
+            {
+                await between();
+                measured = 0;
+            }
+
+            if (measured >= timed)
+            {
+                return (warmUps, results);
+            }
+
             var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-            await once();
-            runs++;
+            var result = await once();
+            if (measured >= 0)
+            {
+                results[measured++] = result;
+                continue;
+            }
+
+            warmUps++;
             quiet = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quiet + 1 : 0;
         }
-
-        return runs;
     }
 
     /// <summary>A figure from a run that did not do all its work would be a lie: stop instead.</summary>
