@@ -113,7 +113,7 @@ public sealed partial class WeftEngine
 
             _runs[run.RunId] = run;
             _scheduler.Counters.Outstanding += run.Plan.Count;
-            run.StartTimer = _time.CreateTimer(static s => ((StartLater)s!).Fire(), new StartLater(this, run), notBefore - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+            StartAt(run, notBefore);
         }
 
         return new RunHandle(this, run.RunId, run.Completion.Task);

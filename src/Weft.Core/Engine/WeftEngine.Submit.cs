@@ -91,7 +91,7 @@ public sealed partial class WeftEngine
         if (options?.NotBefore is { } notBefore && notBefore > _time.GetUtcNow())
         {
             // Pending until due; a timer on the engine's clock starts it (tests advance a fake clock).
-            run.StartTimer = _time.CreateTimer(static s => ((StartLater)s!).Fire(), new StartLater(this, run), notBefore - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+            StartAt(run, notBefore);
             return new RunHandle(this, runId, run.Completion.Task);
         }
 
@@ -117,6 +117,10 @@ public sealed partial class WeftEngine
 
         Apply(follow);
     }
+
+    /// <summary>Starts a pending run when the engine's clock reaches <paramref name="notBefore"/>.</summary>
+    private void StartAt(RunExecution run, DateTimeOffset notBefore) =>
+        run.StartTimer = _time.CreateTimer(static s => ((StartLater)s!).Fire(), new StartLater(this, run), notBefore - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
 
     private sealed class StartLater(WeftEngine engine, RunExecution run)
     {
