@@ -23,14 +23,8 @@ public sealed partial class WeftEngine
     // the task as cached. A miss runs the attempt and remembers a success.
     private async ValueTask<TaskOutcome> RunCachedAttemptAsync(WorkItem item, int attempt, CachePolicy policy)
     {
-        string key;
-        try
+        if (CacheKeyOf(item, policy) is not { } key)
         {
-            key = CacheKeys.For(item.Run, item.Task, policy);
-        }
-        catch (TemplateResolutionException)
-        {
-            // The handler meets the same template and reports it as the task's failure.
             return await RunAttempt(item, attempt).ConfigureAwait(false);
         }
 
@@ -40,11 +34,30 @@ public sealed partial class WeftEngine
         }
 
         var outcome = await RunAttempt(item, attempt).ConfigureAwait(false);
+        RememberIfCacheable(item, key, outcome);
+        return outcome;
+    }
+
+    /// <summary>The task's cache key; null when a template in it cannot be resolved (the handler meets
+    /// the same template and reports it as the task's failure, so the attempt runs uncached).</summary>
+    private static string? CacheKeyOf(WorkItem item, CachePolicy policy)
+    {
+        try
+        {
+            return CacheKeys.For(item.Run, item.Task, policy);
+        }
+        catch (TemplateResolutionException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keeps a successful outcome of a run not being cancelled, for the task's TTL.</summary>
+    private void RememberIfCacheable(WorkItem item, string key, in TaskOutcome outcome)
+    {
         if (outcome.IsSuccess && !item.Run.Cancellation.IsCancellationRequested)
         {
-            _cache.Remember(key, outcome, policy.Ttl ?? _options.Cache.DefaultTtl);
+            _cache.Remember(key, outcome, item.Run.Plan.Tasks[item.Task].Cache?.Ttl ?? _options.Cache.DefaultTtl);
         }
-
-        return outcome;
     }
 }

@@ -269,7 +269,7 @@ public sealed partial class WeftEngine
         strangers = null;
         var fresh = 0;
         List<LostTask>? crashes = null;
-        List<(string Key, TimeSpan Ttl, Execution.TaskOutcome Outcome)>? remember = null;
+        List<(WorkItem Item, string Key, Execution.TaskOutcome Outcome)>? remember = null;
         FollowUp follow;
         lock (_gate)
         {
@@ -299,15 +299,14 @@ public sealed partial class WeftEngine
                     run.Slots[item.Task].Worker = completion.Worker; // recorded with the attempt
                     if (completion.Outcome.Status == Execution.TaskOutcomeStatus.Interrupted)
                     {
-                        _cacheOnSuccess.Remove(item);
                         // Handed back by a worker that stopped cleanly: runs again, and is no crash.
                         _scheduler.WorkerLost(item, $"interrupted: worker '{completion.Worker}' stopped before finishing ({completion.Outcome.Error})", crashed: false, _options.Cluster.QuarantineAfter);
                     }
                     else
                     {
-                        if (CacheKeyFor(item, completion.Attempt, completion.Outcome) is { } cache)
+                        if (TakeCacheKey(item) is { } key)
                         {
-                            (remember ??= []).Add((cache.Key, cache.Ttl, completion.Outcome));
+                            (remember ??= []).Add((item, key, completion.Outcome));
                         }
 
                         _scheduler.Complete(item, completion.Outcome);
@@ -335,7 +334,6 @@ public sealed partial class WeftEngine
                 if (RunningAttempt(run, task.TaskId, task.Attempt) is { } item)
                 {
                     run.Slots[item.Task].Worker = task.Worker;
-                    _cacheOnSuccess.Remove(item);
                     _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: worker '{task.Worker}' stopped renewing its lease while running this attempt", crashed: true, _options.Cluster.QuarantineAfter);
                     (crashes ??= []).Add(task);
                 }
@@ -347,9 +345,9 @@ public sealed partial class WeftEngine
         }
 
         Apply(follow);
-        foreach (var (key, ttl, outcome) in remember ?? [])
+        foreach (var (item, key, outcome) in remember ?? [])
         {
-            _cache.Remember(key, outcome, ttl);
+            RememberIfCacheable(item, key, outcome);
         }
 
         foreach (var crash in crashes ?? [])

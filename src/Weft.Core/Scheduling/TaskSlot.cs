@@ -82,6 +82,20 @@ internal struct TaskSlot
         }
     }
 
+    /// <summary>On a cluster: the cache key a queued attempt's success is remembered under (set at
+    /// dispatch after a cache miss); null when the task has no <c>cache:</c>.</summary>
+    public string? CacheKey
+    {
+        readonly get => _extras?.CacheKey;
+        set
+        {
+            if (value is not null || _extras is not null)
+            {
+                (_extras ??= new()).CacheKey = value;
+            }
+        }
+    }
+
     public List<AttemptSnapshot>? History
     {
         readonly get => _extras?.History;
@@ -141,6 +155,7 @@ internal sealed class TaskSlotExtras
     public int? HttpStatus;
     public string? Stderr;
     public string? Worker;
+    public string? CacheKey;
     public List<AttemptSnapshot>? History;
     public ITimer? RetryTimer;
     public TimeSpan RetryDelay;
