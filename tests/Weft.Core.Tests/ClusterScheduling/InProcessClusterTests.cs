@@ -8,16 +8,20 @@ namespace Weft.Tests.ClusterScheduling;
 /// store: a whole run goes through the queue, templates included.</summary>
 public sealed class InProcessClusterTests
 {
+    /// <summary>The cluster's scheduling engine over <paramref name="store"/> (its own slots run nothing).</summary>
+    private static WeftEngine Scheduler(MemoryClusterStore store, TimeProvider? clock = null) => WeftEngine.Create(o =>
+    {
+        o.Store = store;
+        o.Cluster.Schedule = true;
+        o.Retention = null;
+        o.TimeProvider = clock ?? TimeProvider.System;
+    });
+
     [Fact]
     public async Task A_layered_graph_and_a_templated_shell_chain_run_to_the_end_on_two_workers()
     {
         var store = new MemoryClusterStore();
-        await using var engine = WeftEngine.Create(o =>
-        {
-            o.Store = store;
-            o.Cluster.Schedule = true;
-            o.Retention = null;
-        });
+        await using var engine = Scheduler(store);
         await using var w1 = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w1", Slots = 4 });
         await using var w2 = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w2", Slots = 4 });
 
@@ -55,12 +59,7 @@ public sealed class InProcessClusterTests
     public async Task A_cached_task_runs_on_a_worker_once_and_the_next_run_is_served_from_the_cache()
     {
         var store = new MemoryClusterStore();
-        await using var engine = WeftEngine.Create(o =>
-        {
-            o.Store = store;
-            o.Cluster.Schedule = true;
-            o.Retention = null;
-        });
+        await using var engine = Scheduler(store);
         await using var worker = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w1", Slots = 2 });
         var flow = new WorkflowBuilder("cached")
             .Param("day", "monday")
@@ -90,13 +89,7 @@ public sealed class InProcessClusterTests
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 1, 0, 0, TimeSpan.Zero));
         var store = new MemoryClusterStore();
-        await using var engine = WeftEngine.Create(o =>
-        {
-            o.Store = store;
-            o.Cluster.Schedule = true;
-            o.Retention = null;
-            o.TimeProvider = clock;
-        });
+        await using var engine = Scheduler(store, clock);
         await using var worker = await ClusterWorker.StartAsync(store.OpenPeer(), new ClusterWorkerOptions { Name = "w1", Slots = 2 });
         var client = new ClusterClient(store.OpenPeer(), clock);
         var flow = new WorkflowBuilder("nightly").Task("a", t => t.Noop()).Build();
