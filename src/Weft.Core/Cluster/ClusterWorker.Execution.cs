@@ -95,7 +95,7 @@ public sealed partial class ClusterWorker
             OutputLimit = _outputLimit,
             Values = values,
         };
-        return await AttemptGuard.RunAsync(handler, invocation, task.Timeout, token, _time).ConfigureAwait(false);
+        return await _attempts.RunAsync(handler, invocation, task.Timeout).ConfigureAwait(false);
     }
 
     /// <summary>The definition under <paramref name="hash"/>, fetched once (retrying while the store is

@@ -28,7 +28,8 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     private readonly TimeSpan _heartbeatEvery;
     private readonly TimeSpan _pollEvery;
     private readonly int _outputLimit;
-    private readonly Dictionary<string, ITaskHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ITaskHandler> _handlers;
+    private readonly AttemptExecutor _attempts;
     private readonly ConcurrentDictionary<long, RunningTask> _running = new();
     private readonly AsyncSignal _slotFreed = new();
     private readonly CancellationTokenSource _stopClaiming = new();
@@ -57,11 +58,8 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         _heartbeatEvery = options.HeartbeatEvery;
         _pollEvery = options.PollEvery;
         _outputLimit = options.OutputLimitBytes;
-        ITaskHandler[] builtIns = [new ShellHandler(), new HttpHandler(), new FunctionHandler(options.Functions), new SleepHandler(), new NoopHandler()];
-        foreach (var handler in builtIns.Concat(options.Handlers))
-        {
-            _handlers[handler.Kind] = handler;
-        }
+        _handlers = HandlerTable.Create(options.Functions, options.Handlers);
+        _attempts = new AttemptExecutor(options.Hooks, _time);
 
         _info = new WorkerInfo { Name = Name, Queues = _queues, Tags = [.. options.Tags], Slots = _slots, StartedAt = _time.GetUtcNow() };
     }

@@ -43,6 +43,10 @@ public sealed class ClusterWorkerOptions
     /// <summary>Extra handlers (new kinds, or replacements for built-in ones).</summary>
     public IList<ITaskHandler> Handlers { get; } = [];
 
+    /// <summary>Hooks run before and after every task attempt this worker runs, as on an embedded
+    /// engine's slots (<see cref="WeftOptions.Hooks"/>).</summary>
+    public IList<ITaskHook> Hooks { get; } = [];
+
     /// <summary>Functions that <c>function:</c> tasks call.</summary>
     public FunctionRegistry Functions { get; set; } = new();
 

@@ -2,8 +2,7 @@ using Weft.Execution;
 
 namespace Weft;
 
-/// <summary>The run-independent part of running one attempt, shared by the engine's slots and cluster
-/// workers: the task's timeout joined with the caller's cancellation, a handler that ignores its token
+/// <summary>The run-independent part of running one attempt, used by <see cref="Execution.AttemptExecutor"/>: the task's timeout joined with the caller's cancellation, a handler that ignores its token
 /// abandoned after <see cref="AbandonAfter"/>, and every exception turned into an outcome.</summary>
 internal static class AttemptGuard
 {
@@ -26,25 +25,6 @@ internal static class AttemptGuard
         timeout = new CancellationTokenSource(value, time);
         linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeout.Token);
         return linked.Token;
-    }
-
-    /// <summary>Runs <paramref name="handler"/> for <paramref name="invocation"/> (whose token is replaced by
-    /// the armed one) and returns its outcome; never throws.</summary>
-    public static ValueTask<TaskOutcome> RunAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? limit, CancellationToken cancel, TimeProvider time)
-    {
-        var token = Arm(limit, cancel, time, out var timeout, out var linked);
-        invocation = invocation with { CancellationToken = token };
-        ValueTask<TaskOutcome> pending;
-        try
-        {
-            pending = handler.ExecuteAsync(invocation);
-        }
-        catch (Exception ex)
-        {
-            pending = new ValueTask<TaskOutcome>(OutcomeOf(ex, token));
-        }
-
-        return AwaitAsync(pending, invocation, cancel, timeout, linked, limit, time);
     }
 
     /// <summary>Waits for a started handler: cancellation stops the wait (after a grace of

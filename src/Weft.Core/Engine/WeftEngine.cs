@@ -19,13 +19,13 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Scheduler _scheduler;
     private readonly Dictionary<string, RunExecution> _runs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ITaskHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ITaskHandler> _handlers;
+    private readonly AttemptExecutor _attempts;
     private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
     private readonly DurationEstimates _durations = new();
     private readonly IWeftStore _store;
     private readonly bool _ownsStore;
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly ITaskHook[] _hooks;
     private readonly bool _durable;
     private readonly Limits.GateRegistry _gates;
     private int _idle;
@@ -35,7 +35,6 @@ public sealed partial class WeftEngine : IAsyncDisposable
     {
         _options = options;
         _time = options.TimeProvider;
-        _hooks = [.. options.Hooks];
         _gates = new Limits.GateRegistry(options);
         _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue)
         {
@@ -54,11 +53,8 @@ public sealed partial class WeftEngine : IAsyncDisposable
             _writer = Task.Run(JournalWriterLoopAsync);
         }
 
-        ITaskHandler[] builtIns = [new ShellHandler(), new HttpHandler(), new FunctionHandler(Functions), new SleepHandler(), new NoopHandler()];
-        foreach (var handler in builtIns.Concat(options.Handlers))
-        {
-            _handlers[handler.Kind] = handler;
-        }
+        _handlers = HandlerTable.Create(Functions, options.Handlers);
+        _attempts = new AttemptExecutor(options.Hooks, _time);
 
         StartRetention();
         StartMonitor();

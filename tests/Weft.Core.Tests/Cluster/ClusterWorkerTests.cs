@@ -191,6 +191,45 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hooks_RunAroundEveryAttemptOnTheWorker_AsOnAnEmbeddedEngine()
+    {
+        var hook = new RecordingHook();
+        _h.Script.Outcomes("a", TaskOutcome.Failed("exit code 3", exitCode: 3));
+        await _h.StartAsync(o =>
+        {
+            o.Slots = 1;
+            o.Hooks.Add(hook);
+        });
+
+        await _h.QueueAsync([Script("a"), new TaskDefinition("n", NoopSpec.Instance)]);
+        await _h.CompletionsAsync(2);
+
+        string[] calls = [.. hook.Calls];
+        Assert.Equal(["after a Failed", "after n Succeeded", "before a", "before n"], calls.Order(StringComparer.Ordinal));
+        Assert.True(Array.IndexOf(calls, "before a") < Array.IndexOf(calls, "after a Failed"), string.Join(", ", calls));
+        Assert.True(Array.IndexOf(calls, "before n") < Array.IndexOf(calls, "after n Succeeded"), string.Join(", ", calls));
+    }
+
+    [Fact]
+    public async Task BeforeHookThatThrows_FailsTheAttemptOnTheWorker_WithoutRunningTheHandler()
+    {
+        var ran = 0;
+        _h.Script.On("a", _ =>
+        {
+            Interlocked.Increment(ref ran);
+            return ValueTask.FromResult(TaskOutcome.Succeeded("ran"));
+        });
+        await _h.StartAsync(o => o.Hooks.Add(new ThrowingHook()));
+
+        await _h.QueueAsync([Script("a")]);
+        var done = await _h.CompletionsAsync(1);
+
+        Assert.Equal(TaskOutcomeStatus.Failed, done["a"].Outcome.Status);
+        Assert.Equal("before-hook failed: no entry", done["a"].Outcome.Error);
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
     public async Task Heartbeats_KeepLeasesAlive_AndWhenTheyStopTheTasksAreLost()
     {
         _h.Script.BlockUntilCancelled("long");
@@ -338,5 +377,37 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
         Assert.Contains(error.Errors, e => e.StartsWith("Queues", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.StartsWith("HeartbeatEvery", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.StartsWith("Name", StringComparison.Ordinal));
+    }
+
+    private sealed class RecordingHook : ITaskHook
+    {
+        private readonly Lock _gate = new();
+
+        public List<string> Calls { get; } = [];
+
+        public ValueTask BeforeAsync(TaskInvocation invocation)
+        {
+            lock (_gate)
+            {
+                Calls.Add($"before {invocation.TaskId}");
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask AfterAsync(TaskInvocation invocation, TaskOutcome outcome)
+        {
+            lock (_gate)
+            {
+                Calls.Add($"after {invocation.TaskId} {outcome.Status}");
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class ThrowingHook : ITaskHook
+    {
+        public ValueTask BeforeAsync(TaskInvocation invocation) => throw new InvalidOperationException("no entry");
     }
 }
