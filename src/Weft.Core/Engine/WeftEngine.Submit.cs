@@ -127,6 +127,21 @@ public sealed partial class WeftEngine
         public void Fire() => engine.StartNow(run);
     }
 
+    /// <summary>The built-in kinds and this process's handlers, plus the custom kinds <paramref name="definition"/> uses.</summary>
+    private HashSet<string> KindsOf(WorkflowDefinition definition)
+    {
+        var kinds = new HashSet<string>(_handlers.Keys, StringComparer.Ordinal);
+        foreach (var task in definition.Tasks)
+        {
+            if (task.Spec is CustomSpec)
+            {
+                kinds.Add(task.Kind);
+            }
+        }
+
+        return kinds;
+    }
+
     /// <summary>Validates and compiles a definition once per definition instance.</summary>
     private ExecutionPlan PlanFor(WorkflowDefinition definition)
     {
@@ -135,7 +150,10 @@ public sealed partial class WeftEngine
             return cached;
         }
 
-        var errors = WorkflowValidator.Validate(definition, _handlers.Keys);
+        // A cluster scheduler runs nothing itself: a kind a plug-in adds is the workers' to know (a worker
+        // without it records the attempt failed, naming the kind), so the scheduler accepts every custom kind.
+        var clustered = _store is Cluster.IClusterStore;
+        var errors = WorkflowValidator.Validate(definition, clustered ? KindsOf(definition) : _handlers.Keys);
         if (errors.Count > 0)
         {
             throw new WorkflowValidationException(errors);
@@ -150,7 +168,7 @@ public sealed partial class WeftEngine
 
         var plan = ExecutionPlan.Compile(definition, weights);
         plan.Durations = durations;
-        var problems = plan.BindHandlers(_handlers).ToList();
+        var problems = clustered ? [] : plan.BindHandlers(_handlers).ToList();
         lock (_gate)
         {
             plan.PoolGates = _gates.BindPools(definition, problems);
@@ -160,7 +178,7 @@ public sealed partial class WeftEngine
         }
 
         // A cluster scheduler runs no function itself: the workers that claim the task have them.
-        foreach (var task in _store is Cluster.IClusterStore ? [] : definition.Tasks)
+        foreach (var task in clustered ? [] : definition.Tasks)
         {
             if (task.Spec is FunctionSpec f && !Functions.Contains(f.Name))
             {

@@ -1,5 +1,6 @@
 using Weft.Cluster;
 using Weft.Definitions;
+using Weft.Execution;
 using Weft.Tests.Scheduling;
 
 namespace Weft.Tests.ClusterScheduling;
@@ -53,6 +54,59 @@ public sealed class InProcessClusterTests
         Assert.Equal(RunState.Succeeded, greet.State);
         Assert.Equal("HELLO WEFT", greet.Tasks.Single(t => t.TaskId == "shout").Output);
         Assert.Equal(102, w1.Stats.Completed + w2.Stats.Completed); // every task ran once, on one worker or the other
+    }
+
+    [Fact]
+    public async Task A_kind_only_the_workers_know_is_accepted_by_the_scheduler_and_run_by_a_worker_with_its_hooks()
+    {
+        var store = new MemoryClusterStore();
+        await using var engine = Scheduler(store);
+        var hook = new CountingHook();
+        var options = new ClusterWorkerOptions { Name = "w1", Slots = 2 };
+        options.Handlers.Add(new GreeterHandler());
+        options.Hooks.Add(hook);
+        await using var worker = await ClusterWorker.StartAsync(store.OpenPeer(), options);
+        var flow = Workflow.Create("plugin-kind")
+            .Task("hi", t => t.Kind(new CustomSpec("greeter", System.Text.Json.Nodes.JsonValue.Create("weft"))))
+            .Build();
+
+        var run = await (await engine.SubmitAsync(flow)).WaitAsync().WaitAsync(EngineHarness.HardLimit);
+
+        Assert.DoesNotContain("greeter", engine.Kinds); // the scheduler has no handler for it
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal("hello weft", run.Tasks.Single().Output);
+        Assert.Equal(1, hook.Before);
+        Assert.Equal(1, hook.After);
+    }
+
+    private sealed class GreeterHandler : ITaskHandler
+    {
+        public string Kind => "greeter";
+
+        public ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation) =>
+            ValueTask.FromResult(TaskOutcome.Succeeded($"hello {((CustomSpec)invocation.Spec).Value}"));
+    }
+
+    private sealed class CountingHook : ITaskHook
+    {
+        private int _before;
+        private int _after;
+
+        public int Before => Volatile.Read(ref _before);
+
+        public int After => Volatile.Read(ref _after);
+
+        public ValueTask BeforeAsync(TaskInvocation invocation)
+        {
+            Interlocked.Increment(ref _before);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask AfterAsync(TaskInvocation invocation, TaskOutcome outcome)
+        {
+            Interlocked.Increment(ref _after);
+            return ValueTask.CompletedTask;
+        }
     }
 
     [Fact]
