@@ -52,11 +52,12 @@ internal static class ClusterRunExecutor
             runId = request.Resume!;
         }
 
+        var masker = await RunMasks.ForAsync(store, runId, ct).ConfigureAwait(false);
         var lines = request.Json ? null : new StateLines(io.Out);
         RunSnapshot final;
         try
         {
-            final = await client.WaitAsync(runId, lines is null ? null : lines.Show, cancellationToken: linked.Token).ConfigureAwait(false);
+            final = masker.Apply(await client.WaitAsync(runId, lines is null ? null : run => lines.Show(masker.Apply(run)), cancellationToken: linked.Token).ConfigureAwait(false));
         }
         catch (KeyNotFoundException ex)
         {

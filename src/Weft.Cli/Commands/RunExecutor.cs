@@ -1,5 +1,6 @@
 using Weft.Cli.Output;
 using Weft.Definitions;
+using Weft.Secrets;
 
 namespace Weft.Cli.Commands;
 
@@ -123,7 +124,8 @@ internal static class RunExecutor
     {
         // Runs at once when the signal came before the run existed.
         using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(engine, handle.RunId));
-        var final = await FollowAsync(engine, handle, json, io).ConfigureAwait(false);
+        var masker = await RunMasks.ForAsync(engine.Store, handle.RunId).ConfigureAwait(false);
+        var final = masker.Apply(await FollowAsync(engine, handle, json, masker, io).ConfigureAwait(false));
 
         if (json)
         {
@@ -138,7 +140,7 @@ internal static class RunExecutor
     }
 
     // Shows progress in the form that suits the output, and returns the final picture.
-    private static async Task<RunSnapshot> FollowAsync(WeftEngine engine, RunHandle handle, bool json, CliIo io)
+    private static async Task<RunSnapshot> FollowAsync(WeftEngine engine, RunHandle handle, bool json, SecretMasker masker, CliIo io)
     {
         var completion = handle.WaitAsync();
 
@@ -150,12 +152,12 @@ internal static class RunExecutor
 
         if (io.OutIsTerminal)
         {
-            await ProgressView.ShowAsync(io.Ansi, () => engine.GetRun(handle.RunId), completion, TimeProvider.System).ConfigureAwait(false);
+            await ProgressView.ShowAsync(io.Ansi, () => engine.GetRun(handle.RunId) is { } run ? masker.Apply(run) : null, completion, TimeProvider.System).ConfigureAwait(false);
             return await completion.ConfigureAwait(false);
         }
 
         using var stopWatching = new CancellationTokenSource();
-        var printer = PrintEventsAsync(engine, handle.RunId, io.Out, stopWatching.Token);
+        var printer = PrintEventsAsync(engine, handle.RunId, masker, io.Out, stopWatching.Token);
         var final = await completion.ConfigureAwait(false);
         try
         {
@@ -169,14 +171,14 @@ internal static class RunExecutor
         return final;
     }
 
-    private static async Task PrintEventsAsync(WeftEngine engine, string runId, TextWriter output, CancellationToken ct)
+    private static async Task PrintEventsAsync(WeftEngine engine, string runId, SecretMasker masker, TextWriter output, CancellationToken ct)
     {
         var lines = new EventLine(TimeZoneInfo.Local);
         try
         {
             await foreach (var e in engine.WatchAsync(runId, ct).ConfigureAwait(false))
             {
-                if (lines.Format(e) is { } line)
+                if (lines.Format(masker.Apply(e)) is { } line)
                 {
                     output.WriteLine(line);
                 }

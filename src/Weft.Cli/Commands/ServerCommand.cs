@@ -6,7 +6,7 @@ using Weft.Server;
 
 namespace Weft.Cli.Commands;
 
-/// <summary><c>weft server [--store memory] [--urls URL] [--workers N] [--token T] [--insecure] [--read-only]</c>:
+/// <summary><c>weft server [--store memory] [--urls URL] [--workers N] [--token T] [--insecure] [--allowed-hosts NAMES] [--read-only]</c>:
 /// hosts the engine, the REST API, the dashboard and /metrics until Ctrl+C.</summary>
 internal static class ServerCommand
 {
@@ -32,6 +32,11 @@ internal static class ServerCommand
         workers.InRange(0, 4096);
         var token = new Option<string?>("--token") { Description = $"API token that changes must carry (Authorization: Bearer). Default: ${TokenVariable}." };
         var insecure = new Option<bool>("--insecure") { Description = "Serve the API open (no token) on a non-loopback address." };
+        var allowedHosts = new Option<string?>("--allowed-hosts")
+        {
+            Description = "Without a token, the Host names the server answers to besides localhost, 127.0.0.1 and [::1], ','-separated (weft.internal, *.example.com, or * for any). Other names get 421.",
+            HelpName = "NAMES",
+        };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse every change: submit, cancel, retry, pause, resume, schedules." };
         var workflows = new Option<string?>("--workflows")
         {
@@ -54,6 +59,7 @@ internal static class ServerCommand
             workers,
             token,
             insecure,
+            allowedHosts,
             readOnly,
             workflows,
         };
@@ -66,6 +72,7 @@ internal static class ServerCommand
                 Workers = result.GetValue(workers),
                 Token = result.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenVariable)),
                 Insecure = result.GetValue(insecure),
+                AllowedHosts = (result.GetValue(allowedHosts) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 ReadOnly = result.GetValue(readOnly),
             },
             io,

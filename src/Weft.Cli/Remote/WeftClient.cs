@@ -108,6 +108,12 @@ internal sealed class WeftClient : IDisposable
             // Not a problem document; the status line says enough.
         }
 
+        // 503 (memory critical, queue full) says when to come back; passing that on beats a bare refusal.
+        if (response.Headers.RetryAfter?.Delta is { } delta)
+        {
+            message += $" (the server asks to retry after {delta.TotalSeconds:0} s)";
+        }
+
         throw new RemoteProblem(status, message, errors);
     }
 }

@@ -18,6 +18,11 @@ public sealed class SubmitOptions
     /// <summary>When the queue is full, wait for room instead of failing with <see cref="WeftQueueFullException"/>.</summary>
     public bool WaitIfQueueFull { get; set; }
 
+    /// <summary>While memory is critical, wait for it to fall (the default) instead of failing at once
+    /// with <see cref="WeftMemoryCriticalException"/>. A server turns this off: a request that waits
+    /// holds its body in memory and its client gets no answer.</summary>
+    public bool WaitIfMemoryCritical { get; set; } = true;
+
     /// <summary>Do not start the run before this time (it stays pending until then). Null: at once.</summary>
     public DateTimeOffset? NotBefore { get; set; }
 

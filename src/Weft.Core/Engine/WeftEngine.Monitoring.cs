@@ -112,12 +112,32 @@ public sealed partial class WeftEngine
         return slow;
     }
 
-    // Call under the lock: a task to wait on while memory is critical, else null.
-    private Task? IntakePaused()
+    /// <summary>True while memory is critical (working set above <see cref="MonitorOptions.CriticalBytes"/>,
+    /// until it falls below <see cref="MonitorOptions.WarningBytes"/>): submissions wait, or fail with
+    /// <see cref="WeftMemoryCriticalException"/> when they asked not to wait. Re-evaluated at each sample.</summary>
+    public bool IsMemoryCritical
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _monitor is { Critical: true };
+            }
+        }
+    }
+
+    // Call under the lock: a task to wait on while memory is critical, else null; throws instead of
+    // waiting when the submitter would rather be told.
+    private Task? IntakePaused(bool wait)
     {
         if (_monitor is not { Critical: true })
         {
             return null;
+        }
+
+        if (!wait)
+        {
+            throw new WeftMemoryCriticalException();
         }
 
         _intakeResumed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -40,7 +40,7 @@ public sealed partial class WeftEngine
                 }
 
                 // While memory is critical, intake pauses: submissions wait until it falls.
-                room = IntakePaused() ?? ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
+                room = IntakePaused(options?.WaitIfMemoryCritical ?? true) ?? ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
                 if (room is null)
                 {
                     _runs.Add(runId, run);

@@ -15,5 +15,16 @@ internal static class Problems
 
     public static IResult Unauthorized(string detail) => Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "unauthorized", detail: detail);
 
+    /// <summary>503 with <c>Retry-After</c>: the server cannot take this now (memory critical, queue
+    /// full); the client should try again later rather than wait on an open request.</summary>
+    public static IResult Unavailable(HttpContext context, string detail, int retryAfterSeconds = RetryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "service unavailable", detail: detail);
+    }
+
+    /// <summary>What 503s advise: about two samples of the engine's resource monitor (5 s each by default).</summary>
+    public const int RetryAfterSeconds = 10;
+
     public static IResult Forbidden(string detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "forbidden", detail: detail);
 }

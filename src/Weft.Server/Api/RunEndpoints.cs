@@ -15,6 +15,8 @@ internal static class RunEndpoints
 {
     public const int MaxLimit = 500;
 
+    public const string MemoryCritical = "the server's memory is critical, so it takes no new runs or workflows until it falls; try again later";
+
     public static void MapReads(RouteGroupBuilder api)
     {
         api.MapGet("/runs", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, filtered and paged.");
@@ -24,11 +26,17 @@ internal static class RunEndpoints
 
     public static void MapMutations(RouteGroupBuilder api) =>
         api.MapPost("/runs", SubmitAsync).WithName("SubmitRun").WithSummary("Submits a run of an inline or registered definition.")
-            .Accepts<SubmitRequest>("application/json");
+            .Accepts<SubmitRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ListAsync(
-        WeftEngine engine, string? workflow, string? state, string? since, string? until, string? q, int? limit, int? offset, CancellationToken ct)
+        WeftEngine engine, string? workflow, string? state, string? since, string? until, string? q, string? limit, string? offset, CancellationToken ct)
     {
+        if (!QueryNumbers.TryParse("limit", limit, out var limitValue, out var bad) || !QueryNumbers.TryParse("offset", offset, out var offsetValue, out bad))
+        {
+            return bad!;
+        }
+
         RunState? runState = null;
         if (state is not null)
         {
@@ -50,13 +58,13 @@ internal static class RunEndpoints
             return Problems.Field("until", $"'{until}' is not an ISO-8601 time such as 2026-01-31T02:00:00Z");
         }
 
-        var take = limit ?? 50;
+        var take = limitValue ?? 50;
         if (take is < 1 or > MaxLimit)
         {
             return Problems.Field("limit", $"limit must be between 1 and {MaxLimit} (was {take})");
         }
 
-        var skip = offset ?? 0;
+        var skip = offsetValue ?? 0;
         if (skip < 0)
         {
             return Problems.Field("offset", $"offset must not be negative (was {skip})");
@@ -81,8 +89,13 @@ internal static class RunEndpoints
             ? Results.Ok(run)
             : Problems.NotFound($"no run with id '{runId}'");
 
-    private static async Task<IResult> OutputAsync(string runId, string taskId, int? attempt, WeftEngine engine, RunViews views, CancellationToken ct)
+    private static async Task<IResult> OutputAsync(string runId, string taskId, string? attempt, WeftEngine engine, RunViews views, CancellationToken ct)
     {
+        if (!QueryNumbers.TryParse("attempt", attempt, out var number, out var bad))
+        {
+            return bad!;
+        }
+
         if (await views.SnapshotAsync(runId, ct).ConfigureAwait(false) is not { } run)
         {
             return Problems.NotFound($"no run with id '{runId}'");
@@ -93,20 +106,26 @@ internal static class RunEndpoints
             return Problems.NotFound($"run '{runId}' has no task '{taskId}'");
         }
 
-        if (attempt is < 1)
+        if (number is < 1)
         {
-            return Problems.Field("attempt", $"attempt must be 1 or more (was {attempt})");
+            return Problems.Field("attempt", $"attempt must be 1 or more (was {number})");
         }
 
         // The snapshot holds the latest attempt's output; older attempts (and durable stores) come from the store.
-        var output = (attempt is null || attempt == task.Attempts) && task.Output is not null
+        var output = (number is null || number == task.Attempts) && task.Output is not null
             ? task.Output
-            : await engine.Store.GetOutputAsync(runId, taskId, attempt, ct).ConfigureAwait(false);
-        return Results.Ok(new OutputView(runId, taskId, attempt ?? task.Attempts, await views.Redact(runId, output).ConfigureAwait(false)));
+            : await engine.Store.GetOutputAsync(runId, taskId, number, ct).ConfigureAwait(false);
+        return Results.Ok(new OutputView(runId, taskId, number ?? task.Attempts, await views.MaskAsync(runId, output, ct).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, RunSubmitter submitter, WorkflowRegistry registry, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext context, WeftEngine engine, RunSubmitter submitter, WorkflowRegistry registry, CancellationToken ct)
     {
+        // Refused before the body is read: under memory pressure, a large definition is the last thing to take in.
+        if (engine.IsMemoryCritical)
+        {
+            return Problems.Unavailable(context, MemoryCritical);
+        }
+
         SubmitRequest? request;
         try
         {
@@ -114,7 +133,8 @@ internal static class RunEndpoints
         }
         catch (JsonException ex)
         {
-            return Problems.Field(ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body", $"the body is not a valid submit request: {ex.Message}");
+            var (field, message) = BodyErrors.Describe(ex);
+            return Problems.Field(field, message);
         }
         catch (InvalidOperationException)
         {
@@ -177,7 +197,16 @@ internal static class RunEndpoints
                 Priority = priority,
                 DedupKey = request.DedupKey,
                 NotBefore = request.NotBefore,
+                WaitIfMemoryCritical = false,
             }, ct).ConfigureAwait(false);
+        }
+        catch (WeftMemoryCriticalException)
+        {
+            return Problems.Unavailable(context, MemoryCritical);
+        }
+        catch (WeftQueueFullException ex)
+        {
+            return Problems.Unavailable(context, $"the queue is full: {ex.Outstanding} tasks are waiting or running, the limit is {ex.Limit} and this run adds {ex.RunTasks}; try again later");
         }
         catch (WorkflowValidationException ex)
         {

@@ -6,8 +6,9 @@ using Weft.Storage;
 namespace Weft.Server.Api;
 
 /// <summary>Builds the API's views of runs: from the engine when it knows the run (live), else from the
-/// store, with secrets redacted from every output and error.</summary>
-internal sealed class RunViews(WeftEngine engine, SecretRedactor redactor)
+/// store, with the run's secrets masked (<see cref="Secrets.SecretMasker"/>) in every parameter,
+/// output and error before anything is serialized.</summary>
+internal sealed class RunViews(WeftEngine engine, RunSecrets secrets)
 {
     public static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
@@ -18,37 +19,31 @@ internal sealed class RunViews(WeftEngine engine, SecretRedactor redactor)
 
     public async ValueTask<RunView?> GetAsync(string runId, CancellationToken ct)
     {
-        if (await SnapshotAsync(runId, ct).ConfigureAwait(false) is not { } run)
+        if (await SnapshotAsync(runId, ct).ConfigureAwait(false) is not { } unmasked)
         {
             return null;
         }
 
+        var run = (await secrets.MaskerAsync(runId, ct).ConfigureAwait(false)).Apply(unmasked);
         var definition = (await engine.Store.LoadRunAsync(runId, ct).ConfigureAwait(false))?.Record.Definition;
         var levels = definition is null ? [] : Levels(definition);
         var deps = definition?.Tasks.ToDictionary(t => t.Id, t => t.DependsOn, StringComparer.Ordinal) ?? [];
-        var tasks = new List<TaskView>(run.Tasks.Count);
-        foreach (var t in run.Tasks)
-        {
-            var history = new List<AttemptView>(t.AttemptHistory.Count);
-            foreach (var a in t.AttemptHistory)
-            {
-                history.Add(new AttemptView(a.Number, a.StartedAt, a.FinishedAt, a.Outcome is { } o ? Name(o) : null, a.ExitCode, a.HttpStatus,
-                    await Redact(runId, a.Error), await Redact(runId, a.Stderr), a.Worker));
-            }
-
-            tasks.Add(new TaskView(t.TaskId, t.Kind, t.State.ToName(), levels.GetValueOrDefault(t.TaskId), deps.GetValueOrDefault(t.TaskId) ?? [],
-                t.Attempts, t.StartedAt, t.FinishedAt, await Redact(runId, t.Output), t.OutputTruncated, await Redact(runId, t.Error), t.ExitCode,
-                t.WaitReason, t.RetryDueAt, history));
-        }
-
+        var tasks = run.Tasks.Select(t => new TaskView(t.TaskId, t.Kind, t.State.ToName(), levels.GetValueOrDefault(t.TaskId), deps.GetValueOrDefault(t.TaskId) ?? [],
+            t.Attempts, t.StartedAt, t.FinishedAt, t.Output, t.OutputTruncated, t.Error, t.ExitCode, t.WaitReason, t.RetryDueAt,
+            [.. t.AttemptHistory.Select(a => new AttemptView(a.Number, a.StartedAt, a.FinishedAt, a.Outcome is { } o ? Name(o) : null, a.ExitCode, a.HttpStatus,
+                a.Error, a.Stderr, a.Worker))]));
         return new RunView(run.RunId, run.Workflow, run.State.ToName(), run.SubmittedAt, run.StartedAt, run.FinishedAt,
-            run.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null, run.Params, tasks);
+            run.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null, run.Params, [.. tasks]);
     }
 
-    public async ValueTask<EventView> EventAsync(RunEvent e) => new(
-        Name(e.Kind), e.RunId, e.At, e.TaskId, e.Attempt, e.RunState?.ToName(), await Redact(e.RunId, e.Error), e.RetryDelay?.TotalMilliseconds);
+    public async ValueTask<EventView> EventAsync(RunEvent unmasked)
+    {
+        var e = (await secrets.MaskerAsync(unmasked.RunId).ConfigureAwait(false)).Apply(unmasked);
+        return new(Name(e.Kind), e.RunId, e.At, e.TaskId, e.Attempt, e.RunState?.ToName(), e.Error, e.RetryDelay?.TotalMilliseconds);
+    }
 
-    public ValueTask<string?> Redact(string runId, string? text) => redactor.RedactAsync(runId, text);
+    public async ValueTask<string?> MaskAsync(string runId, string? text, CancellationToken ct = default) =>
+        (await secrets.MaskerAsync(runId, ct).ConfigureAwait(false)).Apply(text);
 
     /// <summary>Longest-path level of every task, the columns the dashboard draws the DAG in.</summary>
     public static Dictionary<string, int> Levels(WorkflowDefinition definition)

@@ -34,8 +34,13 @@ internal static class WorkflowEndpoints
     public static WorkflowView View(WorkflowVersion v) => new(v.Name, v.Version, v.Hash, v.RegisteredAt, v.Definition.Description,
         v.Definition.Tasks.Count, [.. v.Definition.Params.Select(p => p.Name)], v.Definition.Schedule?.Cron);
 
-    private static async Task<IResult> RegisterAsync(HttpContext context, WorkflowRegistry registry, CancellationToken ct)
+    private static async Task<IResult> RegisterAsync(HttpContext context, WeftEngine engine, WorkflowRegistry registry, CancellationToken ct)
     {
+        if (engine.IsMemoryCritical)
+        {
+            return Problems.Unavailable(context, RunEndpoints.MemoryCritical);
+        }
+
         RegisterWorkflowRequest? request;
         try
         {

@@ -16,7 +16,8 @@ internal static class WeftServerApp
     /// (bad options, an open API on a non-loopback address) before anything listens.</summary>
     public static WebApplication Build(WeftServerOptions options, IReadOnlyList<string> urls, Action<WebApplicationBuilder>? customize = null)
     {
-        var errors = options.Validate().Concat(ListenCheck.Check(urls, options)).ToList();
+        var urlErrors = ListenUrls.Validate(urls).ToList();
+        var errors = options.Validate().Concat(urlErrors.Count > 0 ? urlErrors : ListenCheck.Check(urls, options)).ToList();
         if (errors.Count > 0)
         {
             throw new WeftConfigurationException(errors);
@@ -33,6 +34,8 @@ internal static class WeftServerApp
             o.DedupWindow = options.DedupWindow;
             o.ScheduleGrace = options.ScheduleGrace;
             o.EnableSchedules = options.EnableSchedules;
+            o.AllowedHosts = [.. options.AllowedHosts];
+            o.ConfigureEngine = options.ConfigureEngine;
         });
         customize?.Invoke(builder);
         var app = builder.Build();

@@ -17,6 +17,13 @@ public sealed class WeftServerOptions
     /// <summary>Allows listening on a non-loopback address without a token. Default false.</summary>
     public bool Insecure { get; set; }
 
+    /// <summary>Host names (the request's <c>Host</c> header, without port) a server without a token
+    /// answers to besides <c>localhost</c>, <c>127.0.0.1</c> and <c>[::1]</c>: a name such as
+    /// <c>weft.internal</c>, <c>*.example.com</c> for its subdomains, or <c>*</c> for any. Every other
+    /// name gets 421, which stops DNS-rebinding pages from reaching the API through the user's browser.
+    /// With <see cref="Insecure"/>, IP addresses are accepted too. Ignored when a token is set.</summary>
+    public IList<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Refuses every mutation (submit, cancel, retry, pause, resume, schedules). Default false.</summary>
     public bool ReadOnly { get; set; }
 
@@ -34,6 +41,9 @@ public sealed class WeftServerOptions
     /// as interrupted (their runs stay unfinished, to resume). Default 30 s. The host's own
     /// <c>HostOptions.ShutdownTimeout</c> (default 30 s) ends the drain early when it is shorter.</summary>
     public TimeSpan ShutdownDrain { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Further engine settings, applied last (tests set the resource monitor's thresholds).</summary>
+    internal Action<WeftOptions>? ConfigureEngine { get; set; }
 
     internal IReadOnlyList<string> Validate()
     {
@@ -63,6 +73,7 @@ public sealed class WeftServerOptions
             errors.Add($"Weft:ShutdownDrain must not be negative (was {ShutdownDrain})");
         }
 
+        errors.AddRange(Security.HostCheck.Validate(AllowedHosts));
         return errors;
     }
 }

@@ -9,7 +9,7 @@ namespace Weft.Server.Monitoring;
 /// run as one trace: a <c>weft.run</c> root span and a <c>weft.task</c> child span per attempt. Built
 /// here from <see cref="WeftEngine.WatchAsync"/> rather than in the scheduler, so the hot path pays
 /// nothing; and only when someone listens to the source.</summary>
-internal sealed class RunTracer(WeftEngine engine, SecretRedactor redactor)
+internal sealed class RunTracer(WeftEngine engine, RunSecrets secrets)
 {
     public static readonly ActivitySource Source = new(WeftMetrics.Name);
 
@@ -53,7 +53,7 @@ internal sealed class RunTracer(WeftEngine engine, SecretRedactor redactor)
                         {
                             var ok = e.Kind == RunEventKind.TaskSucceeded;
                             attempt.SetStatus(ok ? ActivityStatusCode.Ok : ActivityStatusCode.Error,
-                                e.Error is null ? null : await redactor.RedactAsync(runId, e.Error).ConfigureAwait(false));
+                                e.Error is null ? null : (await secrets.MaskerAsync(runId).ConfigureAwait(false)).Apply(e.Error));
                             attempt.SetEndTime(e.At.UtcDateTime);
                             attempt.Dispose();
                         }

@@ -21,7 +21,13 @@ internal sealed class RunSubmitter(WeftEngine engine, DedupTable dedup, RunTrace
 
         try
         {
-            var options = new SubmitOptions { RunId = runId, Priority = command.Priority, NotBefore = command.NotBefore };
+            var options = new SubmitOptions
+            {
+                RunId = runId,
+                Priority = command.Priority,
+                NotBefore = command.NotBefore,
+                WaitIfMemoryCritical = command.WaitIfMemoryCritical,
+            };
             try
             {
                 await engine.SubmitAsync(command.Definition, command.Params, options, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,10 @@ internal sealed record SubmitCommand(WorkflowDefinition Definition)
 
     /// <summary>The run is not started before this time.</summary>
     public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>While memory is critical, wait for it to fall (schedule ticks) instead of failing with
+    /// <see cref="WeftMemoryCriticalException"/> (API requests, which answer 503).</summary>
+    public bool WaitIfMemoryCritical { get; init; } = true;
 }
 
 /// <summary>What a submission did: started (or will start, when delayed) <see cref="RunId"/>, or found

@@ -60,7 +60,7 @@ internal static class RunFollowing
             {
                 // A finished run that resume returned as it is: there is nothing to follow (and no
                 // events to watch), only the recorded outcome to report.
-                var final = await handle.WaitAsync().ConfigureAwait(false);
+                var final = (await RunMasks.ForAsync(engine.Store, handle.RunId, ct).ConfigureAwait(false)).Apply(await handle.WaitAsync().ConfigureAwait(false));
                 if (json)
                 {
                     io.Out.WriteLine(RunJson.ToJson(final));
