@@ -4,7 +4,7 @@ namespace Weft.Definitions.Loading;
 internal sealed partial class DefinitionReader
 {
     private static readonly string[] ShellFields = ["command", "args", "workdir", "env"];
-    private static readonly string[] HttpFields = ["method", "url", "headers", "body", "expectStatus", "timeout"];
+    private static readonly string[] HttpFields = ["method", "url", "headers", "body", "json", "expectStatus", "timeout"];
 
     private TaskSpec? ReadSpec(int index, string id, DocEntry kind)
     {
@@ -117,11 +117,17 @@ internal sealed partial class DefinitionReader
             AddPlace(index, "http.body", b.Value);
         }
 
+        if (b.Value is not null && f.ContainsKey("json"))
+        {
+            Error(f["json"].Key.Location, $"'http' {ctx} has both 'body' and 'json'; give the body one way");
+        }
+
         var urlText = Text(u.Value, $"'url' {ctx}");
         var spec = new HttpSpec(methodText.ToUpperInvariant(), urlText ?? string.Empty)
         {
             Headers = f.TryGetValue("headers", out var h) ? TextMap(index, "http.headers", h.Value, $"'headers' {ctx}") : null,
             Body = b.Value is null ? null : Text(b.Value, $"'body' {ctx}"),
+            Json = f.TryGetValue("json", out var j) ? ToJson(j.Value, index, "http.json") : null,
             ExpectStatus = f.TryGetValue("expectStatus", out var es) ? ReadStatuses(es.Value, ctx) : null,
             Timeout = f.TryGetValue("timeout", out var t) ? Duration(t.Value, "timeout") : null,
         };
