@@ -137,6 +137,22 @@ public sealed class SpecValidationTests
     }
 
     [Fact]
+    public void Parse_BodyAndJson_IsOneErrorAtTheBody()
+    {
+        var error = Loading.Single("""
+            name: etl
+            tasks:
+              x:
+                http:
+                  url: https://example.com
+                  body: text
+                  json: { a: 1 }
+            """, 6, 13);
+
+        Assert.Equal("'http' in task 'x' has both 'body' and 'json'; give the body one way", error.Message);
+    }
+
+    [Fact]
     public void Parse_JsonBody_TemplatesAreCheckedAtTheirPlace()
     {
         var error = Loading.Single("""

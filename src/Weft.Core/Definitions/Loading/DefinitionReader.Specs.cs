@@ -117,11 +117,6 @@ internal sealed partial class DefinitionReader
             AddPlace(index, "http.body", b.Value);
         }
 
-        if (b.Value is not null && f.ContainsKey("json"))
-        {
-            Error(f["json"].Key.Location, $"'http' {ctx} has both 'body' and 'json'; give the body one way");
-        }
-
         var urlText = Text(u.Value, $"'url' {ctx}");
         var spec = new HttpSpec(methodText.ToUpperInvariant(), urlText ?? string.Empty)
         {
