@@ -2,9 +2,12 @@ using System.Runtime.InteropServices;
 
 namespace Weft.Cli.Commands;
 
-/// <summary>Turns the first Ctrl+C / SIGINT / SIGTERM into a cancellation the command handles (cancel
-/// the run, wait for it, exit 130). A second signal is left to the runtime, which ends the process
-/// at once, for when stopping cleanly takes too long.</summary>
+/// <summary>Turns the first Ctrl+C / SIGINT / SIGTERM / SIGHUP / SIGQUIT into a cancellation the command
+/// handles (cancel the run, which kills each running task's process group, wait for it, exit 130).
+/// SIGHUP (terminal closed) and SIGQUIT (Ctrl+\) would otherwise end weft at once and leave the run
+/// "running" and its tasks alive. A second signal kills every task's process group, then is left to
+/// the runtime, which ends weft at once (SIGQUIT then dumps core as usual), for when stopping
+/// cleanly takes too long.</summary>
 internal sealed class InterruptSignal : IDisposable
 {
     private readonly CancellationTokenSource _requested = new();
@@ -21,6 +24,8 @@ internal sealed class InterruptSignal : IDisposable
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGQUIT, OnSignal),
         ];
     }
 
@@ -44,6 +49,8 @@ internal sealed class InterruptSignal : IDisposable
     {
         if (Interlocked.Increment(ref _count) > 1)
         {
+            // Tasks run in sessions of their own, so the runtime ending weft would not reach them.
+            Weft.Handlers.TaskProcessGroups.KillAll();
             return;
         }
 

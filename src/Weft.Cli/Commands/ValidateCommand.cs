@@ -12,7 +12,7 @@ internal static class ValidateCommand
     public static Command Create(CliIo io)
     {
         var file = new Argument<string>("FILE") { Description = "The workflow file (YAML or JSON)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON document: {\"file\",\"valid\",\"tasks\",\"errors\"}." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document: {\"file\",\"valid\",\"tasks\",\"errors\",\"warnings\"}." };
         var command = new Command("validate", """
             Check a workflow file without running it; every error is listed with file:line:column.
 
@@ -37,6 +37,11 @@ internal static class ValidateCommand
         }
         else if (result.Definition is { } definition)
         {
+            foreach (var warning in result.Warnings)
+            {
+                io.Error.WriteLine(warning.ToString());
+            }
+
             io.Out.WriteLine($"✓ {path}: valid ({definition.Tasks.Count} tasks)");
         }
         else
@@ -50,7 +55,8 @@ internal static class ValidateCommand
         return result.Definition is null ? ExitCodes.InvalidInput : ExitCodes.Succeeded;
     }
 
-    /// <summary><c>{"file","valid","tasks","errors":[{"file","line","column","message"}]}</c>; an invalid
+    /// <summary><c>{"file","valid","tasks","errors":[{"file","line","column","message"}],"warnings":[same]}</c>
+    /// (warnings, messages starting "warning: ", do not make a file invalid); an invalid
     /// file has "tasks": 0 (the loader returns no definition to count) and errors without a place have
     /// "line"/"column" null and the checked file as "file".</summary>
     public static string ToJson(string path, WorkflowLoadResult result)
@@ -66,6 +72,13 @@ internal static class ValidateCommand
             foreach (var error in result.Errors)
             {
                 WriteError(writer, path, error);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("warnings");
+            foreach (var warning in result.Warnings)
+            {
+                WriteError(writer, path, warning);
             }
 
             writer.WriteEndArray();

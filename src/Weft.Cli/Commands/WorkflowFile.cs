@@ -10,7 +10,8 @@ internal static class WorkflowFile
     {
         try
         {
-            return new WorkflowLoadResult(WorkflowLoader.LoadFile(path), []);
+            var definition = WorkflowLoader.LoadFile(path, null, out var warnings);
+            return new WorkflowLoadResult(definition, []) { Warnings = warnings };
         }
         catch (WorkflowValidationException ex)
         {
@@ -34,7 +35,7 @@ internal static class WorkflowFile
     public static WorkflowDefinition? LoadOrReport(string path, TextWriter error)
     {
         var result = Load(path);
-        foreach (var e in result.Errors)
+        foreach (var e in result.Warnings.Concat(result.Errors))
         {
             error.WriteLine(e.ToString());
         }
@@ -46,4 +47,8 @@ internal static class WorkflowFile
         new(null, [new WorkflowError(null, $"{path}: {message}")]);
 }
 
-internal sealed record WorkflowLoadResult(WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors);
+internal sealed record WorkflowLoadResult(WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors)
+{
+    /// <summary>About a valid file: printed, but the file is still run and the exit code stays 0.</summary>
+    public IReadOnlyList<WorkflowError> Warnings { get; init; } = [];
+}

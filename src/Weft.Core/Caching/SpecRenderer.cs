@@ -27,6 +27,7 @@ internal static class SpecRenderer
             Url = Render(h.Url, values),
             Headers = Render(h.Headers, values),
             Body = h.Body is null ? null : Render(h.Body, values),
+            Json = Render(h.Json, values),
         },
         FunctionSpec f => f with { With = f.With is null ? null : (JsonObject)Render(f.With, values)! },
         CustomSpec c => c with { Value = Render(c.Value, values) },

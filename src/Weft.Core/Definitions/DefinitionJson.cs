@@ -289,6 +289,12 @@ public static class DefinitionJson
                     w.WriteString("body", body);
                 }
 
+                if (http.Json is { } json)
+                {
+                    w.WritePropertyName("json");
+                    json.WriteTo(w);
+                }
+
                 if (http.ExpectStatus is { } expect)
                 {
                     w.WriteStartArray("expectStatus");

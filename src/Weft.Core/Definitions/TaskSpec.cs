@@ -24,7 +24,15 @@ public sealed record HttpSpec(string Method, string Url) : TaskSpec
 {
     public override string Kind => "http";
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>The body as text, templates rendered as they are (no escaping): for non-JSON bodies.</summary>
     public string? Body { get; init; }
+
+    /// <summary>A JSON body given as structure (<c>json:</c>): each template in a string value is
+    /// rendered into that JSON string, escaped, so a value can never add fields. Sent as
+    /// <c>application/json</c> unless a Content-Type header says otherwise. At most one of
+    /// <see cref="Body"/> and <see cref="Json"/>.</summary>
+    public JsonNode? Json { get; init; }
 
     /// <summary>Statuses that count as success; null means any 2xx.</summary>
     public IReadOnlyList<int>? ExpectStatus { get; init; }

@@ -12,15 +12,24 @@ public static class WorkflowLoader
 
     /// <summary>Loads and validates a file. Throws <see cref="WorkflowValidationException"/> carrying
     /// every error (file:line:column), or <see cref="FileNotFoundException"/>.</summary>
-    public static WorkflowDefinition LoadFile(string path, WorkflowLoadOptions? options = null)
+    public static WorkflowDefinition LoadFile(string path, WorkflowLoadOptions? options = null) =>
+        LoadFile(path, options, out _);
+
+    /// <summary>As <see cref="LoadFile(string, WorkflowLoadOptions?)"/>, also giving the warnings about
+    /// the valid file (file:line:column: warning: ...), for a command to print.</summary>
+    public static WorkflowDefinition LoadFile(string path, WorkflowLoadOptions? options, out IReadOnlyList<WorkflowError> warnings)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var text = File.ReadAllText(path);
-        return Parse(text, path, options) with { SourcePath = path };
+        return Parse(text, path, options, out warnings) with { SourcePath = path };
     }
 
     /// <summary>Parses and validates text; <paramref name="fileName"/> names it in errors.</summary>
-    public static WorkflowDefinition Parse(string text, string fileName, WorkflowLoadOptions? options = null)
+    public static WorkflowDefinition Parse(string text, string fileName, WorkflowLoadOptions? options = null) =>
+        Parse(text, fileName, options, out _);
+
+    /// <summary>As <see cref="Parse(string, string, WorkflowLoadOptions?)"/>, also giving the warnings.</summary>
+    public static WorkflowDefinition Parse(string text, string fileName, WorkflowLoadOptions? options, out IReadOnlyList<WorkflowError> warnings)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
@@ -49,6 +58,7 @@ public static class WorkflowLoader
                 [.. errors.OrderBy(e => e.Location?.Line ?? int.MaxValue).ThenBy(e => e.Location?.Column ?? 0)]);
         }
 
+        warnings = WorkflowValidator.Warnings(definition!, reader.Map);
         return definition!;
     }
 

@@ -11,6 +11,16 @@ public static class WorkflowValidator
     public static IReadOnlyList<WorkflowError> Validate(WorkflowDefinition definition, IReadOnlyCollection<string>? knownKinds = null) =>
         Validate(definition, knownKinds, map: null, checkValues: true);
 
+    /// <summary>Advice about a definition that is valid but probably does not do what it says (a
+    /// template the shell will not expand as meant). Each message starts with "warning: ".</summary>
+    public static IReadOnlyList<WorkflowError> Warnings(WorkflowDefinition definition) => Warnings(definition, map: null);
+
+    internal static IReadOnlyList<WorkflowError> Warnings(WorkflowDefinition definition, SourceMap? map)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return new ValidationRun(definition, Names.BuiltInKinds, map, checkValues: false).Lint();
+    }
+
     /// <summary><paramref name="map"/> places errors on fields of a loaded file. <paramref name="checkValues"/>
     /// is false when the reader has already range-checked values at their places (defaults are
     /// then reported once, not once per task).</summary>

@@ -1,18 +1,26 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Weft.Definitions;
 using Weft.Execution;
 
 namespace Weft.Handlers;
 
-/// <summary>Builds the request of an <see cref="HttpSpec"/>, templates rendered.</summary>
+/// <summary>Builds the request of an <see cref="HttpSpec"/>, templates rendered where they cannot
+/// change the request's shape: URL values encoded by their place (<see cref="HttpUrlRenderer"/>),
+/// header values refused when they hold a line break, <c>json:</c> body values JSON-escaped.</summary>
 internal static class HttpRequestFactory
 {
+    // Relaxed: the body is JSON for an API, not HTML; quotes, backslashes and control characters are still escaped.
+    private static readonly JsonSerializerOptions BodyJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Throws <see cref="InvalidRequestException"/> for a bad method, URL or header, and
     /// <see cref="TemplateResolutionException"/> for a template that cannot be resolved.</summary>
     public static HttpRequestMessage Create(HttpSpec spec, TaskInvocation invocation)
     {
         var method = invocation.Render(spec.Method).Trim().ToUpperInvariant();
-        var url = invocation.Render(spec.Url).Trim();
+        var url = HttpUrlRenderer.Render(spec.Url, invocation.Values).Trim();
         if (method.Length == 0 || !method.All(char.IsAsciiLetter))
         {
             throw new InvalidRequestException($"invalid HTTP method '{method}'");
@@ -26,20 +34,24 @@ internal static class HttpRequestFactory
         var request = new HttpRequestMessage(new HttpMethod(method), uri);
         try
         {
-            if (spec.Body is not null)
+            request.Content = CreateContent(spec, invocation);
+            if (request.Content is not null
+                && spec.Headers?.Keys.Any(k => k.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) == true)
             {
-                request.Content = new StringContent(invocation.Render(spec.Body), Encoding.UTF8);
-
-                // StringContent says text/plain; a Content-Type header in the spec replaces it.
-                if (spec.Headers?.Keys.Any(k => k.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) == true)
-                {
-                    request.Content.Headers.ContentType = null;
-                }
+                // StringContent sets its own Content-Type; a Content-Type header in the spec replaces it.
+                request.Content.Headers.ContentType = null;
             }
 
             foreach (var (name, value) in spec.Headers ?? new Dictionary<string, string>())
             {
                 var rendered = invocation.Render(value);
+
+                // A line break would end the header and start another (or a whole second request).
+                if (rendered.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+                {
+                    throw new InvalidRequestException($"the value of HTTP header '{name}' holds a line break; a header value must be one line");
+                }
+
                 if (!request.Headers.TryAddWithoutValidation(name, rendered)
                     && request.Content?.Headers.TryAddWithoutValidation(name, rendered) != true)
                 {
@@ -60,6 +72,27 @@ internal static class HttpRequestFactory
     /// and errors reach logs and the dashboard.</summary>
     public static string Describe(Uri uri) =>
         uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
+    private static StringContent? CreateContent(HttpSpec spec, TaskInvocation invocation)
+    {
+        if (spec.Json is not null)
+        {
+            var body = RenderJson(spec.Json, invocation)?.ToJsonString(BodyJson) ?? "null";
+            return new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        return spec.Body is null ? null : new StringContent(invocation.Render(spec.Body), Encoding.UTF8);
+    }
+
+    /// <summary>A copy with each string rendered into a JSON string: whatever a value holds (quotes,
+    /// braces), serializing escapes it, so it stays inside its string.</summary>
+    private static JsonNode? RenderJson(JsonNode? node, TaskInvocation invocation) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, RenderJson(p.Value, invocation)))),
+        JsonArray array => new JsonArray([.. array.Select(item => RenderJson(item, invocation))]),
+        JsonValue value when value.TryGetValue<string>(out var text) => JsonValue.Create(invocation.Render(text)),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>The spec cannot make a valid request.</summary>
     internal sealed class InvalidRequestException(string message) : Exception(message);

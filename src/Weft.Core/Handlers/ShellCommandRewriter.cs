@@ -13,7 +13,8 @@ namespace Weft.Handlers;
 /// globbing, as any unquoted variable is (still never to command execution).
 /// <para>Caveat: inside single quotes the shell expands nothing, so <c>'{{ params.x }}'</c> yields the
 /// literal text <c>${WEFT_V0}</c>, not the value. Write <c>"{{ params.x }}"</c> instead. We do not
-/// lex the shell language to "fix" this; a wrong guess there would be an injection hole.</para></summary>
+/// lex the shell language to "fix" this; a wrong guess there would be an injection hole. Validation
+/// warns about single-quoted and unquoted templates (ShellTemplateQuoting).</para></summary>
 internal static class ShellCommandRewriter
 {
     /// <summary>Prefix of the variables that carry template values; user <c>env:</c> names must not start with it.</summary>
@@ -31,7 +32,8 @@ internal static class ShellCommandRewriter
         var template = Template.Parse(command);
         if (!template.HasReferences)
         {
-            return command;
+            // Only escapes ({{ '{{' }}) or malformed text: nothing to pass in, but escapes still render.
+            return template.Render(_ => string.Empty);
         }
 
         var names = new Dictionary<string, string>(StringComparer.Ordinal);

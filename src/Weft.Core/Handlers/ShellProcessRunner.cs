@@ -7,7 +7,10 @@ namespace Weft.Handlers;
 internal readonly record struct ShellProcessResult(int ExitCode, bool Cancelled, BoundedTextCollector Stdout, BoundedTextCollector Stderr);
 
 /// <summary>Runs one process to completion or cancellation, draining both pipes into bounded collectors.
-/// On cancellation the whole process tree is killed. After the process exits (or is killed), the pipes
+/// The process leads its own process group (<see cref="TaskProcessGroups"/>); on cancellation the whole
+/// process tree and the whole group are killed, and when the process ends by itself what it left
+/// running in its group (<c>server &amp;</c>) is killed too: a task's processes end with the task.
+/// After the process exits (or is killed), the pipes
 /// are drained for at most a grace period (<see cref="DefaultPipeDrainGrace"/>): a descendant that escaped the kill (double-forked
 /// daemon, <c>setsid</c>) may hold them open forever, and that must not hang the worker.</summary>
 internal static class ShellProcessRunner
@@ -32,8 +35,14 @@ internal static class ShellProcessRunner
         startInfo.RedirectStandardInput = true;
         startInfo.UseShellExecute = false;
 
+        var grouped = InOwnGroup(startInfo);
         using var process = new Process { StartInfo = startInfo };
         process.Start();
+        if (grouped)
+        {
+            TaskProcessGroups.Add(process.Id);
+        }
+
         process.StandardInput.Close();
 
         var stdout = new BoundedTextCollector(outputLimit);
@@ -50,15 +59,72 @@ internal static class ShellProcessRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             cancelled = true;
+
+            // The tree first: it finds descendants that moved to groups of their own; then the group,
+            // which holds the orphans the tree walk cannot reach (their parent is gone).
             KillTree(process);
+            if (grouped)
+            {
+                TaskProcessGroups.Kill(process.Id);
+            }
 
             // SIGKILL cannot be ignored, so this wait is short; it also reaps the child (no zombie).
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (grouped)
+            {
+                TaskProcessGroups.Kill(process.Id);
+            }
         }
 
         drain.CancelAfter(pipeDrainGrace);
         await Task.WhenAll(stdoutPump, stderrPump).ConfigureAwait(false);
         return new ShellProcessResult(cancelled ? -1 : process.ExitCode, cancelled, stdout, stderr);
+    }
+
+    /// <summary>Makes the process start through <c>setsid</c> (same process id, new session and group)
+    /// when there is a <c>setsid</c> and the program can be found. A program that cannot be found is
+    /// started as is, so that it fails the usual way (Win32Exception naming it).</summary>
+    private static bool InOwnGroup(ProcessStartInfo startInfo)
+    {
+        if (TaskProcessGroups.Setsid is not { } setsid || ResolveProgram(startInfo.FileName) is not { } program)
+        {
+            return false;
+        }
+
+        startInfo.FileName = setsid;
+        startInfo.ArgumentList.Insert(0, "--");
+        startInfo.ArgumentList.Insert(1, program);
+        return true;
+    }
+
+    /// <summary>The full path of the program, looked up the way the runtime does: a path as given
+    /// (relative to weft's directory), a bare name on PATH.</summary>
+    private static string? ResolveProgram(string fileName)
+    {
+        if (fileName.Length == 0)
+        {
+            return null;
+        }
+
+        if (fileName.Contains('/', StringComparison.Ordinal))
+        {
+            var full = Path.GetFullPath(fileName);
+            return File.Exists(full) ? full : null;
+        }
+
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, fileName);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static void KillTree(Process process)

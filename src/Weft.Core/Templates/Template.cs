@@ -4,7 +4,9 @@ using System.Text;
 namespace Weft.Templates;
 
 /// <summary>A string with <c>{{ ... }}</c> expressions, parsed once. Literal text and references
-/// alternate in <see cref="Segments"/>.</summary>
+/// alternate in <see cref="Segments"/>. <c>{{ '{{' }}</c> is a literal <c>{{</c> (the one way to write
+/// one; a lone <c>}}</c> needs no escape). <c>{{ EXPR | raw }}</c> marks a reference whose value goes
+/// into an HTTP URL unencoded (see <see cref="TemplateReference.Raw"/>).</summary>
 public sealed class Template
 {
     private static readonly ConcurrentDictionary<string, Template> Cache = new(StringComparer.Ordinal);
@@ -22,7 +24,10 @@ public sealed class Template
 
     public IReadOnlyList<TemplateError> Errors { get; }
 
-    public bool HasReferences => Segments.Count > 1 || (Segments.Count == 1 && Segments[0].Reference is not null);
+    /// <summary>The literal text that <c>{{ '{{' }}</c> stands for.</summary>
+    public const string EscapedOpen = "'{{'";
+
+    public bool HasReferences => Segments.Any(s => s.Reference is not null);
 
     public IEnumerable<TemplateReference> References =>
         Segments.Where(s => s.Reference is not null).Select(s => s.Reference!);
@@ -38,7 +43,8 @@ public sealed class Template
     /// <summary>Renders with <paramref name="resolve"/> supplying each reference's value.</summary>
     public string Render(Func<TemplateReference, string> resolve)
     {
-        if (!HasReferences)
+        // Text without escapes or references renders as itself; an escape alone still has to be rendered.
+        if (Segments.Count == 0 || (Segments.Count == 1 && ReferenceEquals(Segments[0].Literal, Text)))
         {
             return Text;
         }
@@ -79,6 +85,13 @@ public sealed class Template
 
             var expression = text[(open + 2)..close].Trim();
             var length = close + 2 - open;
+            if (expression == EscapedOpen)
+            {
+                segments.Add(new TemplateSegment("{{", null));
+                pos = close + 2;
+                continue;
+            }
+
             var reference = ParseExpression(expression, open, length, errors);
             segments.Add(reference is null
                 ? new TemplateSegment(text.Substring(open, length), null)
@@ -96,6 +109,19 @@ public sealed class Template
 
     private static TemplateReference? ParseExpression(string expression, int offset, int length, List<TemplateError> errors)
     {
+        var bar = expression.IndexOf('|', StringComparison.Ordinal);
+        if (bar >= 0)
+        {
+            var filter = expression[(bar + 1)..].Trim();
+            if (filter != "raw")
+            {
+                errors.Add(new TemplateError($"unknown filter '{filter}' in '{{{{ {expression} }}}}'; the only filter is 'raw'", offset));
+                return null;
+            }
+
+            return ParseExpression(expression[..bar].Trim(), offset, length, errors) is { } inner ? inner with { Raw = true } : null;
+        }
+
         var parts = expression.Split('.');
         if (expression.Length == 0 || parts.Any(p => p.Length == 0 || !p.All(IsNameChar)))
         {

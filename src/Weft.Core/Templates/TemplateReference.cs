@@ -17,6 +17,10 @@ public enum TemplateReferenceKind
 /// <see cref="Length"/> locate the whole expression, braces included, in the template text.</summary>
 public sealed record TemplateReference(TemplateReferenceKind Kind, string Name, IReadOnlyList<string> Path, int Offset, int Length)
 {
+    /// <summary>Written <c>{{ EXPR | raw }}</c>: in an HTTP URL the value goes in as written, not
+    /// percent-encoded. Elsewhere it changes nothing. The value (and <see cref="ToString"/>) is the same.</summary>
+    public bool Raw { get; init; }
+
     public override string ToString() => Kind switch
     {
         TemplateReferenceKind.Param => $"params.{Name}",

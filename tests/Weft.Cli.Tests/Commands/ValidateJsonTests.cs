@@ -14,7 +14,7 @@ public sealed class ValidateJsonTests
         using var doc = JsonDocument.Parse(ValidateCommand.ToJson("flow.yaml", new WorkflowLoadResult(definition, [])));
         var root = doc.RootElement;
 
-        Assert.Equal(["file", "valid", "tasks", "errors"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["file", "valid", "tasks", "errors", "warnings"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("flow.yaml", root.GetProperty("file").GetString());
         Assert.True(root.GetProperty("valid").GetBoolean());
         Assert.Equal(2, root.GetProperty("tasks").GetInt32());

@@ -43,6 +43,9 @@ internal sealed class TestHttpServer : IDisposable
 
     public List<(string Method, string Path, string Body, string? ContentType, string? Custom)> Requests { get; } = [];
 
+    /// <summary>The request target of each request exactly as sent (escapes kept), with every header.</summary>
+    public List<(string RawUrl, System.Collections.Specialized.NameValueCollection Headers)> Raw { get; } = [];
+
     /// <summary>Fires when the server shuts down: handlers that hang wait on it instead of sleeping.</summary>
     public CancellationToken Stopping => _stopping.Token;
 
@@ -92,6 +95,7 @@ internal sealed class TestHttpServer : IDisposable
             lock (Requests)
             {
                 Requests.Add((context.Request.HttpMethod, context.Request.Url!.PathAndQuery, body, context.Request.ContentType, context.Request.Headers["X-Custom"]));
+                Raw.Add((context.Request.RawUrl ?? string.Empty, new System.Collections.Specialized.NameValueCollection(context.Request.Headers)));
             }
 
             await Handler(context, _stopping.Token);

@@ -4,7 +4,7 @@ namespace Weft.Definitions.Loading;
 internal sealed partial class DefinitionReader
 {
     private static readonly string[] ShellFields = ["command", "args", "workdir", "env"];
-    private static readonly string[] HttpFields = ["method", "url", "headers", "body", "expectStatus", "timeout"];
+    private static readonly string[] HttpFields = ["method", "url", "headers", "body", "json", "expectStatus", "timeout"];
 
     private TaskSpec? ReadSpec(int index, string id, DocEntry kind)
     {
@@ -122,6 +122,7 @@ internal sealed partial class DefinitionReader
         {
             Headers = f.TryGetValue("headers", out var h) ? TextMap(index, "http.headers", h.Value, $"'headers' {ctx}") : null,
             Body = b.Value is null ? null : Text(b.Value, $"'body' {ctx}"),
+            Json = f.TryGetValue("json", out var j) ? ToJson(j.Value, index, "http.json") : null,
             ExpectStatus = f.TryGetValue("expectStatus", out var es) ? ReadStatuses(es.Value, ctx) : null,
             Timeout = f.TryGetValue("timeout", out var t) ? Duration(t.Value, "timeout") : null,
         };

@@ -112,6 +112,11 @@ internal sealed partial class ValidationRun
                     yield return ("http.body", h.Body);
                 }
 
+                foreach (var item in JsonTexts(h.Json, "http.json"))
+                {
+                    yield return item;
+                }
+
                 break;
             case FunctionSpec { With: { } with }:
                 foreach (var item in JsonTexts(with, "with"))

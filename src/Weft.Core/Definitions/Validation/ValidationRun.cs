@@ -102,6 +102,7 @@ internal sealed partial class ValidationRun
             Error(Place(i, "http.method"), $"bad HTTP method '{http.Method}' in task '{task.Id}'");
         }
 
+        CheckSpec(i);
         if (_checkValues)
         {
             CheckValues(i, task);
@@ -128,8 +129,6 @@ internal sealed partial class ValidationRun
 
         var empty = task.Spec switch
         {
-            ShellSpec s when string.IsNullOrWhiteSpace(s.Command) => "command",
-            HttpSpec h when string.IsNullOrWhiteSpace(h.Url) => "url",
             FunctionSpec f when string.IsNullOrWhiteSpace(f.Name) => "function name",
             _ => null,
         };
