@@ -5,8 +5,6 @@ using Microsoft.Extensions.Options;
 using Weft.Monitoring;
 using Weft.Server.Monitoring;
 using Weft.Server.Runs;
-using Weft.Server.Schedules;
-using Weft.Server.Workflows;
 using Weft.Storage;
 
 namespace Weft.Server;
@@ -36,25 +34,29 @@ public static class WeftServiceCollectionExtensions
                 throw new WeftConfigurationException(errors);
             }
 
-            return WeftEngine.Create(e =>
+            var engine = WeftEngine.Create(e =>
             {
                 e.Workers = o.Workers;
                 e.Store = sp.GetService<IWeftStore>();
                 e.TimeProvider = sp.GetRequiredService<TimeProvider>();
+                e.DedupWindow = o.DedupWindow;
+                e.Schedules.Enabled = o.EnableSchedules;
+                e.Schedules.Grace = o.ScheduleGrace;
             });
+
+            // Runs started by a schedule are traced like the API's (the tracer is resolved once the engine exists).
+            engine.Schedules.RunStarted += runId => sp.GetRequiredService<RunTracer>().Follow(runId);
+            return engine;
         });
+        services.AddSingleton(sp => sp.GetRequiredService<WeftEngine>().Workflows);
+        services.AddSingleton(sp => sp.GetRequiredService<WeftEngine>().Schedules);
         services.AddSingleton(sp => new WeftMetrics(sp.GetRequiredService<WeftEngine>()));
         services.AddSingleton<MetricsExporter>();
-        services.AddSingleton<DedupTable>();
         services.AddSingleton<SecretRedactor>();
         services.AddSingleton<RunTracer>();
         services.AddSingleton<RunSubmitter>();
         services.AddSingleton<Api.RunViews>();
-        services.AddSingleton<WorkflowRegistry>();
-        services.AddSingleton<ScheduleBook>();
-        services.AddSingleton<ScheduleRunner>();
         services.AddHostedService<WeftHostedService>();
-        services.AddHostedService(sp => sp.GetRequiredService<ScheduleRunner>());
         services.AddProblemDetails();
         services.AddOpenApi(WeftApiEndpoints.OpenApiDocument);
         return services;
