@@ -34,7 +34,7 @@ public static class WeftServiceCollectionExtensions
                 throw new WeftConfigurationException(errors);
             }
 
-            var engine = WeftEngine.Create(e =>
+            return WeftEngine.Create(e =>
             {
                 e.Workers = o.Workers;
                 e.Store = sp.GetService<IWeftStore>();
@@ -43,10 +43,6 @@ public static class WeftServiceCollectionExtensions
                 e.Schedules.Enabled = o.EnableSchedules;
                 e.Schedules.Grace = o.ScheduleGrace;
             });
-
-            // Runs started by a schedule are traced like the API's (the tracer is resolved once the engine exists).
-            engine.Schedules.RunStarted += runId => sp.GetRequiredService<RunTracer>().Follow(runId);
-            return engine;
         });
         services.AddSingleton(sp => sp.GetRequiredService<WeftEngine>().Workflows);
         services.AddSingleton(sp => sp.GetRequiredService<WeftEngine>().Schedules);
@@ -57,6 +53,7 @@ public static class WeftServiceCollectionExtensions
         services.AddSingleton<RunSubmitter>();
         services.AddSingleton<Api.RunViews>();
         services.AddHostedService<WeftHostedService>();
+        services.AddHostedService<Schedules.ScheduleTracing>();
         services.AddProblemDetails();
         services.AddOpenApi(WeftApiEndpoints.OpenApiDocument);
         return services;
