@@ -208,5 +208,29 @@ internal static class Migrations
         """
         ALTER TABLE attempts ADD COLUMN worker text;
         """,
+
+        // 4 → 5: registered workflows (every version, with the text each was registered from) and the state
+        // of their schedules, shared by every scheduler on the database. A self-contained step: it
+        // only creates its own two tables.
+        """
+        CREATE TABLE registered_workflows (
+            name          text NOT NULL,
+            version       integer NOT NULL,
+            hash          text NOT NULL,
+            registered_at bigint NOT NULL,
+            source        text NOT NULL,
+            source_name   text NOT NULL,
+            PRIMARY KEY (name, version),
+            UNIQUE (name, hash)
+        );
+
+        CREATE TABLE schedules (
+            workflow     text PRIMARY KEY,
+            paused       boolean NOT NULL DEFAULT false,
+            evaluated_at bigint NOT NULL,
+            last_tick    bigint,
+            last_run_id  text
+        );
+        """,
     ];
 }

@@ -99,5 +99,29 @@ internal static class Migrations
         """
         ALTER TABLE attempts ADD COLUMN worker TEXT;
         """,
+
+        // 4 → 5: registered workflows (every version, with the text each was registered from) and the state
+        // of their schedules, so both survive a restart and are shared by every server on the file.
+        // A self-contained step: it only creates its own two tables.
+        """
+        CREATE TABLE registered_workflows (
+            name          TEXT NOT NULL,
+            version       INTEGER NOT NULL,
+            hash          TEXT NOT NULL,
+            registered_at INTEGER NOT NULL,
+            source        TEXT NOT NULL,
+            source_name   TEXT NOT NULL,
+            PRIMARY KEY (name, version),
+            UNIQUE (name, hash)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE schedules (
+            workflow     TEXT PRIMARY KEY,
+            paused       INTEGER NOT NULL DEFAULT 0,
+            evaluated_at INTEGER NOT NULL,
+            last_tick    INTEGER,
+            last_run_id  TEXT
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Weft.Cli;
-using Weft.Server.Workflows;
 
 namespace Weft.Server.Tests;
 
@@ -91,14 +90,14 @@ public sealed class CliRemoteTests : IDisposable
     public async Task ServerWorkflows_FolderRegisteredWithSchedules_BadFileStopsAll()
     {
         await using var server = await TestServer.StartAsync(o => o.EnableSchedules = false);
-        var registry = server.Services.GetRequiredService<WorkflowRegistry>();
+        var registry = server.Engine.Workflows;
         File("nightly.yaml", "name: nightly\nschedule: { cron: \"0 2 * * *\" }\ntasks:\n  a:\n    noop: {}\n");
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var ok = Weft.Cli.Commands.ServerWorkflows.RegisterAll(_dir, registry, CliIo.Redirected(output, error));
+        var ok = await Weft.Cli.Commands.ServerWorkflows.RegisterAllAsync(_dir, registry, CliIo.Redirected(output, error));
         File("broken.yaml", "name: broken\ntasks:\n  a:\n    shel: x\n");
-        var bad = Weft.Cli.Commands.ServerWorkflows.RegisterAll(_dir, registry, CliIo.Redirected(output, error));
+        var bad = await Weft.Cli.Commands.ServerWorkflows.RegisterAllAsync(_dir, registry, CliIo.Redirected(output, error));
 
         Assert.True(ok);
         Assert.Contains("registered nightly v1 (schedule 0 2 * * *)", output.ToString(), StringComparison.Ordinal);

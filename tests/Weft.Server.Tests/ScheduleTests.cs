@@ -1,12 +1,14 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Weft.Server.Schedules;
+using Weft.Registry;
+using Weft.Sqlite;
 using Weft.Storage;
 
 namespace Weft.Server.Tests;
 
-/// <summary>Schedules on a fake clock: the runner is driven by hand (RunDueAsync) after each move of the clock.</summary>
+/// <summary>Schedules on a fake clock: the runner is driven by hand (RunDueAsync) after each move of the clock.
+/// Schedule state is the engine's, in its store.</summary>
 public sealed class ScheduleTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 0, 30, 0, TimeSpan.Zero);
@@ -36,7 +38,7 @@ public sealed class ScheduleTests
     {
         var (server, clock) = await StartAsync();
         await using var _ = server;
-        var runner = server.Services.GetRequiredService<ScheduleRunner>();
+        var runner = server.Engine.Schedules;
 
         clock.Advance(TimeSpan.FromMinutes(29));
         var early = await runner.RunDueAsync();
@@ -53,18 +55,27 @@ public sealed class ScheduleTests
     }
 
     [Fact]
-    public async Task TwoRunners_SameBookAndDedupTable_StartTheTickOnce()
+    public async Task TwoServersOnOneStore_OneTick_StartOneRun()
     {
-        var (server, clock) = await StartAsync();
-        await using var _ = server;
-        var first = server.Services.GetRequiredService<ScheduleRunner>();
-        var second = ActivatorUtilities.CreateInstance<ScheduleRunner>(server.Services);
+        var clock = new FakeTimeProvider(Start);
+        var store = new MemoryStore();
+        void Shared(Microsoft.AspNetCore.Builder.WebApplicationBuilder b)
+        {
+            b.Services.AddSingleton<TimeProvider>(clock);
+            b.Services.AddSingleton<IWeftStore>(store);
+        }
+
+        await using var first = await TestServer.StartAsync(o => o.EnableSchedules = false, Shared);
+        await using var second = await TestServer.StartAsync(o => o.EnableSchedules = false, Shared);
+        await first.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly("none") });
 
         clock.Advance(TimeSpan.FromMinutes(30));
-        var results = await Task.WhenAll(first.RunDueAsync(), second.RunDueAsync());
+        var results = await Task.WhenAll(first.Engine.Schedules.RunDueAsync().AsTask(), second.Engine.Schedules.RunDueAsync().AsTask());
 
         Assert.Equal(1, results.Sum(r => r.Count));
-        Assert.Equal(1, await RunCountAsync(server));
+        Assert.Single(await store.ListRunsAsync(new RunQuery { Workflow = "hourly" }));
+        var shown = Assert.Single((await second.GetJsonAsync("/api/schedules")).EnumerateArray());
+        Assert.Equal(results.Single(r => r.Count == 1)[0], shown.GetProperty("lastRunId").GetString());
     }
 
     [Theory]
@@ -75,7 +86,7 @@ public sealed class ScheduleTests
     {
         var (server, clock) = await StartAsync(catchUp);
         await using var _ = server;
-        var runner = server.Services.GetRequiredService<ScheduleRunner>();
+        var runner = server.Engine.Schedules;
 
         // Down from 00:30 to 05:45: ticks at 01:00..05:00 were missed; 05:45 is past the grace.
         clock.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(15));
@@ -90,7 +101,7 @@ public sealed class ScheduleTests
     {
         var (server, clock) = await StartAsync("all");
         await using var _ = server;
-        var runner = server.Services.GetRequiredService<ScheduleRunner>();
+        var runner = server.Engine.Schedules;
 
         await server.Client.PostAsync("/api/schedules/hourly/pause", null);
         clock.Advance(TimeSpan.FromHours(2));
@@ -107,7 +118,7 @@ public sealed class ScheduleTests
 
     [Fact]
     public void DedupKey_NamesWorkflowAndTickInUtc() =>
-        Assert.Equal("schedule:hourly:2026-03-01T01:00:00Z", ScheduleRunner.DedupKey("hourly", new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.FromHours(1))));
+        Assert.Equal("schedule:hourly:2026-03-01T01:00:00Z", ScheduleService.DedupKey("hourly", new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.FromHours(1))));
 
     [Fact]
     public async Task Restart_AfterFiveHoursDown_CatchesUpFromTheLastTickTheStoreHas()
@@ -124,17 +135,66 @@ public sealed class ScheduleTests
         {
             await before.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly("all") });
             clock.Advance(TimeSpan.FromMinutes(30));
-            Assert.Single(await before.Services.GetRequiredService<ScheduleRunner>().RunDueAsync());
+            Assert.Single(await before.Engine.Schedules.RunDueAsync());
         }
 
         clock.Advance(TimeSpan.FromHours(5));
         await using var after = await TestServer.StartAsync(o => o.EnableSchedules = false, Shared);
         await after.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly("all") });
 
-        var caughtUp = await after.Services.GetRequiredService<ScheduleRunner>().RunDueAsync();
+        var caughtUp = await after.Engine.Schedules.RunDueAsync();
 
         Assert.Equal(5, caughtUp.Count);
         Assert.Equal(6, (await store.ListRunsAsync(new RunQuery { Workflow = "hourly", Limit = 100 })).Count);
-        Assert.Empty(await after.Services.GetRequiredService<ScheduleRunner>().RunDueAsync());
+        Assert.Empty(await after.Engine.Schedules.RunDueAsync());
+    }
+
+    [Fact]
+    public async Task Restart_OnOneSqliteFile_RegisteredWorkflowsAndPausedScheduleSurvive()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "weft-schedules-" + Guid.NewGuid().ToString("N"));
+        var file = Path.Combine(directory, "weft.db");
+        var clock = new FakeTimeProvider(Start);
+        var stores = new List<SqliteStore>();
+        try
+        {
+            async Task<TestServer> StartOnFileAsync()
+            {
+                var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = file });
+                stores.Add(store);
+                return await TestServer.StartAsync(o => o.EnableSchedules = false, b =>
+                {
+                    b.Services.AddSingleton<TimeProvider>(clock);
+                    b.Services.AddSingleton<IWeftStore>(store);
+                });
+            }
+
+            await using (var before = await StartOnFileAsync())
+            {
+                await before.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly("all") });
+                await before.Client.PostAsJsonAsync("/api/workflows", new { definition = Hourly("all") + "# v2\n" });
+                Assert.True((await before.Client.PostAsync("/api/schedules/hourly/pause", null)).IsSuccessStatusCode);
+            }
+
+            clock.Advance(TimeSpan.FromHours(3));
+            await using var after = await StartOnFileAsync();
+            var versions = await after.GetJsonAsync("/api/workflows/hourly");
+            var schedule = Assert.Single((await after.GetJsonAsync("/api/schedules")).EnumerateArray());
+            var whilePaused = await after.Engine.Schedules.RunDueAsync();
+
+            Assert.Equal([1, 2], versions.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+            Assert.True(schedule.GetProperty("paused").GetBoolean());
+            Assert.Empty(whilePaused);
+            Assert.Equal(0, await RunCountAsync(after));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

@@ -41,7 +41,13 @@ internal static class ClusterServer
             try
             {
                 Log($"cluster store {choice.Describe()}; taking the lead when it is free");
-                leadership = await SchedulerLeadership.AcquireAsync(store, log: Log, cancellationToken: stop.Token).ConfigureAwait(false);
+                // The leader's engine is made here, not by AddWeft: it takes the server's options the same way.
+                leadership = await SchedulerLeadership.AcquireAsync(store, o =>
+                {
+                    o.DedupWindow = options.DedupWindow;
+                    o.Schedules.Enabled = options.EnableSchedules;
+                    o.Schedules.Grace = options.ScheduleGrace;
+                }, Log, cancellationToken: stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -53,6 +53,10 @@ internal sealed class EngineSession : IAsyncDisposable
             {
                 o.Workers = workers;
                 o.Store = opened;
+
+                // A one-shot command must not take a server's schedule ticks on a shared store: its
+                // process ends with the command, and the tick's run with it.
+                o.Schedules.Enabled = false;
             });
             return new EngineSession(opened, engine, choice);
         }

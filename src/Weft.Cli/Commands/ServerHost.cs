@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Weft.Server;
-using Weft.Server.Workflows;
 
 namespace Weft.Cli.Commands;
 
@@ -43,7 +42,7 @@ internal static class ServerHost
 
     private static async Task<int?> StartBuiltAsync(WebApplication app, string[] urls, string? workflowDir, CliIo io, CancellationToken ct)
     {
-        if (workflowDir is not null && !ServerWorkflows.RegisterAll(workflowDir, app.Services.GetRequiredService<WorkflowRegistry>(), io))
+        if (workflowDir is not null && !await ServerWorkflows.RegisterAllAsync(workflowDir, app.Services.GetRequiredService<WeftEngine>().Workflows, io, ct).ConfigureAwait(false))
         {
             return ExitCodes.InvalidInput;
         }

@@ -1,4 +1,5 @@
-using Weft.Server.Workflows;
+using Weft.Registry;
+using Weft.Storage;
 
 namespace Weft.Cli.Commands;
 
@@ -8,7 +9,7 @@ internal static class ServerWorkflows
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
-    public static bool RegisterAll(string folder, WorkflowRegistry registry, CliIo io)
+    public static async Task<bool> RegisterAllAsync(string folder, WorkflowRegistry registry, CliIo io, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder))
         {
@@ -30,7 +31,19 @@ internal static class ServerWorkflows
 
         foreach (var (file, result) in loaded)
         {
-            var (version, _) = registry.Register(result.Definition!, File.ReadAllText(file));
+            // Upsert by name: the same text again is the version it already is, not a new one.
+            RegisteredWorkflow version;
+            try
+            {
+                var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+                (version, _) = await registry.RegisterAsync(result.Definition!, text, Path.GetFileName(file), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WeftStoreException ex)
+            {
+                io.Error.WriteLine($"error: --workflows: cannot register {file}: {ex.Message}");
+                return false;
+            }
+
             io.Out.WriteLine($"registered {version.Name} v{version.Version}{(result.Definition!.Schedule is { } s ? $" (schedule {s.Cron})" : "")}");
         }
 

@@ -58,6 +58,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
 
         StartRetention();
         StartMonitor();
+        StartSchedules();
         if (_store is Cluster.IClusterStore cluster)
         {
             // Cluster scheduler: tasks run on worker processes, not on slots of this engine.
@@ -116,6 +117,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             await run.Cancellation.CancelAsync().ConfigureAwait(false);
         }
 
+        await StopSchedulesAsync().ConfigureAwait(false);
         await StopRetentionAsync().ConfigureAwait(false);
         await StopMonitorAsync().ConfigureAwait(false);
         await StopSlotsAsync().ConfigureAwait(false);

@@ -101,9 +101,13 @@ public sealed class WeftOptions
     /// <summary>Cluster leadership settings, used when <see cref="Store"/> is an <see cref="Cluster.IClusterStore"/>.</summary>
     public Cluster.ClusterSchedulingOptions Cluster { get; } = new();
 
+    /// <summary>Schedules of registered workflows: whether this engine runs them, and their grace.</summary>
+    public Registry.ScheduleOptions Schedules { get; } = new();
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        errors.AddRange(Schedules.Validate());
         errors.AddRange(Cluster.Validate());
         if (Store is global::Weft.Cluster.IClusterStore && !Cluster.Schedule)
         {

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Weft.Definitions;
+using Weft.Registry;
 using Weft.Server.Runs;
-using Weft.Server.Workflows;
 using Weft.Storage;
 
 namespace Weft.Server.Api;
@@ -163,7 +163,7 @@ internal static class RunEndpoints
                 return Problems.Field("definition", ex.Errors.Select(e => e.ToString()));
             }
         }
-        else if (registry.Find(request.Workflow!, request.Version) is { } registered)
+        else if (await registry.FindAsync(request.Workflow!, request.Version, ct).ConfigureAwait(false) is { } registered)
         {
             definition = registered.Definition;
         }

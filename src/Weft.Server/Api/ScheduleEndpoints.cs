@@ -1,51 +1,52 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Weft.Server.Runs;
-using Weft.Server.Schedules;
-using Weft.Server.Workflows;
+using Weft.Registry;
 
 namespace Weft.Server.Api;
 
-/// <summary>List, pause, resume and trigger the schedules of registered workflows.</summary>
+/// <summary>List, pause, resume and trigger the schedules of registered workflows (the engine's
+/// <see cref="ScheduleService"/>: state in the store, shared by every server on it).</summary>
 internal static class ScheduleEndpoints
 {
     public static void MapReads(RouteGroupBuilder api) =>
-        api.MapGet("/schedules", (ScheduleBook book, TimeProvider time) => Results.Ok(book.All().Select(e => View(e, time.GetUtcNow()))))
+        api.MapGet("/schedules", async (WeftEngine engine, CancellationToken ct) =>
+                Results.Ok((await engine.Schedules.ListAsync(ct).ConfigureAwait(false)).Select(View)))
             .WithName("ListSchedules").WithSummary("Schedules with their next and last ticks.");
 
     public static void MapMutations(RouteGroupBuilder api)
     {
-        api.MapPost("/schedules/{name}/pause", (string name, ScheduleBook book, TimeProvider time) => SetPaused(name, true, book, time))
+        api.MapPost("/schedules/{name}/pause", async (string name, WeftEngine engine, CancellationToken ct) =>
+                Found(name, await engine.Schedules.PauseAsync(name, ct).ConfigureAwait(false)))
             .WithName("PauseSchedule").WithSummary("Stops starting runs; ticks while paused are skipped, not caught up.");
-        api.MapPost("/schedules/{name}/resume", (string name, ScheduleBook book, TimeProvider time) => SetPaused(name, false, book, time))
+        api.MapPost("/schedules/{name}/resume", async (string name, WeftEngine engine, CancellationToken ct) =>
+                Found(name, await engine.Schedules.ResumeAsync(name, ct).ConfigureAwait(false)))
             .WithName("ResumeSchedule").WithSummary("Starts runs again from the next tick.");
         api.MapPost("/schedules/{name}/trigger", TriggerAsync)
             .WithName("TriggerSchedule").WithSummary("Starts a run of the scheduled workflow now, outside its ticks.");
     }
 
-    public static ScheduleView View(ScheduleEntry e, DateTimeOffset now) => new(e.Name, e.Schedule.Cron, e.Schedule.TimeZone ?? "UTC",
-        RunViews.Name(e.Schedule.CatchUp), e.Paused, e.Paused ? null : e.NextAfter(now), e.LastTick, e.LastRunId);
+    public static ScheduleView View(ScheduleStatus s) => new(s.Workflow, s.Schedule.Cron, s.Schedule.TimeZone ?? "UTC",
+        RunViews.Name(s.Schedule.CatchUp), s.Paused, s.NextTick, s.LastTick, s.LastRunId);
 
-    private static IResult SetPaused(string name, bool paused, ScheduleBook book, TimeProvider time)
+    private static IResult Found(string name, ScheduleStatus? status) =>
+        status is not null ? Results.Ok(View(status)) : Problems.NotFound($"no schedule for workflow '{name}'");
+
+    private static async Task<IResult> TriggerAsync(string name, WeftEngine engine, HttpContext context, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-
-        // Resuming marks the ticks while paused as dealt with, so catchUp does not replay them.
-        return book.Update(name, e => (e.Paused, e.Evaluated) = (paused, paused ? e.Evaluated : now)) && book.Find(name) is { } entry
-            ? Results.Ok(View(entry, now))
-            : Problems.NotFound($"no schedule for workflow '{name}'");
-    }
-
-    private static async Task<IResult> TriggerAsync(string name, ScheduleBook book, WorkflowRegistry registry, RunSubmitter submitter, HttpContext context, CancellationToken ct)
-    {
-        if (book.Find(name) is null || registry.Find(name) is not { } workflow)
+        RunHandle? handle;
+        try
         {
-            return Problems.NotFound($"no schedule for workflow '{name}'");
+            handle = await engine.Schedules.TriggerAsync(name, ct).ConfigureAwait(false);
+        }
+        catch (WeftConfigurationException ex)
+        {
+            // The workflow cannot run on this server (a function it lacks, a required parameter).
+            return Problems.Field("workflow", ex.Errors);
         }
 
-        var outcome = await submitter.SubmitAsync(new SubmitCommand(workflow.Definition), ct).ConfigureAwait(false);
-        book.Update(name, e => e.LastRunId = outcome.RunId);
-        return Results.Created(Locations.Of(context, "schedules", $"runs/{outcome.RunId}"), new SubmitResponse(outcome.RunId, RunState.Running.ToName(), false, null));
+        return handle is null
+            ? Problems.NotFound($"no schedule for workflow '{name}'")
+            : Results.Created(Locations.Of(context, "schedules", $"runs/{handle.RunId}"), new SubmitResponse(handle.RunId, RunState.Running.ToName(), false, null));
     }
 }

@@ -27,14 +27,15 @@ public sealed class WeftServerOptions
     /// <summary>Refuses every mutation (submit, cancel, retry, pause, resume, schedules). Default false.</summary>
     public bool ReadOnly { get; set; }
 
-    /// <summary>How long a dedup key keeps pointing at the run it started. Default 60 s.</summary>
+    /// <summary>How long a dedup key keeps pointing at the run it started (the engine's
+    /// <see cref="WeftOptions.DedupWindow"/>). Default 60 s.</summary>
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A schedule tick older than this when the runner sees it counts as missed (for
     /// <c>catchUp</c>). Default 1 minute.</summary>
     public TimeSpan ScheduleGrace { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Runs the schedule runner as a hosted service. Default true.</summary>
+    /// <summary>The engine runs the schedules of registered workflows (<see cref="Registry.ScheduleOptions.Enabled"/>). Default true.</summary>
     public bool EnableSchedules { get; set; } = true;
 
     /// <summary>On shutdown, how long running tasks get to finish before they are cancelled and recorded

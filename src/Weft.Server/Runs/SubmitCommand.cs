@@ -2,7 +2,7 @@ using Weft.Definitions;
 
 namespace Weft.Server.Runs;
 
-/// <summary>A submission as the server takes it, from the API or a schedule tick.</summary>
+/// <summary>A submission as the server takes it from the API.</summary>
 internal sealed record SubmitCommand(WorkflowDefinition Definition)
 {
     public IReadOnlyDictionary<string, string>? Params { get; init; }
@@ -11,8 +11,7 @@ internal sealed record SubmitCommand(WorkflowDefinition Definition)
     /// <summary>Submissions with the same key within the dedup window start one run.</summary>
     public string? DedupKey { get; init; }
 
-    /// <summary>A run id chosen by the submitter (schedule ticks derive it from the tick, so two servers
-    /// sharing a store cannot both start one); null generates one.</summary>
+    /// <summary>A run id chosen by the submitter; null generates one.</summary>
     public string? RunId { get; init; }
 
     /// <summary>The run is not started before this time.</summary>

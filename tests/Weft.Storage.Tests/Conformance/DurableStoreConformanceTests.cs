@@ -63,4 +63,37 @@ public abstract class DurableStoreConformanceTests : StoreConformanceTests
         Assert.Equal(SecretValue, loaded.Record.Params["p"]);
         Assert.Equal(Definitions.DefinitionJson.Write(Rich()), Definitions.DefinitionJson.Write(loaded.Record.Definition));
     }
+
+    [Fact]
+    public async Task Reopen_RegisteredWorkflowsAndSchedulesSurvive()
+    {
+        var registry = (IRegistryStore)Store;
+        await registry.RegisterWorkflowAsync(Workflow("etl", "one"));
+        await registry.RegisterWorkflowAsync(Workflow("etl", "two"));
+        await registry.AddScheduleAsync("etl", T0);
+        await registry.SetSchedulePausedAsync("etl", true);
+        await registry.RecordScheduleRunAsync("etl", T0.AddHours(1), "run-1");
+        await Store.DisposeAsync();
+
+        var reopened = (IRegistryStore)Track(await ReopenAsync());
+
+        Assert.Equal([Workflow("etl", "one") with { Version = 1 }, Workflow("etl", "two") with { Version = 2 }], await reopened.ListWorkflowVersionsAsync("etl"));
+        Assert.Equal(new StoredSchedule("etl", true, T0, T0.AddHours(1), "run-1"), await reopened.GetScheduleAsync("etl"));
+    }
+
+    [Fact]
+    public async Task SecondHandleOnTheSameDatabase_SharesTheRegistry_AndOneWinsEachCompareAndSet()
+    {
+        var first = (IRegistryStore)Store;
+        var second = (IRegistryStore)Track(await ReopenAsync());
+        await first.RegisterWorkflowAsync(Workflow("etl", "one"));
+        await first.AddScheduleAsync("etl", T0);
+
+        var registered = await second.RegisterWorkflowAsync(Workflow("etl", "one"));
+        var wins = await Task.WhenAll(
+            Enumerable.Range(1, 5).SelectMany(i => new[] { first, second }.Select(s => s.AdvanceScheduleAsync("etl", T0, T0.AddSeconds(i)).AsTask())));
+
+        Assert.Equal((1, false), (registered.Workflow.Version, registered.Created));
+        Assert.Single(wins, w => w);
+    }
 }

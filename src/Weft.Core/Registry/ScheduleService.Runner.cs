@@ -1,0 +1,93 @@
+namespace Weft.Registry;
+
+/// <summary>The background runner: sleeps on the engine's clock until the next tick of any schedule
+/// (or a change: a registration, a resume), then starts what is due.</summary>
+public sealed partial class ScheduleService
+{
+    // Re-read the store at least this often: another engine on it may have registered or resumed a schedule.
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
+
+    private readonly SemaphoreSlim _wake = new(0);
+    private CancellationTokenSource? _stop;
+    private Task _loop = Task.CompletedTask;
+    private long _naps;
+
+    /// <summary>How many times the runner went to sleep (tests wait for it before moving a fake clock).</summary>
+    internal long Naps => Interlocked.Read(ref _naps);
+
+    /// <summary>Wakes the runner to look at the schedules again (something changed in this process).</summary>
+    internal void Wake()
+    {
+        if (_stop is { IsCancellationRequested: false })
+        {
+            _wake.Release();
+        }
+    }
+
+    internal void Start()
+    {
+        _stop = new CancellationTokenSource();
+        _loop = Task.Run(() => LoopAsync(_stop.Token));
+    }
+
+    internal async Task StopAsync()
+    {
+        if (_stop is null)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            DateTimeOffset? next = null;
+            try
+            {
+                next = (await RunDueCoreAsync(stop).ConfigureAwait(false)).NextTick;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The store is unavailable (or the engine is stopping): try again at the next wake-up.
+                LastError = $"schedules: {ex.Message}";
+            }
+
+            try
+            {
+                await SleepAsync(next, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SleepAsync(DateTimeOffset? next, CancellationToken stop)
+    {
+        var until = next is { } n && n - _time.GetUtcNow() < MaxSleep ? n : _time.GetUtcNow() + MaxSleep;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var delay = until - _time.GetUtcNow();
+        var timer = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, _time, cts.Token);
+        Interlocked.Increment(ref _naps);
+
+        // The clock may have moved between reading it and arming the timer (a fake clock in a test, a
+        // slow thread): then the timer would fire one interval late.
+        if (_time.GetUtcNow() < until)
+        {
+            await Task.WhenAny(timer, _wake.WaitAsync(cts.Token)).ConfigureAwait(false);
+        }
+
+        await cts.CancelAsync().ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
+    }
+}

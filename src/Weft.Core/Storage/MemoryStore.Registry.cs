@@ -1,0 +1,40 @@
+namespace Weft.Storage;
+
+/// <summary>Registered workflows and schedules of the ephemeral store: as long-lived as its runs.</summary>
+public sealed partial class MemoryStore : IRegistryStore
+{
+    private readonly MemoryRegistryStore _registry = new();
+
+    public ValueTask<(StoredWorkflow Workflow, bool Created)> RegisterWorkflowAsync(StoredWorkflow workflow, CancellationToken cancellationToken = default) =>
+        _registry.RegisterWorkflowAsync(workflow, cancellationToken);
+
+    public ValueTask<StoredWorkflow?> GetWorkflowAsync(string name, int? version = null, CancellationToken cancellationToken = default) =>
+        _registry.GetWorkflowAsync(name, version, cancellationToken);
+
+    public ValueTask<IReadOnlyList<StoredWorkflow>> ListWorkflowVersionsAsync(string name, CancellationToken cancellationToken = default) =>
+        _registry.ListWorkflowVersionsAsync(name, cancellationToken);
+
+    public ValueTask<IReadOnlyList<StoredWorkflow>> ListLatestWorkflowsAsync(CancellationToken cancellationToken = default) =>
+        _registry.ListLatestWorkflowsAsync(cancellationToken);
+
+    public ValueTask<IReadOnlyList<StoredSchedule>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
+        _registry.ListSchedulesAsync(cancellationToken);
+
+    public ValueTask<StoredSchedule?> GetScheduleAsync(string workflow, CancellationToken cancellationToken = default) =>
+        _registry.GetScheduleAsync(workflow, cancellationToken);
+
+    public ValueTask<StoredSchedule> AddScheduleAsync(string workflow, DateTimeOffset evaluated, CancellationToken cancellationToken = default) =>
+        _registry.AddScheduleAsync(workflow, evaluated, cancellationToken);
+
+    public ValueTask RemoveScheduleAsync(string workflow, CancellationToken cancellationToken = default) =>
+        _registry.RemoveScheduleAsync(workflow, cancellationToken);
+
+    public ValueTask<bool> SetSchedulePausedAsync(string workflow, bool paused, DateTimeOffset? evaluated = null, CancellationToken cancellationToken = default) =>
+        _registry.SetSchedulePausedAsync(workflow, paused, evaluated, cancellationToken);
+
+    public ValueTask<bool> AdvanceScheduleAsync(string workflow, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        _registry.AdvanceScheduleAsync(workflow, from, to, cancellationToken);
+
+    public ValueTask RecordScheduleRunAsync(string workflow, DateTimeOffset? tick, string runId, CancellationToken cancellationToken = default) =>
+        _registry.RecordScheduleRunAsync(workflow, tick, runId, cancellationToken);
+}
