@@ -116,7 +116,9 @@ internal sealed class ChangeBatch(BlobCodec codec)
     }
 
     private NpgsqlBatchCommand Runs() => Command("""
-        UPDATE runs r SET state = u.state, started_at = coalesce(u.started_at, r.started_at), finished_at = u.finished_at
+        UPDATE runs r SET state = u.state, started_at = coalesce(u.started_at, r.started_at), finished_at = u.finished_at,
+            owner = CASE WHEN u.state IN ('succeeded', 'failed', 'cancelled', 'timed_out') THEN NULL ELSE r.owner END,
+            lease_until = CASE WHEN u.state IN ('succeeded', 'failed', 'cancelled', 'timed_out') THEN NULL ELSE r.lease_until END
         FROM unnest(@p0::text[], @p1::text[], @p2::bigint[], @p3::bigint[]) AS u(run_id, state, started_at, finished_at)
         WHERE r.run_id = u.run_id
         """,

@@ -208,5 +208,14 @@ internal static class Migrations
         """
         ALTER TABLE attempts ADD COLUMN worker text;
         """,
+
+        // 4 → 5 (one self-contained step; renumber freely when merging): runs get an owner and a lease,
+        // as in the SQLite store (IWeftStore.TakeRunAsync), cleared once the run is final. Lease times
+        // are the owning engine's clock (UTC ticks), not the database's: only that engine renews them,
+        // and a cluster's leader, the one scheduler of its runs, does not use them at all.
+        """
+        ALTER TABLE runs ADD COLUMN owner text, ADD COLUMN lease_until bigint;
+        CREATE INDEX runs_by_owner ON runs (owner) WHERE owner IS NOT NULL;
+        """,
     ];
 }

@@ -99,5 +99,18 @@ internal static class Migrations
         """
         ALTER TABLE attempts ADD COLUMN worker TEXT;
         """,
+
+        // 4 → 5 (one self-contained step; renumber freely when merging): runs get an owner and a
+        // lease, so two processes on one file never run the same run (IWeftStore.TakeRunAsync); the
+        // owner is cleared once the run is final, so the partial index holds only live runs. Errors
+        // can carry what a task printed or a rendered URL: they go through the codec like outputs
+        // (error_flags; 0 is the clear text of older rows).
+        """
+        ALTER TABLE runs ADD COLUMN owner TEXT;
+        ALTER TABLE runs ADD COLUMN lease_until INTEGER;
+        CREATE INDEX runs_by_owner ON runs (owner) WHERE owner IS NOT NULL;
+        ALTER TABLE tasks ADD COLUMN error_flags INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE attempts ADD COLUMN error_flags INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -34,7 +34,8 @@ public sealed partial class SqliteStore
             try
             {
                 Exec(_commands.Run, run.RunId, run.Definition.Name, definition.Hash, (long?)run.Priority, run.SubmittedAt.UtcTicks,
-                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks);
+                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks,
+                    run.Owner?.Name, run.Owner?.LeaseUntil.UtcTicks);
             }
             catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555)
             {

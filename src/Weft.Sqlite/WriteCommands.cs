@@ -13,11 +13,17 @@ internal sealed class WriteCommands : IDisposable
             ON CONFLICT (hash) DO NOTHING
             """, "$hash", "$name", "$body", "$flags");
         Run = Create(writer, """
-            INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags, not_before, deadline)
-            VALUES ($run, $workflow, $hash, 'pending', $priority, $submitted, $params, $secrets, $secretsFlags, $notBefore, $deadline)
-            """, "$run", "$workflow", "$hash", "$priority", "$submitted", "$params", "$secrets", "$secretsFlags", "$notBefore", "$deadline");
+            INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags, not_before, deadline,
+                owner, lease_until)
+            VALUES ($run, $workflow, $hash, 'pending', $priority, $submitted, $params, $secrets, $secretsFlags, $notBefore, $deadline,
+                $owner, $leaseUntil)
+            """, "$run", "$workflow", "$hash", "$priority", "$submitted", "$params", "$secrets", "$secretsFlags", "$notBefore", "$deadline",
+            "$owner", "$leaseUntil");
+        // A final run has no owner any more (nothing to renew, nothing to take up).
         RunState = Create(writer, """
-            UPDATE runs SET state = $state, started_at = coalesce($started, started_at), finished_at = $finished
+            UPDATE runs SET state = $state, started_at = coalesce($started, started_at), finished_at = $finished,
+                owner = CASE WHEN $state IN ('succeeded', 'failed', 'cancelled', 'timed_out') THEN NULL ELSE owner END,
+                lease_until = CASE WHEN $state IN ('succeeded', 'failed', 'cancelled', 'timed_out') THEN NULL ELSE lease_until END
             WHERE run_id = $run
             """, "$run", "$state", "$started", "$finished");
 

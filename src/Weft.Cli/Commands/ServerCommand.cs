@@ -112,12 +112,15 @@ internal static class ServerCommand
 
         await using (app.ConfigureAwait(false))
         {
-            // A server is the long-lived process: runs a crash left unfinished go on here.
+            // A server is the long-lived process: runs a crash left unfinished go on here, unless
+            // their owner still lives (another server on the same file) or this server only watches.
             var engine = app.Services.GetRequiredService<WeftEngine>();
-            foreach (var runId in await engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false))
+            if (!options.ReadOnly)
             {
-                await engine.ResumeAsync(runId, ct).ConfigureAwait(false);
-                io.Out.WriteLine($"resumed unfinished run {runId} from {choice.Describe()}");
+                foreach (var runId in await engine.TakeUpOrphanedRunsAsync(ct).ConfigureAwait(false))
+                {
+                    io.Out.WriteLine($"resumed unfinished run {runId} from {choice.Describe()}");
+                }
             }
 
             io.Out.Flush();

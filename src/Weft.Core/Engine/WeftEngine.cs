@@ -62,6 +62,11 @@ public sealed partial class WeftEngine : IAsyncDisposable
 
         StartRetention();
         StartMonitor();
+        if (_store is not Cluster.IClusterStore)
+        {
+            StartLeaseRenewal();
+        }
+
         if (_store is Cluster.IClusterStore cluster)
         {
             // Cluster scheduler: tasks run on worker processes, not on slots of this engine.
@@ -137,6 +142,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             }
         }
 
+        await StopLeasesAsync().ConfigureAwait(false);
         await _cache.DisposeAsync().ConfigureAwait(false);
         if (_ownsStore)
         {
