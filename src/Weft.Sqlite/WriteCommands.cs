@@ -30,28 +30,28 @@ internal sealed class WriteCommands : IDisposable
         // INSERT ... SELECT ... WHERE EXISTS: a change for an unknown (e.g. purged) run is ignored,
         // as MemoryStore does, instead of leaving an orphan row.
         Task = Create(writer, """
-            INSERT INTO tasks (run_id, task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at)
-            SELECT $run, $task, $state, $attempts, $started, $finished, $error, $exit, $due
+            INSERT INTO tasks (run_id, task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at, error_flags)
+            SELECT $run, $task, $state, $attempts, $started, $finished, $error, $exit, $due, $errorFlags
             WHERE EXISTS (SELECT 1 FROM runs WHERE run_id = $run)
             ON CONFLICT (run_id, task_id) DO UPDATE SET
                 state = excluded.state, attempts = excluded.attempts, started_at = excluded.started_at,
                 finished_at = excluded.finished_at, error = excluded.error, exit_code = excluded.exit_code,
-                retry_due_at = excluded.retry_due_at
-            """, "$run", "$task", "$state", "$attempts", "$started", "$finished", "$error", "$exit", "$due");
+                retry_due_at = excluded.retry_due_at, error_flags = excluded.error_flags
+            """, "$run", "$task", "$state", "$attempts", "$started", "$finished", "$error", "$exit", "$due", "$errorFlags");
         Attempt = Create(writer, """
             INSERT INTO attempts (run_id, task_id, attempt, started_at, finished_at, outcome, output, output_flags,
-                output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker)
+                output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker, error_flags)
             SELECT $run, $task, $attempt, $started, $finished, $outcome, $output, $outputFlags,
-                $truncated, $stderr, $stderrFlags, $error, $exit, $http, $worker
+                $truncated, $stderr, $stderrFlags, $error, $exit, $http, $worker, $errorFlags
             WHERE EXISTS (SELECT 1 FROM runs WHERE run_id = $run)
             ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET
                 started_at = excluded.started_at, finished_at = excluded.finished_at, outcome = excluded.outcome,
                 output = excluded.output, output_flags = excluded.output_flags,
                 output_truncated = excluded.output_truncated, stderr = excluded.stderr,
                 stderr_flags = excluded.stderr_flags, error = excluded.error, exit_code = excluded.exit_code,
-                http_status = excluded.http_status, worker = excluded.worker
+                http_status = excluded.http_status, worker = excluded.worker, error_flags = excluded.error_flags
             """, "$run", "$task", "$attempt", "$started", "$finished", "$outcome", "$output", "$outputFlags",
-            "$truncated", "$stderr", "$stderrFlags", "$error", "$exit", "$http", "$worker");
+            "$truncated", "$stderr", "$stderrFlags", "$error", "$exit", "$http", "$worker", "$errorFlags");
     }
 
     public SqliteCommand Definition { get; }
