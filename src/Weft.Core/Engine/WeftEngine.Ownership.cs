@@ -118,11 +118,12 @@ public sealed partial class WeftEngine
     }
 
     /// <summary>Takes up every unfinished run of the store whose owner is gone (a server starting on
-    /// the store of a crashed one) and returns their ids; runs other live processes hold are left to
-    /// them. A read-only server does not call this: it never runs anything.</summary>
-    public async ValueTask<IReadOnlyList<string>> TakeUpOrphanedRunsAsync(CancellationToken cancellationToken = default)
+    /// the store of a crashed one); runs other live processes hold are left to them. A read-only
+    /// server does not call this: it never runs anything.</summary>
+    public async ValueTask<TakeUpResult> TakeUpOrphanedRunsAsync(CancellationToken cancellationToken = default)
     {
         var taken = new List<string>();
+        var left = new Dictionary<string, RunOwner>(StringComparer.Ordinal);
         foreach (var runId in await FindUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -130,12 +131,12 @@ public sealed partial class WeftEngine
                 await ResumeAsync(runId, cancellationToken).ConfigureAwait(false);
                 taken.Add(runId);
             }
-            catch (WeftRunOwnedException)
+            catch (WeftRunOwnedException ex)
             {
-                // Live elsewhere.
+                left[runId] = ex.Owner;
             }
         }
 
-        return taken;
+        return new TakeUpResult(taken, left);
     }
 }

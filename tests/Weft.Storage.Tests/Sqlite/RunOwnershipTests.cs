@@ -65,10 +65,11 @@ public sealed class RunOwnershipTests : IDisposable
         await WaitUntilAsync(() => Executions().Contains("b"));
 
         await using var second = Engine(storeB);
-        var takenUp = await second.TakeUpOrphanedRunsAsync();
+        var takeUp = await second.TakeUpOrphanedRunsAsync();
         var refused = await Assert.ThrowsAsync<WeftRunOwnedException>(async () => await second.ResumeAsync(handle.RunId));
 
-        Assert.Empty(takenUp);
+        Assert.Empty(takeUp.TakenUp);
+        Assert.Equal(first.OwnerName, takeUp.LeftToOwners[handle.RunId].Name);
         Assert.Equal(first.OwnerName, refused.Owner.Name);
         Assert.Contains($"weft process {Environment.ProcessId}", refused.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<WeftRunOwnedException>(async () => await second.CancelStoredAsync(handle.RunId));
@@ -98,13 +99,13 @@ public sealed class RunOwnershipTests : IDisposable
         }
 
         await using var second = Engine(storeB, clock);
-        Assert.Empty(await second.TakeUpOrphanedRunsAsync());
+        Assert.Empty((await second.TakeUpOrphanedRunsAsync()).TakenUp);
 
         // The owner stops renewing (as if hung) without giving the run up: 30 s later it can be taken up.
         await first.StopRenewingForTestAsync();
         clock.Advance(WeftEngine.LeaseFor);
         File.WriteAllText(_gate, "");
-        Assert.Equal([handle.RunId], await second.TakeUpOrphanedRunsAsync());
+        Assert.Equal([handle.RunId], (await second.TakeUpOrphanedRunsAsync()).TakenUp);
         await first.DisposeAsync();
     }
 
