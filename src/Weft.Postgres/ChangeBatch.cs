@@ -116,7 +116,9 @@ internal sealed class ChangeBatch(BlobCodec codec)
     }
 
     private NpgsqlBatchCommand Runs() => Command("""
-        UPDATE runs r SET state = u.state, started_at = coalesce(u.started_at, r.started_at), finished_at = u.finished_at
+        UPDATE runs r SET state = u.state, started_at = coalesce(u.started_at, r.started_at), finished_at = u.finished_at,
+            owner = CASE WHEN u.state IN ('succeeded', 'failed', 'cancelled', 'timed_out') THEN NULL ELSE r.owner END,
+            lease_until = CASE WHEN u.state IN ('succeeded', 'failed', 'cancelled', 'timed_out') THEN NULL ELSE r.lease_until END
         FROM unnest(@p0::text[], @p1::text[], @p2::bigint[], @p3::bigint[]) AS u(run_id, state, started_at, finished_at)
         WHERE r.run_id = u.run_id
         """,
@@ -124,20 +126,32 @@ internal sealed class ChangeBatch(BlobCodec codec)
         _runs.Values.Select(r => r.StartedAt).ToArray(), _runs.Values.Select(r => r.FinishedAt).ToArray());
 
     // A change for an unknown (e.g. purged) run is ignored, as MemoryStore does, instead of leaving an orphan row.
-    private NpgsqlBatchCommand Tasks() => Command("""
-        INSERT INTO tasks (run_id, task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at)
-        SELECT u.* FROM unnest(@p0::text[], @p1::text[], @p2::text[], @p3::int[], @p4::bigint[], @p5::bigint[], @p6::text[],
-            @p7::int[], @p8::bigint[]) AS u(run_id, task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at)
-        WHERE EXISTS (SELECT 1 FROM runs r WHERE r.run_id = u.run_id)
-        ON CONFLICT (run_id, task_id) DO UPDATE SET
-            state = excluded.state, attempts = excluded.attempts, started_at = excluded.started_at,
-            finished_at = excluded.finished_at, error = excluded.error, exit_code = excluded.exit_code,
-            retry_due_at = excluded.retry_due_at
-        """,
-        _tasks.Select(c => c.RunId).ToArray(), _tasks.Select(c => c.TaskId!).ToArray(), _tasks.Select(c => c.TaskState.ToName()).ToArray(),
-        _tasks.Select(c => c.Attempt).ToArray(), _tasks.Select(c => c.StartedAt?.UtcTicks).ToArray(),
-        _tasks.Select(c => c.FinishedAt?.UtcTicks).ToArray(), _tasks.Select(c => c.Error).ToArray(),
-        _tasks.Select(c => c.ExitCode).ToArray(), _tasks.Select(c => c.RetryDueAt?.UtcTicks).ToArray());
+    private NpgsqlBatchCommand Tasks()
+    {
+        var n = _tasks.Count;
+        var error = new byte[]?[n];
+        var errorFlags = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            error[i] = Encode(codec, _tasks[i].Error, out errorFlags[i]);
+        }
+
+        return Command("""
+            INSERT INTO tasks (run_id, task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at, error_flags)
+            SELECT u.* FROM unnest(@p0::text[], @p1::text[], @p2::text[], @p3::int[], @p4::bigint[], @p5::bigint[], @p6::bytea[],
+                @p7::int[], @p8::bigint[], @p9::int[])
+                AS u(run_id, task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at, error_flags)
+            WHERE EXISTS (SELECT 1 FROM runs r WHERE r.run_id = u.run_id)
+            ON CONFLICT (run_id, task_id) DO UPDATE SET
+                state = excluded.state, attempts = excluded.attempts, started_at = excluded.started_at,
+                finished_at = excluded.finished_at, error = excluded.error, exit_code = excluded.exit_code,
+                retry_due_at = excluded.retry_due_at, error_flags = excluded.error_flags
+            """,
+            _tasks.Select(c => c.RunId).ToArray(), _tasks.Select(c => c.TaskId!).ToArray(), _tasks.Select(c => c.TaskState.ToName()).ToArray(),
+            _tasks.Select(c => c.Attempt).ToArray(), _tasks.Select(c => c.StartedAt?.UtcTicks).ToArray(),
+            _tasks.Select(c => c.FinishedAt?.UtcTicks).ToArray(), error,
+            _tasks.Select(c => c.ExitCode).ToArray(), _tasks.Select(c => c.RetryDueAt?.UtcTicks).ToArray(), errorFlags);
+    }
 
     private NpgsqlBatchCommand Attempts()
     {
@@ -146,32 +160,36 @@ internal sealed class ChangeBatch(BlobCodec codec)
         var outputFlags = new int[n];
         var stderr = new byte[]?[n];
         var stderrFlags = new int[n];
+        var error = new byte[]?[n];
+        var errorFlags = new int[n];
         for (var i = 0; i < n; i++)
         {
             output[i] = Encode(codec, _attempts[i].Output, out outputFlags[i]);
             stderr[i] = Encode(codec, _attempts[i].Stderr, out stderrFlags[i]);
+            error[i] = Encode(codec, _attempts[i].Error, out errorFlags[i]);
         }
 
         return Command("""
             INSERT INTO attempts (run_id, task_id, attempt, started_at, finished_at, outcome, output, output_flags,
-                output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker)
+                output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker, error_flags)
             SELECT u.* FROM unnest(@p0::text[], @p1::text[], @p2::int[], @p3::bigint[], @p4::bigint[], @p5::text[], @p6::bytea[],
-                @p7::int[], @p8::bool[], @p9::bytea[], @p10::int[], @p11::text[], @p12::int[], @p13::int[], @p14::text[])
+                @p7::int[], @p8::bool[], @p9::bytea[], @p10::int[], @p11::bytea[], @p12::int[], @p13::int[], @p14::text[], @p15::int[])
                 AS u(run_id, task_id, attempt, started_at, finished_at, outcome, output, output_flags,
-                    output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker)
+                    output_truncated, stderr, stderr_flags, error, exit_code, http_status, worker, error_flags)
             WHERE EXISTS (SELECT 1 FROM runs r WHERE r.run_id = u.run_id)
             ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET
                 started_at = excluded.started_at, finished_at = excluded.finished_at, outcome = excluded.outcome,
                 output = excluded.output, output_flags = excluded.output_flags,
                 output_truncated = excluded.output_truncated, stderr = excluded.stderr,
                 stderr_flags = excluded.stderr_flags, error = excluded.error, exit_code = excluded.exit_code,
-                http_status = excluded.http_status, worker = excluded.worker
+                http_status = excluded.http_status, worker = excluded.worker, error_flags = excluded.error_flags
             """,
             _attempts.Select(c => c.RunId).ToArray(), _attempts.Select(c => c.TaskId!).ToArray(), _attempts.Select(c => c.Attempt).ToArray(),
             _attempts.Select(c => c.StartedAt?.UtcTicks).ToArray(), _attempts.Select(c => c.FinishedAt?.UtcTicks).ToArray(),
             _attempts.Select(c => c.Outcome is { } o ? StoreColumns.Of(o) : null).ToArray(), output, outputFlags,
-            _attempts.Select(c => c.OutputTruncated).ToArray(), stderr, stderrFlags, _attempts.Select(c => c.Error).ToArray(),
-            _attempts.Select(c => c.ExitCode).ToArray(), _attempts.Select(c => c.HttpStatus).ToArray(), _attempts.Select(c => c.Worker).ToArray());
+            _attempts.Select(c => c.OutputTruncated).ToArray(), stderr, stderrFlags, error,
+            _attempts.Select(c => c.ExitCode).ToArray(), _attempts.Select(c => c.HttpStatus).ToArray(), _attempts.Select(c => c.Worker).ToArray(),
+            errorFlags);
     }
 
     // The definition hash comes from the run (a worker renders the task from that definition); rows

@@ -209,7 +209,20 @@ internal static class Migrations
         ALTER TABLE attempts ADD COLUMN worker text;
         """,
 
-        // 4 → 5: registered workflows (every version, with the text each was registered from) and the state
+        // 4 → 5: runs get an owner and a lease,
+        // as in the SQLite store (IWeftStore.TakeRunAsync), cleared once the run is final. Lease times
+        // are the owning engine's clock (UTC ticks), not the database's: only that engine renews them,
+        // and a cluster's leader, the one scheduler of its runs, does not use them at all. Errors can
+        // carry what a task printed or a rendered URL: they become codec blobs like outputs (encrypted
+        // when a key is set); existing ones are kept as their UTF-8 bytes (flags 0).
+        """
+        ALTER TABLE runs ADD COLUMN owner text, ADD COLUMN lease_until bigint;
+        CREATE INDEX runs_by_owner ON runs (owner) WHERE owner IS NOT NULL;
+        ALTER TABLE tasks ALTER COLUMN error TYPE bytea USING convert_to(error, 'UTF8'), ADD COLUMN error_flags integer NOT NULL DEFAULT 0;
+        ALTER TABLE attempts ALTER COLUMN error TYPE bytea USING convert_to(error, 'UTF8'), ADD COLUMN error_flags integer NOT NULL DEFAULT 0;
+        ALTER TABLE completions ALTER COLUMN error TYPE bytea USING convert_to(error, 'UTF8'), ADD COLUMN error_flags integer NOT NULL DEFAULT 0;
+        """,
+        // 5 → 6: registered workflows (every version, with the text each was registered from) and the state
         // of their schedules, shared by every scheduler on the database. A self-contained step: it
         // only creates its own two tables.
         """

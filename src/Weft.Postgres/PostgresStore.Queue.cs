@@ -88,10 +88,13 @@ public sealed partial class PostgresStore
         var outputFlags = new int[n];
         var stderr = new byte[]?[n];
         var stderrFlags = new int[n];
+        var error = new byte[]?[n];
+        var errorFlags = new int[n];
         for (var i = 0; i < n; i++)
         {
             output[i] = ChangeBatch.Encode(_codec, rows[i].Outcome.Output, out outputFlags[i]);
             stderr[i] = ChangeBatch.Encode(_codec, rows[i].Outcome.Stderr, out stderrFlags[i]);
+            error[i] = ChangeBatch.Encode(_codec, rows[i].Outcome.Error, out errorFlags[i]);
         }
 
         return RunAsync("record task outcomes", async (c, ct) =>
@@ -99,13 +102,13 @@ public sealed partial class PostgresStore
             await using var batch = new NpgsqlBatch(c);
             batch.BatchCommands.Add(ChangeBatch.Command("""
                 INSERT INTO completions (id, run_id, task_id, attempt, worker, outcome, output, output_flags, output_truncated,
-                    stderr, stderr_flags, error, exit_code, http_status, from_cache, started_at, finished_at)
+                    stderr, stderr_flags, error, exit_code, http_status, from_cache, started_at, finished_at, error_flags)
                 SELECT q.id, q.run_id, q.task_id, q.attempt, q.worker, u.outcome, u.output, u.output_flags, u.output_truncated,
-                    u.stderr, u.stderr_flags, u.error, u.exit_code, u.http_status, u.from_cache, u.started_at, u.finished_at
+                    u.stderr, u.stderr_flags, u.error, u.exit_code, u.http_status, u.from_cache, u.started_at, u.finished_at, u.error_flags
                 FROM unnest(@p0::bigint[], @p1::text[], @p2::text[], @p3::bytea[], @p4::int[], @p5::bool[], @p6::bytea[], @p7::int[],
-                    @p8::text[], @p9::int[], @p10::int[], @p11::bool[], @p12::bigint[], @p13::bigint[])
+                    @p8::bytea[], @p9::int[], @p10::int[], @p11::bool[], @p12::bigint[], @p13::bigint[], @p14::int[])
                     AS u(id, worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
-                        error, exit_code, http_status, from_cache, started_at, finished_at)
+                        error, exit_code, http_status, from_cache, started_at, finished_at, error_flags)
                 CROSS JOIN LATERAL (SELECT id, run_id, task_id, attempt, worker FROM queue WHERE id = u.id OFFSET 0) q
                 WHERE q.worker = u.worker
                 ORDER BY u.id
@@ -113,9 +116,9 @@ public sealed partial class PostgresStore
                 """,
                 rows.Select(r => r.Id).ToArray(), rows.Select(r => r.Worker).ToArray(), rows.Select(r => StoreColumns.Of(r.Outcome.Status)).ToArray(),
                 output, outputFlags, rows.Select(r => r.Outcome.OutputTruncated).ToArray(), stderr, stderrFlags,
-                rows.Select(r => r.Outcome.Error).ToArray(), rows.Select(r => r.Outcome.ExitCode).ToArray(),
+                error, rows.Select(r => r.Outcome.ExitCode).ToArray(),
                 rows.Select(r => r.Outcome.HttpStatus).ToArray(), rows.Select(r => r.Outcome.FromCache).ToArray(),
-                rows.Select(r => r.StartedAt.UtcTicks).ToArray(), rows.Select(r => r.FinishedAt.UtcTicks).ToArray()));
+                rows.Select(r => r.StartedAt.UtcTicks).ToArray(), rows.Select(r => r.FinishedAt.UtcTicks).ToArray(), errorFlags));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Channels.Notify(_channels.Of1(ClusterSignal.TasksCompleted))));
             await ExecuteAsync(batch, ct).ConfigureAwait(false);
             CountCommit();
@@ -127,7 +130,7 @@ public sealed partial class PostgresStore
         {
             await using var command = Command(c, """
                 SELECT d.id, d.run_id, d.task_id, d.attempt, d.worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
-                    error, exit_code, http_status, from_cache, started_at, finished_at
+                    error, exit_code, http_status, from_cache, started_at, finished_at, error_flags
                 FROM completions d WHERE EXISTS (SELECT 1 FROM queue q WHERE q.id = d.id OFFSET 0) ORDER BY seq LIMIT @max
                 """);
             command.Parameters.AddWithValue("max", max);
@@ -148,7 +151,7 @@ public sealed partial class PostgresStore
                         Output = r.IsDBNull(6) ? null : _codec.Decode(r.GetFieldValue<byte[]>(6), (BlobFlags)r.GetInt32(7), "output of " + what),
                         OutputTruncated = r.GetBoolean(8),
                         Stderr = r.IsDBNull(9) ? null : _codec.Decode(r.GetFieldValue<byte[]>(9), (BlobFlags)r.GetInt32(10), "stderr of " + what),
-                        Error = r.IsDBNull(11) ? null : r.GetString(11),
+                        Error = r.IsDBNull(11) ? null : _codec.Decode(r.GetFieldValue<byte[]>(11), (BlobFlags)r.GetInt32(17), "error of " + what),
                         ExitCode = r.IsDBNull(12) ? null : r.GetInt32(12),
                         HttpStatus = r.IsDBNull(13) ? null : r.GetInt32(13),
                         FromCache = r.GetBoolean(14),

@@ -8,14 +8,14 @@ namespace Weft.Postgres;
 internal static class TaskRows
 {
     public const string TasksSql = """
-        SELECT task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at
+        SELECT task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at, error_flags
         FROM tasks WHERE run_id = @p0
         """;
 
     // Earlier attempts' outputs stay in the table until asked for (GetOutputAsync).
     public const string AttemptsSql = """
         SELECT task_id, attempt, started_at, finished_at, outcome, stderr, stderr_flags, error, exit_code, http_status,
-            output, output_flags, output_truncated, worker
+            output, output_flags, output_truncated, worker, error_flags
         FROM attempts WHERE run_id = @p0 ORDER BY task_id, attempt
         """;
 

@@ -100,7 +100,19 @@ internal static class Migrations
         ALTER TABLE attempts ADD COLUMN worker TEXT;
         """,
 
-        // 4 → 5: registered workflows (every version, with the text each was registered from) and the state
+        // 4 → 5: runs get an owner and a
+        // lease, so two processes on one file never run the same run (IWeftStore.TakeRunAsync); the
+        // owner is cleared once the run is final, so the partial index holds only live runs. Errors
+        // can carry what a task printed or a rendered URL: they go through the codec like outputs
+        // (error_flags; 0 is the clear text of older rows).
+        """
+        ALTER TABLE runs ADD COLUMN owner TEXT;
+        ALTER TABLE runs ADD COLUMN lease_until INTEGER;
+        CREATE INDEX runs_by_owner ON runs (owner) WHERE owner IS NOT NULL;
+        ALTER TABLE tasks ADD COLUMN error_flags INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE attempts ADD COLUMN error_flags INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 5 → 6: registered workflows (every version, with the text each was registered from) and the state
         // of their schedules, so both survive a restart and are shared by every server on the file.
         // A self-contained step: it only creates its own two tables.
         """

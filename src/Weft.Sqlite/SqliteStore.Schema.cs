@@ -6,27 +6,53 @@ namespace Weft.Sqlite;
 public sealed partial class SqliteStore
 {
     /// <summary>Brings the schema up to <see cref="Migrations.Latest"/>. The version is read before
-    /// anything else touches the file, so a database from a newer weft is refused unmodified.</summary>
+    /// anything else touches the file, so a database from a newer weft is refused unmodified. Several
+    /// processes may open a new file at once (three `weft run` started together): the migration runs
+    /// in one immediate transaction that reads the version again under the write lock, so the first
+    /// opener migrates and the others, waiting on the busy timeout, find it done.</summary>
     private static void Migrate(SqliteConnection connection, string path)
     {
-        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        var version = Version(connection);
         if (version > Migrations.Latest)
         {
-            throw new WeftStoreException(
-                $"the database at {path} has schema version {version}, newer than this weft ({Migrations.Latest}); upgrade weft");
+            throw Newer(path, version);
         }
 
         // WAL: readers (a `weft runs list` in another process) never wait for the writer, and a
-        // commit is one sequential append. Persistent in the file, so set after the version check.
+        // commit is one sequential append. Persistent in the file, so set after the version check;
+        // it cannot be changed inside a transaction, so it comes before the migration's.
         Execute(connection, "PRAGMA journal_mode = WAL");
+        if (version == Migrations.Latest)
+        {
+            return;
+        }
+
+        using var tx = connection.BeginTransaction(deferred: false);
+        version = Version(connection, tx);
+        if (version > Migrations.Latest)
+        {
+            throw Newer(path, version);
+        }
+
         for (var v = version; v < Migrations.Latest; v++)
         {
-            using var tx = connection.BeginTransaction();
             Execute(connection, Migrations.All[v], tx);
             Execute(connection, $"PRAGMA user_version = {v + 1}", tx);
-            tx.Commit();
         }
+
+        tx.Commit();
     }
+
+    private static int Version(SqliteConnection connection, SqliteTransaction? tx = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        command.Transaction = tx;
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static WeftStoreException Newer(string path, int version) => new(
+        $"the database at {path} has schema version {version}, newer than this weft ({Migrations.Latest}); upgrade weft");
 
     /// <summary>Per-connection settings; none of them writes to the file.</summary>
     private static void Configure(SqliteConnection connection)
@@ -36,13 +62,6 @@ public sealed partial class SqliteStore
         // is fsynced before CreateRunAsync/WriteAsync return.
         Execute(connection, "PRAGMA synchronous = FULL");
         Execute(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}");
-    }
-
-    private static object? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)

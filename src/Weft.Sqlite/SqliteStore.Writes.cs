@@ -34,7 +34,8 @@ public sealed partial class SqliteStore
             try
             {
                 Exec(_commands.Run, run.RunId, run.Definition.Name, definition.Hash, (long?)run.Priority, run.SubmittedAt.UtcTicks,
-                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks);
+                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks,
+                    run.Owner?.Name, run.Owner?.LeaseUntil.UtcTicks);
             }
             catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555)
             {
@@ -95,15 +96,17 @@ public sealed partial class SqliteStore
                 Exec(_commands.RunState, c.RunId, c.RunState.ToName(), c.StartedAt?.UtcTicks, c.FinishedAt?.UtcTicks);
                 break;
             case StoreChangeKind.Task:
+                var taskError = EncodeError(c.Error, out var taskErrorFlags);
                 Exec(_commands.Task, c.RunId, c.TaskId, c.TaskState.ToName(), (long)c.Attempt, c.StartedAt?.UtcTicks,
-                    c.FinishedAt?.UtcTicks, c.Error, (long?)c.ExitCode, c.RetryDueAt?.UtcTicks);
+                    c.FinishedAt?.UtcTicks, taskError, (long?)c.ExitCode, c.RetryDueAt?.UtcTicks, (long)taskErrorFlags);
                 break;
             case StoreChangeKind.Attempt:
                 var output = Encode(c.Output, out var outputFlags);
                 var stderr = Encode(c.Stderr, out var stderrFlags);
+                var error = EncodeError(c.Error, out var errorFlags);
                 Exec(_commands.Attempt, c.RunId, c.TaskId, (long)c.Attempt, c.StartedAt?.UtcTicks, c.FinishedAt?.UtcTicks,
                     c.Outcome is { } o ? StoreColumns.Of(o) : null, output, (long)outputFlags, c.OutputTruncated ? 1L : 0L,
-                    stderr, (long)stderrFlags, c.Error, (long?)c.ExitCode, (long?)c.HttpStatus, c.Worker);
+                    stderr, (long)stderrFlags, error, (long?)c.ExitCode, (long?)c.HttpStatus, c.Worker, (long)errorFlags);
                 break;
         }
     }
@@ -112,6 +115,14 @@ public sealed partial class SqliteStore
     {
         flags = BlobFlags.None;
         return text is null ? null : _codec.Encode(text, secret: true, out flags);
+    }
+
+    // An error can carry what a task printed or a rendered URL: encrypted like outputs when a key is
+    // set. Kept as text when the codec leaves it as it is, so the sqlite3 shell still shows it.
+    private object? EncodeError(string? text, out BlobFlags flags)
+    {
+        var bytes = Encode(text, out flags);
+        return flags == BlobFlags.None ? text : bytes;
     }
 
     // params span: no array per row on the group-commit path (values still box; SqliteParameter takes object).

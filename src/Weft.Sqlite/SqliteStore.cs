@@ -71,8 +71,9 @@ public sealed partial class SqliteStore : IWeftStore
 
             writer = new SqliteConnection(connectionString);
             writer.Open();
-            Migrate(writer, path);
+            // Busy timeout first: a migration racing another process's waits for its lock.
             Configure(writer);
+            Migrate(writer, path);
             var key = options.EncryptionKey is { } k ? (byte[])k.Clone() : null;
             return new(new SqliteStore(path, connectionString, writer, new BlobCodec(options.CompressionThreshold, key)));
         }

@@ -12,7 +12,7 @@ internal sealed class TaskRows(BlobCodec codec, string runId)
     {
         var reader = new TaskRowReader(codec, runId);
         Read(c, reader.AddTask, """
-            SELECT task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at
+            SELECT task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at, error_flags
             FROM tasks WHERE run_id = $run
             """);
         if (reader.HasTasks)
@@ -20,7 +20,7 @@ internal sealed class TaskRows(BlobCodec codec, string runId)
             // Earlier attempts' outputs stay on disk until asked for (GetOutputAsync).
             Read(c, reader.AddAttempt, """
                 SELECT task_id, attempt, started_at, finished_at, outcome, stderr, stderr_flags, error, exit_code, http_status,
-                    output, output_flags, output_truncated, worker
+                    output, output_flags, output_truncated, worker, error_flags
                 FROM attempts WHERE run_id = $run ORDER BY task_id, attempt
                 """);
         }

@@ -88,6 +88,12 @@ internal static class RunExecutor
                 WriteErrors(io.Error, ex.Errors);
                 return ExitCodes.InvalidInput;
             }
+            catch (WeftRunOwnedException ex)
+            {
+                // Live in another process: running it here too would run its tasks twice.
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
             catch (KeyNotFoundException ex)
             {
                 io.Error.WriteLine($"error: {ex.Message}");

@@ -119,12 +119,26 @@ internal static class ServerCommand
 
         await using (app.ConfigureAwait(false))
         {
-            // A server is the long-lived process: runs a crash left unfinished go on here.
+            // A server is the long-lived process: runs a crash left unfinished go on here, unless
+            // their owner still lives (another server on the same file) or this server only watches.
             var engine = app.Services.GetRequiredService<WeftEngine>();
-            foreach (var runId in await engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false))
+            if (options.ReadOnly)
             {
-                await engine.ResumeAsync(runId, ct).ConfigureAwait(false);
-                io.Out.WriteLine($"resumed unfinished run {runId} from {choice.Describe()}");
+                var unfinished = await engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false);
+                io.Out.WriteLine($"read-only: {unfinished.Count} unfinished run(s) in {choice.Describe()} left as they are");
+            }
+            else
+            {
+                var result = await engine.TakeUpOrphanedRunsAsync(ct).ConfigureAwait(false);
+                foreach (var runId in result.TakenUp)
+                {
+                    io.Out.WriteLine($"resumed unfinished run {runId} from {choice.Describe()}");
+                }
+
+                foreach (var (runId, owner) in result.LeftToOwners)
+                {
+                    io.Out.WriteLine($"left unfinished run {runId} to {OwnerNames.Describe(owner.Name)}, which is running it");
+                }
             }
 
             io.Out.Flush();

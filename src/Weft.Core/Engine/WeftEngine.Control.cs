@@ -60,7 +60,7 @@ public sealed partial class WeftEngine
             _runs.Add(newId, run);
         }
 
-        await _store.CreateRunAsync(new RunRecord(newId, definition, run.Params, now) { Priority = source.Record.Priority }, cancellationToken).ConfigureAwait(false);
+        await _store.CreateRunAsync(new RunRecord(newId, definition, run.Params, now) { Priority = source.Record.Priority, Owner = NewLease() }, cancellationToken).ConfigureAwait(false);
         FollowUp follow;
         lock (_gate)
         {

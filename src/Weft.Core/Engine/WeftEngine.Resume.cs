@@ -9,7 +9,8 @@ public sealed partial class WeftEngine
     /// not finished (its process died) is recovered: tasks recorded as succeeded are not run again,
     /// an attempt that was running gets a new attempt and its history says it was interrupted,
     /// retries keep their due time. A run already finished is returned as it is. Throws
-    /// <see cref="KeyNotFoundException"/> when neither the engine nor the store knows the run.</summary>
+    /// <see cref="KeyNotFoundException"/> when neither the engine nor the store knows the run, and
+    /// <see cref="WeftRunOwnedException"/> when another live process runs it.</summary>
     public ValueTask<RunHandle> ResumeAsync(string runId, CancellationToken cancellationToken = default) =>
         ResumeOrCancelAsync(runId, cancel: false, cancellationToken);
 
@@ -54,6 +55,10 @@ public sealed partial class WeftEngine
             var masked = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? stored.Snapshot;
             return new RunHandle(this, runId, Task.FromResult(masked));
         }
+
+        // Live in another process (its owner renews its lease): restoring it here would run its
+        // tasks twice, and cancelling it here would record an end that process does not know of.
+        await TakeUpAsync(runId, cancellationToken).ConfigureAwait(false);
 
         var plan = PlanFor(stored.Record.Definition);
         var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt);

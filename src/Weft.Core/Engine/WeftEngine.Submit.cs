@@ -65,6 +65,7 @@ public sealed partial class WeftEngine
                     Priority = options?.Priority,
                     NotBefore = options?.NotBefore,
                     Deadline = options?.Deadline,
+                    Owner = NewLease(),
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))

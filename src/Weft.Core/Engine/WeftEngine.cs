@@ -58,6 +58,11 @@ public sealed partial class WeftEngine : IAsyncDisposable
 
         StartRetention();
         StartMonitor();
+        if (_store is not Cluster.IClusterStore)
+        {
+            StartLeaseRenewal();
+        }
+
         StartSchedules();
         if (_store is Cluster.IClusterStore cluster)
         {
@@ -135,6 +140,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             }
         }
 
+        await StopLeasesAsync().ConfigureAwait(false);
         await _cache.DisposeAsync().ConfigureAwait(false);
         if (_ownsStore)
         {

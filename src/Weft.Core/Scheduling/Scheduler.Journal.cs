@@ -38,7 +38,7 @@ internal sealed partial class Scheduler
             Attempt = slot.Attempts,
             StartedAt = slot.Attempts > 0 ? slot.StartedAt : null,
             FinishedAt = slot.State.IsFinal() ? slot.FinishedAt : null,
-            Error = slot.Error,
+            Error = run.MaskSecrets(slot.Error),
             ExitCode = slot.ExitCode,
             RetryDueAt = retryDueAt,
         });
@@ -52,7 +52,10 @@ internal sealed partial class Scheduler
         }
 
         ref readonly var slot = ref run.Slots[task];
-        Journal.Add(AttemptChange(run.RunId, run.Plan.TaskIds[task], slot.Attempts, slot));
+        var change = AttemptChange(run.RunId, run.Plan.TaskIds[task], slot.Attempts, slot);
+        Journal.Add(slot.Error is null && slot.Stderr is null
+            ? change
+            : change with { Error = run.MaskSecrets(slot.Error), Stderr = run.MaskSecrets(slot.Stderr) });
     }
 
     public static StoreChange AttemptChange(string runId, string taskId, int number, in TaskSlot slot) => new()

@@ -51,4 +51,22 @@ public interface IWeftStore : IAsyncDisposable
 
     /// <summary>Deletes cache entries that expire at or before <paramref name="expiredBefore"/>; returns how many.</summary>
     ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes <paramref name="owner"/> the run's owner until <paramref name="leaseUntil"/> when
+    /// the run has no owner, is already <paramref name="owner"/>'s, its owner's lease ended at or before
+    /// <paramref name="now"/>, or its owner is <paramref name="replacing"/> (one the caller knows is
+    /// gone). Atomic: of two processes taking one run, one wins. Returns the run's owner afterwards
+    /// (<paramref name="owner"/> when taken, else the one whose lease still runs); null when the store
+    /// does not know the run. Stores have no clock: times come from the caller's.</summary>
+    ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        string? replacing = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends to <paramref name="leaseUntil"/> the lease of every unfinished run that
+    /// <paramref name="owner"/> holds (one statement, whatever the number of runs); returns how many.
+    /// A run records no owner once it is final.</summary>
+    ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives up <paramref name="owner"/>'s runs (an engine stopping and leaving runs unfinished),
+    /// so another process may take them up at once.</summary>
+    ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default);
 }

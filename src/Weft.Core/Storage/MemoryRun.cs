@@ -6,16 +6,31 @@ internal sealed class MemoryRun
     private readonly Dictionary<string, StoreChange> _tasks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<int, StoreChange>> _attempts = new(StringComparer.Ordinal);
 
-    public MemoryRun(RunRecord record) => Record = record;
+    public MemoryRun(RunRecord record)
+    {
+        Record = record;
+        Owner = record.Owner;
+    }
 
     public RunRecord Record { get; }
+
+    /// <summary>Who runs it and until when; null once it is final (as the SQL stores clear it).</summary>
+    public RunOwner? Owner { get; set; }
 
     private RunState _state = RunState.Pending;
     private DateTimeOffset? _startedAt;
     private DateTimeOffset? _finishedAt;
 
     /// <summary>The engine's final picture of the run, when it ran in this process.</summary>
-    public RunSnapshot? Final { get; set; }
+    public RunSnapshot? Final
+    {
+        get;
+        set
+        {
+            field = value;
+            Owner = null;
+        }
+    }
 
     public RunState State => Final?.State ?? _state;
 
@@ -31,6 +46,11 @@ internal sealed class MemoryRun
                 _state = change.RunState;
                 _startedAt = change.StartedAt ?? _startedAt;
                 _finishedAt = change.FinishedAt;
+                if (change.RunState.IsFinal())
+                {
+                    Owner = null;
+                }
+
                 break;
             case StoreChangeKind.Task:
                 _tasks[change.TaskId!] = change;

@@ -16,4 +16,8 @@ public sealed record RunRecord(string RunId, WorkflowDefinition Definition, IRea
     /// <summary>The run's deadline given at submit (<see cref="SubmitOptions.Deadline"/>), if any; the
     /// workflow's own deadlines are resolved from <see cref="SubmittedAt"/> again.</summary>
     public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>The engine that runs it, with its first lease (see <see cref="IWeftStore.TakeRunAsync"/>);
+    /// null for a run nobody runs yet (a cluster's runs, whose one scheduler is its leader).</summary>
+    public RunOwner? Owner { get; init; }
 }

@@ -5,9 +5,10 @@ namespace Weft.Storage;
 
 /// <summary>Turns one run's task and attempt rows, as the SQL stores select them, into snapshots in
 /// definition order. A task without a row has not changed since submit, so it is pending. Columns:
-/// tasks (task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at);
+/// tasks (task_id, state, attempts, started_at, finished_at, error, exit_code, retry_due_at, error_flags);
 /// attempts ordered by task and attempt (task_id, attempt, started_at, finished_at, outcome, stderr,
-/// stderr_flags, error, exit_code, http_status, output, output_flags, output_truncated), so the last
+/// stderr_flags, error, exit_code, http_status, output, output_flags, output_truncated, worker,
+/// error_flags), so the last
 /// attempt read for a task is its latest, whose output is the task's.</summary>
 internal sealed class TaskRowReader(BlobCodec codec, string runId)
 {
@@ -31,7 +32,7 @@ internal sealed class TaskRowReader(BlobCodec codec, string runId)
             Attempts = r.GetInt32(2),
             StartedAt = Ticks(r, 3),
             FinishedAt = Ticks(r, 4),
-            Error = r.IsDBNull(5) ? null : r.GetString(5),
+            Error = ErrorOf(r, 5, 8, $"error of run {runId} task {id}"),
             ExitCode = r.IsDBNull(6) ? null : r.GetInt32(6),
             RetryDueAt = Ticks(r, 7),
         }, []);
@@ -51,7 +52,7 @@ internal sealed class TaskRowReader(BlobCodec codec, string runId)
             FinishedAt = Ticks(r, 3),
             Outcome = r.IsDBNull(4) ? null : StoreColumns.Outcome(r.GetString(4)),
             Stderr = r.IsDBNull(5) ? null : codec.Decode(r.GetFieldValue<byte[]>(5), (BlobFlags)r.GetInt32(6), "stderr of " + what),
-            Error = r.IsDBNull(7) ? null : r.GetString(7),
+            Error = ErrorOf(r, 7, 14, "error of " + what),
             ExitCode = r.IsDBNull(8) ? null : r.GetInt32(8),
             HttpStatus = r.IsDBNull(9) ? null : r.GetInt32(9),
             Worker = r.IsDBNull(13) ? null : r.GetString(13),
@@ -80,6 +81,12 @@ internal sealed class TaskRowReader(BlobCodec codec, string runId)
     private string? OutputOf(Row row) => row.Output is null
         ? null
         : codec.Decode(row.Output, row.OutputFlags, $"output of run {runId} task {row.Task.TaskId} attempt {row.OutputAttempt}");
+
+    // Text in rows written before errors went through the codec (and in SQLite when the codec left
+    // the error as it is); bytes, decoded by their flags, otherwise.
+    private string? ErrorOf(DbDataReader r, int i, int flags, string what) => r.IsDBNull(i)
+        ? null
+        : r.GetValue(i) is string text ? text : codec.Decode(r.GetFieldValue<byte[]>(i), (BlobFlags)r.GetInt32(flags), what);
 
     private static DateTimeOffset? Ticks(DbDataReader r, int i) => r.IsDBNull(i) ? null : StoreColumns.Time(r.GetInt64(i));
 }

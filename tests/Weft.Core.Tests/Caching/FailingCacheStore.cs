@@ -34,4 +34,13 @@ internal sealed class FailingCacheStore(MemoryStore inner) : IWeftStore
     public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) => throw new WeftStoreException("disk on fire");
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        string? replacing = null, CancellationToken cancellationToken = default) =>
+        inner.TakeRunAsync(runId, owner, now, leaseUntil, replacing, cancellationToken);
+
+    public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        inner.RenewRunsAsync(owner, leaseUntil, cancellationToken);
+
+    public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) => inner.ReleaseRunsAsync(owner, cancellationToken);
 }

@@ -112,5 +112,14 @@ internal sealed class FlakyClusterStore(MemoryClusterStore inner) : IClusterStor
 
     public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) => Inner.PurgeCacheAsync(expiredBefore, cancellationToken);
 
+    public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        string? replacing = null, CancellationToken cancellationToken = default) =>
+        Inner.TakeRunAsync(runId, owner, now, leaseUntil, replacing, cancellationToken);
+
+    public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        Inner.RenewRunsAsync(owner, leaseUntil, cancellationToken);
+
+    public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) => Inner.ReleaseRunsAsync(owner, cancellationToken);
+
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
 }

@@ -8,13 +8,30 @@ namespace Weft.Tests.Recovery;
 internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
 {
     private readonly List<(Func<StoreChange, bool> Match, TaskCompletionSource Signal)> _waits = [];
+    private readonly HashSet<string> _owners = [];
     private volatile bool _crashed;
 
     public bool IsDurable => true;
 
     public int Writes { get; private set; }
 
-    public void Crash() => _crashed = true;
+    /// <summary>The process "dies": its writes are dropped from now on. A dead process stops renewing
+    /// the lease of its runs, which would end some seconds later; the crash ends it at once, so the
+    /// engine that takes the runs up does not wait for the clock.</summary>
+    public void Crash()
+    {
+        _crashed = true;
+        string[] owners;
+        lock (_owners)
+        {
+            owners = [.. _owners];
+        }
+
+        foreach (var owner in owners)
+        {
+            inner.ReleaseRunsAsync(owner).AsTask().GetAwaiter().GetResult();
+        }
+    }
 
     public Task WhenCommitted(Func<StoreChange, bool> match)
     {
@@ -27,8 +44,40 @@ internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
         return tcs.Task;
     }
 
-    public ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default) =>
-        _crashed ? ValueTask.CompletedTask : inner.CreateRunAsync(run, cancellationToken);
+    public ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    {
+        if (_crashed)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        Remember(run.Owner?.Name);
+        return inner.CreateRunAsync(run, cancellationToken);
+    }
+
+    public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        string? replacing = null, CancellationToken cancellationToken = default)
+    {
+        Remember(owner);
+        return inner.TakeRunAsync(runId, owner, now, leaseUntil, replacing, cancellationToken);
+    }
+
+    public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.FromResult(0) : inner.RenewRunsAsync(owner, leaseUntil, cancellationToken);
+
+    public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.CompletedTask : inner.ReleaseRunsAsync(owner, cancellationToken);
+
+    private void Remember(string? owner)
+    {
+        if (owner is not null)
+        {
+            lock (_owners)
+            {
+                _owners.Add(owner);
+            }
+        }
+    }
 
     public async ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
     {

@@ -15,6 +15,21 @@ public abstract class DurableStoreConformanceTests : StoreConformanceTests
     public async Task IsDurable_IsTrue() => Assert.True(Store.IsDurable);
 
     [Fact]
+    public async Task TakeRun_TwoProcessesAtOnce_ExactlyOneGetsIt()
+    {
+        await Store.CreateRunAsync(Run("r1", T0) with { Owner = new RunOwner("dead", T0) });
+        var other = Track(await ReopenAsync());
+        var until = T0.AddSeconds(40);
+
+        var results = await Task.WhenAll(
+            Task.Run(async () => await Store.TakeRunAsync("r1", "A", T0.AddSeconds(10), until)),
+            Task.Run(async () => await other.TakeRunAsync("r1", "B", T0.AddSeconds(10), until)));
+
+        Assert.Equal(results[0], results[1]);
+        Assert.Contains(results[0]!.Name, new[] { "A", "B" });
+    }
+
+    [Fact]
     public async Task Reopen_RunsStatesAndOutputsSurvive()
     {
         await SeedAsync();

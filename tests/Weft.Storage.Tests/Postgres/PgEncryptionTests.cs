@@ -15,6 +15,8 @@ public sealed class PgEncryptionTests : IAsyncLifetime
     private const string Stderr = "plaintext-stderr-marker-43";
     private const string Payload = "plaintext-payload-marker-44";
     private const string Completed = "plaintext-completion-marker-45";
+    private const string Error = "exit code 5: plaintext-error-marker-46";
+    private const string CompletedError = "plaintext-completion-error-marker-47";
 
     private readonly PostgresSchema _schema = new();
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
@@ -38,7 +40,13 @@ public sealed class PgEncryptionTests : IAsyncLifetime
         Assert.DoesNotContain(SecretValue, raw);
         Assert.DoesNotContain(Payload, raw);
         Assert.DoesNotContain(Completed, raw);
+        Assert.DoesNotContain("plaintext-error-marker", raw);
+        Assert.DoesNotContain(CompletedError, raw);
         Assert.Equal(Output, await store.GetOutputAsync("r1", "a"));
+        var a = (await store.GetRunAsync("r1"))!.Tasks.Single(t => t.TaskId == "a");
+        Assert.Equal(Error, a.Error);
+        Assert.Equal(Error, a.AttemptHistory[0].Error);
+        Assert.Equal(CompletedError, Assert.Single(await store.ReadCompletionsAsync(10)).Outcome.Error);
         Assert.Equal(SecretValue, (await store.LoadRunAsync("r1"))!.Record.Params["token"]);
         Assert.Equal(Payload, (await store.ListQueuedAsync("r1")).Single(q => q.TaskId == "b").Payload);
         Assert.Equal(Completed, Assert.Single(await store.ReadCompletionsAsync(10)).Outcome.Output);
@@ -56,6 +64,7 @@ public sealed class PgEncryptionTests : IAsyncLifetime
         Assert.Contains(SecretValue, raw);
         Assert.Contains(Payload, raw);
         Assert.Contains(Completed, raw);
+        Assert.Contains(Error, raw);
     }
 
     [Fact]
@@ -77,13 +86,14 @@ public sealed class PgEncryptionTests : IAsyncLifetime
         await store.CreateRunAsync(Run("r1", T0));
         await store.WriteAsync(
         [
-            AttemptChange("r1", "a", 1, TaskOutcomeStatus.Succeeded, Output) with { Stderr = Stderr },
-            TaskChange("r1", "a", TaskState.Succeeded),
+            AttemptChange("r1", "a", 1, TaskOutcomeStatus.Succeeded, Output) with { Stderr = Stderr, Error = Error },
+            TaskChange("r1", "a", TaskState.Succeeded) with { Error = Error },
             Enqueue("r1", "b", payload: Payload),
             Enqueue("r1", "c"),
         ]);
         var claimed = await store.ClaimAsync("w", ["default"], 10, TimeSpan.FromMinutes(1));
-        await store.CompleteAsync([Completion(claimed.Single(q => q.TaskId == "c"), "w", Completed)]);
+        var completion = Completion(claimed.Single(q => q.TaskId == "c"), "w", Completed);
+        await store.CompleteAsync([completion with { Outcome = completion.Outcome with { Error = CompletedError } }]);
     }
 
     /// <summary>Every row of every table of the schema, as text (bytea as its raw bytes decoded as UTF-8).</summary>

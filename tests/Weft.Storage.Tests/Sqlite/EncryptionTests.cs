@@ -10,6 +10,7 @@ public sealed class EncryptionTests : IDisposable
 {
     private const string SmallOutput = "plaintext-output-marker-42";
     private const string StderrText = "plaintext-stderr-marker-43";
+    private const string ErrorText = "exit code 5: plaintext-error-marker-44";
 
     private readonly TempDatabase _db = new();
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
@@ -28,6 +29,7 @@ public sealed class EncryptionTests : IDisposable
         Assert.False(Contains(bytes, SmallOutput), "output found in clear");
         Assert.False(Contains(bytes, StderrText), "stderr found in clear");
         Assert.False(Contains(bytes, SecretValue), "secret parameter found in clear");
+        Assert.False(Contains(bytes, "plaintext-error-marker"), "error found in clear");
         await using var store = await SqliteStore.OpenAsync(_db.Options(_key, threshold));
         Assert.Equal(SmallOutput, await store.GetOutputAsync("r1", "a"));
     }
@@ -41,6 +43,7 @@ public sealed class EncryptionTests : IDisposable
 
         Assert.True(Contains(bytes, SmallOutput));
         Assert.True(Contains(bytes, SecretValue));
+        Assert.True(Contains(bytes, ErrorText));
     }
 
     [Fact]
@@ -77,14 +80,16 @@ public sealed class EncryptionTests : IDisposable
         await store.CreateRunAsync(Run("r1", T0));
         await store.WriteAsync(
         [
-            AttemptChange("r1", "a", 1, TaskOutcomeStatus.Succeeded, SmallOutput) with { Stderr = StderrText },
-            TaskChange("r1", "a", TaskState.Succeeded),
+            AttemptChange("r1", "a", 1, TaskOutcomeStatus.Succeeded, SmallOutput) with { Stderr = StderrText, Error = ErrorText },
+            TaskChange("r1", "a", TaskState.Succeeded) with { Error = ErrorText },
         ]);
 
         var run = (await store.GetRunAsync("r1"))!;
         Assert.Equal("***", run.Params["token"]);
         Assert.Equal(SmallOutput, run.Tasks[0].Output);
         Assert.Equal(StderrText, run.Tasks[0].AttemptHistory[0].Stderr);
+        Assert.Equal(ErrorText, run.Tasks[0].Error);
+        Assert.Equal(ErrorText, run.Tasks[0].AttemptHistory[0].Error);
         Assert.Equal(SecretValue, (await store.LoadRunAsync("r1"))!.Record.Params["token"]);
     }
 

@@ -75,6 +75,12 @@ internal static class CancelRunCommand
                 io.Out.WriteLine($"cancelled run {runId} ({final.Workflow}): {cancelledTasks} task(s) cancelled");
                 return ExitCodes.Succeeded;
             }
+            catch (WeftRunOwnedException ex)
+            {
+                // Live in another process: running it here too would run its tasks twice.
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
             catch (KeyNotFoundException)
             {
                 io.Error.WriteLine($"error: no run with id '{runId}' in {name}");

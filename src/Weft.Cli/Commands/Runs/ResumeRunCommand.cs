@@ -14,7 +14,8 @@ internal static class ResumeRunCommand
             Continue a run whose process stopped (a crash, a kill, a reboot) and wait for it to end.
             Tasks recorded as finished are not run again; a task that was running gets a new attempt,
             and its history says the earlier one was interrupted. A finished run is shown as it is.
-            Do not resume a run that is still going in another process: both would run its tasks.
+            A run still going in another process (its owner renews a lease on it) is refused with exit
+            code 2 naming that process; it can be resumed once that process has stopped.
             Exit code as `weft run`: 0 succeeded, 1 failed or timed out, 2 invalid input, 130 cancelled.
 
             Examples:

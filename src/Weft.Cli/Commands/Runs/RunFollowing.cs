@@ -45,6 +45,12 @@ internal static class RunFollowing
                 await session.ReportUnfinishedAsync(io.Error, runId).ConfigureAwait(false);
                 handle = await start(engine, runId, ct).ConfigureAwait(false);
             }
+            catch (WeftRunOwnedException ex)
+            {
+                // Live in another process: running it here too would run its tasks twice.
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
             catch (KeyNotFoundException)
             {
                 io.Error.WriteLine($"error: no run with id '{runId}' in {session.Choice.Describe()}");
