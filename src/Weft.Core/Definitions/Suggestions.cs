@@ -102,8 +102,13 @@ internal static class Suggestions
             }
 
             var cells = to - from + 1;
+            if (budget is not null && !budget.TrySpend(cells))
+            {
+                return tooFar;
+            }
+
             t_work += cells;
-            if (rowBest > max || (budget is not null && !budget.TrySpend(cells)))
+            if (rowBest > max)
             {
                 return tooFar;
             }

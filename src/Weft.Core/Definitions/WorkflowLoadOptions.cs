@@ -14,7 +14,7 @@ public sealed class WorkflowLoadOptions
 
     public const int DefaultMaxAliases = 10_000;
 
-    /// <summary>Nesting depth; the root mapping is level 1, a task's <c>with</c> is level 4.</summary>
+    /// <summary>Nesting depth; the root mapping is level 1, a task's <c>with</c> mapping level 4.</summary>
     public const int DefaultMaxDepth = 32;
 
     public const int DefaultMaxErrors = 100;

@@ -9,6 +9,7 @@ namespace Weft.Definitions.Loading;
 internal sealed partial class YamlDocReader
 {
     private readonly string _file;
+    private readonly Scanner _scanner;
     private readonly Parser _parser;
     private readonly DocumentBudget _budget;
     private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
@@ -17,7 +18,8 @@ internal sealed partial class YamlDocReader
     private YamlDocReader(string text, string file, WorkflowLoadOptions options)
     {
         _file = file;
-        _parser = new Parser(new StringReader(text));
+        _scanner = new Scanner(new StringReader(text), skipComments: true);
+        _parser = new Parser(_scanner);
         _budget = new DocumentBudget(options);
     }
 
@@ -44,7 +46,19 @@ internal sealed partial class YamlDocReader
             error = new WorkflowError(e.Place, e.Message);
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException && IsFromYamlDotNet(e))
+        {
+            // YamlDotNet's scanner fails this way on some malformed input instead of with a
+            // YamlException (aaubry/YamlDotNet#541), e.g. "a:\n  b: [x: y\n c]": it is a syntax
+            // error all the same, and the scanner knows how far it got.
+            error = new WorkflowError(reader.Place(reader._scanner.CurrentPosition),
+                "YAML syntax error: cannot read on from here; check the brackets and quotes before this place, and that a " +
+                "'[...]' or '{...}' running onto more lines is indented more than the key holding it");
+            return null;
+        }
     }
+
+    private static bool IsFromYamlDotNet(Exception e) => e.TargetSite?.DeclaringType?.Assembly == typeof(Parser).Assembly;
 
     // YamlDotNet places a tab-indentation error at the enclosing mapping; the tab itself is what to fix.
     private static SourceLocation? FirstTabIndent(string text, string file)
