@@ -67,6 +67,6 @@ internal sealed class DefinitionCache
             }
         }
 
-        return WorkflowLoader.Parse(json, $"stored definition {hash}", new WorkflowLoadOptions { ExtraKinds = extraKinds });
+        return WorkflowLoader.Parse(json, $"stored definition {hash}", WorkflowLoadOptions.ForStoredDefinition(extraKinds));
     }
 }

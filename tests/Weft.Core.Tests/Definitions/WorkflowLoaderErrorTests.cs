@@ -68,7 +68,7 @@ public sealed class WorkflowLoaderErrorTests
                 noop: {}
             """, 5, 3);
 
-        Assert.Equal("duplicate task id 'a'", error.Message);
+        Assert.Equal("duplicate key 'a'; it is first at flow.yaml:3:3", error.Message);
     }
 
     [Fact]

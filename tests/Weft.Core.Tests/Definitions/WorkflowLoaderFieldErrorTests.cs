@@ -228,7 +228,7 @@ public sealed class WorkflowLoaderFieldErrorTests
 
         Assert.Equal(
             [
-                "flow.yaml:2:1: field 'name' appears twice in the workflow",
+                "flow.yaml:2:1: duplicate key 'name'; it is first at flow.yaml:1:1",
                 "flow.yaml:5:14: 'function' in task 'a' must not be empty",
                 "flow.yaml:7:3: task 'b' must be a mapping with one of: shell, http, function, sleep, noop; it is empty",
             ],

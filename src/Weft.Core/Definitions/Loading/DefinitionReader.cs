@@ -5,7 +5,8 @@ namespace Weft.Definitions.Loading;
 /// the first. Graph and template checks are left to <see cref="WorkflowValidator"/>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] WorkflowFields = ["name", "description", "deadline", "params", "defaults", "tasks", "schedule", "pools", "maxParallel", "rateLimits"];
+    // "$schema" points editors at schema/weft-workflow.schema.json; it is accepted and otherwise ignored.
+    private static readonly string[] WorkflowFields = ["$schema", "name", "description", "deadline", "params", "defaults", "tasks", "schedule", "pools", "maxParallel", "rateLimits"];
     private static readonly string[] ParamFields = ["default", "description", "required", "secret"];
 
     private readonly string _file;

@@ -11,10 +11,13 @@ internal sealed partial class JsonDocReader
     private readonly string _file;
     private readonly byte[] _bytes;
     private readonly List<int> _lineStarts = [0];
+    private readonly DocumentBudget _budget;
+    private readonly List<WorkflowError> _errors = [];
 
-    private JsonDocReader(string text, string file)
+    private JsonDocReader(string text, string file, WorkflowLoadOptions options)
     {
         _file = file;
+        _budget = new DocumentBudget(options);
         _bytes = Encoding.UTF8.GetBytes(text);
         for (var i = 0; i < _bytes.Length; i++)
         {
@@ -25,12 +28,16 @@ internal sealed partial class JsonDocReader
         }
     }
 
-    /// <summary>The root value, or null with the syntax error in <paramref name="error"/>.</summary>
-    public static DocNode? Read(string text, string file, out WorkflowError? error)
+    /// <summary>The root value, or null with the syntax error in <paramref name="error"/>.
+    /// <paramref name="problems"/> gets the errors that do not stop the reading (duplicated keys).</summary>
+    public static DocNode? Read(string text, string file, WorkflowLoadOptions limits, out WorkflowError? error, out IReadOnlyList<WorkflowError> problems)
     {
         error = null;
-        var doc = new JsonDocReader(text, file);
-        var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        var doc = new JsonDocReader(text, file, limits);
+        problems = doc._errors;
+
+        // The depth limit is the budget's, with its message; the reader's own only has to stay out of its way.
+        var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = limits.MaxDepth + 2 };
         var reader = new Utf8JsonReader(doc._bytes, options);
         try
         {
@@ -39,7 +46,7 @@ internal sealed partial class JsonDocReader
                 return null;
             }
 
-            var root = doc.ReadValue(ref reader);
+            var root = doc.ReadValue(ref reader, 1);
             if (reader.Read())
             {
                 throw new JsonException("unexpected data after the end of the document", null, null, null);
@@ -55,28 +62,47 @@ internal sealed partial class JsonDocReader
             error = new WorkflowError(new SourceLocation(file, line, column), "JSON syntax error: " + message);
             return null;
         }
+        catch (DocumentLimitException e)
+        {
+            error = new WorkflowError(e.Place, e.Message);
+            return null;
+        }
     }
 
-    private DocNode ReadValue(ref Utf8JsonReader reader)
+    /// <summary>Reads the value at nesting level <paramref name="depth"/> (the root is 1).</summary>
+    private DocNode ReadValue(ref Utf8JsonReader reader, int depth)
     {
         var place = Place(reader.TokenStartIndex);
+        _budget.AddNodes(place, 1);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
+                _budget.CheckDepth(place, depth);
                 var entries = new List<DocEntry>();
+                var seen = new Dictionary<string, DocScalar>(StringComparer.Ordinal);
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var key = ReadString(ref reader);
+                    _budget.AddNodes(key.Location, 1);
                     reader.Read();
-                    entries.Add(new DocEntry(key, ReadValue(ref reader)));
+                    var value = ReadValue(ref reader, depth + 1);
+                    if (seen.TryAdd(key.Text, key))
+                    {
+                        entries.Add(new DocEntry(key, value));
+                    }
+                    else
+                    {
+                        _errors.Add(new WorkflowError(key.Location, $"duplicate key '{key.Text}'; it is first at {seen[key.Text].Location}"));
+                    }
                 }
 
                 return new DocMapping(place, entries);
             case JsonTokenType.StartArray:
+                _budget.CheckDepth(place, depth);
                 var items = new List<DocNode>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(ReadValue(ref reader));
+                    items.Add(ReadValue(ref reader, depth + 1));
                 }
 
                 return new DocSequence(place, items);

@@ -9,20 +9,27 @@ namespace Weft.Definitions.Loading;
 internal sealed partial class YamlDocReader
 {
     private readonly string _file;
+    private readonly Scanner _scanner;
     private readonly Parser _parser;
-    private readonly Dictionary<string, DocNode> _anchors = new(StringComparer.Ordinal);
+    private readonly DocumentBudget _budget;
+    private readonly Dictionary<string, Anchored> _anchors = new(StringComparer.Ordinal);
+    private readonly List<WorkflowError> _errors = [];
 
-    private YamlDocReader(string text, string file)
+    private YamlDocReader(string text, string file, WorkflowLoadOptions options)
     {
         _file = file;
-        _parser = new Parser(new StringReader(text));
+        _scanner = new Scanner(new StringReader(text), skipComments: true);
+        _parser = new Parser(_scanner);
+        _budget = new DocumentBudget(options);
     }
 
-    /// <summary>The first document's root, or null with the syntax error in <paramref name="error"/>.</summary>
-    public static DocNode? Read(string text, string file, out WorkflowError? error)
+    /// <summary>The first document's root, or null with the syntax error in <paramref name="error"/>.
+    /// <paramref name="problems"/> gets the errors that do not stop the reading (duplicated keys).</summary>
+    public static DocNode? Read(string text, string file, WorkflowLoadOptions options, out WorkflowError? error, out IReadOnlyList<WorkflowError> problems)
     {
         error = null;
-        var reader = new YamlDocReader(text, file);
+        var reader = new YamlDocReader(text, file, options);
+        problems = reader._errors;
         try
         {
             return reader.ReadStream();
@@ -34,7 +41,24 @@ internal sealed partial class YamlDocReader
             error = new WorkflowError(place, "YAML syntax error: " + message);
             return null;
         }
+        catch (DocumentLimitException e)
+        {
+            error = new WorkflowError(e.Place, e.Message);
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException && IsFromYamlDotNet(e))
+        {
+            // YamlDotNet's scanner fails this way on some malformed input instead of with a
+            // YamlException (aaubry/YamlDotNet#541), e.g. "a:\n  b: [x: y\n c]": it is a syntax
+            // error all the same, and the scanner knows how far it got.
+            error = new WorkflowError(reader.Place(reader._scanner.CurrentPosition),
+                "YAML syntax error: cannot read on from here; check the brackets and quotes before this place, and that a " +
+                "'[...]' or '{...}' running onto more lines is indented more than the key holding it");
+            return null;
+        }
     }
+
+    private static bool IsFromYamlDotNet(Exception e) => e.TargetSite?.DeclaringType?.Assembly == typeof(Parser).Assembly;
 
     // YamlDotNet places a tab-indentation error at the enclosing mapping; the tab itself is what to fix.
     private static SourceLocation? FirstTabIndent(string text, string file)
@@ -62,7 +86,7 @@ internal sealed partial class YamlDocReader
         }
 
         _parser.Consume<DocumentStart>();
-        var root = ReadNode();
+        var root = ReadNode(1, out _, out _);
         _parser.Consume<DocumentEnd>();
         if (_parser.Accept<DocumentStart>(out var second))
         {
@@ -72,13 +96,24 @@ internal sealed partial class YamlDocReader
         return root;
     }
 
-    private DocNode ReadNode()
+    /// <summary>Reads the node at nesting level <paramref name="depth"/>. <paramref name="size"/> is
+    /// how many nodes it stands for and <paramref name="height"/> how many levels it spans, both with
+    /// aliases expanded, so that an alias is charged for what it stands for.</summary>
+    private DocNode ReadNode(int depth, out long size, out int height)
     {
         if (_parser.TryConsume<AnchorAlias>(out var alias))
         {
-            return _anchors.TryGetValue(alias.Value.Value, out var target)
-                ? target
-                : throw new YamlException(alias.Start, alias.End, $"unknown alias '*{alias.Value.Value}'");
+            var place = Place(alias.Start);
+            if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+            {
+                throw new YamlException(alias.Start, alias.End, $"unknown alias '*{alias.Value.Value}'");
+            }
+
+            _budget.AddAlias(place);
+            _budget.CheckDepth(place, depth - 1 + target.Height);
+            _budget.AddNodes(place, target.Size);
+            (size, height) = (target.Size, target.Height);
+            return target.Node;
         }
 
         DocNode node;
@@ -86,41 +121,66 @@ internal sealed partial class YamlDocReader
         if (_parser.TryConsume<Scalar>(out var scalar))
         {
             node = ToScalar(scalar);
+            _budget.AddNodes(node.Location, 1);
+            (size, height) = (1, 1);
             anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
         }
         else if (_parser.TryConsume<SequenceStart>(out var seqStart))
         {
+            var place = Place(seqStart.Start);
+            _budget.CheckDepth(place, depth);
+            _budget.AddNodes(place, 1);
+            (size, height) = (1, 1);
             var items = new List<DocNode>();
             while (!_parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode());
+                items.Add(ReadNode(depth + 1, out var itemSize, out var itemHeight));
+                size += itemSize;
+                height = Math.Max(height, itemHeight + 1);
             }
 
-            node = new DocSequence(Place(seqStart.Start), items);
+            node = new DocSequence(place, items);
             anchor = seqStart.Anchor.IsEmpty ? null : seqStart.Anchor.Value;
         }
         else
         {
             var mapStart = _parser.Consume<MappingStart>();
+            var place = Place(mapStart.Start);
+            _budget.CheckDepth(place, depth);
+            _budget.AddNodes(place, 1);
+            (size, height) = (1, 1);
             var entries = new List<DocEntry>();
+            var seen = new Dictionary<string, DocScalar>(StringComparer.Ordinal);
             while (!_parser.TryConsume<MappingEnd>(out _))
             {
                 var keyEvent = _parser.Current!;
-                if (ReadNode() is not DocScalar key)
+                if (ReadNode(depth + 1, out var keySize, out _) is not DocScalar key)
                 {
                     throw new YamlException(keyEvent.Start, keyEvent.End, "a mapping key must be plain text");
                 }
 
-                entries.Add(new DocEntry(key, ReadNode()));
+                var value = ReadNode(depth + 1, out var valueSize, out var valueHeight);
+                size += keySize + valueSize;
+                height = Math.Max(height, valueHeight + 1);
+                if (IsMergeKey(key.Text) || seen.TryAdd(key.Text, key))
+                {
+                    entries.Add(new DocEntry(key, value));
+                }
+                else
+                {
+                    // Kept out of the tree: a second value would otherwise pass for something else
+                    // further on ("two kinds: shell and shell").
+                    _errors.Add(new WorkflowError(key.Location, $"duplicate key '{key.Text}'; it is first at {seen[key.Text].Location}"));
+                }
             }
 
-            node = new DocMapping(Place(mapStart.Start), Merge(entries));
+            node = new DocMapping(place, Merge(entries));
             anchor = mapStart.Anchor.IsEmpty ? null : mapStart.Anchor.Value;
         }
 
         if (anchor is not null)
         {
-            _anchors[anchor] = node;
+            _anchors[anchor] = new Anchored(node, size, height);
         }
 
         return node;
@@ -162,7 +222,9 @@ internal sealed partial class YamlDocReader
         return result;
     }
 
-    private static bool IsMergeKey(DocEntry entry) => entry.Key.Text == "<<";
+    private static bool IsMergeKey(DocEntry entry) => IsMergeKey(entry.Key.Text);
+
+    private static bool IsMergeKey(string key) => key == "<<";
 
     private DocScalar ToScalar(Scalar s)
     {
@@ -196,6 +258,8 @@ internal sealed partial class YamlDocReader
 
     private static string CleanMessage(string message) =>
         MarkPrefix().Replace(message, string.Empty).Trim();
+
+    private readonly record struct Anchored(DocNode Node, long Size, int Height);
 
     [GeneratedRegex(@"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")]
     private static partial Regex IntegerPattern();

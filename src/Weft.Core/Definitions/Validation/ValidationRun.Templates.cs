@@ -35,14 +35,14 @@ internal sealed partial class ValidationRun
                     _paramNames ??= _def.Params.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
                     if (!_paramNames.Contains(reference.Name))
                     {
-                        Error(place, $"template in task '{task.Id}' names unknown param '{reference.Name}'{Suggestions.Hint(reference.Name, _paramNames)}");
+                        Error(place, $"template in task '{task.Id}' names unknown param '{reference.Name}'{_hints.Hint(reference.Name, _paramNames)}");
                     }
                 }
                 else if (reference.Kind == TemplateReferenceKind.TaskOutput)
                 {
                     if (!_index.TryGetValue(reference.Name, out var target))
                     {
-                        Error(place, $"template in task '{task.Id}' names unknown task '{reference.Name}'{Suggestions.Hint(reference.Name, _index.Keys)}");
+                        Error(place, $"template in task '{task.Id}' names unknown task '{reference.Name}'{_hints.Hint(reference.Name, _index.Keys)}");
                         continue;
                     }
 

@@ -12,6 +12,9 @@ internal sealed partial class ValidationRun
     private readonly bool _checkValues;
     private readonly List<WorkflowError> _errors = [];
 
+    // Hints against the file's own names cost names × errors; the budget keeps that linear.
+    private readonly SuggestionBudget _hints = new();
+
     // First index of each id; later duplicates are reported and otherwise ignored.
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
@@ -165,7 +168,7 @@ internal sealed partial class ValidationRun
             }
             else if (!_index.ContainsKey(dep))
             {
-                Error(place, $"task '{task.Id}' depends on unknown task '{dep}'{Suggestions.Hint(dep, _index.Keys)}");
+                Error(place, $"task '{task.Id}' depends on unknown task '{dep}'{_hints.Hint(dep, _index.Keys)}");
             }
             else if (!seen.Add(dep))
             {
