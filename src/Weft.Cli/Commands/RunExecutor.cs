@@ -1,5 +1,6 @@
 using Weft.Cli.Output;
 using Weft.Definitions;
+using Weft.Storage;
 
 namespace Weft.Cli.Commands;
 
@@ -65,10 +66,10 @@ internal static class RunExecutor
                 return ExitCodes.InvalidInput;
             }
 
-            await session.ReportUnfinishedAsync(io.Error, request.Resume).ConfigureAwait(false);
             RunHandle handle;
             try
             {
+                await session.ReportUnfinishedAsync(io.Error, request.Resume).ConfigureAwait(false);
                 handle = definition is not null
                     ? await engine.SubmitAsync(definition, parameters.Values, new SubmitOptions { NotBefore = request.NotBefore }, ct).ConfigureAwait(false)
                     : await engine.ResumeAsync(request.Resume!, ct).ConfigureAwait(false);
@@ -89,6 +90,12 @@ internal static class RunExecutor
             }
             catch (KeyNotFoundException ex)
             {
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
+            catch (WeftStoreException ex)
+            {
+                // A read-only, corrupt or full database: nothing ran.
                 io.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.InvalidInput;
             }
@@ -118,12 +125,25 @@ internal static class RunExecutor
     }
 
     /// <summary>Follows a submitted (or resumed, or retried) run to its end, with Ctrl+C cancelling
-    /// it, prints the summary or the JSON document, and maps the outcome to the exit code.</summary>
+    /// it, prints the summary or the JSON document, and maps the outcome to the exit code. When the
+    /// store fails before the run's end is recorded (a full disk), says so and how to continue, and
+    /// exits 2: the run is not finished, whatever its tasks did.</summary>
     public static async Task<int> FollowAndReportAsync(WeftEngine engine, RunHandle handle, bool json, InterruptSignal interrupt, CliIo io)
     {
         // Runs at once when the signal came before the run existed.
         using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(engine, handle.RunId));
-        var final = await FollowAsync(engine, handle, json, io).ConfigureAwait(false);
+        RunSnapshot final;
+        try
+        {
+            final = await FollowAsync(engine, handle, json, io).ConfigureAwait(false);
+        }
+        catch (WeftStoreException ex)
+        {
+            io.Error.WriteLine($"error: {ex.Message}");
+            io.Error.WriteLine($"error: run {handle.RunId} is not finished: the store holds it as it was at the last change it recorded; " +
+                $"once the store is fixed, continue it with `weft runs resume {handle.RunId}`");
+            return ExitCodes.InvalidInput;
+        }
 
         if (json)
         {
@@ -185,6 +205,10 @@ internal static class RunExecutor
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Cut off after the run ended; the summary follows.
+        }
+        catch (WeftStoreException)
+        {
+            // The store failed before the run's end was recorded; the caller reports it.
         }
     }
 
