@@ -26,7 +26,11 @@ public sealed partial class SqliteStore
         });
         if (problems is not ["ok"])
         {
-            throw new WeftStoreException($"the store at {_path} is damaged: the database file is corrupt ({string.Join("; ", problems)})");
+            // quick_check's rows may hold several lines each ("*** in database main ***\nTree 7 …").
+            var found = problems.SelectMany(p => p.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Where(line => !line.StartsWith("***", StringComparison.Ordinal)).ToList();
+            var shown = string.Join("; ", found.Take(3)) + (found.Count > 3 ? $"; and {found.Count - 3} more" : "");
+            throw new WeftStoreException($"the store at {_path} is damaged: the database file is corrupt ({shown})");
         }
 
         return ValueTask.CompletedTask;
