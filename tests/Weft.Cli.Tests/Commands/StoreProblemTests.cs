@@ -30,7 +30,7 @@ public sealed class StoreProblemTests : IDisposable
     [Fact]
     public async Task Run_OnADirectory_Exits2SayingItIsADirectory()
     {
-        var flow = _files.Write("hello.yaml", WorkflowFiles.Hello);
+        var flow = Path.Combine(_files.Directory, _files.Write("hello.yaml", WorkflowFiles.Hello));
 
         var (exit, _, error) = await WeftAsync("run", flow, "--store", "sqlite:" + _files.Directory);
 
@@ -46,7 +46,7 @@ public sealed class StoreProblemTests : IDisposable
     {
         var missing = Path.Combine(_files.Directory, "no-such", "dir");
         var db = Path.Combine(missing, "x.db");
-        string[] args = command == "run" ? ["run", _files.Write("hello.yaml", WorkflowFiles.Hello)] : command.Split(' ');
+        string[] args = command == "run" ? ["run", Path.Combine(_files.Directory, _files.Write("hello.yaml", WorkflowFiles.Hello))] : command.Split(' ');
 
         var (exit, _, error) = await WeftAsync([.. args, "--store", "sqlite:" + db]);
 
@@ -58,7 +58,7 @@ public sealed class StoreProblemTests : IDisposable
     [Fact]
     public async Task DefaultStore_StillCreatesDotWeftUnderTheCurrentDirectory()
     {
-        var flow = _files.Write("hello.yaml", WorkflowFiles.Hello);
+        var flow = Path.Combine(_files.Directory, _files.Write("hello.yaml", WorkflowFiles.Hello));
 
         var run = await WeftProcess.RunAsync(_files.Directory, "run", flow, "--store", "sqlite");
 
@@ -71,7 +71,7 @@ public sealed class StoreProblemTests : IDisposable
     {
         using var fs = SmallFileSystem.Mount("8m");
         var db = Path.Combine(fs.Directory, "weft.db");
-        var flow = _files.Write("hello.yaml", WorkflowFiles.Hello);
+        var flow = Path.Combine(_files.Directory, _files.Write("hello.yaml", WorkflowFiles.Hello));
         Assert.Equal(0, (await WeftAsync("run", flow, "--store", "sqlite:" + db)).Exit);
         SqliteConnection.ClearAllPools();
         fs.MakeReadOnly();
@@ -87,7 +87,7 @@ public sealed class StoreProblemTests : IDisposable
     public async Task CorruptDatabase_StatusIsUnhealthyAndRunExits2_BothNamingTheFile()
     {
         var db = Path.Combine(_files.Directory, "weft.db");
-        var flow = _files.Write("hello.yaml", WorkflowFiles.Hello);
+        var flow = Path.Combine(_files.Directory, _files.Write("hello.yaml", WorkflowFiles.Hello));
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(0, (await WeftAsync("run", flow, "--store", "sqlite:" + db)).Exit);
