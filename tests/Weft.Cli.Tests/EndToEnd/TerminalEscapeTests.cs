@@ -48,8 +48,8 @@ public sealed class TerminalEscapeTests : IDisposable
         Assert.Contains("\\x1b", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("\\x1b]0;pwned\\x07\\x1b[2Jhello", show.Stdout, StringComparison.Ordinal);
         Assert.Contains("bad \\x1b[31mred", show.Stdout, StringComparison.Ordinal);
-        Assert.Equal("\\x1b]0;pwned\\x07\\x1b[2Jhello\n", output.Stdout);
-        Assert.Equal("\u001b]0;pwned\u0007\u001b[2Jhello\n", raw.Stdout);
+        Assert.Equal("\\x1b]0;pwned\\x07\\x1b[2Jhello", output.Stdout.TrimEnd('\n'));
+        Assert.Equal("\u001b]0;pwned\u0007\u001b[2Jhello", raw.Stdout.TrimEnd('\n'));
         var evil = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("tasks").GetProperty("evil");
         Assert.StartsWith("\u001b]0;pwned", evil.GetProperty("output").GetString(), StringComparison.Ordinal);
     }
