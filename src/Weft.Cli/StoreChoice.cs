@@ -106,9 +106,39 @@ internal sealed record StoreChoice(StoreKind Kind, string? Path)
             }
         }
 
+        if (PathProblem() is { } problem)
+        {
+            throw new WeftStoreException(problem);
+        }
+
         return await SqliteStore.OpenAsync(
             new SqliteStoreOptions { Path = Path!, EncryptionKey = EncryptionKey.FromEnvironment() },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why a SQLite path cannot be the store, found before SQLite sees it; null when it can
+    /// (or for other stores). A directory is not a database; a file in a directory that does not
+    /// exist is a typo, not a request to create directories: only the default <c>.weft/</c> is made.</summary>
+    public string? PathProblem()
+    {
+        if (Kind != StoreKind.Sqlite)
+        {
+            return null;
+        }
+
+        var full = System.IO.Path.GetFullPath(Path!);
+        if (Directory.Exists(full))
+        {
+            return $"the store sqlite:{Path} is a directory ({full}), not a database file; name a file in it, e.g. sqlite:{System.IO.Path.Combine(Path!, "weft.db")}";
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(full);
+        if (directory is not null && !Directory.Exists(directory) && Path != DefaultSqlitePath)
+        {
+            return $"the store sqlite:{Path} cannot be created: the directory {directory} does not exist (create it first)";
+        }
+
+        return null;
     }
 
     // A connection string may carry a password; never echo it.

@@ -32,6 +32,6 @@ internal static class StoreError
             _ when IsConnectionLoss(e) => $"the connection was lost ({e.Message})",
             _ => e.Message,
         };
-        return new WeftStoreException($"the PostgreSQL store at {where} failed to {doing}: {why}", e);
+        return new WeftStoreException($"the PostgreSQL store at {where} failed to {doing}: {why}", e) { IsTransient = IsConnectionLoss(e) };
     }
 }

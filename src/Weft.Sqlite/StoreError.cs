@@ -30,6 +30,9 @@ internal static class StoreError
             NotADb => "the file is not a SQLite database",
             _ => s.Message,
         } : e.Message;
-        return new WeftStoreException($"the store at {path} failed to {doing}: {why}", e);
+        return new WeftStoreException($"the store at {path} failed to {doing}: {why}", e)
+        {
+            IsTransient = e is SqliteException { SqliteErrorCode: var code } && (code & 0xFF) is Busy or Locked,
+        };
     }
 }

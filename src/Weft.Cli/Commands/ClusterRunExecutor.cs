@@ -105,7 +105,7 @@ internal static class ClusterRunExecutor
 
                 var attempt = task.Attempts > 1 ? $" (attempt {task.Attempts})" : "";
                 var error = task.Error is { Length: > 0 } e && task.State is not TaskState.Succeeded ? $": {e}" : "";
-                output.WriteLine($"{time} {task.TaskId} {task.State.ToName()}{attempt}{error}");
+                output.WriteLine(TerminalText.Clean($"{time} {task.TaskId} {task.State.ToName()}{attempt}{error}"));
             }
         }
     }

@@ -1,6 +1,7 @@
 using Weft.Cli.Output;
 using Weft.Definitions;
 using Weft.Secrets;
+using Weft.Storage;
 
 namespace Weft.Cli.Commands;
 
@@ -66,10 +67,10 @@ internal static class RunExecutor
                 return ExitCodes.InvalidInput;
             }
 
-            await session.ReportUnfinishedAsync(io.Error, request.Resume).ConfigureAwait(false);
             RunHandle handle;
             try
             {
+                await session.ReportUnfinishedAsync(io.Error, request.Resume).ConfigureAwait(false);
                 handle = definition is not null
                     ? await engine.SubmitAsync(definition, parameters.Values, new SubmitOptions { NotBefore = request.NotBefore }, ct).ConfigureAwait(false)
                     : await engine.ResumeAsync(request.Resume!, ct).ConfigureAwait(false);
@@ -99,6 +100,12 @@ internal static class RunExecutor
                 io.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.InvalidInput;
             }
+            catch (WeftStoreException ex)
+            {
+                // A read-only, corrupt or full database: nothing ran.
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
 
             return await FollowAndReportAsync(engine, handle, request.Json, interrupt, io).ConfigureAwait(false);
         }
@@ -125,13 +132,26 @@ internal static class RunExecutor
     }
 
     /// <summary>Follows a submitted (or resumed, or retried) run to its end, with Ctrl+C cancelling
-    /// it, prints the summary or the JSON document, and maps the outcome to the exit code.</summary>
+    /// it, prints the summary or the JSON document, and maps the outcome to the exit code. When the
+    /// store fails before the run's end is recorded (a full disk), says so and how to continue, and
+    /// exits 2: the run is not finished, whatever its tasks did.</summary>
     public static async Task<int> FollowAndReportAsync(WeftEngine engine, RunHandle handle, bool json, InterruptSignal interrupt, CliIo io)
     {
         // Runs at once when the signal came before the run existed.
         using var cancelOnInterrupt = interrupt.Token.Register(() => _ = CancelQuietlyAsync(engine, handle.RunId));
         var masker = await RunMasks.ForAsync(engine.Store, handle.RunId).ConfigureAwait(false);
-        var final = masker.Apply(await FollowAsync(engine, handle, json, masker, io).ConfigureAwait(false));
+        RunSnapshot final;
+        try
+        {
+            final = masker.Apply(await FollowAsync(engine, handle, json, masker, io).ConfigureAwait(false));
+        }
+        catch (WeftStoreException ex)
+        {
+            io.Error.WriteLine($"error: {masker.Apply(ex.Message)}");
+            io.Error.WriteLine($"error: run {handle.RunId} is not finished: the store holds it as it was at the last change it recorded; " +
+                $"once the store is fixed, continue it with `weft runs resume {handle.RunId}`");
+            return ExitCodes.InvalidInput;
+        }
 
         if (json)
         {
@@ -193,6 +213,10 @@ internal static class RunExecutor
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Cut off after the run ended; the summary follows.
+        }
+        catch (WeftStoreException)
+        {
+            // The store failed before the run's end was recorded; the caller reports it.
         }
     }
 

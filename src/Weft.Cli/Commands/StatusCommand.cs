@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Weft.Cli.Output;
-using Weft.Storage;
 using Weft.Cli.Remote;
+using Weft.Sqlite;
+using Weft.Storage;
 
 namespace Weft.Cli.Commands;
 
@@ -48,20 +49,36 @@ internal static class StatusCommand
 
         await using (session.ConfigureAwait(false))
         {
+            var status = session.Engine.GetStatus();
+            IReadOnlyDictionary<RunState, int> counts = new Dictionary<RunState, int>();
+            IReadOnlyList<string> unfinished = [];
             try
             {
-                var status = session.Engine.GetStatus();
-                var counts = await session.Store.CountRunsByStateAsync(ct).ConfigureAwait(false);
-                var unfinished = await session.Engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false);
-                var report = new StatusReport(status, session.Choice.Describe(), counts, unfinished);
-                io.Out.WriteLine(json ? StatusJson.ToJson(report) : StatusText.Format(report));
-                return ExitCodes.Succeeded;
+                // An engine just opened has touched little of the file: ask the store itself.
+                if (session.Store is SqliteStore sqlite)
+                {
+                    await sqlite.CheckIntegrityAsync(ct).ConfigureAwait(false);
+                }
+
+                counts = await session.Store.CountRunsByStateAsync(ct).ConfigureAwait(false);
+                unfinished = await session.Engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false);
             }
             catch (WeftStoreException ex)
             {
+                // Still a status: unhealthy, with the store's error as the reason (and exit 2, as
+                // every command given an unusable store).
+                status = status with
+                {
+                    Health = HealthState.Unhealthy,
+                    Reasons = [$"the store is failing: {ex.Message}", .. status.Reasons],
+                    StoreError = ex.Message,
+                };
                 io.Error.WriteLine($"error: {ex.Message}");
-                return ExitCodes.InvalidInput;
             }
+
+            var report = new StatusReport(status, session.Choice.Describe(), counts, unfinished);
+            io.Out.WriteLine(json ? StatusJson.ToJson(report) : StatusText.Format(report));
+            return status.StoreError is null && session.Engine.StoreFailure is null ? ExitCodes.Succeeded : ExitCodes.InvalidInput;
         }
     }
 }

@@ -8,8 +8,10 @@ internal sealed class EventLine(TimeZoneInfo zone)
 {
     private readonly Dictionary<string, DateTimeOffset> _started = new(StringComparer.Ordinal);
 
-    /// <summary>The line for <paramref name="e"/>, or null when the event is not worth a line.</summary>
-    public string? Format(RunEvent e)
+    /// <summary>The line for <paramref name="e"/> (safe for a terminal), or null when the event is not worth a line.</summary>
+    public string? Format(RunEvent e) => Compose(e) is { } line ? TerminalText.Clean(line) : null;
+
+    private string? Compose(RunEvent e)
     {
         var time = TimeZoneInfo.ConvertTime(e.At, zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         if (e.TaskId is null)

@@ -43,7 +43,7 @@ internal static class ProgressView
         var bar = $"[green]{new string('━', filled)}[/][grey]{new string('━', BarWidth - filled)}[/]";
         var failedText = failed > 0 ? $"  [red]{failed} failed[/]" : "";
         var header = new Markup(
-            $"[bold]{Markup.Escape(run.Workflow)}[/] {Markup.Escape(run.RunId)}  {bar} {done}/{total} ({percent}%){failedText}");
+            $"[bold]{Markup.Escape(TerminalText.Clean(run.Workflow))}[/] {Markup.Escape(TerminalText.Clean(run.RunId))}  {bar} {done}/{total} ({percent}%){failedText}");
 
         var running = run.Tasks.Where(t => t.State is TaskState.Running or TaskState.Retrying).ToList();
         var table = new Table().Border(TableBorder.Simple);
@@ -54,7 +54,7 @@ internal static class ProgressView
         foreach (var task in running.Take(MaxRunningRows))
         {
             table.AddRow(
-                new Text(task.TaskId),
+                new Text(TerminalText.Clean(task.TaskId)),
                 SummaryTable.StateText(task.State),
                 new Text(Math.Max(1, task.Attempts).ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(TextFormat.Duration(TextFormat.Elapsed(task.StartedAt, now))));

@@ -11,30 +11,33 @@ internal static class RunDetails
 {
     public static void Write(IAnsiConsole console, RunSnapshot run, TimeZoneInfo zone)
     {
-        console.WriteLine($"run       {run.RunId}");
-        console.WriteLine($"workflow  {run.Workflow}");
-        console.WriteLine($"submitted {RunListTable.Time(run.SubmittedAt, zone)}");
-        console.WriteLine($"started   {RunListTable.Time(run.StartedAt, zone)}");
-        console.WriteLine($"finished  {RunListTable.Time(run.FinishedAt, zone)}");
+        // Every line quotes recorded text (names, parameters, errors): cleaned for the terminal.
+        void Line(string text) => console.WriteLine(TerminalText.Clean(text));
+
+        Line($"run       {run.RunId}");
+        Line($"workflow  {run.Workflow}");
+        Line($"submitted {RunListTable.Time(run.SubmittedAt, zone)}");
+        Line($"started   {RunListTable.Time(run.StartedAt, zone)}");
+        Line($"finished  {RunListTable.Time(run.FinishedAt, zone)}");
         foreach (var (name, value) in run.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            console.WriteLine($"param     {name}={value}");
+            Line($"param     {name}={value}");
         }
 
         console.Write(SummaryTable.Build(run));
         foreach (var task in run.Tasks.Where(t => t.AttemptHistory.Count > 1))
         {
-            console.WriteLine($"{task.TaskId}: {task.AttemptHistory.Count} attempts");
+            Line($"{task.TaskId}: {task.AttemptHistory.Count} attempts");
             foreach (var attempt in task.AttemptHistory)
             {
-                console.WriteLine("  " + AttemptLine(attempt));
+                Line("  " + AttemptLine(attempt));
             }
         }
 
         foreach (var task in run.Tasks.Where(t => !string.IsNullOrWhiteSpace(t.Error)))
         {
-            console.WriteLine($"{task.TaskId} error:");
-            console.WriteLine("  " + task.Error!.TrimEnd().Replace("\n", "\n  ", StringComparison.Ordinal));
+            Line($"{task.TaskId} error:");
+            Line("  " + task.Error!.TrimEnd().Replace("\n", "\n  ", StringComparison.Ordinal));
         }
 
         console.MarkupLine(SummaryTable.Headline(run));

@@ -20,8 +20,8 @@ internal static class RunListTable
         foreach (var run in runs)
         {
             table.AddRow(
-                new Text(run.RunId),
-                new Text(run.Workflow),
+                new Text(TerminalText.Clean(run.RunId)),
+                new Text(TerminalText.Clean(run.Workflow)),
                 new Text(run.State.ToName(), new Style(StateColor(run.State))),
                 new Text(Time(run.StartedAt, zone)),
                 new Text(Time(run.FinishedAt, zone)),

@@ -34,6 +34,7 @@ internal static class StatusText
             Line($"unfinished: {string.Join(", ", report.Unfinished.Take(10))}{(report.Unfinished.Count > 10 ? ", …" : "")} (continue with `weft runs resume ID`)");
         }
 
-        return sb.ToString().TrimEnd();
+        // Reasons quote store errors and alerts, which may quote task names and paths.
+        return TerminalText.Clean(sb.ToString().TrimEnd());
     }
 }

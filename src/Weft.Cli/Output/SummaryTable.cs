@@ -25,7 +25,7 @@ internal static class SummaryTable
         foreach (var task in run.Tasks)
         {
             table.AddRow(
-                new Text(task.TaskId),
+                new Text(TerminalText.Clean(task.TaskId)),
                 StateText(task.State),
                 new Text(task.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(TextFormat.Duration(TextFormat.Elapsed(task.StartedAt, task.FinishedAt))),
@@ -45,7 +45,7 @@ internal static class SummaryTable
             _ => "yellow",
         };
         var took = run.Duration is { } d ? $" in {TextFormat.Duration(d)}" : "";
-        return $"run [bold]{Markup.Escape(run.RunId)}[/] ({Markup.Escape(run.Workflow)}) [{color}]{run.State.ToName()}[/]{took}";
+        return $"run [bold]{Markup.Escape(TerminalText.Clean(run.RunId))}[/] ({Markup.Escape(TerminalText.Clean(run.Workflow))}) [{color}]{run.State.ToName()}[/]{took}";
     }
 
     public static IRenderable StateText(TaskState state) => new Text(state.ToName(), new Style(StateColor(state)));

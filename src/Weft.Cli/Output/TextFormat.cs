@@ -27,8 +27,9 @@ internal static class TextFormat
                 : $"{(int)d.TotalHours}h {d.Minutes:00}m";
     }
 
-    /// <summary>The first non-empty line of <paramref name="text"/>, cut to <paramref name="max"/>
-    /// characters with an ellipsis when longer (or when more lines follow).</summary>
+    /// <summary>The first non-empty line of <paramref name="text"/>, cleaned for a terminal
+    /// (<see cref="TerminalText"/>) and cut to <paramref name="max"/> characters with an ellipsis when
+    /// longer (or when more lines follow).</summary>
     public static string Preview(string? text, int max = PreviewLength)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -37,7 +38,7 @@ internal static class TextFormat
         }
 
         var lines = text.Split('\n');
-        var first = lines.Select(l => l.TrimEnd('\r')).First(l => !string.IsNullOrWhiteSpace(l)).Trim();
+        var first = TerminalText.Clean(lines.Select(l => l.TrimEnd('\r')).First(l => !string.IsNullOrWhiteSpace(l)).Trim());
         var more = lines.Count(l => !string.IsNullOrWhiteSpace(l)) > 1;
         if (first.Length > max)
         {

@@ -54,7 +54,7 @@ internal static class RemoteRuns
             return ExitCodes.Succeeded;
         });
 
-    public static Task<int> OutputAsync(RemoteTarget target, string runId, string taskId, int? attempt, CliIo io, CancellationToken ct) =>
+    public static Task<int> OutputAsync(RemoteTarget target, string runId, string taskId, int? attempt, bool raw, CliIo io, CancellationToken ct) =>
         GuardAsync(target, runId, io, async client =>
         {
             var run = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
@@ -82,7 +82,8 @@ internal static class RemoteRuns
                 return ExitCodes.Succeeded;
             }
 
-            io.Out.Write(output.GetString());
+            var text = output.GetString();
+            io.Out.Write(raw ? text : TerminalText.Clean(text));
             await io.Out.FlushAsync(ct).ConfigureAwait(false);
             return ExitCodes.Succeeded;
         });
@@ -106,7 +107,7 @@ internal static class RemoteRuns
             }
 
             var cancelledTasks = final.Tasks.Count(t => t.State == TaskState.Cancelled);
-            io.Out.WriteLine($"cancelled run {runId} ({final.Workflow}): {cancelledTasks} task(s) cancelled");
+            io.Out.WriteLine(TerminalText.Clean($"cancelled run {runId} ({final.Workflow}): {cancelledTasks} task(s) cancelled"));
             return ExitCodes.Succeeded;
         });
 

@@ -25,7 +25,9 @@ public sealed partial class WeftEngine
     }
 
     /// <summary>Events of one run as they happen, starting with a replay of everything already past
-    /// (in definition order); ends after RunFinished. Throws <see cref="KeyNotFoundException"/> for an unknown run.</summary>
+    /// (in definition order); ends after RunFinished, which comes once the run's end is recorded (durable
+    /// store). Throws <see cref="KeyNotFoundException"/> for an unknown run, and the store's
+    /// <see cref="Storage.WeftStoreException"/> when the store failed before the run's end was recorded.</summary>
     public async IAsyncEnumerable<RunEvent> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -42,9 +44,9 @@ public sealed partial class WeftEngine
                 channel.Writer.TryWrite(e);
             }
 
-            if (run.State.IsFinal())
+            if (run.Reported || run.Completion.Task.IsFaulted)
             {
-                channel.Writer.TryComplete();
+                channel.Writer.TryComplete(run.Completion.Task.Exception?.InnerException);
             }
             else
             {

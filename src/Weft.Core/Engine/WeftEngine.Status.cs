@@ -41,7 +41,13 @@ public sealed partial class WeftEngine
 
         using var process = Process.GetCurrentProcess();
         var reasons = new List<string>();
-        if (StoreError is { } storeError)
+        if (_storeFailure is { } failure)
+        {
+            // Nothing this engine does is recorded any more: unhealthy, not merely degraded.
+            unhealthy = true;
+            reasons.Add($"the engine stopped recording runs after the store failed: {failure.Message}");
+        }
+        else if (StoreError is { } storeError)
         {
             reasons.Add($"the store is failing: {storeError}");
         }

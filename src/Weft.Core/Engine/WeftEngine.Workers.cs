@@ -342,6 +342,19 @@ public sealed partial class WeftEngine
 
     private void Complete(IReadOnlyList<RunExecution> finished)
     {
+        if (finished.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            foreach (var run in finished)
+            {
+                run.ReportFinished();
+            }
+        }
+
         foreach (var run in finished)
         {
             var snapshot = run.Snapshot();

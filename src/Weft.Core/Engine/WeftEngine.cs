@@ -156,5 +156,10 @@ public sealed partial class WeftEngine : IAsyncDisposable
         {
             throw new ObjectDisposedException(nameof(WeftEngine));
         }
+
+        if (_storeFailure is { } failure)
+        {
+            throw new WeftStoreException($"this engine stopped recording runs after the store failed: {failure.Message}", failure);
+        }
     }
 }

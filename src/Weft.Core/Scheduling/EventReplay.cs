@@ -55,7 +55,7 @@ internal static class EventReplay
             }
         }
 
-        if (run.State.IsFinal() && run.FinishedAt is { } finished)
+        if (run.Reported && run.FinishedAt is { } finished)
         {
             yield return new RunEvent(RunEventKind.RunFinished, run.RunId, finished) { RunState = run.State };
         }

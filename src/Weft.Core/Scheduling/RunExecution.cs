@@ -89,14 +89,33 @@ internal sealed partial class RunExecution
         }
     }
 
-    /// <summary>Ends every watcher's stream (after RunFinished).</summary>
-    public void CloseWatchers()
+    /// <summary>True once the run's end is announced: on a durable store, only after the batch holding
+    /// its final state is committed. Watchers get RunFinished only then, so nothing reports a run
+    /// finished that a crash (or a failing store) would leave unfinished.</summary>
+    public bool Reported { get; set; }
+
+    /// <summary>Announces the end: RunFinished to every watcher, whose streams then end.</summary>
+    public void ReportFinished()
+    {
+        Reported = true;
+        if (Watchers is not null)
+        {
+            Emit(new RunEvent(RunEventKind.RunFinished, RunId, FinishedAt ?? SubmittedAt) { RunState = State });
+        }
+
+        CloseWatchers(error: null);
+    }
+
+    /// <summary>Ends every watcher's stream with <paramref name="error"/> (the store could not record the run).</summary>
+    public void FailWatchers(Exception error) => CloseWatchers(error);
+
+    private void CloseWatchers(Exception? error)
     {
         if (Watchers is { } watchers)
         {
             foreach (var w in watchers)
             {
-                w.TryComplete();
+                w.TryComplete(error);
             }
 
             Watchers = null;

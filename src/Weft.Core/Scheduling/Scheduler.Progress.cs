@@ -126,12 +126,9 @@ internal sealed partial class Scheduler
         run.FinishedAt = now;
         Counters.RunsFinished++;
         JournalRun(run);
-        if (run.Watchers is not null)
-        {
-            run.Emit(new RunEvent(RunEventKind.RunFinished, run.RunId, now) { RunState = run.State });
-            run.CloseWatchers();
-        }
 
+        // RunFinished goes to watchers when the engine reports the run finished (ReportFinished):
+        // on a durable store that is after this state is committed, not now.
         _finished.Add(run);
     }
 

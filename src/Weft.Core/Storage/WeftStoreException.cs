@@ -14,4 +14,10 @@ public sealed class WeftStoreException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>True when the store is unreachable or busy for now (a database server restarting, a
+    /// lock another process holds) and the same request may succeed later: the engine's journal
+    /// writer keeps retrying those. Any other failure (a full disk, a read-only or corrupt file) stops
+    /// the engine recording, and the runs it could not record fail their waiters with it.</summary>
+    public bool IsTransient { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Weft.Cli.Output;
 using Weft.Storage;
 using Weft.Cli.Remote;
 
@@ -72,7 +73,7 @@ internal static class CancelRunCommand
                 }
 
                 var cancelledTasks = final.Tasks.Count(t => t.State == TaskState.Cancelled);
-                io.Out.WriteLine($"cancelled run {runId} ({final.Workflow}): {cancelledTasks} task(s) cancelled");
+                io.Out.WriteLine(TerminalText.Clean($"cancelled run {runId} ({final.Workflow}): {cancelledTasks} task(s) cancelled"));
                 return ExitCodes.Succeeded;
             }
             catch (WeftRunOwnedException ex)

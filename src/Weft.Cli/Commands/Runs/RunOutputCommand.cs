@@ -1,9 +1,11 @@
 using System.CommandLine;
+using Weft.Cli.Output;
 using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
-/// <summary><c>weft runs output ID TASK [--attempt K]</c>: the full output, raw, and nothing else on stdout.</summary>
+/// <summary><c>weft runs output ID TASK [--attempt K] [--raw]</c>: the full output and nothing else on
+/// stdout; control characters escaped (<see cref="TerminalText"/>) unless <c>--raw</c>.</summary>
 internal static class RunOutputCommand
 {
     public static Command Create(CliIo io)
@@ -11,19 +13,26 @@ internal static class RunOutputCommand
         var id = new Argument<string>("ID") { Description = "The run id (see `weft runs list`)." };
         var task = new Argument<string>("TASK") { Description = "The task id." };
         var attempt = new Option<int?>("--attempt") { Description = "Which attempt (1 is the first). Default: the latest.", HelpName = "K" };
+        var raw = new Option<bool>("--raw")
+        {
+            Description = "Print the output byte for byte, control characters and terminal escape sequences included (for a file or a program, not a terminal).",
+        };
         var store = RunsStore.CreateOption();
         var command = new Command("output", """
-            Print the full output of one task of a run, exactly as recorded, and nothing else.
-            (Tables and the JSON document show a preview; this is the whole text.)
+            Print the full output of one task of a run, and nothing else. (Tables and the JSON
+            document show a preview; this is the whole text.) Control characters other than
+            newline and tab are shown escaped (\x1b, \r) so output cannot drive the terminal;
+            --raw prints exactly what was recorded.
 
             Examples:
               weft runs output 0192f3c4… extract
-              weft runs output 0192f3c4… extract --attempt 1 > first-try.txt
+              weft runs output 0192f3c4… extract --attempt 1 --raw > first-try.txt
             """)
         {
             id,
             task,
             attempt,
+            raw,
             store,
         };
         command.Validators.Add(r =>
@@ -35,12 +44,12 @@ internal static class RunOutputCommand
         });
         var remote = new RemoteOptions().AddTo(command, store);
         command.SetAction((result, ct) => remote.Target(result) is { } target
-            ? RemoteRuns.OutputAsync(target, result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), io, ct)
-            : ExecuteAsync(result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), result.GetValue(store), io, ct));
+            ? RemoteRuns.OutputAsync(target, result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), result.GetValue(raw), io, ct)
+            : ExecuteAsync(result.GetValue(id)!, result.GetValue(task)!, result.GetValue(attempt), result.GetValue(raw), result.GetValue(store), io, ct));
         return command;
     }
 
-    private static Task<int> ExecuteAsync(string runId, string taskId, int? attempt, string? storeName, CliIo io, CancellationToken ct)
+    private static Task<int> ExecuteAsync(string runId, string taskId, int? attempt, bool raw, string? storeName, CliIo io, CancellationToken ct)
     {
         return RunsStore.WithRunAsync(storeName, runId, io, async (opened, run) =>
         {
@@ -66,7 +75,7 @@ internal static class RunOutputCommand
                 return ExitCodes.Succeeded;
             }
 
-            io.Out.Write(output);
+            io.Out.Write(raw ? output : TerminalText.Clean(output));
             await io.Out.FlushAsync(ct).ConfigureAwait(false);
             return ExitCodes.Succeeded;
         }, ct);

@@ -47,6 +47,14 @@ internal sealed class RunsStore : IAsyncDisposable
             return null;
         }
 
+        // Before the "a file that does not exist holds no runs" shortcut: a directory, or a file
+        // in a directory that does not exist, is a mistake to name, not an empty store.
+        if (choice.PathProblem() is { } pathProblem)
+        {
+            error.WriteLine($"error: {pathProblem}");
+            return null;
+        }
+
         return choice;
     }
 
