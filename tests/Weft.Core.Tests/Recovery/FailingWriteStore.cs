@@ -67,5 +67,14 @@ internal sealed class FailingWriteStore(MemoryStore inner) : IWeftStore
 
     public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) => inner.PurgeCacheAsync(expiredBefore, cancellationToken);
 
+    public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        string? replacing = null, CancellationToken cancellationToken = default) =>
+        inner.TakeRunAsync(runId, owner, now, leaseUntil, replacing, cancellationToken);
+
+    public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        inner.RenewRunsAsync(owner, leaseUntil, cancellationToken);
+
+    public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) => inner.ReleaseRunsAsync(owner, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
