@@ -116,8 +116,17 @@ internal static class ServerCommand
             var engine = app.Services.GetRequiredService<WeftEngine>();
             foreach (var runId in await engine.FindUnfinishedRunsAsync(ct).ConfigureAwait(false))
             {
-                await engine.ResumeAsync(runId, ct).ConfigureAwait(false);
-                io.Out.WriteLine($"resumed unfinished run {runId} from {choice.Describe()}");
+                // Nothing stored may keep the server from starting: a run that cannot be taken up is
+                // reported (and, when its record is at fault, already marked failed) and the rest go on.
+                try
+                {
+                    await engine.ResumeAsync(runId, ct).ConfigureAwait(false);
+                    io.Out.WriteLine($"resumed unfinished run {runId} from {choice.Describe()}");
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    io.Error.WriteLine(ex is WeftStoredRunException ? $"warning: {ex.Message}" : $"warning: unfinished run {runId} was not resumed: {ex.Message}");
+                }
             }
 
             io.Out.Flush();

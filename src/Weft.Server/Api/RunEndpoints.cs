@@ -105,7 +105,7 @@ internal static class RunEndpoints
         return Results.Ok(new OutputView(runId, taskId, attempt ?? task.Attempts, await views.Redact(runId, output).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, RunSubmitter submitter, WorkflowRegistry registry, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext context, RunSubmitter submitter, WorkflowRegistry registry, TimeProvider time, CancellationToken ct)
     {
         SubmitRequest? request;
         try
@@ -161,6 +161,11 @@ internal static class RunEndpoints
             }
 
             priority = p;
+        }
+
+        if (SubmitOptions.CheckNotBefore(request.NotBefore, time.GetUtcNow()) is { } tooFar)
+        {
+            return Problems.Field("notBefore", tooFar);
         }
 
         if (request.DedupKey is { Length: 0 or > 200 })
