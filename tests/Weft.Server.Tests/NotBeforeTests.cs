@@ -38,6 +38,19 @@ public sealed class NotBeforeTests
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("params", out _));
     }
 
+    [Fact]
+    public async Task Submit_NotBeforePastTheHorizon_400NamingNotBeforeAndNothingStored()
+    {
+        await using var server = await TestServer.StartAsync(o => o.EnableSchedules = false);
+
+        var response = await server.Client.PostAsJsonAsync("/api/runs", new { definition = Workflows.Hello, notBefore = DateTimeOffset.UtcNow.AddDays(400) });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("365d", errors.GetProperty("notBefore")[0].GetString());
+        Assert.Empty(await server.Engine.Store.ListRunsAsync(new Weft.Storage.RunQuery()));
+    }
+
     // The run starts on a timer of the fake clock, then runs on the engine's slots; wait for it, bounded.
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

@@ -59,9 +59,9 @@ internal static class RunCommand
         };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(at) is { } text && NotBeforeParser.Parse(text, TimeProvider.System.GetUtcNow()) is null)
+            if (r.GetValue(at) is { } text && NotBeforeParser.Parse(text, TimeProvider.System.GetUtcNow(), out var error) is null)
             {
-                r.AddError($"--at '{text}' is neither a time (ISO-8601, e.g. 2026-12-01T02:00:00Z) nor a delay (e.g. 10m)");
+                r.AddError(error!);
             }
         });
         command.SetAction((result, ct) => (result.GetValue(server) is { } url ? (Func<RunRequest, CliIo, CancellationToken, Task<int>>)((r, i, c) => Remote.RemoteRunExecutor.ExecuteAsync(r, url, i, c)) : RunExecutor.ExecuteAsync)(
@@ -71,7 +71,7 @@ internal static class RunCommand
                 Workers = result.GetValue(workers),
                 Store = result.GetValue(store),
                 Resume = result.GetValue(resume),
-                NotBefore = result.GetValue(at) is { } when ? NotBeforeParser.Parse(when, TimeProvider.System.GetUtcNow()) : null,
+                NotBefore = result.GetValue(at) is { } when ? NotBeforeParser.Parse(when, TimeProvider.System.GetUtcNow(), out _) : null,
                 Json = result.GetValue(json),
                 Assemblies = result.GetValue(assemblies) ?? [],
             },

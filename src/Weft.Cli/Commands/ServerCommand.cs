@@ -139,6 +139,11 @@ internal static class ServerCommand
                 {
                     io.Out.WriteLine($"left unfinished run {runId} to {OwnerNames.Describe(owner.Name)}, which is running it");
                 }
+
+                foreach (var (runId, reason) in result.NotTakenUp)
+                {
+                    io.Error.WriteLine($"warning: unfinished run {runId} was not resumed: {reason}");
+                }
             }
 
             io.Out.Flush();

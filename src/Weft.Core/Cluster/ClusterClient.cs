@@ -27,6 +27,7 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
         }
 
         var values = WeftEngine.ResolveParameters(definition, parameters);
+        SubmitOptions.ThrowIfInvalid(options, _time.GetUtcNow());
         var runId = options?.RunId ?? WeftEngine.NewRunId();
         try
         {

@@ -55,8 +55,10 @@ public sealed record DeadlineSpec
         return false;
     }
 
-    /// <summary>The deadline of a run submitted at <paramref name="submittedAt"/>.</summary>
-    public DateTimeOffset Resolve(DateTimeOffset submittedAt) => At ?? submittedAt + After!.Value;
+    /// <summary>The deadline of a run submitted at <paramref name="submittedAt"/>.
+    /// Saturates at the calendar's end rather than overflow (a definition built in C# may hold any duration).</summary>
+    public DateTimeOffset Resolve(DateTimeOffset submittedAt) =>
+        At ?? (After!.Value >= DateTimeOffset.MaxValue - submittedAt ? DateTimeOffset.MaxValue : submittedAt + After.Value);
 
     /// <summary>The form <see cref="TryParse"/> reads back to the same value.</summary>
     public override string ToString() =>

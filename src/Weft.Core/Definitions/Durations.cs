@@ -11,6 +11,20 @@ public static class Durations
     /// <summary>The hint shown next to a bad duration.</summary>
     public const string Examples = "250ms, 10s, 5m, 2h, 1d or PT5M";
 
+    /// <summary>The longest duration a workflow may give (a timeout, a retry delay and the longest
+    /// wait its backoff can reach, a sleep, a deadline after submit, a cache ttl), and the furthest
+    /// ahead a run may be scheduled to start: 365 days. Longer values are refused where they are
+    /// written, so none reaches a timer or overflows a time.</summary>
+    public static readonly TimeSpan Maximum = TimeSpan.FromDays(365);
+
+    /// <summary><see cref="Maximum"/> as written in messages.</summary>
+    public static string MaximumText => Format(Maximum);
+
+    /// <summary>The problem with <paramref name="value"/> for <paramref name="field"/> when it is over
+    /// <see cref="Maximum"/>, else null.</summary>
+    public static string? TooLong(string field, TimeSpan value) =>
+        value > Maximum ? $"'{field}' {Format(value)} is longer than the maximum of {MaximumText}" : null;
+
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;

@@ -32,10 +32,39 @@ internal static class ValueChecks
         {
             yield return ("maxDelay", "maxDelay must not be negative");
         }
+
+        var tooLong = false;
+        foreach (var (field, value) in new[] { ("delay", policy.Delay), ("maxDelay", policy.MaxDelay ?? TimeSpan.Zero) })
+        {
+            if (Durations.TooLong(field, value) is { } problem)
+            {
+                tooLong = true;
+                yield return (field, problem);
+            }
+        }
+
+        // Each value may be in range while their product is not: delay × multiplier^(attempts − 2).
+        if (!tooLong && policy.Multiplier > 0 && policy.LongestDelay() > Durations.Maximum)
+        {
+            var growth = policy.Strategy == RetryStrategy.Exponential
+                ? $"delay {Durations.Format(policy.Delay)} × multiplier {policy.Multiplier.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+                : $"delay {Durations.Format(policy.Delay)} growing by {policy.Strategy.ToString().ToLowerInvariant()}";
+            yield return (policy.Strategy == RetryStrategy.Exponential ? "multiplier" : "maxAttempts",
+                $"the wait before attempt {policy.MaxAttempts} ({growth}) is longer than the maximum of {Durations.MaximumText}; " +
+                $"set 'maxDelay' to at most {Durations.MaximumText}, or lower 'delay', 'multiplier' or 'maxAttempts'");
+        }
     }
 
+    /// <summary>A timeout must be positive and at most <see cref="Durations.Maximum"/>.</summary>
     public static string? Timeout(TimeSpan? timeout) =>
-        timeout <= TimeSpan.Zero ? $"timeout must be more than zero, not {Durations.Format(timeout.Value)}" : null;
+        timeout <= TimeSpan.Zero ? $"timeout must be more than zero, not {Durations.Format(timeout.Value)}"
+        : timeout is { } value ? Durations.TooLong("timeout", value)
+        : null;
+
+    /// <summary>A deadline given as a duration after submit is at most <see cref="Durations.Maximum"/>;
+    /// one given as a time is not limited (it adds nothing to a time, so it cannot overflow one).</summary>
+    public static string? Deadline(DeadlineSpec? deadline) =>
+        deadline?.After is { } after ? Durations.TooLong("deadline", after) : null;
 
     /// <summary>Pool, breaker, rate limit and queue names follow one rule, so they read the same
     /// everywhere they are shown.</summary>

@@ -22,7 +22,7 @@ internal static class AttemptGuard
             return cancel;
         }
 
-        timeout = new CancellationTokenSource(value, time);
+        timeout = Scheduling.LongTimers.CancelAfter(value, time);
         linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeout.Token);
         return linked.Token;
     }

@@ -23,10 +23,28 @@ public sealed class SubmitOptions
     /// holds its body in memory and its client gets no answer.</summary>
     public bool WaitIfMemoryCritical { get; set; } = true;
 
-    /// <summary>Do not start the run before this time (it stays pending until then). Null: at once.</summary>
+    /// <summary>Do not start the run before this time (it stays pending until then). Null: at once.
+    /// At most <see cref="Durations.Maximum"/> (365 days) ahead; see <see cref="CheckNotBefore"/>.</summary>
     public DateTimeOffset? NotBefore { get; set; }
 
     /// <summary>A deadline for this run, on top of the workflow's own (the earlier counts). As it
     /// nears, the run's ready tasks rise in priority; nothing is cancelled. Null: the workflow's, if any.</summary>
     public DateTimeOffset? Deadline { get; set; }
+
+    /// <summary>Why a run cannot be held until <paramref name="notBefore"/> when submitted at
+    /// <paramref name="now"/> (it is more than <see cref="Durations.Maximum"/> ahead), or null when it can.
+    /// The message names the field as <c>notBefore</c>; front ends check with it before submitting.</summary>
+    public static string? CheckNotBefore(DateTimeOffset? notBefore, DateTimeOffset now) =>
+        notBefore is { } at && at - now > Durations.Maximum
+            ? $"notBefore {at.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ} is more than {Durations.MaximumText} ahead; a run may be scheduled at most {Durations.MaximumText} ahead"
+            : null;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for options no run may be submitted with.</summary>
+    internal static void ThrowIfInvalid(SubmitOptions? options, DateTimeOffset now)
+    {
+        if (CheckNotBefore(options?.NotBefore, now) is { } problem)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NotBefore), options!.NotBefore, problem);
+        }
+    }
 }

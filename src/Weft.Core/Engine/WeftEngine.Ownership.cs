@@ -124,6 +124,7 @@ public sealed partial class WeftEngine
     {
         var taken = new List<string>();
         var left = new Dictionary<string, RunOwner>(StringComparer.Ordinal);
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var runId in await FindUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false))
         {
             try
@@ -135,8 +136,14 @@ public sealed partial class WeftEngine
             {
                 left[runId] = ex.Owner;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing stored may keep a process from starting: a run that cannot be taken up is
+                // reported (and, when its record is at fault, already marked failed); the rest go on.
+                failed[runId] = ex.Message;
+            }
         }
 
-        return new TakeUpResult(taken, left);
+        return new TakeUpResult(taken, left, failed);
     }
 }

@@ -1,3 +1,5 @@
+using Weft.Definitions;
+using Weft.Planning;
 using Weft.Scheduling;
 using Weft.Storage;
 
@@ -48,8 +50,26 @@ public sealed partial class WeftEngine
             return new RunHandle(this, runId, active.Completion.Task);
         }
 
-        var stored = await _store.LoadRunAsync(runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
+        StoredRun? stored;
+        try
+        {
+            stored = await _store.LoadRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowValidationException ex)
+        {
+            // Its stored definition is read back through the loader, which applies today's rules.
+            throw await RefuseUnusableAsync(runId, null, $"its workflow is not valid: {ex.Message}", ex).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnreadableRecord(ex))
+        {
+            throw await RefuseUnusableAsync(runId, null, $"its record cannot be read ({ex.GetType().Name}: {ex.Message})", ex).ConfigureAwait(false);
+        }
+
+        if (stored is null)
+        {
+            throw new KeyNotFoundException($"no run with id '{runId}' in the store");
+        }
+
         if (stored.Snapshot.State.IsFinal())
         {
             var masked = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? stored.Snapshot;
@@ -60,10 +80,28 @@ public sealed partial class WeftEngine
         // tasks twice, and cancelling it here would record an end that process does not know of.
         await TakeUpAsync(runId, cancellationToken).ConfigureAwait(false);
 
-        var plan = PlanFor(stored.Record.Definition);
+        var definition = stored.Record.Definition;
+        ExecutionPlan plan;
+        try
+        {
+            plan = PlanFor(definition);
+        }
+        catch (WorkflowValidationException) when (WorkflowValidator.Validate(definition, definition.Tasks.Select(t => t.Kind).ToHashSet(StringComparer.Ordinal)) is { Count: > 0 } own)
+        {
+            // Invalid whatever handlers this process has (e.g. a duration over today's maximum, written by
+            // an older version): it can never run. An unknown kind alone is this process's lack; that throws.
+            throw await RefuseUnusableAsync(runId, stored, $"its workflow is not valid: {string.Join("; ", own)}", null).ConfigureAwait(false);
+        }
+
+        var now = _time.GetUtcNow();
+        if (!cancel && stored.Snapshot.State == RunState.Pending && SubmitOptions.CheckNotBefore(stored.Record.NotBefore, now) is { } tooFar)
+        {
+            throw await RefuseUnusableAsync(runId, stored, tooFar, null).ConfigureAwait(false);
+        }
+
         var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt);
         run.ResolveDeadlines(stored.Record.Deadline);
-        if (!cancel && stored.Snapshot.State == RunState.Pending && stored.Record.NotBefore is { } notBefore && notBefore > _time.GetUtcNow())
+        if (!cancel && stored.Snapshot.State == RunState.Pending && stored.Record.NotBefore is { } notBefore && notBefore > now)
         {
             return AdmitScheduled(run, notBefore);
         }
@@ -103,6 +141,50 @@ public sealed partial class WeftEngine
         {
             return [.. ids.Where(id => !_runs.ContainsKey(id))];
         }
+    }
+
+    // Data the store gave back but this version cannot make sense of (an out-of-range time, bad JSON):
+    // the record is at fault, not the store's reachability, so trying again would fail the same way.
+    private static bool IsUnreadableRecord(Exception ex) =>
+        ex is ArgumentException or FormatException or OverflowException or InvalidCastException or System.Text.Json.JsonException;
+
+    /// <summary>Records a stored run that can never be taken up as failed, with <paramref name="reason"/>
+    /// on each of its unfinished tasks (when its record could be read), so no later start trips on it;
+    /// returns the exception that says so.</summary>
+    private async Task<WeftStoredRunException> RefuseUnusableAsync(string runId, StoredRun? stored, string reason, Exception? inner)
+    {
+        var now = _time.GetUtcNow();
+        var changes = new List<StoreChange>();
+        foreach (var task in stored?.Snapshot.Tasks ?? [])
+        {
+            if (!task.State.IsFinal())
+            {
+                changes.Add(new StoreChange
+                {
+                    Kind = StoreChangeKind.Task,
+                    RunId = runId,
+                    TaskId = task.TaskId,
+                    TaskState = TaskState.Failed,
+                    Attempt = task.Attempts,
+                    StartedAt = task.StartedAt,
+                    FinishedAt = now,
+                    Error = $"not run: {reason}",
+                });
+            }
+        }
+
+        changes.Add(new StoreChange
+        {
+            Kind = StoreChangeKind.Run,
+            RunId = runId,
+            RunState = RunState.Failed,
+            StartedAt = stored?.Snapshot.StartedAt ?? now,
+            FinishedAt = now,
+        });
+
+        // Not the caller's token: a refusal half-written would trip the next start again.
+        await _store.WriteAsync(changes, CancellationToken.None).ConfigureAwait(false);
+        return new WeftStoredRunException(runId, reason, inner);
     }
 
     // A run recorded with a start time still ahead (submitted with NotBefore; its process restarted,

@@ -18,6 +18,7 @@ public sealed partial class WeftEngine
     {
         ArgumentNullException.ThrowIfNull(definition);
         ThrowIfStopping();
+        SubmitOptions.ThrowIfInvalid(options, _time.GetUtcNow());
         var plan = PlanFor(definition);
         var values = ResolveParameters(definition, parameters);
         var runId = options?.RunId ?? NewRunId();
@@ -121,7 +122,7 @@ public sealed partial class WeftEngine
 
     /// <summary>Starts a pending run when the engine's clock reaches <paramref name="notBefore"/>.</summary>
     private void StartAt(RunExecution run, DateTimeOffset notBefore) =>
-        run.StartTimer = _time.CreateTimer(static s => ((StartLater)s!).Fire(), new StartLater(this, run), notBefore - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+        run.StartTimer = LongTimers.Once(_time, static s => ((StartLater)s!).Fire(), new StartLater(this, run), notBefore - _time.GetUtcNow());
 
     private sealed class StartLater(WeftEngine engine, RunExecution run)
     {

@@ -51,7 +51,7 @@ internal sealed class HttpHandler : ITaskHandler
         {
             var target = $"{request.Method} {HttpRequestFactory.Describe(request.RequestUri!)}";
             using var timeout = spec.Timeout is { } limit
-                ? new CancellationTokenSource(limit, invocation.TimeProvider)
+                ? Scheduling.LongTimers.CancelAfter(limit, invocation.TimeProvider)
                 : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocation.CancellationToken, timeout.Token);
             try

@@ -1,5 +1,6 @@
 using Weft.Definitions;
 using Weft.Execution;
+using Weft.Scheduling;
 
 namespace Weft.Handlers;
 
@@ -11,7 +12,7 @@ internal sealed class SleepHandler : ITaskHandler
     public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
     {
         var spec = (SleepSpec)invocation.Spec;
-        await Task.Delay(spec.Duration, invocation.TimeProvider, invocation.CancellationToken).ConfigureAwait(false);
+        await LongTimers.DelayAsync(spec.Duration, invocation.TimeProvider, invocation.CancellationToken).ConfigureAwait(false);
         return TaskOutcome.Success;
     }
 }

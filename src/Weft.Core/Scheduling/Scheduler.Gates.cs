@@ -109,8 +109,7 @@ internal sealed partial class Scheduler
         }
 
         var due = rate.UntilNextToken(now);
-        rate.Timer = time.CreateTimer(
-            static s => ((RateTimerState)s!).Fire(), new RateTimerState(OnRateDue, rate), due > atLeast ? due : atLeast, Timeout.InfiniteTimeSpan);
+        rate.Timer = LongTimers.Once(time, static s => ((RateTimerState)s!).Fire(), new RateTimerState(OnRateDue, rate), due > atLeast ? due : atLeast);
     }
 
     private sealed class RateTimerState(Action<RateGate>? callback, RateGate rate)
@@ -168,8 +167,7 @@ internal sealed partial class Scheduler
             if (breaker.Record(outcome.IsSuccess, counts, now))
             {
                 breaker.CoolDownTimer?.Dispose();
-                breaker.CoolDownTimer = time.CreateTimer(
-                    static s => ((BreakerTimerState)s!).Fire(), new BreakerTimerState(OnBreakerDue, breaker), breaker.OpenUntil - now, Timeout.InfiniteTimeSpan);
+                breaker.CoolDownTimer = LongTimers.Once(time, static s => ((BreakerTimerState)s!).Fire(), new BreakerTimerState(OnBreakerDue, breaker), breaker.OpenUntil - now);
             }
             else if (breaker.State == BreakerState.Closed)
             {

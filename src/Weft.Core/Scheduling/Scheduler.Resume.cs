@@ -36,11 +36,7 @@ internal sealed partial class Scheduler
                 case TaskState.Retrying:
                     var delay = retryDueAt[t] is { } due && due > now ? due - now : TimeSpan.Zero;
                     slot.RetryDelay = delay;
-                    slot.RetryTimer = time.CreateTimer(
-                        static state => ((RetryTimerState)state!).Fire(),
-                        new RetryTimerState(onRetryDue, run, t),
-                        delay,
-                        Timeout.InfiniteTimeSpan);
+                    slot.RetryTimer = LongTimers.Once(time, static state => ((RetryTimerState)state!).Fire(), new RetryTimerState(onRetryDue, run, t), delay);
                     break;
                 default:
                     if (slot.State.IsFinal())

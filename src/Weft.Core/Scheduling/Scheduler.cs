@@ -232,11 +232,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             return;
         }
 
-        slot.RetryTimer = time.CreateTimer(
-            static state => ((RetryTimerState)state!).Fire(),
-            new RetryTimerState(onRetryDue, run, task),
-            delay,
-            Timeout.InfiniteTimeSpan);
+        slot.RetryTimer = LongTimers.Once(time, static state => ((RetryTimerState)state!).Fire(), new RetryTimerState(onRetryDue, run, task), delay);
     }
 
     private sealed class RetryTimerState(Action<RunExecution, int> callback, RunExecution run, int task)

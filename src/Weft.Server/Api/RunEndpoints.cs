@@ -118,7 +118,7 @@ internal static class RunEndpoints
         return Results.Ok(new OutputView(runId, taskId, number ?? task.Attempts, await views.MaskAsync(runId, output, ct).ConfigureAwait(false)));
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, WeftEngine engine, RunSubmitter submitter, WorkflowRegistry registry, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext context, WeftEngine engine, RunSubmitter submitter, WorkflowRegistry registry, TimeProvider time, CancellationToken ct)
     {
         // Refused before the body is read: under memory pressure, a large definition is the last thing to take in.
         if (engine.IsMemoryCritical)
@@ -181,6 +181,11 @@ internal static class RunEndpoints
             }
 
             priority = p;
+        }
+
+        if (SubmitOptions.CheckNotBefore(request.NotBefore, time.GetUtcNow()) is { } tooFar)
+        {
+            return Problems.Field("notBefore", tooFar);
         }
 
         if (request.DedupKey is { Length: 0 or > 200 })

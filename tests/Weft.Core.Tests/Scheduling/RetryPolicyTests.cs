@@ -38,4 +38,40 @@ public sealed class RetryPolicyTests
         Assert.Equal(TimeSpan.FromMilliseconds(25), policy.DelayBefore(1, 0.25));
         Assert.True(policy.DelayBefore(1, 0.999) < D);
     }
+
+    [Theory]
+    [InlineData(1e20, 1000)]
+    [InlineData(1e308, 5)]
+    [InlineData(double.MaxValue, int.MaxValue)]
+    public void DelayBefore_HugeGrowthWithoutMaxDelay_SaturatesAtTheMaximum(double multiplier, int failedAttempts)
+    {
+        var policy = new RetryPolicy { Strategy = RetryStrategy.Exponential, Delay = TimeSpan.FromDays(1), Multiplier = multiplier };
+
+        Assert.Equal(Durations.Maximum, policy.DelayBefore(failedAttempts, 0.5));
+    }
+
+    [Fact]
+    public void DelayBefore_ZeroDelayTimesAnInfinitePower_IsZeroNotNegative()
+    {
+        // 0 × ∞ is NaN, and (long)NaN is negative on x64: the wait must still be zero.
+        var policy = new RetryPolicy { Strategy = RetryStrategy.Exponential, Delay = TimeSpan.Zero, Multiplier = 1e20 };
+
+        Assert.Equal(TimeSpan.Zero, policy.DelayBefore(1000, 0.5));
+    }
+
+    [Fact]
+    public void DelayBefore_NaNMultiplier_IsNeverNegative()
+    {
+        var policy = new RetryPolicy { Strategy = RetryStrategy.Exponential, Delay = TimeSpan.FromSeconds(1), Multiplier = double.NaN, MaxDelay = TimeSpan.FromMinutes(1) };
+
+        Assert.InRange(policy.DelayBefore(3, 0.5), TimeSpan.Zero, TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public void DelayBefore_FibonacciPastLongRange_SaturatesAtTheMaximum()
+    {
+        var policy = new RetryPolicy { Strategy = RetryStrategy.Fibonacci, Delay = TimeSpan.FromDays(1), MaxAttempts = int.MaxValue };
+
+        Assert.Equal(Durations.Maximum, policy.DelayBefore(5000, 0.5));
+    }
 }

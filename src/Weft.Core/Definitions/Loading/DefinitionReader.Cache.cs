@@ -27,6 +27,10 @@ internal sealed partial class DefinitionReader
             {
                 Error(t.Value.Location, $"'ttl' of cache {ctx} must be positive, not {Shown(t.Value)}");
             }
+            else if (Durations.TooLong("ttl", value) is { } tooLong)
+            {
+                Error(t.Value.Location, $"{tooLong} for the cache {ctx}");
+            }
 
             ttl = value;
         }

@@ -20,7 +20,17 @@ internal sealed partial class DefinitionReader
                 var name = Text(value, $"'function' {ctx}");
                 return name is null ? null : new FunctionSpec(name);
             case "sleep":
-                return Duration(value, "sleep") is { } duration ? new SleepSpec(duration) : null;
+                if (Duration(value, "sleep") is not { } duration)
+                {
+                    return null;
+                }
+
+                if (Durations.TooLong("sleep", duration) is { } tooLong)
+                {
+                    Error(value.Location, $"{tooLong} {ctx}");
+                }
+
+                return new SleepSpec(duration);
             case "noop":
                 if (value is DocScalar { IsNull: true } or DocScalar { Type: ScalarType.Bool, Text: "true" } or DocMapping { Entries.Count: 0 })
                 {

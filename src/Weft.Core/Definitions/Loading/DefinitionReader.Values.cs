@@ -76,6 +76,11 @@ internal sealed partial class DefinitionReader
     {
         if (node is DocScalar { IsNull: false } s && DeadlineSpec.TryParse(s.Text, out var value))
         {
+            if (ValueChecks.Deadline(value) is { } problem)
+            {
+                Error(node.Location, $"{problem} {ctx}");
+            }
+
             return value;
         }
 

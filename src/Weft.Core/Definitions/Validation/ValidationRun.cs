@@ -61,6 +61,11 @@ internal sealed partial class ValidationRun
             Error(place, $"invalid workflow name '{_def.Name}'; use letters, digits, '.', '_' and '-'");
         }
 
+        if (_checkValues && ValueChecks.Deadline(_def.Deadline) is { } deadlineProblem)
+        {
+            Error(_def.Location, $"{deadlineProblem} in the workflow");
+        }
+
         if (_def.Tasks.Count == 0)
         {
             Error(_map?.Find(SourceMap.Workflow, "tasks") ?? _def.Location, "the workflow has no tasks");
@@ -140,10 +145,23 @@ internal sealed partial class ValidationRun
             Error(task.Location, $"task '{task.Id}' has an empty {empty}");
         }
 
+        if (ValueChecks.Deadline(task.Deadline) is { } deadlineProblem)
+        {
+            Error(task.Location, $"{deadlineProblem} {ctx}");
+        }
+
+        if (task.Cache?.Ttl is { } ttl && Durations.TooLong("ttl", ttl) is { } ttlProblem)
+        {
+            Error(task.Location, $"{ttlProblem} for the cache {ctx}");
+        }
+
         switch (task.Spec)
         {
             case SleepSpec { Duration.Ticks: < 0 }:
                 Error(task.Location, $"sleep {ctx} must not be negative");
+                break;
+            case SleepSpec s when Durations.TooLong("sleep", s.Duration) is { } problem:
+                Error(task.Location, $"{problem} {ctx}");
                 break;
             case HttpSpec h when ValueChecks.Timeout(h.Timeout) is { } problem:
                 Error(task.Location, $"http {problem} {ctx}");
