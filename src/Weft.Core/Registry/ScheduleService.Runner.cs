@@ -11,9 +11,18 @@ public sealed partial class ScheduleService
     private CancellationTokenSource? _stop;
     private Task _loop = Task.CompletedTask;
     private long _naps;
+    private long _passes;
+    private long _lastNappedPass;
 
     /// <summary>How many times the runner went to sleep (tests wait for it before moving a fake clock).</summary>
     internal long Naps => Interlocked.Read(ref _naps);
+
+    /// <summary>How many looks at the schedules the runner has begun.</summary>
+    internal long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>The pass after which the runner last went to sleep. A test that reads <see cref="Passes"/>,
+    /// then calls <see cref="Wake"/>, knows the runner has looked since once this exceeds what it read.</summary>
+    internal long LastNappedPass => Interlocked.Read(ref _lastNappedPass);
 
     /// <summary>Wakes the runner to look at the schedules again (something changed in this process).</summary>
     internal void Wake()
@@ -46,6 +55,7 @@ public sealed partial class ScheduleService
     {
         while (!stop.IsCancellationRequested)
         {
+            var pass = Interlocked.Increment(ref _passes);
             DateTimeOffset? next = null;
             try
             {
@@ -63,7 +73,7 @@ public sealed partial class ScheduleService
 
             try
             {
-                await SleepAsync(next, stop).ConfigureAwait(false);
+                await SleepAsync(next, pass, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -72,12 +82,13 @@ public sealed partial class ScheduleService
         }
     }
 
-    private async Task SleepAsync(DateTimeOffset? next, CancellationToken stop)
+    private async Task SleepAsync(DateTimeOffset? next, long pass, CancellationToken stop)
     {
         var until = next is { } n && n - _time.GetUtcNow() < MaxSleep ? n : _time.GetUtcNow() + MaxSleep;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var delay = until - _time.GetUtcNow();
         var timer = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, _time, cts.Token);
+        Interlocked.Exchange(ref _lastNappedPass, pass);
         Interlocked.Increment(ref _naps);
 
         // The clock may have moved between reading it and arming the timer (a fake clock in a test, a

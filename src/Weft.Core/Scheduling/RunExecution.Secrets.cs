@@ -1,13 +1,14 @@
-using Weft.Storage;
+using Weft.Secrets;
 
 namespace Weft.Scheduling;
 
 internal sealed partial class RunExecution
 {
-    private string[]? _secretValues;
+    private SecretMasker? _secrets;
 
-    /// <summary><paramref name="text"/> with this run's secret parameter values masked, for what is
-    /// recorded in the store (errors, stderr). Found once per run, on its first recorded error.</summary>
+    /// <summary><paramref name="text"/> with this run's secret parameter values masked (in every form
+    /// the <see cref="SecretMasker"/> knows), for what is recorded in the store (errors, stderr). The
+    /// masker is made once per run, on its first recorded error.</summary>
     public string? MaskSecrets(string? text) =>
-        text is null ? null : RunParams.MaskSecrets(text, _secretValues ??= RunParams.SecretValues(Plan.Definition, Params));
+        text is null ? null : (_secrets ??= SecretMasker.For(Plan.Definition, Params)).Apply(text);
 }

@@ -7,7 +7,7 @@ namespace Weft.Storage;
 /// values go to their own blob, encrypted when a key is configured.</summary>
 internal static class RunParams
 {
-    public const string Mask = "***";
+    public const string Mask = Secrets.SecretMasker.Mask;
 
     public static (Dictionary<string, string> Clear, Dictionary<string, string> Secrets) Split(
         WorkflowDefinition definition, IReadOnlyDictionary<string, string> values)
@@ -24,34 +24,5 @@ internal static class RunParams
         }
 
         return (clear, secrets);
-    }
-
-    // Shorter values would blank out ordinary text ("a", "1"); they are not searched for.
-    private const int MinimumSecretLength = 3;
-
-    /// <summary>The values of the run's secret parameters worth searching for, longest first (so a
-    /// secret containing another is masked whole).</summary>
-    public static string[] SecretValues(WorkflowDefinition definition, IReadOnlyDictionary<string, string> values) =>
-        [.. definition.Params
-            .Where(p => p.Secret && values.TryGetValue(p.Name, out var v) && v.Length >= MinimumSecretLength)
-            .Select(p => values[p.Name])
-            .Distinct(StringComparer.Ordinal)
-            .OrderByDescending(v => v.Length)];
-
-    /// <summary><paramref name="text"/> with every secret value replaced by <see cref="Mask"/>: a task
-    /// may echo a secret it was given into its error or stderr, and those are recorded.</summary>
-    public static string? MaskSecrets(string? text, string[] secrets)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return text;
-        }
-
-        foreach (var secret in secrets)
-        {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
-        }
-
-        return text;
     }
 }

@@ -29,18 +29,19 @@ public sealed class EmbeddedScheduleTests
     private static async Task<int> RunCountAsync(IWeftStore store) =>
         (await store.ListRunsAsync(new RunQuery { Workflow = "hourly" })).Count;
 
-    /// <summary>Registers the workflow and waits until every engine's runner has looked at the schedules
-    /// since then and gone back to sleep, so the next move of the clock is one its timer sees.</summary>
+    /// <summary>Registers the workflow and waits until every engine's runner has begun a look at the
+    /// schedules after the registration and gone back to sleep, so the next move of the clock is one its
+    /// timer sees. (A runner in the middle of a look when the wake comes looks once more.)</summary>
     private static async Task RegisterAndSettleAsync(WeftEngine registrar, params WeftEngine[] engines)
     {
-        var before = engines.Select(e => e.Schedules.Naps).ToArray();
         await registrar.Workflows.RegisterAsync(Hourly);
+        var before = engines.Select(e => e.Schedules.Passes).ToArray();
         foreach (var e in engines)
         {
             e.Schedules.Wake();
         }
 
-        await EngineHarness.WaitUntilAsync(() => engines.Select((e, i) => e.Schedules.Naps > before[i] + 1).All(x => x));
+        await EngineHarness.WaitUntilAsync(() => engines.Select((e, i) => e.Schedules.LastNappedPass > before[i]).All(x => x));
     }
 
     [Fact]
