@@ -80,7 +80,9 @@ public sealed class SchedulerLeadership : IAsyncDisposable
                 announced = true;
             }
 
+#pragma warning disable RS0030 // Real time on purpose: a standby polls a real database's lock; no engine clock exists yet.
             await Task.Delay(every, cancellationToken).ConfigureAwait(false);
+#pragma warning restore RS0030
         }
     }
 
@@ -92,7 +94,7 @@ public sealed class SchedulerLeadership : IAsyncDisposable
             try
             {
                 using var either = CancellationTokenSource.CreateLinkedTokenSource(_lease.Lost, _stop.Token);
-                await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, either.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -142,7 +144,9 @@ public sealed class SchedulerLeadership : IAsyncDisposable
 
                 try
                 {
+#pragma warning disable RS0030 // Real time on purpose: back-off while a real database is away.
                     await Task.Delay(pause, _stop.Token).ConfigureAwait(false);
+#pragma warning restore RS0030
                 }
                 catch (OperationCanceledException)
                 {

@@ -184,7 +184,9 @@ public sealed partial class WeftEngine
             {
                 if (_clusterSuspended)
                 {
+#pragma warning disable RS0030 // Real time on purpose: waiting for a real database's lock to come back.
                     await Task.Delay(TimeSpan.FromMilliseconds(100), token).ConfigureAwait(false);
+#pragma warning restore RS0030
                     continue;
                 }
 
@@ -239,7 +241,9 @@ public sealed partial class WeftEngine
                 ClusterLog?.Invoke($"reading completions failed ({ex.Message}); retrying in {pause.TotalMilliseconds:0} ms");
                 try
                 {
+#pragma warning disable RS0030 // Real time on purpose: back-off while a real database is away.
                     await Task.Delay(pause, token).ConfigureAwait(false);
+#pragma warning restore RS0030
                 }
                 catch (OperationCanceledException)
                 {
@@ -431,7 +435,9 @@ public sealed partial class WeftEngine
                 ClusterLog?.Invoke($"looking for submitted runs failed ({ex.Message}); retrying");
                 try
                 {
+#pragma warning disable RS0030 // Real time on purpose: back-off while a real database is away.
                     await Task.Delay(pause, token).ConfigureAwait(false);
+#pragma warning restore RS0030
                 }
                 catch (OperationCanceledException)
                 {

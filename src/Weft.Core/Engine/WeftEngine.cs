@@ -134,7 +134,9 @@ public sealed partial class WeftEngine : IAsyncDisposable
             _writerSignal.Release();
 
             // Give a failing store a bounded time to take the last batch; then stop trying.
+#pragma warning disable RS0030 // Real time on purpose: a bound on a real store's last commit at shutdown, whatever the engine's clock.
             if (await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false) != _writer)
+#pragma warning restore RS0030
             {
                 _abandonWrites = true;
             }
