@@ -56,6 +56,9 @@ public sealed class LongWaitTests
         var handle = await h.Engine.SubmitAsync(EngineHarness.Flow(Def("hang") with { Timeout = TimeSpan.FromDays(50) }));
         await h.WaitForEventAsync(handle.RunId, e => e.Kind == RunEventKind.TaskStarted);
 
+        // TaskStarted is said when the task is claimed; its timeout is armed just before the handler is
+        // entered. Moving the clock in between would arm the timer from the moved clock.
+        await EngineHarness.WaitUntilAsync(() => h.Script.Running == 1);
         h.Clock.Advance(TimeSpan.FromDays(50) - TimeSpan.FromSeconds(1));
         Assert.Equal(TaskState.Running, handle.Snapshot().Tasks[0].State);
         h.Clock.Advance(TimeSpan.FromSeconds(1));

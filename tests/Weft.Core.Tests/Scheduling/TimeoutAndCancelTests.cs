@@ -14,6 +14,7 @@ public sealed class TimeoutAndCancelTests
         h.Script.BlockUntilCancelled("hang");
         var handle = await h.Engine.SubmitAsync(EngineHarness.Flow(Def("hang") with { Timeout = TimeSpan.FromSeconds(30) }, Def("after", "hang")));
         await h.WaitForEventAsync(handle.RunId, e => e.Kind == RunEventKind.TaskStarted && e.TaskId == "hang");
+        await EngineHarness.WaitUntilAsync(() => h.Script.Running == 1); // the timeout is armed before the handler runs
 
         h.Clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(TaskState.Running, handle.Snapshot().Tasks[0].State);
