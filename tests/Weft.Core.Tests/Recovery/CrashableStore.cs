@@ -1,17 +1,16 @@
 using Weft.Storage;
+using Weft.Tests.Doubles;
 
 namespace Weft.Tests.Recovery;
 
 /// <summary>A durable-looking store over a shared <see cref="MemoryStore"/> that can "crash": after
 /// <see cref="Crash"/>, writes are dropped, as if the process had died. Raises a signal when a batch
 /// matching a condition has been committed, so tests wait on the store, never on time.</summary>
-internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
+internal sealed class CrashableStore(MemoryStore inner) : ForwardingStore(inner)
 {
     private readonly List<(Func<StoreChange, bool> Match, TaskCompletionSource Signal)> _waits = [];
     private readonly HashSet<string> _owners = [];
     private volatile bool _crashed;
-
-    public bool IsDurable => true;
 
     public int Writes { get; private set; }
 
@@ -29,7 +28,7 @@ internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
 
         foreach (var owner in owners)
         {
-            inner.ReleaseRunsAsync(owner).AsTask().GetAwaiter().GetResult();
+            Inner.ReleaseRunsAsync(owner).AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -44,7 +43,7 @@ internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
         return tcs.Task;
     }
 
-    public ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
+    public override ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         if (_crashed)
         {
@@ -52,21 +51,21 @@ internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
         }
 
         Remember(run.Owner?.Name);
-        return inner.CreateRunAsync(run, cancellationToken);
+        return Inner.CreateRunAsync(run, cancellationToken);
     }
 
-    public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+    public override ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
         string? replacing = null, CancellationToken cancellationToken = default)
     {
         Remember(owner);
-        return inner.TakeRunAsync(runId, owner, now, leaseUntil, replacing, cancellationToken);
+        return Inner.TakeRunAsync(runId, owner, now, leaseUntil, replacing, cancellationToken);
     }
 
-    public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
-        _crashed ? ValueTask.FromResult(0) : inner.RenewRunsAsync(owner, leaseUntil, cancellationToken);
+    public override ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.FromResult(0) : Inner.RenewRunsAsync(owner, leaseUntil, cancellationToken);
 
-    public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) =>
-        _crashed ? ValueTask.CompletedTask : inner.ReleaseRunsAsync(owner, cancellationToken);
+    public override ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.CompletedTask : Inner.ReleaseRunsAsync(owner, cancellationToken);
 
     private void Remember(string? owner)
     {
@@ -79,14 +78,14 @@ internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
         }
     }
 
-    public async ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
     {
         if (_crashed)
         {
             return;
         }
 
-        await inner.WriteAsync(changes, cancellationToken);
+        await Inner.WriteAsync(changes, cancellationToken);
         Writes++;
         lock (_waits)
         {
@@ -97,28 +96,9 @@ internal sealed class CrashableStore(MemoryStore inner) : IWeftStore
         }
     }
 
-    public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
+    public override ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.CompletedTask : Inner.PutCacheAsync(entry, cancellationToken);
 
-    public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default) => inner.LoadRunAsync(runId, cancellationToken);
-
-    public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => inner.ListRunsAsync(query, cancellationToken);
-
-    public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default) => inner.ListUnfinishedRunsAsync(cancellationToken);
-
-    public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default) => inner.CountRunsByStateAsync(cancellationToken);
-
-    public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default) =>
-        inner.GetOutputAsync(runId, taskId, attempt, cancellationToken);
-
-    public ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) => inner.PurgeAsync(finishedBefore, cancellationToken);
-
-    public ValueTask<CacheEntry?> GetCacheAsync(string key, CancellationToken cancellationToken = default) => inner.GetCacheAsync(key, cancellationToken);
-
-    public ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default) =>
-        _crashed ? ValueTask.CompletedTask : inner.PutCacheAsync(entry, cancellationToken);
-
-    public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) =>
-        _crashed ? ValueTask.FromResult(0) : inner.PurgeCacheAsync(expiredBefore, cancellationToken);
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public override ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) =>
+        _crashed ? ValueTask.FromResult(0) : Inner.PurgeCacheAsync(expiredBefore, cancellationToken);
 }
