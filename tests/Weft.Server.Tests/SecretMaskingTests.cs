@@ -113,6 +113,30 @@ public sealed class SecretMaskingTests : IDisposable
         Assert.Contains("***", text.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunsShowAndOutput_OnALocalStore_SecretEchoedByTasksMasked()
+    {
+        var file = Path.Combine(_dir, "leaky.yaml");
+        await File.WriteAllTextAsync(file, Leaky);
+        var store = "sqlite:" + Path.Combine(_dir, "runs.db");
+        var run = await WeftAsync("run", file, "--store", store, "-p", $"token={Token}", "--json");
+        var runId = JsonDocument.Parse(run.Out).RootElement.GetProperty("runId").GetString()!;
+
+        var show = await WeftAsync("runs", "show", runId, "--store", store);
+        var showJson = await WeftAsync("runs", "show", runId, "--store", store, "--json");
+        var output = await WeftAsync("runs", "output", runId, "json", "--store", store);
+        var raw = await WeftAsync("runs", "output", runId, "json", "--store", store, "--raw");
+
+        Assert.Equal(0, show.Code);
+        Assert.Equal(0, output.Code);
+        Assert.Contains("***", show.Out, StringComparison.Ordinal);
+        Assert.Equal("{\"token\":\"***\"}", output.Out.Trim());
+        foreach (var shown in new[] { show, showJson, output, raw })
+        {
+            Assert.DoesNotContain("value-42", shown.Out + shown.Error, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<(int Code, string Out, string Error)> WeftAsync(params string[] args)
     {
         using var output = new StringWriter();

@@ -75,6 +75,8 @@ internal static class RunOutputCommand
                 return ExitCodes.Succeeded;
             }
 
+            // --raw keeps the bytes (no terminal escaping), not the secrets: those are masked as everywhere else.
+            output = (await RunMasks.ForAsync(opened.Store, runId, ct).ConfigureAwait(false)).Apply(output)!;
             io.Out.Write(raw ? output : TerminalText.Clean(output));
             await io.Out.FlushAsync(ct).ConfigureAwait(false);
             return ExitCodes.Succeeded;

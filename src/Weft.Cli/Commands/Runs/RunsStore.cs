@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Weft.Cli.Output;
 using Weft.Storage;
 
 namespace Weft.Cli.Commands.Runs;
@@ -124,7 +125,9 @@ internal sealed class RunsStore : IAsyncDisposable
                     return ExitCodes.InvalidInput;
                 }
 
-                return await body(opened, run).ConfigureAwait(false);
+                // What a person reads shows secret parameters as ***, as `weft run` and the server do.
+                var masker = await RunMasks.ForAsync(opened.Store, runId, ct).ConfigureAwait(false);
+                return await body(opened, masker.Apply(run)).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
     }
