@@ -15,14 +15,14 @@ internal static class RunOutputCommand
         var attempt = new Option<int?>("--attempt") { Description = "Which attempt (1 is the first). Default: the latest.", HelpName = "K" };
         var raw = new Option<bool>("--raw")
         {
-            Description = "Print the output byte for byte, control characters and terminal escape sequences included (for a file or a program, not a terminal).",
+            Description = "Print the output byte for byte, control characters and terminal escape sequences included (for a file or a program, not a terminal); secret parameters stay masked.",
         };
         var store = RunsStore.CreateOption();
         var command = new Command("output", """
             Print the full output of one task of a run, and nothing else. (Tables and the JSON
             document show a preview; this is the whole text.) Control characters other than
             newline and tab are shown escaped (\x1b, \r) so output cannot drive the terminal;
-            --raw prints exactly what was recorded.
+            --raw prints what was recorded, secret parameters still masked.
 
             Examples:
               weft runs output 0192f3c4… extract
