@@ -84,6 +84,19 @@ public sealed class LoaderDocumentTests
         Assert.StartsWith("YAML syntax error: cannot read on from here; check the brackets", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_JsonSyntaxErrorInALongFile_IsOneShortLineWithItsPlace()
+    {
+        var text = "name: many\ntasks:\n" + string.Concat(Enumerable.Range(0, 200).Select(i => $"  t{i}:\n    noop: {{}}\n"));
+
+        var error = Assert.Single(Assert.Throws<WorkflowValidationException>(() => WorkflowLoader.Parse(text, "flow.json")).Errors);
+
+        Assert.Equal(1, error.Location!.Line);
+        Assert.StartsWith("JSON syntax error: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.True(error.Message.Length < 200, error.Message);
+    }
+
     [Theory]
     [InlineData("flow.yaml", "$schema: ../schema/weft-workflow.schema.json\nname: s\ntasks:\n  a:\n    noop: {}\n")]
     [InlineData("flow.json", "{\"$schema\": \"../schema/weft-workflow.schema.json\", \"name\": \"s\", \"tasks\": {\"a\": {\"noop\": {}}}}")]

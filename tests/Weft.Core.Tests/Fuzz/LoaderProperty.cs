@@ -68,7 +68,7 @@ internal static class LoaderProperty
                 throw new InvalidOperationException($"an error without a proper place: {error}");
             }
 
-            if (string.IsNullOrWhiteSpace(error.Message) || error.Message.Contains("   at ", StringComparison.Ordinal))
+            if (string.IsNullOrWhiteSpace(error.Message) || error.Message.Contains("\n   at ", StringComparison.Ordinal) || error.Message.Length > 2000)
             {
                 throw new InvalidOperationException($"an error without a proper message: {error}");
             }

@@ -58,7 +58,7 @@ internal sealed partial class JsonDocReader
         {
             var line = (int)(e.LineNumber ?? 0) + 1;
             var column = doc.ColumnOf(line, (int)(e.BytePositionInLine ?? 0));
-            var message = PositionSuffix().Replace(e.Message, string.Empty).Trim();
+            var message = Excerpt(PositionSuffix().Replace(e.Message, string.Empty).Trim());
             error = new WorkflowError(new SourceLocation(file, line, column), "JSON syntax error: " + message);
             return null;
         }
@@ -67,6 +67,15 @@ internal sealed partial class JsonDocReader
             error = new WorkflowError(e.Place, e.Message);
             return null;
         }
+    }
+
+    // The reader's message may quote the rest of the input (found by the fuzzer: a YAML file named .json
+    // quoted 7 KB of itself): one line, and short enough to read, is what a person needs with the place.
+    private static string Excerpt(string message)
+    {
+        const int MaxLength = 160;
+        message = message.ReplaceLineEndings("\\n");
+        return message.Length <= MaxLength ? message : message[..(MaxLength - 1)] + "…";
     }
 
     /// <summary>Reads the value at nesting level <paramref name="depth"/> (the root is 1).</summary>
