@@ -1,3 +1,4 @@
+using Weft.Coordination;
 using Weft.Limits;
 
 namespace Weft;
@@ -7,9 +8,9 @@ public sealed partial class WeftEngine
     /// <summary>Circuit breakers by key with their state: closed, open or half_open.</summary>
     public IReadOnlyDictionary<string, string> GetBreakers()
     {
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            return _gates.Breakers.ToDictionary(b => b.Key, b => b.StateName);
+            return _coord.Gates.Breakers.ToDictionary(b => b.Key, b => b.StateName);
         }
     }
 
@@ -17,9 +18,9 @@ public sealed partial class WeftEngine
     /// count, when it opened and how many tasks wait on it.</summary>
     public IReadOnlyList<BreakerStatus> ListBreakers()
     {
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            return [.. _gates.Breakers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new BreakerStatus(b.Key, b.StateName)
+            return [.. _coord.Gates.Breakers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new BreakerStatus(b.Key, b.StateName)
             {
                 Failures = b.Failures,
                 OpenedAt = b.OpenedAt,
@@ -33,42 +34,18 @@ public sealed partial class WeftEngine
     public bool ResetBreaker(string key)
     {
         FollowUp follow;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            if (_gates.FindBreaker(key) is not { } breaker)
+            if (_coord.Gates.FindBreaker(key) is not { } breaker)
             {
                 return false;
             }
 
-            _scheduler.ResetBreaker(breaker);
-            follow = TakeFollowUp();
+            _coord.Scheduler.ResetBreaker(breaker);
+            follow = _coord.TakeFollowUp();
         }
 
-        Apply(follow);
+        _coord.Apply(follow);
         return true;
-    }
-
-    private void OnRateDue(RateGate rate)
-    {
-        FollowUp follow;
-        lock (_gate)
-        {
-            _scheduler.RateDue(rate);
-            follow = TakeFollowUp();
-        }
-
-        Apply(follow);
-    }
-
-    private void OnBreakerDue(CircuitBreaker breaker)
-    {
-        FollowUp follow;
-        lock (_gate)
-        {
-            _scheduler.BreakerDue(breaker);
-            follow = TakeFollowUp();
-        }
-
-        Apply(follow);
     }
 }

@@ -1,3 +1,4 @@
+using Weft.Coordination;
 using Weft.Scheduling;
 using Weft.Storage;
 
@@ -9,9 +10,9 @@ public sealed partial class WeftEngine
     /// <see cref="ResumeAsync"/>. False when the run is unknown here or not running.</summary>
     public ValueTask<bool> PauseAsync(string runId)
     {
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            return new(_runs.TryGetValue(runId, out var run) && _scheduler.Pause(run));
+            return new(_coord.Runs.TryGetValue(runId, out var run) && _coord.Scheduler.Pause(run));
         }
     }
 
@@ -22,9 +23,9 @@ public sealed partial class WeftEngine
     {
         ThrowIfStopping();
         StoredRun? source;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            source = _runs.TryGetValue(runId, out var active)
+            source = _coord.Runs.TryGetValue(runId, out var active)
                 ? new StoredRun(
                     new RunRecord(runId, active.Plan.Definition, active.Params, active.SubmittedAt) { Priority = active.PriorityOverride },
                     active.SnapshotInClear())
@@ -54,21 +55,21 @@ public sealed partial class WeftEngine
             }
         }
 
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            ReserveQueue(plan.Count, wait: false);
-            _runs.Add(newId, run);
+            _coord.ReserveQueue(plan.Count, wait: false);
+            _coord.Runs.Add(newId, run);
         }
 
         await _store.CreateRunAsync(new RunRecord(newId, definition, run.Params, now) { Priority = source.Record.Priority, Owner = NewLease() }, cancellationToken).ConfigureAwait(false);
         FollowUp follow;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            _scheduler.StartWithReused(run);
-            follow = TakeFollowUp();
+            _coord.Scheduler.StartWithReused(run);
+            follow = _coord.TakeFollowUp();
         }
 
-        Apply(follow);
+        _coord.Apply(follow);
         return new RunHandle(this, newId, run.Completion.Task);
     }
 }

@@ -10,95 +10,25 @@ namespace Weft;
 public sealed partial class WeftEngine
 {
     /// <summary>How long a run stays this engine's after its last renewal.</summary>
-    internal static readonly TimeSpan LeaseFor = TimeSpan.FromSeconds(30);
+    internal static TimeSpan LeaseFor => LeaseRenewal.LeaseFor;
 
-    /// <summary>A third of the lease: two renewals may fail (a busy store) before the lease ends.</summary>
-    internal static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
-
-    private ITimer? _renewTimer;
-    private Task _renewal = Task.CompletedTask;
-    private int _renewing;
+    /// <summary>How often the leases are renewed.</summary>
+    internal static TimeSpan RenewEvery => LeaseRenewal.RenewEvery;
 
     /// <summary>This engine's name as the owner of its runs in the store: <c>host/pid/random</c>.</summary>
     public string OwnerName { get; } = OwnerNames.Create();
 
-    // Leases matter only where another process can see the runs: a durable store. An in-memory
-    // store dies with its process, and a cluster's runs have one scheduler, its leader.
-    private bool UsesRunLeases => _durable && _cluster is null;
-
-    private RunOwner? NewLease() => UsesRunLeases ? new RunOwner(OwnerName, _time.GetUtcNow() + LeaseFor) : null;
-
-    private void StartLeaseRenewal()
-    {
-        if (UsesRunLeases)
-        {
-            _renewTimer = _time.CreateTimer(_ => RenewLeases(), null, RenewEvery, RenewEvery);
-        }
-    }
-
-    private void RenewLeases()
-    {
-        if (Interlocked.Exchange(ref _renewing, 1) == 1)
-        {
-            return; // the previous renewal is still in flight
-        }
-
-        _renewal = RenewAsync();
-
-        async Task RenewAsync()
-        {
-            try
-            {
-                await _store.RenewRunsAsync(OwnerName, _time.GetUtcNow() + LeaseFor).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WeftStoreException or ObjectDisposedException or InvalidOperationException)
-            {
-                // The next tick tries again; the journal writer reports a failing store (StoreError).
-            }
-            finally
-            {
-                Volatile.Write(ref _renewing, 0);
-            }
-        }
-    }
+    private RunOwner? NewLease() => _leases.NewLease();
 
     /// <summary>For tests: this engine stops renewing its leases without giving its runs up, as a hung
     /// process would.</summary>
-    internal async ValueTask StopRenewingForTestAsync()
-    {
-        if (_renewTimer is not null)
-        {
-            await _renewTimer.DisposeAsync().ConfigureAwait(false);
-            await _renewal.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Stops renewing and gives this engine's runs up, so that runs a graceful stop leaves
-    /// unfinished can be taken up at once by the next process.</summary>
-    private async ValueTask StopLeasesAsync()
-    {
-        if (_renewTimer is null)
-        {
-            return;
-        }
-
-        await _renewTimer.DisposeAsync().ConfigureAwait(false);
-        await _renewal.ConfigureAwait(false);
-        try
-        {
-            await _store.ReleaseRunsAsync(OwnerName).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WeftStoreException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The leases then end on their own.
-        }
-    }
+    internal async ValueTask StopRenewingForTestAsync() => await _leases.StopRenewingAsync().ConfigureAwait(false);
 
     /// <summary>Makes this engine the owner of a stored run before it is restored here; throws
     /// <see cref="WeftRunOwnedException"/> while another live process holds it.</summary>
     private async ValueTask TakeUpAsync(string runId, CancellationToken cancellationToken)
     {
-        if (!UsesRunLeases)
+        if (!_leases.IsEnabled)
         {
             return;
         }

@@ -1,3 +1,4 @@
+using Weft.Coordination;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Weft.Scheduling;
@@ -9,18 +10,18 @@ public sealed partial class WeftEngine
     /// <summary>The run's current picture, or null when the engine does not know it.</summary>
     public RunSnapshot? GetRun(string runId)
     {
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            return _runs.TryGetValue(runId, out var run) ? run.Snapshot() : null;
+            return _coord.Runs.TryGetValue(runId, out var run) ? run.Snapshot() : null;
         }
     }
 
     /// <summary>Ids of the runs this engine knows, oldest first.</summary>
     public IReadOnlyList<string> RunIds()
     {
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            return [.. _runs.Keys];
+            return [.. _coord.Runs.Keys];
         }
     }
 
@@ -32,9 +33,9 @@ public sealed partial class WeftEngine
     {
         var channel = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true });
         RunExecution run;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            if (!_runs.TryGetValue(runId, out run!))
+            if (!_coord.Runs.TryGetValue(runId, out run!))
             {
                 throw new KeyNotFoundException($"no run with id '{runId}'");
             }
@@ -63,7 +64,7 @@ public sealed partial class WeftEngine
         }
         finally
         {
-            lock (_gate)
+            lock (_coord.Gate)
             {
                 if (run.Watchers is { } watchers && watchers.Remove(channel.Writer) && watchers.Count == 0)
                 {
@@ -80,13 +81,13 @@ public sealed partial class WeftEngine
         RunExecution? run;
         bool cancelled;
         FollowUp follow;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            cancelled = _runs.TryGetValue(runId, out run) && _scheduler.Cancel(run);
-            follow = TakeFollowUp();
+            cancelled = _coord.Runs.TryGetValue(runId, out run) && _coord.Scheduler.Cancel(run);
+            follow = _coord.TakeFollowUp();
         }
 
-        Apply(follow);
+        _coord.Apply(follow);
 
         if (cancelled)
         {

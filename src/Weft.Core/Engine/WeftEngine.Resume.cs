@@ -1,3 +1,4 @@
+using Weft.Coordination;
 using Weft.Definitions;
 using Weft.Planning;
 using Weft.Scheduling;
@@ -27,26 +28,26 @@ public sealed partial class WeftEngine
         ThrowIfStopping();
         RunExecution? active;
         FollowUp unpaused = default;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            if (_runs.TryGetValue(runId, out active))
+            if (_coord.Runs.TryGetValue(runId, out active))
             {
                 if (cancel)
                 {
-                    _scheduler.Cancel(active);
+                    _coord.Scheduler.Cancel(active);
                 }
                 else
                 {
-                    _scheduler.Unpause(active);
+                    _coord.Scheduler.Unpause(active);
                 }
 
-                unpaused = TakeFollowUp();
+                unpaused = _coord.TakeFollowUp();
             }
         }
 
         if (active is not null)
         {
-            Apply(unpaused);
+            _coord.Apply(unpaused);
             return new RunHandle(this, runId, active.Completion.Task);
         }
 
@@ -107,28 +108,28 @@ public sealed partial class WeftEngine
         }
 
         var retryDue = run.Restore(stored);
-        var adopt = await AdoptionFor(run, cancellationToken).ConfigureAwait(false);
+        var adopt = await _dispatcher.AdoptionForAsync(run, cancellationToken).ConfigureAwait(false);
         FollowUp follow;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            if (_runs.TryGetValue(runId, out var raced))
+            if (_coord.Runs.TryGetValue(runId, out var raced))
             {
                 return new RunHandle(this, runId, raced.Completion.Task);
             }
 
-            _runs[runId] = run;
-            _scheduler.Counters.Outstanding += plan.Count; // recovery is never refused for a full queue
-            _scheduler.Resume(run, retryDue, adopt);
+            _coord.Runs[runId] = run;
+            _coord.Scheduler.Counters.Outstanding += plan.Count; // recovery is never refused for a full queue
+            _coord.Scheduler.Resume(run, retryDue, adopt);
             if (cancel)
             {
                 // Same locked step as the restore: no slot can claim one of its tasks in between.
-                _scheduler.Cancel(run);
+                _coord.Scheduler.Cancel(run);
             }
 
-            follow = TakeFollowUp();
+            follow = _coord.TakeFollowUp();
         }
 
-        Apply(follow);
+        _coord.Apply(follow);
         return new RunHandle(this, runId, run.Completion.Task);
     }
 
@@ -137,9 +138,9 @@ public sealed partial class WeftEngine
     public async ValueTask<IReadOnlyList<string>> FindUnfinishedRunsAsync(CancellationToken cancellationToken = default)
     {
         var ids = await _store.ListUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            return [.. ids.Where(id => !_runs.ContainsKey(id))];
+            return [.. ids.Where(id => !_coord.Runs.ContainsKey(id))];
         }
     }
 
@@ -191,15 +192,15 @@ public sealed partial class WeftEngine
     // or another scheduler took it up): it waits for that time here too, as its submit did.
     private RunHandle AdmitScheduled(RunExecution run, DateTimeOffset notBefore)
     {
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            if (_runs.TryGetValue(run.RunId, out var raced))
+            if (_coord.Runs.TryGetValue(run.RunId, out var raced))
             {
                 return new RunHandle(this, run.RunId, raced.Completion.Task);
             }
 
-            _runs[run.RunId] = run;
-            _scheduler.Counters.Outstanding += run.Plan.Count;
+            _coord.Runs[run.RunId] = run;
+            _coord.Scheduler.Counters.Outstanding += run.Plan.Count;
             StartAt(run, notBefore);
         }
 

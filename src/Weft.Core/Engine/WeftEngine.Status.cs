@@ -12,28 +12,28 @@ public sealed partial class WeftEngine
         var now = _time.GetUtcNow();
         EngineStatus status;
         var unhealthy = false;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            var c = _scheduler.Counters;
+            var c = _coord.Scheduler.Counters;
             status = new EngineStatus
             {
                 At = now,
                 Health = HealthState.Healthy,
                 SlotsBusy = c.Running,
-                SlotsIdle = Math.Max(0, LiveSlots() - c.Running),
-                Pool = PoolStatusLocked(),
-                QueueDepth = Enum.GetValues<TaskPriority>().ToDictionary(p => p, _scheduler.QueuedOf),
-                ActiveRuns = _runs.Values.Count(r => !r.State.IsFinal()),
+                SlotsIdle = Math.Max(0, (_pool?.LiveSlots ?? 0) - c.Running),
+                Pool = _dispatcher.Status(),
+                QueueDepth = Enum.GetValues<TaskPriority>().ToDictionary(p => p, _coord.Scheduler.QueuedOf),
+                ActiveRuns = _coord.Runs.Values.Count(r => !r.State.IsFinal()),
                 ThroughputPerSecond = c.Throughput.PerSecond(now),
                 TasksSucceeded = c.TasksSucceeded,
                 TasksFailed = c.TasksFailed,
                 RunsFinished = c.RunsFinished,
-                Breakers = _gates.Breakers.ToDictionary(b => b.Key, b => b.StateName),
+                Breakers = _coord.Gates.Breakers.ToDictionary(b => b.Key, b => b.StateName),
                 QueueWait = c.QueueWait.Read(),
                 RunTime = c.RunTime.Read(),
-                Alerts = _monitor?.AlertsAt(now) ?? [],
+                Alerts = _monitor.AlertsAt(now),
             };
-            if (_monitor?.Critical == true)
+            if (_monitor.Critical)
             {
                 unhealthy = true;
             }
@@ -41,7 +41,7 @@ public sealed partial class WeftEngine
 
         using var process = Process.GetCurrentProcess();
         var reasons = new List<string>();
-        if (_storeFailure is { } failure)
+        if (_coord.Journal?.Failure is { } failure)
         {
             // Nothing this engine does is recorded any more: unhealthy, not merely degraded.
             unhealthy = true;
@@ -66,7 +66,7 @@ public sealed partial class WeftEngine
             StoreError = StoreError,
             WorkingSetBytes = process.WorkingSet64,
             GcHeapBytes = GC.GetTotalMemory(false),
-            CacheHitRate = _cache.Stats().HitRate,
+            CacheHitRate = _cache.Results.Stats().HitRate,
         };
     }
 }

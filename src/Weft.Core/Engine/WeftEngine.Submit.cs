@@ -1,3 +1,4 @@
+using Weft.Coordination;
 using Weft.Definitions;
 using Weft.Planning;
 using Weft.Scheduling;
@@ -28,26 +29,26 @@ public sealed partial class WeftEngine
         while (true)
         {
             Task? room = null;
-            lock (_gate)
+            lock (_coord.Gate)
             {
-                if (dedupKey is not null && _dedup.TryGet(dedupKey, run.SubmittedAt, out var existing))
+                if (dedupKey is not null && _coord.Dedup.TryGet(dedupKey, run.SubmittedAt, out var existing))
                 {
                     return HandleOf(existing);
                 }
 
-                if (_runs.ContainsKey(runId))
+                if (_coord.Runs.ContainsKey(runId))
                 {
                     throw new WeftDuplicateRunException(runId);
                 }
 
                 // While memory is critical, intake pauses: submissions wait until it falls.
-                room = IntakePaused(options?.WaitIfMemoryCritical ?? true) ?? ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
+                room = _monitor.IntakePaused(options?.WaitIfMemoryCritical ?? true) ?? _coord.ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
                 if (room is null)
                 {
-                    _runs.Add(runId, run);
+                    _coord.Runs.Add(runId, run);
                     if (dedupKey is not null)
                     {
-                        _dedup.Add(dedupKey, runId, run.SubmittedAt);
+                        _coord.Dedup.Add(dedupKey, runId, run.SubmittedAt);
                     }
 
                     break;
@@ -77,13 +78,13 @@ public sealed partial class WeftEngine
         }
         catch
         {
-            lock (_gate)
+            lock (_coord.Gate)
             {
-                _runs.Remove(runId);
-                _scheduler.Counters.Outstanding -= plan.Count;
+                _coord.Runs.Remove(runId);
+                _coord.Scheduler.Counters.Outstanding -= plan.Count;
                 if (dedupKey is not null)
                 {
-                    _dedup.Remove(dedupKey, runId);
+                    _coord.Dedup.Remove(dedupKey, runId);
                 }
             }
 
@@ -101,23 +102,28 @@ public sealed partial class WeftEngine
         return new RunHandle(this, runId, run.Completion.Task);
     }
 
+    private RunHandle HandleOf(string runId) =>
+        _coord.Runs.TryGetValue(runId, out var run)
+            ? new RunHandle(this, runId, run.Completion.Task)
+            : new RunHandle(this, runId, Task.FromException<RunSnapshot>(new KeyNotFoundException($"run '{runId}' is no longer known")));
+
     private void StartNow(RunExecution run)
     {
         FollowUp follow;
-        lock (_gate)
+        lock (_coord.Gate)
         {
             run.StartTimer?.Dispose();
             run.StartTimer = null;
-            if (run.State != RunState.Pending || _stopping)
+            if (run.State != RunState.Pending || _coord.Stopping)
             {
                 return;
             }
 
-            _scheduler.Start(run);
-            follow = TakeFollowUp();
+            _coord.Scheduler.Start(run);
+            follow = _coord.TakeFollowUp();
         }
 
-        Apply(follow);
+        _coord.Apply(follow);
     }
 
     /// <summary>Starts a pending run when the engine's clock reaches <paramref name="notBefore"/>.</summary>
@@ -163,7 +169,7 @@ public sealed partial class WeftEngine
 
         PlanDurations? durations;
         double[]? weights;
-        lock (_gate)
+        lock (_coord.Gate)
         {
             (durations, weights) = _durations.For(definition);
         }
@@ -171,12 +177,12 @@ public sealed partial class WeftEngine
         var plan = ExecutionPlan.Compile(definition, weights);
         plan.Durations = durations;
         var problems = clustered ? [] : plan.BindHandlers(_handlers).ToList();
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            plan.PoolGates = _gates.BindPools(definition, problems);
-            plan.RateGates = _gates.BindRates(definition, _time.GetUtcNow(), problems);
-            plan.UsesResources = _gates.CheckResources(definition, problems);
-            plan.Breakers = _gates.BindBreakers(definition);
+            plan.PoolGates = _coord.Gates.BindPools(definition, problems);
+            plan.RateGates = _coord.Gates.BindRates(definition, _time.GetUtcNow(), problems);
+            plan.UsesResources = _coord.Gates.CheckResources(definition, problems);
+            plan.Breakers = _coord.Gates.BindBreakers(definition);
         }
 
         // A cluster scheduler runs no function itself: the workers that claim the task have them.

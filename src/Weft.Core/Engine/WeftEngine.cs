@@ -1,77 +1,105 @@
 using System.Runtime.CompilerServices;
+using Weft.Caching;
+using Weft.Cluster;
+using Weft.Coordination;
 using Weft.Definitions;
 using Weft.Execution;
 using Weft.Handlers;
+using Weft.Monitoring;
 using Weft.Planning;
+using Weft.Registry;
 using Weft.Scheduling;
+using Weft.Services;
 using Weft.Storage;
+using Weft.WorkerPool;
 
 namespace Weft;
 
-/// <summary>The embeddable engine: submit workflows, wait for them, watch, query and cancel.
-/// All run state changes happen in the <see cref="Scheduler"/> under one lock (one logical
-/// writer); worker slots take that lock to report outcomes and have ready tasks handed to their
-/// own queues, which they drain (and steal from) without it.</summary>
+/// <summary>The embeddable engine: submit workflows, wait for them, watch, query and cancel. A facade
+/// over its parts: the <see cref="Coordinator"/> (the one writer of run state, behind one lock), a
+/// dispatcher that brings started tasks to whoever runs them (<see cref="LocalSlotPool"/> embedded,
+/// <see cref="ClusterQueueDispatcher"/> as a cluster's scheduler), the attempt executor, and the
+/// background services listed once in the constructor.</summary>
 public sealed partial class WeftEngine : IAsyncDisposable
 {
-    private readonly Lock _gate = new();
     private readonly WeftOptions _options;
     private readonly TimeProvider _time;
-    private readonly Scheduler _scheduler;
-    private readonly Dictionary<string, RunExecution> _runs = new(StringComparer.Ordinal);
+    private readonly Coordinator _coord;
     private readonly Dictionary<string, ITaskHandler> _handlers;
-    private readonly AttemptExecutor _attempts;
     private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
     private readonly DurationEstimates _durations = new();
     private readonly IWeftStore _store;
     private readonly bool _ownsStore;
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly bool _durable;
-    private readonly Limits.GateRegistry _gates;
-    private int _idle;
-    private bool _stopping;
+    private readonly AttemptCache _cache;
+    private readonly IDispatcher _dispatcher;
+    private readonly LocalSlotPool? _pool;
+    private readonly PoolScaler? _scaler;
+    private readonly ClusterQueueDispatcher? _clusterQueue;
+    private readonly MonitorService _monitor;
+    private readonly RetentionService _retention;
+    private readonly LeaseRenewal _leases;
+    private readonly EngineServices _services;
 
     private WeftEngine(WeftOptions options)
     {
         _options = options;
         _time = options.TimeProvider;
-        _gates = new Limits.GateRegistry(options);
-        _scheduler = new Scheduler(_time, options.RandomSeed is { } seed ? new Random(seed) : new Random(), OnRetryDue)
-        {
-            OnBreakerDue = OnBreakerDue,
-            OnRateDue = OnRateDue,
-            Resources = _gates.Resources,
-        };
-        _scheduler.Ready.Configure(ReadyQueueSettings.From(options));
         _ownsStore = options.Store is null;
         _store = options.Store ?? new MemoryStore();
-        _durable = _store.IsDurable;
-        _cache = new Caching.ResultCache(options.Cache, _time, _durable ? _store : null);
-        if (_durable)
-        {
-            _scheduler.Journal = [];
-            _writer = Task.Run(JournalWriterLoopAsync);
-        }
-
+        var durable = _store.IsDurable;
+        _coord = new Coordinator(options, durable, _store is MemoryStore memory ? memory.SaveFinal : null);
+        var results = new ResultCache(options.Cache, _time, durable ? _store : null);
+        _cache = new AttemptCache(results, options.Cache);
         _handlers = HandlerTable.Create(Functions, options.Handlers);
-        _attempts = new AttemptExecutor(options.Hooks, _time);
-
-        StartRetention();
-        StartMonitor();
-        if (_store is not Cluster.IClusterStore)
+        _monitor = new MonitorService(_coord, options, results);
+        _retention = new RetentionService(_coord, _store, options);
+        var cluster = _store as IClusterStore;
+        _leases = new LeaseRenewal(_store, OwnerName, _time, enabled: durable && cluster is null);
+        if (durable)
         {
-            StartLeaseRenewal();
+            _coord.Journal = new JournalWriter(_coord, _store, _time);
         }
 
-        StartSchedules();
-        if (_store is Cluster.IClusterStore cluster)
+        if (cluster is not null)
         {
             // Cluster scheduler: tasks run on worker processes, not on slots of this engine.
-            StartCluster(cluster);
-            return;
+            _dispatcher = _clusterQueue = new ClusterQueueDispatcher(_coord, cluster, _store, _cache, options.Cluster, _time)
+            {
+                TakeUpUnfinished = async token => await TakeUpUnfinishedRunsAsync(token).ConfigureAwait(false),
+                Resume = async (runId, token) => await ResumeAsync(runId, token).ConfigureAwait(false),
+                OnWorkerLost = _monitor.ReportWorkerCrash,
+            };
+        }
+        else
+        {
+            var attempts = new RunAttempts(new AttemptExecutor(options.Hooks, _time), _cache, _time, options.OutputLimitBytes);
+            _dispatcher = _pool = new LocalSlotPool(_coord, attempts, options.Pool, _time) { OnCrash = _monitor.ReportWorkerCrash };
+            _scaler = new PoolScaler(_coord, _pool, options.Pool, _time, () => CpuFraction is { } cpu ? cpu() : _monitor.CpuFraction());
         }
 
-        StartPool();
+        _coord.Dispatcher = _dispatcher;
+        if (_coord.Journal is { } journal)
+        {
+            journal.Committed = _dispatcher.Committed;
+        }
+
+        var registry = _store as IRegistryStore ?? new MemoryRegistryStore();
+        Workflows = new WorkflowRegistry(registry, _time, () => Schedules?.Wake());
+        Schedules = new ScheduleService(this, registry, Workflows, _time, options.Schedules);
+
+        // Every background service, in start and stop order: what makes new work stops before what
+        // runs it, and what records it after both.
+        _services = new EngineServices(
+        [
+            Schedules,
+            _retention,
+            _monitor,
+            _scaler,
+            _dispatcher,
+            _coord.Journal,
+            _leases,
+        ]);
+        _services.StartAll();
     }
 
     /// <summary>Creates and starts an engine. Throws <see cref="WeftConfigurationException"/> with every
@@ -93,6 +121,21 @@ public sealed partial class WeftEngine : IAsyncDisposable
     /// <summary>The store this engine records runs in (for queries: listing runs, reading outputs).</summary>
     public IWeftStore Store => _store;
 
+    /// <summary>Workflows registered by name and version, kept in the store (in memory when the store
+    /// has no registry): they survive a restart and every engine on the store shares them.</summary>
+    public WorkflowRegistry Workflows { get; }
+
+    /// <summary>The schedules of registered workflows. With <see cref="ScheduleOptions.Enabled"/> (the
+    /// default) the engine starts their runs in the background, tick by tick.</summary>
+    public ScheduleService Schedules { get; }
+
+    /// <summary>False once the engine is stopping or draining: a schedule tick is not claimed then, so
+    /// another engine on the store starts it.</summary>
+    internal bool AcceptsRuns => !_coord.Stopping && !_coord.Draining;
+
+    /// <summary>The engine's background services in start and stop order (docs and tests list them).</summary>
+    internal IReadOnlyList<string> ServiceNames => [.. _services.All.Select(s => s.Name)];
+
     /// <summary>Stops at once: active runs are cancelled (running tasks are cancelled and waited
     /// for). <see cref="StopAsync"/> stops gracefully instead.</summary>
     public ValueTask DisposeAsync() => ShutdownAsync(cancelRuns: true);
@@ -100,20 +143,18 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private async ValueTask ShutdownAsync(bool cancelRuns)
     {
         List<RunExecution> active;
-        lock (_gate)
+        lock (_coord.Gate)
         {
-            if (_stopping)
+            if (!_coord.BeginStopping())
             {
                 return;
             }
 
-            _stopping = true;
-
             // A cluster scheduler stopping leaves its runs to the next leader; an embedded engine cancels them.
-            active = cancelRuns && _cluster is null ? [.. _runs.Values.Where(r => !r.State.IsFinal())] : [];
+            active = cancelRuns && _clusterQueue is null ? [.. _coord.Runs.Values.Where(r => !r.State.IsFinal())] : [];
             foreach (var run in active)
             {
-                _scheduler.Cancel(run);
+                _coord.Scheduler.Cancel(run);
             }
         }
 
@@ -122,44 +163,23 @@ public sealed partial class WeftEngine : IAsyncDisposable
             await run.Cancellation.CancelAsync().ConfigureAwait(false);
         }
 
-        await StopSchedulesAsync().ConfigureAwait(false);
-        await StopRetentionAsync().ConfigureAwait(false);
-        await StopMonitorAsync().ConfigureAwait(false);
-        await StopSlotsAsync().ConfigureAwait(false);
-        await StopClusterAsync().ConfigureAwait(false);
-        Announce();
-        if (_writer is not null)
-        {
-            _workersDone = true;
-            _writerSignal.Release();
-
-            // Give a failing store a bounded time to take the last batch; then stop trying.
-#pragma warning disable RS0030 // Real time on purpose: a bound on a real store's last commit at shutdown, whatever the engine's clock.
-            if (await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false) != _writer)
-#pragma warning restore RS0030
-            {
-                _abandonWrites = true;
-            }
-        }
-
-        await StopLeasesAsync().ConfigureAwait(false);
-        await _cache.DisposeAsync().ConfigureAwait(false);
+        await _services.StopAllAsync().ConfigureAwait(false);
+        _coord.Announce();
+        await _cache.Results.DisposeAsync().ConfigureAwait(false);
         if (_ownsStore)
         {
             await _store.DisposeAsync().ConfigureAwait(false);
         }
-
-        _wake.Dispose();
     }
 
     private void ThrowIfStopping()
     {
-        if (Volatile.Read(ref _stopping) || Volatile.Read(ref _draining))
+        if (_coord.Stopping || _coord.Draining)
         {
             throw new ObjectDisposedException(nameof(WeftEngine));
         }
 
-        if (_storeFailure is { } failure)
+        if (_coord.Journal?.Failure is { } failure)
         {
             throw new WeftStoreException($"this engine stopped recording runs after the store failed: {failure.Message}", failure);
         }

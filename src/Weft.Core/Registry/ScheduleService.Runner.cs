@@ -2,7 +2,7 @@ namespace Weft.Registry;
 
 /// <summary>The background runner: sleeps on the engine's clock until the next tick of any schedule
 /// (or a change: a registration, a resume), then starts what is due.</summary>
-public sealed partial class ScheduleService
+public sealed partial class ScheduleService : Services.IEngineService
 {
     // Re-read the store at least this often: another engine on it may have registered or resumed a schedule.
     private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
@@ -33,22 +33,40 @@ public sealed partial class ScheduleService
         }
     }
 
-    internal void Start()
+    string Services.IEngineService.Name => "schedule runner";
+
+    void Services.IEngineService.Start()
     {
-        _stop = new CancellationTokenSource();
-        _loop = Task.Run(() => LoopAsync(_stop.Token));
+        if (_options.Enabled)
+        {
+            Start();
+        }
     }
 
-    internal async Task StopAsync()
+    Task Services.IEngineService.StopAsync() => StopAsync();
+
+    internal void Start()
     {
-        if (_stop is null)
+        if (_stop is not null)
         {
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
+        var stop = new CancellationTokenSource();
+        _stop = stop;
+        _loop = Task.Run(() => LoopAsync(stop.Token));
+    }
+
+    internal async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stop, null) is not { } stop)
+        {
+            return; // never started, or stopped already
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        stop.Dispose();
     }
 
     private async Task LoopAsync(CancellationToken stop)

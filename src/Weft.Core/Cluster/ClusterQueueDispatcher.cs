@@ -1,0 +1,561 @@
+using Weft.Caching;
+using Weft.Coordination;
+using Weft.Definitions;
+using Weft.Execution;
+using Weft.Scheduling;
+using Weft.Storage;
+
+namespace Weft.Cluster;
+
+/// <summary>The dispatcher of a cluster's scheduler (DESIGN.md "Modes"): tasks run on worker
+/// processes, not in this one. Each task the scheduler starts becomes a queue row (journaled in the
+/// same transaction as the task's running state); workers claim and run them; a collector feeds their
+/// recorded outcomes, and the attempts of workers that died, back into the scheduler. Everything else
+/// (ordering, gates, retries, the journal) is the coordinator's, as embedded.
+///
+/// <para>The result cache belongs here, not to the workers: a task with <c>cache:</c> is looked up
+/// before it is queued (a hit finishes it without a queue row; a miss is queued with its key kept on
+/// the task, <see cref="TaskSlot.CacheKey"/>) and its success is remembered when the worker's outcome
+/// comes back, through the same <see cref="AttemptCache"/> the local pool uses. So a workflow that uses
+/// the cache behaves the same embedded and on a cluster.</para></summary>
+internal sealed class ClusterQueueDispatcher : IDispatcher
+{
+    private const int CollectBatch = 4096;
+
+    /// <summary>The longest the collector waits for its dequeues to commit before it reads anyway.</summary>
+    private static readonly TimeSpan DequeueWait = TimeSpan.FromMilliseconds(200);
+
+    private readonly Coordinator _coordinator;
+    private readonly Scheduler _scheduler;
+    private readonly IClusterStore _cluster;
+    private readonly IWeftStore _store;
+    private readonly AttemptCache _cache;
+    private readonly ClusterSchedulingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _dequeueCommitted = new(0);
+
+    // Queue rows whose outcome is in the scheduler but whose Dequeue is not yet committed: the store
+    // still returns them, and they must not be taken twice. Under the gate.
+    private readonly HashSet<long> _consumed = [];
+    private Task[] _loops = [];
+    private int _idle; // gate
+    private volatile bool _suspended;
+
+    public ClusterQueueDispatcher(Coordinator coordinator, IClusterStore cluster, IWeftStore store, AttemptCache cache, ClusterSchedulingOptions options, TimeProvider time)
+    {
+        _coordinator = coordinator;
+        _scheduler = coordinator.Scheduler;
+        _cluster = cluster;
+        _store = store;
+        _cache = cache;
+        _options = options;
+        _time = time;
+        _scheduler.Distributed = true;
+    }
+
+    public string Name => "cluster queue (dispatch, collect, intake)";
+
+    /// <summary>Takes up every unfinished run recorded in the store that the engine does not hold.</summary>
+    public required Func<CancellationToken, ValueTask<int>> TakeUpUnfinished { get; init; }
+
+    /// <summary>Resumes one stored run (its queue rows came back before the run was taken up).</summary>
+    public required Func<string, CancellationToken, ValueTask> Resume { get; init; }
+
+    /// <summary>Told of a worker lost while it ran an attempt: who, what.</summary>
+    public required Action<string, string> OnWorkerLost { get; init; }
+
+    /// <summary>What an operator should see: workers lost, tasks quarantined, store errors.</summary>
+    public Action<string>? Log { get; set; }
+
+    public void Start()
+    {
+        if (_loops.Length > 0)
+        {
+            return;
+        }
+
+        var loops = new List<Task> { Task.Run(DispatchLoopAsync), Task.Run(CollectLoopAsync) };
+        if (_options.TakeSubmittedRuns)
+        {
+            loops.Add(Task.Run(IntakeLoopAsync));
+        }
+
+        _loops = [.. loops];
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _wake.Release();
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops acting as the cluster's scheduler for a while (its leadership lapsed, e.g. while the
+    /// database restarts) or again (<paramref name="suspended"/> false) once it leads again.</summary>
+    public void Suspend(bool suspended)
+    {
+        _suspended = suspended;
+        if (!suspended)
+        {
+            _wake.Release();
+        }
+    }
+
+    public int TakeIdle(int ready)
+    {
+        var wake = Math.Min(_idle, ready);
+        _idle -= wake;
+        return wake;
+    }
+
+    public void Wake(int count) => _wake.Release(count);
+
+    public PoolStatus Status() => PoolStatus.Empty;
+
+    public Task BeginDrain() => Task.CompletedTask;
+
+    public async ValueTask<Func<int, bool>?> AdoptionForAsync(RunExecution run, CancellationToken cancellationToken)
+    {
+        var rows = await _cluster.ListQueuedAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+        var outstanding = new HashSet<int>();
+        lock (_coordinator.Gate)
+        {
+            foreach (var row in rows)
+            {
+                if (run.Plan.IndexOf.TryGetValue(row.TaskId, out var task)
+                    && run.Slots[task].State == TaskState.Running && run.Slots[task].Attempts == row.Attempt)
+                {
+                    outstanding.Add(task);
+                }
+                else if (_consumed.Add(row.Id))
+                {
+                    _scheduler.Journal!.Add(Dequeue(row.RunId, row.Id));
+                }
+            }
+        }
+
+        return outstanding.Contains;
+    }
+
+    /// <summary>After a journal batch is committed: its Dequeued rows are gone from the store.</summary>
+    public void Committed(List<StoreChange> batch)
+    {
+        var any = false;
+        lock (_coordinator.Gate)
+        {
+            foreach (var change in batch)
+            {
+                if (change.Kind == StoreChangeKind.Dequeue)
+                {
+                    _consumed.Remove(change.QueueId);
+                    any = true;
+                }
+            }
+        }
+
+        if (any)
+        {
+            _dequeueCommitted.Release();
+        }
+    }
+
+    // One loop is enough: a dispatch is a journal append, not a round trip.
+    private async Task DispatchLoopAsync()
+    {
+        while (true)
+        {
+            FollowUp follow;
+            List<CacheCandidate>? cacheable = null;
+            lock (_coordinator.Gate)
+            {
+                if (_coordinator.Stopping)
+                {
+                    return;
+                }
+
+                if (!_suspended)
+                {
+                    var journal = _scheduler.Journal!;
+                    while (_scheduler.TryStartNext(out var item, out var attempt))
+                    {
+                        if (item.Run.Plan.Tasks[item.Task].Cache is { } policy)
+                        {
+                            (cacheable ??= []).Add(new CacheCandidate(item, attempt, policy));
+                            continue;
+                        }
+
+                        journal.Add(EnqueueChange(item, attempt));
+                    }
+                }
+
+                if (cacheable is null)
+                {
+                    _idle++;
+                }
+
+                follow = _coordinator.TakeFollowUp();
+            }
+
+            _coordinator.Apply(follow);
+            if (cacheable is not null)
+            {
+                // A hit finishes its task, which may make others ready: go round again before waiting.
+                await ConsultCacheAsync(cacheable).ConfigureAwait(false);
+                continue;
+            }
+
+            await _wake.WaitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static StoreChange EnqueueChange(WorkItem item, int attempt) => new()
+    {
+        Kind = StoreChangeKind.Enqueue,
+        RunId = item.Run.RunId,
+        TaskId = item.Run.Plan.TaskIds[item.Task],
+        Attempt = attempt,
+        Queue = item.Run.Plan.Tasks[item.Task].Queue,
+        Payload = TaskPayload.Build(item.Run, item.Task),
+    };
+
+    private static StoreChange Dequeue(string runId, long queueId) => new() { Kind = StoreChangeKind.Dequeue, RunId = runId, QueueId = queueId };
+
+    /// <summary>A task started by the dispatcher whose cache must be consulted before it is queued.</summary>
+    private readonly record struct CacheCandidate(WorkItem Item, int Attempt, CachePolicy Policy);
+
+    /// <summary>Looks each candidate up (outside the lock: a lookup may read the store), then, under
+    /// the lock, finishes the hits and queues the misses. A candidate whose attempt is no longer
+    /// running (its run was cancelled meanwhile) is left alone.</summary>
+    private async Task ConsultCacheAsync(List<CacheCandidate> candidates)
+    {
+        var found = new (TaskOutcome? Hit, string? Key)[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var (item, _, policy) = candidates[i];
+            if (AttemptCache.KeyOf(item, policy) is { } key)
+            {
+                found[i] = (await _cache.LookupAsync(key).ConfigureAwait(false), key);
+            }
+        }
+
+        FollowUp follow;
+        lock (_coordinator.Gate)
+        {
+            if (_coordinator.Stopping)
+            {
+                return;
+            }
+
+            var journal = _scheduler.Journal!;
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var (item, attempt, _) = candidates[i];
+                if (RunningAttempt(item.Run, item.Run.Plan.TaskIds[item.Task], attempt) is null)
+                {
+                    continue;
+                }
+
+                if (found[i].Hit is { } hit)
+                {
+                    _scheduler.Complete(item, hit);
+                    continue;
+                }
+
+                item.Run.Slots[item.Task].CacheKey = found[i].Key; // null: queued without a key (a template error)
+                journal.Add(EnqueueChange(item, attempt));
+            }
+
+            follow = _coordinator.TakeFollowUp();
+        }
+
+        _coordinator.Apply(follow);
+    }
+
+    private async Task CollectLoopAsync()
+    {
+        var nextLostCheck = _time.GetUtcNow();
+        var pause = TimeSpan.FromMilliseconds(50);
+        var token = _stop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (_suspended)
+                {
+#pragma warning disable RS0030 // Real time on purpose: waiting for a real database's lock to come back.
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), token).ConfigureAwait(false);
+#pragma warning restore RS0030
+                    continue;
+                }
+
+                if (HasUndequeued())
+                {
+                    // Rows already taken come back in every read until their Dequeue commits: wait for the
+                    // journal writer rather than read them again (on W1 the re-reads were a fifth of the
+                    // database's work); outcomes arriving meanwhile make the next read a larger one. Briefly:
+                    // a commit normally comes within tens of milliseconds, and a read is only wasted work.
+                    await _dequeueCommitted.WaitAsync(DequeueWait, token).ConfigureAwait(false);
+                }
+
+                var done = await _cluster.ReadCompletionsAsync(CollectBatch, token).ConfigureAwait(false);
+                IReadOnlyList<LostTask> lost = [];
+                var now = _time.GetUtcNow();
+                if (now >= nextLostCheck)
+                {
+                    lost = await _cluster.ReadLostTasksAsync(CollectBatch, token).ConfigureAwait(false);
+                    nextLostCheck = now + _options.LostCheckEvery;
+                }
+
+                var fresh = Collect(done, lost, out var strangers);
+                if (strangers is not null)
+                {
+                    await SettleStrangersAsync(strangers, token).ConfigureAwait(false);
+                }
+
+                pause = TimeSpan.FromMilliseconds(50);
+                if (fresh > 0 && done.Count >= CollectBatch)
+                {
+                    continue;
+                }
+
+                if (fresh == 0 && done.Count > 0)
+                {
+                    // Only rows already taken: wait for their Dequeue to commit rather than re-read them.
+                    await _dequeueCommitted.WaitAsync(_options.PollEvery, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                var wait = _options.PollEvery < _options.LostCheckEvery ? _options.PollEvery : _options.LostCheckEvery;
+                await _cluster.WaitForSignalAsync(ClusterSignal.TasksCompleted, wait, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database may be restarting: keep the scheduler's state and try again, more slowly.
+                _coordinator.StoreError = ex.Message;
+                Log?.Invoke($"reading completions failed ({ex.Message}); retrying in {pause.TotalMilliseconds:0} ms");
+                if (!await BackOffAsync(pause, token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private static async Task<bool> BackOffAsync(TimeSpan pause, CancellationToken token)
+    {
+        try
+        {
+#pragma warning disable RS0030 // Real time on purpose: back-off while a real database is away.
+            await Task.Delay(pause, token).ConfigureAwait(false);
+#pragma warning restore RS0030
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private bool HasUndequeued()
+    {
+        lock (_coordinator.Gate)
+        {
+            return _consumed.Count > 0;
+        }
+    }
+
+    // Takes outcomes and lost attempts into the scheduler in one locked step; returns how many rows were
+    // new. Rows of runs the engine does not hold are left for SettleStrangersAsync.
+    private int Collect(IReadOnlyList<TaskCompletion> done, IReadOnlyList<LostTask> lost, out List<(long Id, string RunId)>? strangers)
+    {
+        strangers = null;
+        var fresh = 0;
+        List<LostTask>? crashes = null;
+        List<(WorkItem Item, string Key, TaskOutcome Outcome)>? remember = null;
+        FollowUp follow;
+        lock (_coordinator.Gate)
+        {
+            if (_coordinator.Stopping)
+            {
+                return 0;
+            }
+
+            var journal = _scheduler.Journal!;
+            var runs = _coordinator.Runs;
+            foreach (var completion in done)
+            {
+                if (_consumed.Contains(completion.Id))
+                {
+                    continue;
+                }
+
+                if (!runs.TryGetValue(completion.RunId, out var run))
+                {
+                    (strangers ??= []).Add((completion.Id, completion.RunId));
+                    continue;
+                }
+
+                fresh++;
+                _consumed.Add(completion.Id);
+                if (RunningAttempt(run, completion.TaskId, completion.Attempt) is { } item)
+                {
+                    run.Slots[item.Task].Worker = completion.Worker; // recorded with the attempt
+                    if (completion.Outcome.Status == TaskOutcomeStatus.Interrupted)
+                    {
+                        // Handed back by a worker that stopped cleanly: runs again, and is no crash.
+                        _scheduler.WorkerLost(item, $"interrupted: worker '{completion.Worker}' stopped before finishing ({completion.Outcome.Error})", crashed: false, _options.QuarantineAfter);
+                    }
+                    else
+                    {
+                        if (TakeCacheKey(item) is { } key)
+                        {
+                            (remember ??= []).Add((item, key, completion.Outcome));
+                        }
+
+                        _scheduler.Complete(item, completion.Outcome);
+                    }
+                }
+
+                journal.Add(Dequeue(completion.RunId, completion.Id));
+            }
+
+            foreach (var task in lost)
+            {
+                if (_consumed.Contains(task.Id))
+                {
+                    continue;
+                }
+
+                if (!runs.TryGetValue(task.RunId, out var run))
+                {
+                    (strangers ??= []).Add((task.Id, task.RunId));
+                    continue;
+                }
+
+                fresh++;
+                _consumed.Add(task.Id);
+                if (RunningAttempt(run, task.TaskId, task.Attempt) is { } item)
+                {
+                    run.Slots[item.Task].Worker = task.Worker;
+                    _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: worker '{task.Worker}' stopped renewing its lease while running this attempt", crashed: true, _options.QuarantineAfter);
+                    (crashes ??= []).Add(task);
+                }
+
+                journal.Add(Dequeue(task.RunId, task.Id));
+            }
+
+            follow = _coordinator.TakeFollowUp();
+        }
+
+        _coordinator.Apply(follow);
+        foreach (var (item, key, outcome) in remember ?? [])
+        {
+            _cache.RememberIfCacheable(item, key, outcome);
+        }
+
+        foreach (var crash in crashes ?? [])
+        {
+            Log?.Invoke($"worker '{crash.Worker}' lost while running {crash.RunId}/{crash.TaskId} (attempt {crash.Attempt}); the task runs again");
+            OnWorkerLost($"worker '{crash.Worker}'", $"lost while running {crash.RunId}/{crash.TaskId} (attempt {crash.Attempt})");
+        }
+
+        return fresh;
+    }
+
+    /// <summary>Under the gate, with a worker's outcome of a running attempt: the key to remember it
+    /// under, taken from the task (each dispatch sets it anew).</summary>
+    private static string? TakeCacheKey(WorkItem item)
+    {
+        ref var slot = ref item.Run.Slots[item.Task];
+        var key = slot.CacheKey;
+        slot.CacheKey = null;
+        return key;
+    }
+
+    private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)
+    {
+        if (!run.Plan.IndexOf.TryGetValue(taskId, out var task))
+        {
+            return null;
+        }
+
+        ref readonly var slot = ref run.Slots[task];
+        return slot.State == TaskState.Running && slot.Attempts == attempt ? new WorkItem(run, task) : null;
+    }
+
+    // Queue rows of runs the engine does not hold: an unfinished run is taken up (its rows are then
+    // collected on the next pass); rows of a finished or unknown run are stale and removed.
+    private async Task SettleStrangersAsync(List<(long Id, string RunId)> strangers, CancellationToken token)
+    {
+        foreach (var group in strangers.GroupBy(s => s.RunId, StringComparer.Ordinal))
+        {
+            var run = await _store.GetRunAsync(group.Key, token).ConfigureAwait(false);
+            if (run is not null && !run.State.IsFinal())
+            {
+                await Resume(group.Key, token).ConfigureAwait(false);
+                continue;
+            }
+
+            FollowUp follow;
+            lock (_coordinator.Gate)
+            {
+                foreach (var (id, runId) in group)
+                {
+                    if (_consumed.Add(id))
+                    {
+                        _scheduler.Journal!.Add(Dequeue(runId, id));
+                    }
+                }
+
+                follow = _coordinator.TakeFollowUp();
+            }
+
+            _coordinator.Apply(follow);
+        }
+    }
+
+    private async Task IntakeLoopAsync()
+    {
+        var token = _stop.Token;
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_suspended)
+                {
+                    await TakeUpUnfinished(token).ConfigureAwait(false);
+                }
+
+                pause = TimeSpan.FromMilliseconds(50);
+                await _cluster.WaitForSignalAsync(ClusterSignal.RunSubmitted, _options.PollEvery, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log?.Invoke($"looking for submitted runs failed ({ex.Message}); retrying");
+                if (!await BackOffAsync(pause, token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+}
