@@ -36,7 +36,7 @@ public sealed partial class WeftEngine
             ?? throw new KeyNotFoundException($"no run with id '{runId}'");
 
         var definition = source.Record.Definition;
-        var plan = PlanFor(definition);
+        var plan = _planner.PlanFor(definition);
         var newId = NewRunId();
         var now = _time.GetUtcNow();
         var run = new RunExecution(newId, plan, source.Record.Params, source.Record.Priority, now);

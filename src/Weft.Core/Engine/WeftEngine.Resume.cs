@@ -85,7 +85,7 @@ public sealed partial class WeftEngine
         ExecutionPlan plan;
         try
         {
-            plan = PlanFor(definition);
+            plan = _planner.PlanFor(definition);
         }
         catch (WorkflowValidationException) when (WorkflowValidator.Validate(definition, definition.Tasks.Select(t => t.Kind).ToHashSet(StringComparer.Ordinal)) is { Count: > 0 } own)
         {

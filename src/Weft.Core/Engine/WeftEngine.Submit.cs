@@ -20,7 +20,7 @@ public sealed partial class WeftEngine
         ArgumentNullException.ThrowIfNull(definition);
         ThrowIfStopping();
         SubmitOptions.ThrowIfInvalid(options, _time.GetUtcNow());
-        var plan = PlanFor(definition);
+        var plan = _planner.PlanFor(definition);
         var values = ResolveParameters(definition, parameters);
         var runId = options?.RunId ?? NewRunId();
         var run = new RunExecution(runId, plan, values, options?.Priority, _time.GetUtcNow());
@@ -135,118 +135,8 @@ public sealed partial class WeftEngine
         public void Fire() => engine.StartNow(run);
     }
 
-    /// <summary>The built-in kinds and this process's handlers, plus the custom kinds <paramref name="definition"/> uses.</summary>
-    private HashSet<string> KindsOf(WorkflowDefinition definition)
-    {
-        var kinds = new HashSet<string>(_handlers.Keys, StringComparer.Ordinal);
-        foreach (var task in definition.Tasks)
-        {
-            if (task.Spec is CustomSpec)
-            {
-                kinds.Add(task.Kind);
-            }
-        }
-
-        return kinds;
-    }
-
-    /// <summary>Validates and compiles a definition once per definition instance.</summary>
-    private ExecutionPlan PlanFor(WorkflowDefinition definition)
-    {
-        if (_plans.TryGetValue(definition, out var cached))
-        {
-            return cached;
-        }
-
-        // A cluster scheduler runs nothing itself: a kind a plug-in adds is the workers' to know (a worker
-        // without it records the attempt failed, naming the kind), so the scheduler accepts every custom kind.
-        var clustered = _store is Cluster.IClusterStore;
-        var errors = WorkflowValidator.Validate(definition, clustered ? KindsOf(definition) : _handlers.Keys);
-        if (errors.Count > 0)
-        {
-            throw new WorkflowValidationException(errors);
-        }
-
-        PlanDurations? durations;
-        double[]? weights;
-        lock (_coord.Gate)
-        {
-            (durations, weights) = _durations.For(definition);
-        }
-
-        var plan = ExecutionPlan.Compile(definition, weights);
-        plan.Durations = durations;
-        var problems = clustered ? [] : plan.BindHandlers(_handlers).ToList();
-        lock (_coord.Gate)
-        {
-            plan.PoolGates = _coord.Gates.BindPools(definition, problems);
-            plan.RateGates = _coord.Gates.BindRates(definition, _time.GetUtcNow(), problems);
-            plan.UsesResources = _coord.Gates.CheckResources(definition, problems);
-            plan.Breakers = _coord.Gates.BindBreakers(definition);
-        }
-
-        // A cluster scheduler runs no function itself: the workers that claim the task have them.
-        foreach (var task in clustered ? [] : definition.Tasks)
-        {
-            if (task.Spec is FunctionSpec f && !Functions.Contains(f.Name))
-            {
-                problems.Add($"task '{task.Id}' calls function '{f.Name}', which is not registered"
-                    + (Functions.Names.Count == 0 ? " (no functions are registered)" : $" (registered: {string.Join(", ", Functions.Names.Order())})"));
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new WeftConfigurationException(problems);
-        }
-
-        // Functions registered later would make a cached "unknown function" plan stale, so only
-        // plans without function tasks are cached for good; others are re-checked (cheaply) each time.
-        if (!definition.Tasks.Any(t => t.Spec is FunctionSpec))
-        {
-            _plans.AddOrUpdate(definition, plan);
-        }
-
-        return plan;
-    }
-
-    internal static IReadOnlyDictionary<string, string> ResolveParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string>? supplied)
-    {
-        var errors = new List<string>();
-        var declared = definition.Params.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        foreach (var name in supplied?.Keys ?? [])
-        {
-            if (!declared.ContainsKey(name))
-            {
-                errors.Add(declared.Count == 0
-                    ? $"unknown parameter '{name}': workflow '{definition.Name}' declares no parameters"
-                    : $"unknown parameter '{name}': workflow '{definition.Name}' declares {string.Join(", ", declared.Keys)}");
-            }
-        }
-
-        var values = new Dictionary<string, string>(declared.Count, StringComparer.Ordinal);
-        foreach (var p in definition.Params)
-        {
-            if (supplied is not null && supplied.TryGetValue(p.Name, out var value))
-            {
-                values[p.Name] = value;
-            }
-            else if (p.Default is not null)
-            {
-                values[p.Name] = p.Default;
-            }
-            else if (p.Required)
-            {
-                errors.Add($"missing required parameter '{p.Name}'" + (p.Description is null ? "" : $" ({p.Description})"));
-            }
-            else
-            {
-                values[p.Name] = string.Empty;
-            }
-        }
-
-        return errors.Count > 0 ? throw new WeftConfigurationException(errors) : values;
-    }
+    internal static IReadOnlyDictionary<string, string> ResolveParameters(WorkflowDefinition definition, IReadOnlyDictionary<string, string>? supplied) =>
+        ParameterValues.Resolve(definition, supplied);
 
     internal static string NewRunId() => Guid.CreateVersion7().ToString("N");
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Weft.Caching;
 using Weft.Cluster;
 using Weft.Coordination;
@@ -26,8 +25,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Coordinator _coord;
     private readonly Dictionary<string, ITaskHandler> _handlers;
-    private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
-    private readonly DurationEstimates _durations = new();
+    private readonly PlanBinder _planner;
     private readonly IWeftStore _store;
     private readonly bool _ownsStore;
     private readonly AttemptCache _cache;
@@ -54,6 +52,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _monitor = new MonitorService(_coord, options, results);
         _retention = new RetentionService(_coord, _store, options);
         var cluster = _store as IClusterStore;
+        _planner = new PlanBinder(_coord, _handlers, Functions, _time, clustered: cluster is not null);
         _leases = new LeaseRenewal(_store, OwnerName, _time, enabled: durable && cluster is null);
         if (durable)
         {
