@@ -15,6 +15,10 @@ namespace Weft.Coordination;
 /// and services that read run state. Nothing does I/O while holding it.</para></summary>
 internal sealed class Coordinator
 {
+    /// <summary>What <see cref="Admit"/> decided: admitted (both null), an earlier run of the same dedup
+    /// key, or a task to wait on before trying again.</summary>
+    public readonly record struct Admission(string? Existing, Task? Wait);
+
     private readonly WeftOptions _options;
     private readonly TimeProvider _time;
     private readonly List<TaskCompletionSource> _queueWaiters = [];
@@ -242,6 +246,70 @@ internal sealed class Coordinator
                 }
             }
         }
+    }
+
+    /// <summary>Admits a new run into the run table: a live run of the same <paramref name="dedupKey"/>
+    /// within the window comes back instead (<see cref="Admission.Existing"/>); a run id already held
+    /// throws <see cref="WeftDuplicateRunException"/>; while <paramref name="intakePaused"/> gives a task
+    /// (memory critical) or the queue is full and the caller waits, that task comes back to wait on
+    /// before trying again. Room for all of its tasks is reserved at once, or none.</summary>
+    public Admission Admit(RunExecution run, string? dedupKey, bool waitIfFull, Func<Task?> intakePaused)
+    {
+        lock (Gate)
+        {
+            if (dedupKey is not null && Dedup.TryGet(dedupKey, run.SubmittedAt, out var existing))
+            {
+                return new Admission(existing, null);
+            }
+
+            if (Runs.ContainsKey(run.RunId))
+            {
+                throw new WeftDuplicateRunException(run.RunId);
+            }
+
+            // While memory is critical, intake pauses: submissions wait until it falls.
+            if ((intakePaused() ?? ReserveQueue(run.Plan.Count, waitIfFull)) is { } wait)
+            {
+                return new Admission(null, wait);
+            }
+
+            Runs.Add(run.RunId, run);
+            if (dedupKey is not null)
+            {
+                Dedup.Add(dedupKey, run.RunId, run.SubmittedAt);
+            }
+
+            return default;
+        }
+    }
+
+    /// <summary>Takes back an admitted run whose record the store refused: its room, its dedup key.</summary>
+    public void Withdraw(RunExecution run, string? dedupKey)
+    {
+        lock (Gate)
+        {
+            Runs.Remove(run.RunId);
+            Scheduler.Counters.Outstanding -= run.Plan.Count;
+            if (dedupKey is not null)
+            {
+                Dedup.Remove(dedupKey, run.RunId);
+            }
+        }
+    }
+
+    /// <summary>Under the gate: admits a run taken up from the store (never refused for a full queue: it was admitted
+    /// once already). False, with the run held instead, when another caller took it up first.</summary>
+    public bool AdmitRecovered(RunExecution run, out RunExecution held)
+    {
+        if (Runs.TryGetValue(run.RunId, out held!))
+        {
+            return false;
+        }
+
+        Runs[run.RunId] = run;
+        Scheduler.Counters.Outstanding += run.Plan.Count;
+        held = run;
+        return true;
     }
 
     /// <summary>Dedup keys of recent submissions (under the gate).</summary>

@@ -112,13 +112,11 @@ public sealed partial class WeftEngine
         FollowUp follow;
         lock (_coord.Gate)
         {
-            if (_coord.Runs.TryGetValue(runId, out var raced))
+            if (!_coord.AdmitRecovered(run, out var raced))
             {
                 return new RunHandle(this, runId, raced.Completion.Task);
             }
 
-            _coord.Runs[runId] = run;
-            _coord.Scheduler.Counters.Outstanding += plan.Count; // recovery is never refused for a full queue
             _coord.Scheduler.Resume(run, retryDue, adopt);
             if (cancel)
             {
@@ -194,13 +192,11 @@ public sealed partial class WeftEngine
     {
         lock (_coord.Gate)
         {
-            if (_coord.Runs.TryGetValue(run.RunId, out var raced))
+            if (!_coord.AdmitRecovered(run, out var raced))
             {
                 return new RunHandle(this, run.RunId, raced.Completion.Task);
             }
 
-            _coord.Runs[run.RunId] = run;
-            _coord.Scheduler.Counters.Outstanding += run.Plan.Count;
             StartAt(run, notBefore);
         }
 

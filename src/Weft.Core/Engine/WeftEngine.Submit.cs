@@ -26,36 +26,15 @@ public sealed partial class WeftEngine
         var run = new RunExecution(runId, plan, values, options?.Priority, _time.GetUtcNow());
         run.ResolveDeadlines(options?.Deadline);
         var dedupKey = options?.DedupKey;
-        while (true)
+        while (_coord.Admit(run, dedupKey, options?.WaitIfQueueFull ?? false, () => _monitor.IntakePaused(options?.WaitIfMemoryCritical ?? true)) is var admission
+            && (admission.Existing is not null || admission.Wait is not null))
         {
-            Task? room = null;
-            lock (_coord.Gate)
+            if (admission.Existing is { } existing)
             {
-                if (dedupKey is not null && _coord.Dedup.TryGet(dedupKey, run.SubmittedAt, out var existing))
-                {
-                    return HandleOf(existing);
-                }
-
-                if (_coord.Runs.ContainsKey(runId))
-                {
-                    throw new WeftDuplicateRunException(runId);
-                }
-
-                // While memory is critical, intake pauses: submissions wait until it falls.
-                room = _monitor.IntakePaused(options?.WaitIfMemoryCritical ?? true) ?? _coord.ReserveQueue(plan.Count, options?.WaitIfQueueFull ?? false);
-                if (room is null)
-                {
-                    _coord.Runs.Add(runId, run);
-                    if (dedupKey is not null)
-                    {
-                        _coord.Dedup.Add(dedupKey, runId, run.SubmittedAt);
-                    }
-
-                    break;
-                }
+                return HandleOf(existing);
             }
 
-            await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await admission.Wait!.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -78,16 +57,7 @@ public sealed partial class WeftEngine
         }
         catch
         {
-            lock (_coord.Gate)
-            {
-                _coord.Runs.Remove(runId);
-                _coord.Scheduler.Counters.Outstanding -= plan.Count;
-                if (dedupKey is not null)
-                {
-                    _coord.Dedup.Remove(dedupKey, runId);
-                }
-            }
-
+            _coord.Withdraw(run, dedupKey);
             throw;
         }
 
@@ -102,10 +72,15 @@ public sealed partial class WeftEngine
         return new RunHandle(this, runId, run.Completion.Task);
     }
 
-    private RunHandle HandleOf(string runId) =>
-        _coord.Runs.TryGetValue(runId, out var run)
-            ? new RunHandle(this, runId, run.Completion.Task)
-            : new RunHandle(this, runId, Task.FromException<RunSnapshot>(new KeyNotFoundException($"run '{runId}' is no longer known")));
+    private RunHandle HandleOf(string runId)
+    {
+        lock (_coord.Gate)
+        {
+            return _coord.Runs.TryGetValue(runId, out var run)
+                ? new RunHandle(this, runId, run.Completion.Task)
+                : new RunHandle(this, runId, Task.FromException<RunSnapshot>(new KeyNotFoundException($"run '{runId}' is no longer known")));
+        }
+    }
 
     private void StartNow(RunExecution run)
     {
