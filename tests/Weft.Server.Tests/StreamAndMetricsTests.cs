@@ -35,4 +35,38 @@ public sealed class StreamAndMetricsTests
         Assert.Contains("weft_queue_depth{priority=\"critical\"} 0", text, StringComparison.Ordinal);
         Assert.Contains("weft_runs_finished_total 1", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Metrics_CountersAreTypedCounter_GaugesGauge_WithTheirDescriptionsAsHelp()
+    {
+        await using var server = await TestServer.StartAsync();
+        await server.WaitAsync(await server.SubmitAsync(Workflows.Hello));
+
+        var text = await server.Client.GetStringAsync("/metrics");
+
+        Assert.Contains("# TYPE weft_tasks_succeeded_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE weft_runs_finished_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE weft_worker_crashes counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE weft_queue_depth gauge\n", text, StringComparison.Ordinal);
+        Assert.Contains("# HELP weft_tasks_succeeded_total Task attempts that succeeded since the engine started.\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ObservableCounter", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_WithoutTrailingSlash_RedirectsToIt_SoItsScriptsLoad()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.Client.BaseAddress };
+        foreach (var (header, value) in server.Client.DefaultRequestHeaders)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation(header, value);
+        }
+
+        using var response = await client.GetAsync("/dashboard?x=1");
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/dashboard/?x=1", response.Headers.Location?.OriginalString);
+        var page = await server.Client.GetStringAsync("/dashboard/");
+        Assert.Contains("<script", page, StringComparison.Ordinal);
+    }
 }

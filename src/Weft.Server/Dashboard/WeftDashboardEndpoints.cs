@@ -27,7 +27,12 @@ public static class WeftDashboardEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var index = Read("index.html").Replace("{{API}}", apiPrefix.TrimEnd('/'), StringComparison.Ordinal);
         var group = endpoints.MapGroup(prefix).ExcludeFromDescription();
-        group.MapGet("/", (HttpContext context) => Send(context, index, ContentTypes[".html"]));
+        group.MapGet("/", (HttpContext context) =>
+            // Without the trailing slash the page's relative script and style links would resolve
+            // outside the dashboard (an unstyled page stuck on "Loading…"): send the browser to it.
+            context.Request.Path.Value is { } path && !path.EndsWith('/')
+                ? Results.Redirect($"{context.Request.PathBase}{path}/{context.Request.QueryString}")
+                : Send(context, index, ContentTypes[".html"]));
         group.MapGet("/{file}", (string file, HttpContext context) =>
             file == "index.html" ? Send(context, index, ContentTypes[".html"])
             : ContentTypes.TryGetValue(Path.GetExtension(file), out var type) && TryRead(file) is { } text ? Send(context, text, type)
