@@ -7,7 +7,7 @@ using Weft.Server.Security;
 namespace Weft.Server;
 
 /// <summary>The app <c>weft server</c> runs (and tests start on port 0): the engine, the API under
-/// <c>/api</c>, the dashboard under <c>/dashboard</c> and <c>/metrics</c>.</summary>
+/// <c>/api</c>, the dashboard under <c>/dashboard</c>, <c>/metrics</c> and <c>/health</c>.</summary>
 internal static class WeftServerApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
@@ -37,6 +37,7 @@ internal static class WeftServerApp
             o.AllowedHosts = [.. options.AllowedHosts];
             o.ConfigureEngine = options.ConfigureEngine;
         });
+        builder.Services.AddHealthChecks().AddWeft();
         customize?.Invoke(builder);
         var app = builder.Build();
         foreach (var url in urls)
@@ -49,6 +50,10 @@ internal static class WeftServerApp
         app.MapWeftApi();
         app.MapWeftDashboard();
         app.MapWeftMetrics();
+
+        // For load balancers and orchestrators: no token, and only the status word in the body
+        // (200 Healthy or Degraded, 503 Unhealthy); the reasons are in /api/status, behind the token.
+        app.MapHealthChecks("/health");
         app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
         return app;
     }
