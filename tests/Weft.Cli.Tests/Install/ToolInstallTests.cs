@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Weft.Tests.Install;
+
+/// <summary>The README's one step to get `weft` on the PATH: scripts/install-weft.sh packs the CLI as
+/// a .NET tool and installs it; the installed command then runs a workflow.</summary>
+public sealed class ToolInstallTests : IDisposable
+{
+    private readonly string _toolPath = Path.Combine(Path.GetTempPath(), "weft-tool-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public async Task InstallScript_PacksAndInstallsTheTool_WhichRunsAWorkflow()
+    {
+        var root = RepoRoot();
+
+        var install = await RunAsync("bash", root, TimeSpan.FromMinutes(10), Path.Combine(root, "scripts", "install-weft.sh"), "--tool-path", _toolPath);
+        Assert.True(install.Code == 0, $"install failed ({install.Code}):\n{install.Output}");
+
+        var weft = Path.Combine(_toolPath, "weft");
+        var version = await RunAsync(weft, root, TimeSpan.FromMinutes(1), "--version");
+        Assert.Equal(0, version.Code);
+        Assert.StartsWith("0.1.0-dev.", version.Output.Trim(), StringComparison.Ordinal);
+
+        var run = await RunAsync(weft, root, TimeSpan.FromMinutes(1), "run", Path.Combine(root, "examples", "hello.yaml"), "--store", "memory");
+        Assert.True(run.Code == 0, run.Output);
+        Assert.Contains("succeeded", run.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_toolPath))
+        {
+            Directory.Delete(_toolPath, recursive: true);
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Weft.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("the repository root (Weft.slnx) is not above the test's folder");
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string program, string directory, TimeSpan limit, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} ran longer than {limit}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
