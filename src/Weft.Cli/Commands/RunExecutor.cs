@@ -72,8 +72,12 @@ internal static class RunExecutor
             {
                 await session.ReportUnfinishedAsync(io.Error, request.Resume).ConfigureAwait(false);
                 handle = definition is not null
-                    ? await engine.SubmitAsync(definition, parameters.Values, new SubmitOptions { NotBefore = request.NotBefore }, ct).ConfigureAwait(false)
+                    ? await engine.SubmitAsync(definition, parameters.Values, request.SubmitOptions(), ct).ConfigureAwait(false)
                     : await engine.ResumeAsync(request.Resume!, ct).ConfigureAwait(false);
+            }
+            catch (WeftDuplicateRunException) when (request.DedupKey is not null)
+            {
+                return await DedupReport.ExistingRunAsync(engine.Store, request, io, ct).ConfigureAwait(false);
             }
             catch (WorkflowValidationException ex)
             {
