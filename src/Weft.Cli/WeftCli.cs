@@ -8,7 +8,7 @@ namespace Weft.Cli;
 /// alone would exit 1), unexpected exceptions exit 1 without a stack trace.</summary>
 internal static class WeftCli
 {
-    public static RootCommand Build(CliIo io) => CompactHelp.Apply(new("Weft: run workflows (DAGs of tasks) in dependency order. Run 'weft COMMAND --help' for a command's options and examples.")
+    public static RootCommand Build(CliIo io) => CompactHelp.Apply(new("Weft: run workflows (DAGs of tasks) in dependency order.\nRun 'weft COMMAND --help' for a command's options and examples.")
     {
         RunCommand.Create(io),
         ValidateCommand.Create(io),

@@ -52,7 +52,14 @@ internal static class ClusterRunExecutor
         }
         else
         {
-            runId = request.Resume!;
+            try
+            {
+                runId = await RunIdResolver.ResolveAsync(store, request.Resume!, "the cluster's store", ct).ConfigureAwait(false);
+            }
+            catch (RunIdProblem problem)
+            {
+                return problem.Report(io.Error);
+            }
         }
 
         var masker = await RunMasks.ForAsync(store, runId, ct).ConfigureAwait(false);
