@@ -72,6 +72,11 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
             }
 
             var snapshot = read ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
+            if (!snapshot.State.IsFinal() && progress is not null)
+            {
+                snapshot = await QueuedTaskStates.ApplyAsync(store, snapshot, cancellationToken).ConfigureAwait(false);
+            }
+
             progress?.Invoke(snapshot);
             if (snapshot.State.IsFinal())
             {

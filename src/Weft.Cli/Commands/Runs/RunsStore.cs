@@ -127,6 +127,11 @@ internal sealed class RunsStore : IAsyncDisposable
                     return ExitCodes.InvalidInput;
                 }
 
+                if (opened.Store is Cluster.IClusterStore cluster)
+                {
+                    run = await Cluster.QueuedTaskStates.ApplyAsync(cluster, run, ct).ConfigureAwait(false);
+                }
+
                 // What a person reads shows secret parameters as ***, as `weft run` and the server do.
                 var masker = await RunMasks.ForAsync(opened.Store, fullId, ct).ConfigureAwait(false);
                 return await body(opened, masker.Apply(run)).ConfigureAwait(false);
