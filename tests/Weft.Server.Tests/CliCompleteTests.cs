@@ -115,6 +115,35 @@ public sealed class CliCompleteTests
     }
 
     [Fact]
+    public async Task RunsShowJson_Server_CarriesAttemptExitCodesAndTheFailedParent()
+    {
+        await using var server = await TestServer.StartAsync();
+        var runId = await server.SubmitAsync("""
+            name: breaks
+            tasks:
+              ok:
+                shell: echo fine
+              build:
+                shell: exit 3
+              test:
+                noop: {}
+                dependsOn: [build, ok]
+            """);
+        await server.WaitAsync(runId);
+
+        var (code, output, error) = await WeftAsync("runs", "show", runId, "--server", server.Address, "--json");
+
+        Assert.True(code == 0, error);
+        var tasks = JsonDocument.Parse(output).RootElement.GetProperty("tasks");
+        Assert.Equal(0, tasks.GetProperty("ok").GetProperty("exitCode").GetInt32());
+        var attempt = Assert.Single(tasks.GetProperty("build").GetProperty("attemptHistory").EnumerateArray());
+        Assert.Equal(3, attempt.GetProperty("exitCode").GetInt32());
+        Assert.Equal("failed", attempt.GetProperty("outcome").GetString());
+        Assert.Equal("build", tasks.GetProperty("test").GetProperty("upstreamFailed").GetString());
+        Assert.Equal("upstream task 'build' failed", tasks.GetProperty("test").GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Workers_Server_ListsTheServersWorkers()
     {
         await using var server = await TestServer.StartAsync();
