@@ -15,7 +15,7 @@ internal static class RunIdResolver
 
     /// <param name="exists">Whether a run has exactly this id.</param>
     /// <param name="startingWith">Runs whose id starts with the text, newest first, at most the count asked.</param>
-    /// <param name="where">Where the runs are, for messages ("sqlite:.weft/weft.db", "http://…").</param>
+    /// <param name="where">Where the runs are, for messages ("in sqlite:.weft/weft.db", "on http://…").</param>
     public static async Task<string> ResolveAsync(
         string given, Func<string, Task<bool>> exists, Func<string, int, Task<IReadOnlyList<RunSummary>>> startingWith, string where)
     {
@@ -27,7 +27,7 @@ internal static class RunIdResolver
         if (given.Length < MinimumPrefix)
         {
             throw new RunIdProblem(
-                $"error: no run with id '{given}' in {where}; a shortened run id needs at least {MinimumPrefix} characters (it has {given.Length})");
+                $"error: no run with id '{given}' {where}; a shortened run id needs at least {MinimumPrefix} characters (it has {given.Length})");
         }
 
         // Filtered here as well: a server too old to know the prefix filter answers with all its runs.
@@ -35,23 +35,23 @@ internal static class RunIdResolver
             .Where(r => r.RunId.StartsWith(given, StringComparison.Ordinal)).ToList();
         return matches.Count switch
         {
-            0 => throw new RunIdProblem($"error: no run with id '{given}' in {where}"),
+            0 => throw new RunIdProblem($"error: no run with id '{given}' {where}"),
             1 => matches[0].RunId,
             _ => throw new RunIdProblem([
-                $"error: run id '{given}' is ambiguous: {(matches.Count > ShownCandidates ? $"more than {ShownCandidates}" : matches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} runs in {where} start with it; give more of the id:",
+                $"error: run id '{given}' is ambiguous: {(matches.Count > ShownCandidates ? $"more than {ShownCandidates}" : matches.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))} runs {where} start with it; give more of the id:",
                 .. matches.Take(ShownCandidates).Select(r => TerminalText.Clean(
                     $"  {r.RunId}  {r.Workflow}  {r.State.ToName()}  {RunListTable.Time(r.SubmittedAt, TimeZoneInfo.Local)}")),
             ]),
         };
     }
 
-    /// <summary>Resolves against a store.</summary>
-    public static Task<string> ResolveAsync(IWeftStore store, string given, string where, CancellationToken ct) =>
+    /// <summary>Resolves against a store named <paramref name="storeName"/> ("sqlite:PATH").</summary>
+    public static Task<string> ResolveAsync(IWeftStore store, string given, string storeName, CancellationToken ct) =>
         ResolveAsync(
             given,
             async id => await store.GetRunAsync(id, ct).ConfigureAwait(false) is not null,
             async (prefix, count) => await store.ListRunsAsync(new RunQuery { IdPrefix = prefix, Limit = count }, ct).ConfigureAwait(false),
-            where);
+            "in " + storeName);
 }
 
 /// <summary>A run id that names no run, or more than one: exit 2 with <see cref="Lines"/>.</summary>

@@ -230,7 +230,7 @@ internal static class RemoteRuns
                 var page = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"api/runs?limit={count}") + Param("idPrefix", prefix), ct).ConfigureAwait(false);
                 return [.. page.GetProperty("items").EnumerateArray().Select(ToSummary)];
             },
-            target.Server);
+            "on " + target.Server);
 
     /// <summary>Runs a remote command body, turning the server's refusals into the local command's
     /// messages and exit codes.</summary>
