@@ -61,6 +61,12 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
             try
             {
                 read = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+                if (read is not null && !read.State.IsFinal() && progress is not null)
+                {
+                    // What the progress shows: a task no worker has claimed yet is queued, not running.
+                    read = await QueuedTaskStates.ApplyAsync(store, read, cancellationToken).ConfigureAwait(false);
+                }
+
                 retry.Succeeded();
                 outageSince = null;
             }
@@ -72,10 +78,6 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
             }
 
             var snapshot = read ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
-            if (!snapshot.State.IsFinal() && progress is not null)
-            {
-                snapshot = await QueuedTaskStates.ApplyAsync(store, snapshot, cancellationToken).ConfigureAwait(false);
-            }
 
             progress?.Invoke(snapshot);
             if (snapshot.State.IsFinal())
