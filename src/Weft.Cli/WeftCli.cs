@@ -8,7 +8,7 @@ namespace Weft.Cli;
 /// alone would exit 1), unexpected exceptions exit 1 without a stack trace.</summary>
 internal static class WeftCli
 {
-    public static RootCommand Build(CliIo io) => new("Weft: run workflows (DAGs of tasks) in dependency order.")
+    public static RootCommand Build(CliIo io) => CompactHelp.Apply(new("Weft: run workflows (DAGs of tasks) in dependency order.\nRun 'weft COMMAND --help' for a command's options and examples.")
     {
         RunCommand.Create(io),
         ValidateCommand.Create(io),
@@ -22,13 +22,14 @@ internal static class WeftCli
         DbCommand.Create(io),
         SchedulesCommand.Create(io),
         BreakersCommand.Create(io),
-    };
+    });
 
     public static async Task<int> InvokeAsync(string[] args, CliIo io)
     {
         try
         {
-            var result = Build(io).Parse(args);
+            // `weft` alone is someone finding their way: show what there is, not a usage error.
+            var result = Build(io).Parse(args.Length == 0 ? ["--help"] : args);
             if (result.Action is ParseErrorAction)
             {
                 foreach (var error in result.Errors)

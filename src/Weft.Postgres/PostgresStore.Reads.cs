@@ -25,6 +25,7 @@ public sealed partial class PostgresStore
             Filter(command, where, "submitted_at >= @since", "since", query.Since?.UtcTicks);
             Filter(command, where, "submitted_at < @until", "until", query.Until?.UtcTicks);
             Filter(command, where, "(strpos(lower(run_id), lower(@text)) > 0 OR strpos(lower(workflow), lower(@text)) > 0)", "text", query.Text);
+            Filter(command, where, "left(run_id, length(@prefix)) = @prefix", "prefix", query.IdPrefix);
             command.CommandText = $"""
                 SELECT run_id, workflow, state, submitted_at, started_at, finished_at FROM runs
                 {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}

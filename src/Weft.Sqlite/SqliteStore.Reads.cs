@@ -24,6 +24,7 @@ public sealed partial class SqliteStore
             Filter(command, where, "submitted_at >= $since", "$since", query.Since?.UtcTicks);
             Filter(command, where, "submitted_at < $until", "$until", query.Until?.UtcTicks);
             Filter(command, where, "(instr(lower(run_id), lower($text)) > 0 OR instr(lower(workflow), lower($text)) > 0)", "$text", query.Text);
+            Filter(command, where, "substr(run_id, 1, length($prefix)) = $prefix", "$prefix", query.IdPrefix);
             command.CommandText = $"""
                 SELECT run_id, workflow, state, submitted_at, started_at, finished_at FROM runs
                 {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}

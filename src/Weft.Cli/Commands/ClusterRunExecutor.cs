@@ -20,8 +20,11 @@ internal static class ClusterRunExecutor
         {
             try
             {
-                var options = request.NotBefore is { } notBefore ? new SubmitOptions { NotBefore = notBefore } : null;
-                runId = await client.SubmitAsync(definition, parameters, options, kinds: null, cancellationToken: ct).ConfigureAwait(false);
+                runId = await client.SubmitAsync(definition, parameters, request.SubmitOptions(), kinds: null, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (WeftDuplicateRunException) when (request.DedupKey is not null)
+            {
+                return await DedupReport.ExistingRunAsync(store, request, io, ct).ConfigureAwait(false);
             }
             catch (WorkflowValidationException ex)
             {
@@ -49,7 +52,14 @@ internal static class ClusterRunExecutor
         }
         else
         {
-            runId = request.Resume!;
+            try
+            {
+                runId = await RunIdResolver.ResolveAsync(store, request.Resume!, "the cluster's store", ct).ConfigureAwait(false);
+            }
+            catch (RunIdProblem problem)
+            {
+                return problem.Report(io.Error);
+            }
         }
 
         var masker = await RunMasks.ForAsync(store, runId, ct).ConfigureAwait(false);

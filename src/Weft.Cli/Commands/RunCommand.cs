@@ -1,13 +1,20 @@
 using System.CommandLine;
+using Weft.Cli.Remote;
+using Weft.Definitions;
 
 namespace Weft.Cli.Commands;
 
-/// <summary><c>weft run FILE [-p name=value]... [--workers N] [--store memory] [--json] [--assembly path.dll]...</c>.</summary>
+/// <summary><c>weft run FILE [-p name=value]... [--workers N] [--store memory] [--json] [--assembly path.dll]...</c>,
+/// or <c>weft run NAME --server URL</c> for a workflow registered on a server.</summary>
 internal static class RunCommand
 {
     public static Command Create(CliIo io)
     {
-        var file = new Argument<string?>("FILE") { Description = "The workflow file (YAML or JSON).", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("FILE")
+        {
+            Description = "The workflow file (YAML or JSON); with --server, a file or the name of a workflow registered on the server.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var resume = new Option<string?>("--resume") { Description = "Continue an unfinished run (after a crash) instead of starting one.", HelpName = "ID" };
         var at = new Option<string?>("--at") { Description = "Do not start before this time (ISO-8601, e.g. 2026-12-01T02:00:00Z) or after this delay (e.g. 10m).", HelpName = "TIME" };
         var parameters = new Option<string[]>("--param", "-p")
@@ -32,7 +39,20 @@ internal static class RunCommand
             Description = "A .NET assembly whose [WeftFunction] methods function: tasks may call; repeat for more.",
             HelpName = "path.dll",
         };
-        var server = new Option<string?>("--server") { Description = "Submit to a Weft server (e.g. http://127.0.0.1:5080) and follow the run there.", HelpName = "URL" };
+        var remote = new RemoteOptions();
+        remote.Server.Description = "Submit to a Weft server (e.g. http://127.0.0.1:5080) and follow the run there.";
+        var priority = new Option<string?>("--priority")
+        {
+            Description = "Run every task of this run at this priority: critical, high, normal or low. Default: each task's own.",
+            HelpName = "LEVEL",
+        };
+        priority.AcceptOnlyFromAmong(RunRequest.PriorityNames);
+        var dedupKey = new Option<string?>("--dedup-key")
+        {
+            Description = "Start the run only if no run was started with this key: a second submission reports the first run instead. "
+                + "On a server, for its dedup window; on a local store, as long as the store keeps the run.",
+            HelpName = "KEY",
+        };
         var command = new Command("run", """
             Run a workflow and wait for it to end. Exit code: 0 succeeded, 1 failed or timed out,
             2 invalid input, 130 cancelled (Ctrl+C cancels the run and waits for it to stop).
@@ -45,6 +65,8 @@ internal static class RunCommand
               weft run flow.yaml --store memory
               weft run flow.yaml --at 2026-12-01T02:00:00Z
               weft run --resume 0192f3c4…          (continue a run a crash interrupted)
+              weft run nightly-etl --server http://127.0.0.1:5080 -p date=2026-01-31   (a registered workflow)
+              weft run flow.yaml --priority high --dedup-key etl-2026-01-31
             """)
         {
             file,
@@ -55,16 +77,23 @@ internal static class RunCommand
             assemblies,
             resume,
             at,
-            server,
+            priority,
+            dedupKey,
         };
+        remote.AddTo(command, store);
         command.Validators.Add(r =>
         {
             if (r.GetValue(at) is { } text && NotBeforeParser.Parse(text, TimeProvider.System.GetUtcNow(), out var error) is null)
             {
                 r.AddError(error!);
             }
+
+            if (r.GetValue(dedupKey) is { Length: 0 or > RunRequest.MaxDedupKeyLength } key)
+            {
+                r.AddError($"--dedup-key must be 1 to {RunRequest.MaxDedupKeyLength} characters (was {key.Length})");
+            }
         });
-        command.SetAction((result, ct) => (result.GetValue(server) is { } url ? (Func<RunRequest, CliIo, CancellationToken, Task<int>>)((r, i, c) => Remote.RemoteRunExecutor.ExecuteAsync(r, url, i, c)) : RunExecutor.ExecuteAsync)(
+        command.SetAction((result, ct) => (remote.Target(result) is { } target ? (Func<RunRequest, CliIo, CancellationToken, Task<int>>)((r, i, c) => RemoteRunExecutor.ExecuteAsync(r, target, i, c)) : RunExecutor.ExecuteAsync)(
             new RunRequest(result.GetValue(file))
             {
                 Parameters = result.GetValue(parameters) ?? [],
@@ -74,6 +103,8 @@ internal static class RunCommand
                 NotBefore = result.GetValue(at) is { } when ? NotBeforeParser.Parse(when, TimeProvider.System.GetUtcNow(), out _) : null,
                 Json = result.GetValue(json),
                 Assemblies = result.GetValue(assemblies) ?? [],
+                Priority = RunRequest.ParsePriority(result.GetValue(priority)),
+                DedupKey = result.GetValue(dedupKey),
             },
             io,
             ct));

@@ -70,10 +70,19 @@ internal static class RunExecutor
             RunHandle handle;
             try
             {
-                await session.ReportUnfinishedAsync(io.Error, request.Resume).ConfigureAwait(false);
+                var resume = request.Resume is { } given ? await RunIdResolver.ResolveAsync(engine.Store, given, session.Choice.Describe(), ct).ConfigureAwait(false) : null;
+                await session.ReportUnfinishedAsync(io.Error, resume).ConfigureAwait(false);
                 handle = definition is not null
-                    ? await engine.SubmitAsync(definition, parameters.Values, new SubmitOptions { NotBefore = request.NotBefore }, ct).ConfigureAwait(false)
-                    : await engine.ResumeAsync(request.Resume!, ct).ConfigureAwait(false);
+                    ? await engine.SubmitAsync(definition, parameters.Values, request.SubmitOptions(), ct).ConfigureAwait(false)
+                    : await engine.ResumeAsync(resume!, ct).ConfigureAwait(false);
+            }
+            catch (RunIdProblem problem)
+            {
+                return problem.Report(io.Error);
+            }
+            catch (WeftDuplicateRunException) when (request.DedupKey is not null)
+            {
+                return await DedupReport.ExistingRunAsync(engine.Store, request, io, ct).ConfigureAwait(false);
             }
             catch (WorkflowValidationException ex)
             {

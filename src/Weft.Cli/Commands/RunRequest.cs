@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
+using Weft.Definitions;
+
 namespace Weft.Cli.Commands;
 
 /// <summary>What <c>weft run</c> was asked to do, as parsed from the command line.</summary>
@@ -22,4 +26,32 @@ internal sealed record RunRequest(string? File)
 
     /// <summary><c>--at TIME</c>: do not start before this time.</summary>
     public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary><c>--priority LEVEL</c>: every task of the run at this priority; null keeps each task's own.</summary>
+    public TaskPriority? Priority { get; init; }
+
+    /// <summary><c>--dedup-key KEY</c>: a second submission with the key reports the first run.</summary>
+    public string? DedupKey { get; init; }
+
+    /// <summary>The submission's options; a dedup key fixes the run id (<see cref="RunIdForDedupKey"/>).</summary>
+    public SubmitOptions SubmitOptions() => new()
+    {
+        NotBefore = NotBefore,
+        Priority = Priority,
+        DedupKey = DedupKey,
+        RunId = DedupKey is { } key ? RunIdForDedupKey(key) : null,
+    };
+
+    /// <summary>The server's limit (POST /api/runs refuses longer keys).</summary>
+    public const int MaxDedupKeyLength = 200;
+
+    public static readonly string[] PriorityNames = ["critical", "high", "normal", "low"];
+
+    public static TaskPriority? ParsePriority(string? name) =>
+        name is null ? null : Enum.Parse<TaskPriority>(name, ignoreCase: true);
+
+    /// <summary>The run id a local store records a run with <paramref name="key"/> under: the same key
+    /// gives the same id, so the store itself refuses the second run (as a schedule's ticks do).</summary>
+    public static string RunIdForDedupKey(string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("weft-run-dedup:" + key)))[..32];
 }

@@ -5,7 +5,7 @@ using Weft.Cli.Remote;
 namespace Weft.Cli.Commands;
 
 /// <summary><c>weft schedules list|pause|resume|trigger [NAME] --server URL</c>: the schedules of a
-/// running server (the token, when needed, comes from <c>WEFT_API_TOKEN</c>).</summary>
+/// running server (the token, when needed, from <c>--token</c> or <c>WEFT_API_TOKEN</c>).</summary>
 internal static class SchedulesCommand
 {
     public static Command Create(CliIo io)
@@ -23,21 +23,22 @@ internal static class SchedulesCommand
         var server = new Option<string>("--server") { Description = "The server's URL, e.g. http://127.0.0.1:5080.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the server's JSON answer." };
         var name = new Argument<string>("NAME") { Description = "The scheduled workflow's name." };
-        var command = new Command(verb, description) { server, json };
+        var token = new RemoteOptions().Token;
+        var command = new Command(verb, description) { server, token, json };
         if (needsName)
         {
             command.Arguments.Add(name);
         }
 
-        command.SetAction((result, ct) => RunAsync(verb, needsName ? result.GetValue(name) : null, result.GetRequiredValue(server), result.GetValue(json), io, ct));
+        command.SetAction((result, ct) => RunAsync(verb, needsName ? result.GetValue(name) : null, new RemoteTarget(result.GetRequiredValue(server), result.GetValue(token)), result.GetValue(json), io, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string verb, string? name, string server, bool json, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string verb, string? name, RemoteTarget server, bool json, CliIo io, CancellationToken ct)
     {
         try
         {
-            using var client = new WeftClient(server);
+            using var client = server.Connect();
             var answer = name is null
                 ? await client.GetAsync("api/schedules", ct).ConfigureAwait(false)
                 : await client.PostAsync($"api/schedules/{Uri.EscapeDataString(name)}/{verb}", ct).ConfigureAwait(false);

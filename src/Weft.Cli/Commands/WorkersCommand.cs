@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Weft.Cli.Output;
+using Weft.Cli.Remote;
 using Weft.Cluster;
 using Weft.Storage;
 
@@ -10,7 +11,7 @@ namespace Weft.Cli.Commands;
 
 /// <summary><c>weft workers [--store postgres://…] [--json]</c>: the cluster's registered workers with
 /// their queues, tags, slots and last heartbeat; a worker whose heartbeat is older than the default
-/// lease (30 s) is shown as lost.</summary>
+/// lease (30 s) is shown as lost. With <c>--server</c>, the server's <c>GET /api/workers</c>.</summary>
 internal static class WorkersCommand
 {
     private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(30);
@@ -28,47 +29,31 @@ internal static class WorkersCommand
         };
         var command = new Command("workers", """
             List the worker processes of a cluster: name, host, queues, tags, slots, last heartbeat and
-            state (alive, lost: no heartbeat for 30 s, stopped: it exited cleanly).
+            state (alive, lost: no heartbeat for 30 s, stopped: it exited cleanly). With --server URL,
+            the workers of that server (a cluster's, or the server's own slots).
 
             Examples:
               weft workers --store postgres://weft@db:5432/weft
               weft workers --json
+              weft workers --server http://127.0.0.1:5080
             """)
         {
             store,
             json,
         };
-        command.SetAction((result, ct) => RunAsync(result.GetValue(store), result.GetValue(json), io, ct));
+        var remote = new RemoteOptions().AddTo(command, store);
+        command.SetAction((result, ct) => RunAsync(result.GetValue(store), remote.Target(result), result.GetValue(json), io, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? storeText, bool json, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string? storeText, RemoteTarget? target, bool json, CliIo io, CancellationToken ct)
     {
-        if (StoreChoice.TryParse(storeText, out var problem) is not { } choice)
+        var (workers, exit) = target is not null
+            ? await RemoteWorkers.ListAsync(target, io.Error, ct).ConfigureAwait(false)
+            : await FromStoreAsync(storeText, io.Error, ct).ConfigureAwait(false);
+        if (workers is null)
         {
-            io.Error.WriteLine($"error: {problem}");
-            return ExitCodes.InvalidInput;
-        }
-
-        if (!choice.IsCluster)
-        {
-            io.Error.WriteLine($"error: {choice.Describe()} is not a cluster store; workers exist only in a cluster (postgres://…)");
-            return ExitCodes.InvalidInput;
-        }
-
-        IReadOnlyList<WorkerInfo> workers;
-        try
-        {
-            var opened = await choice.OpenAsync(ct).ConfigureAwait(false);
-            await using (opened.ConfigureAwait(false))
-            {
-                workers = await ((IClusterStore)opened).ListWorkersAsync(ct).ConfigureAwait(false);
-            }
-        }
-        catch (WeftStoreException ex)
-        {
-            io.Error.WriteLine($"error: {ex.Message}");
-            return ExitCodes.InvalidInput;
+            return exit;
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -113,6 +98,35 @@ internal static class WorkersCommand
 
         io.Ansi.Write(table);
         return ExitCodes.Succeeded;
+    }
+
+    private static async Task<(IReadOnlyList<WorkerInfo>? Workers, int Exit)> FromStoreAsync(string? storeText, TextWriter error, CancellationToken ct)
+    {
+        if (StoreChoice.TryParse(storeText, out var problem) is not { } choice)
+        {
+            error.WriteLine($"error: {problem}");
+            return (null, ExitCodes.InvalidInput);
+        }
+
+        if (!choice.IsCluster)
+        {
+            error.WriteLine($"error: {choice.Describe()} is not a cluster store; workers exist only in a cluster (postgres://…); or ask a server with --server URL");
+            return (null, ExitCodes.InvalidInput);
+        }
+
+        try
+        {
+            var opened = await choice.OpenAsync(ct).ConfigureAwait(false);
+            await using (opened.ConfigureAwait(false))
+            {
+                return (await ((IClusterStore)opened).ListWorkersAsync(ct).ConfigureAwait(false), ExitCodes.Succeeded);
+            }
+        }
+        catch (WeftStoreException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return (null, ExitCodes.InvalidInput);
+        }
     }
 
     private static string StateOf(WorkerInfo worker, DateTimeOffset now) =>

@@ -4,11 +4,13 @@ using System.Text.Json;
 
 namespace Weft.Cli.Output;
 
-/// <summary>The JSON document of one run, as <c>weft run --json</c> (and later <c>weft runs show</c>)
-/// prints it. The shape is a contract:
+/// <summary>The JSON document of one run, as <c>weft run --json</c> and <c>weft runs show --json</c>
+/// print it: everything the text view shows. The shape is a contract (extended, never renamed):
 /// <c>{"runId","workflow","state","startedAt","finishedAt","durationMs","tasks":{ID:{"state","attempts",
-/// "startedAt","finishedAt","output","error","exitCode"}}}</c>, states in snake_case, timestamps in
-/// ISO-8601, tasks in definition order, missing values written as null.</summary>
+/// "startedAt","finishedAt","output","error","exitCode","kind","upstreamFailed","waitReason",
+/// "attemptHistory":[{"number","outcome","startedAt","finishedAt","durationMs","exitCode","httpStatus",
+/// "error","worker"}]}},"submittedAt","params"}</c>, states in snake_case, timestamps in ISO-8601, tasks in
+/// definition order, missing values written as null.</summary>
 internal static class RunJson
 {
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -55,6 +57,14 @@ internal static class RunJson
         }
 
         writer.WriteEndObject();
+        WriteTime(writer, "submittedAt", run.SubmittedAt == default ? null : run.SubmittedAt);
+        writer.WriteStartObject("params");
+        foreach (var (name, value) in run.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            writer.WriteString(name, value);
+        }
+
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 
@@ -67,16 +77,40 @@ internal static class RunJson
         WriteTime(writer, "finishedAt", task.FinishedAt);
         writer.WriteString("output", task.Output);
         writer.WriteString("error", task.Error);
-        if (task.ExitCode is { } exitCode)
+        WriteNumber(writer, "exitCode", task.ExitCode);
+        writer.WriteString("kind", task.Kind);
+        writer.WriteString("upstreamFailed", task.UpstreamFailed);
+        writer.WriteString("waitReason", task.WaitReason);
+        writer.WriteStartArray("attemptHistory");
+        foreach (var attempt in task.AttemptHistory)
         {
-            writer.WriteNumber("exitCode", exitCode);
+            writer.WriteStartObject();
+            writer.WriteNumber("number", attempt.Number);
+            writer.WriteString("outcome", RunDetails.OutcomeName(attempt.Outcome));
+            WriteTime(writer, "startedAt", attempt.StartedAt);
+            WriteTime(writer, "finishedAt", attempt.FinishedAt);
+            WriteNumber(writer, "durationMs", attempt.FinishedAt is { } end ? (long)Math.Round((end - attempt.StartedAt).TotalMilliseconds) : null);
+            WriteNumber(writer, "exitCode", attempt.ExitCode);
+            WriteNumber(writer, "httpStatus", attempt.HttpStatus);
+            writer.WriteString("error", attempt.Error);
+            writer.WriteString("worker", attempt.Worker);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
         }
         else
         {
-            writer.WriteNull("exitCode");
+            writer.WriteNull(name);
         }
-
-        writer.WriteEndObject();
     }
 
     private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? value)

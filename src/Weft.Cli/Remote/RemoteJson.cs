@@ -50,16 +50,23 @@ internal static class RemoteJson
             Output = Text(t, "output"),
             OutputTruncated = t.GetProperty("outputTruncated").GetBoolean(),
             Error = Text(t, "error"),
-            ExitCode = t.TryGetProperty("exitCode", out var x) && x.ValueKind == JsonValueKind.Number ? x.GetInt32() : null,
+            ExitCode = Number(t, "exitCode"),
+            WaitReason = Text(t, "waitReason"),
+            RetryDueAt = Time(t, "retryDueAt"),
             AttemptHistory = [.. t.GetProperty("attemptHistory").EnumerateArray().Select(a => new AttemptSnapshot(a.GetProperty("number").GetInt32(), a.GetProperty("startedAt").GetDateTimeOffset())
             {
                 FinishedAt = Time(a, "finishedAt"),
                 Outcome = Text(a, "outcome") is { } o && Enum.TryParse<TaskOutcomeStatus>(o.Replace("_", "", StringComparison.Ordinal), true, out var oc) ? oc : null,
                 Error = Text(a, "error"),
                 Worker = Text(a, "worker"),
+                ExitCode = Number(a, "exitCode"),
+                HttpStatus = Number(a, "httpStatus"),
+                Stderr = Text(a, "stderr"),
             })],
         };
     }
+
+    private static int? Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
 
     private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 

@@ -5,10 +5,11 @@ namespace Weft.Cli.Remote;
 
 /// <summary><c>weft run FILE --server URL</c>: checks the file here (same errors as a local run),
 /// submits it to the server, follows its event stream, then prints the same summary or <c>--json</c>
-/// document and exits with the same codes as a local run. Ctrl+C cancels the run on the server.</summary>
+/// document and exits with the same codes as a local run. Ctrl+C cancels the run on the server.
+/// <c>weft run NAME --server URL</c>, NAME not a file here, runs the workflow registered under NAME.</summary>
 internal static class RemoteRunExecutor
 {
-    public static async Task<int> ExecuteAsync(RunRequest request, string server, CliIo io, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(RunRequest request, RemoteTarget target, CliIo io, CancellationToken ct)
     {
         if (request.Assemblies.Count > 0)
         {
@@ -25,11 +26,13 @@ internal static class RemoteRunExecutor
 
         if (request.File is null)
         {
-            io.Error.WriteLine("error: give a workflow FILE to run on the server (--resume is for runs in a local store)");
+            io.Error.WriteLine("error: give a workflow FILE or the NAME of a workflow registered on the server (--resume is for runs in a local store)");
             return ExitCodes.InvalidInput;
         }
 
-        if (WorkflowFile.LoadOrReport(request.File, io.Error) is null)
+        // A file here is checked here; anything else names a workflow the server has registered.
+        var isFile = File.Exists(request.File) || LooksLikePath(request.File);
+        if (isFile && WorkflowFile.LoadOrReport(request.File, io.Error) is null)
         {
             return ExitCodes.InvalidInput;
         }
@@ -37,9 +40,29 @@ internal static class RemoteRunExecutor
         using var interrupt = InterruptSignal.Register(io.Error);
         try
         {
-            using var client = new WeftClient(server);
-            var runId = await client.SubmitAsync(await File.ReadAllTextAsync(request.File, ct).ConfigureAwait(false), request.File, parameters.Values, ct).ConfigureAwait(false);
+            using var client = target.Connect();
+            var submission = new RemoteSubmission(parameters.Values)
+            {
+                Definition = isFile ? await File.ReadAllTextAsync(request.File, ct).ConfigureAwait(false) : null,
+                FileName = isFile ? request.File : null,
+                Workflow = isFile ? null : request.File,
+                Priority = request.Priority,
+                DedupKey = request.DedupKey,
+                NotBefore = request.NotBefore,
+            };
+            var (runId, deduplicated) = await client.SubmitAsync(submission, ct).ConfigureAwait(false);
+            if (deduplicated)
+            {
+                io.Error.WriteLine($"note: a run with dedup key '{request.DedupKey}' was already started: following run {runId}");
+            }
+
             return await FollowAndReportAsync(client, runId, request.Json, interrupt, io, ct).ConfigureAwait(false);
+        }
+        catch (RemoteProblem problem) when (!isFile && problem.Status == 400 && problem.Errors.Any(e => e.StartsWith("no registered workflow", StringComparison.Ordinal)))
+        {
+            io.Error.WriteLine($"error: '{request.File}' is neither a workflow file here nor a workflow registered on {target.Server} " +
+                "(see GET /api/workflows, or register it with weft server --workflows DIR)");
+            return ExitCodes.InvalidInput;
         }
         catch (RemoteProblem problem)
         {
@@ -91,6 +114,13 @@ internal static class RemoteRunExecutor
             // Already finished, or the server went away; the summary shows how the run ended.
         }
     }
+
+    // "flows/etl.yaml" or "etl.json" that does not exist is a missing file, not a registered name
+    // (registered names have no slashes; a name ending in .yaml would be an odd one to register).
+    private static bool LooksLikePath(string text) =>
+        text.Contains('/', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)
+        || text.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        || text.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
     private static void Write(TextWriter writer, IEnumerable<string> lines)
     {

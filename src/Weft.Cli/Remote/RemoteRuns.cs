@@ -37,8 +37,8 @@ internal static class RemoteRuns
             return ExitCodes.Succeeded;
         });
 
-    public static Task<int> ShowAsync(RemoteTarget target, string runId, bool json, CliIo io, CancellationToken ct) =>
-        GuardAsync(target, runId, io, async client =>
+    public static Task<int> ShowAsync(RemoteTarget target, string given, bool json, CliIo io, CancellationToken ct) =>
+        GuardRunAsync(target, given, io, ct, async (client, runId) =>
         {
             var run = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
             if (json)
@@ -54,8 +54,8 @@ internal static class RemoteRuns
             return ExitCodes.Succeeded;
         });
 
-    public static Task<int> OutputAsync(RemoteTarget target, string runId, string taskId, int? attempt, bool raw, CliIo io, CancellationToken ct) =>
-        GuardAsync(target, runId, io, async client =>
+    public static Task<int> OutputAsync(RemoteTarget target, string given, string taskId, int? attempt, bool raw, CliIo io, CancellationToken ct) =>
+        GuardRunAsync(target, given, io, ct, async (client, runId) =>
         {
             var run = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
             if (run.Tasks.FirstOrDefault(t => t.TaskId == taskId) is not { } task)
@@ -88,8 +88,8 @@ internal static class RemoteRuns
             return ExitCodes.Succeeded;
         });
 
-    public static Task<int> CancelAsync(RemoteTarget target, string runId, CliIo io, CancellationToken ct) =>
-        GuardAsync(target, runId, io, async client =>
+    public static Task<int> CancelAsync(RemoteTarget target, string given, CliIo io, CancellationToken ct) =>
+        GuardRunAsync(target, given, io, ct, async (client, runId) =>
         {
             var recorded = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
             if (recorded.State.IsFinal())
@@ -111,10 +111,10 @@ internal static class RemoteRuns
             return ExitCodes.Succeeded;
         });
 
-    public static async Task<int> RetryAsync(RemoteTarget target, string runId, bool json, CliIo io, CancellationToken ct)
+    public static async Task<int> RetryAsync(RemoteTarget target, string given, bool json, CliIo io, CancellationToken ct)
     {
         using var interrupt = InterruptSignal.Register(io.Error);
-        return await GuardAsync(target, runId, io, async client =>
+        return await GuardRunAsync(target, given, io, ct, async (client, runId) =>
         {
             var answer = await client.PostAsync($"api/runs/{Uri.EscapeDataString(runId)}/retry", ct).ConfigureAwait(false);
             var newRunId = answer.GetProperty("runId").GetString()!;
@@ -124,10 +124,10 @@ internal static class RemoteRuns
 
     /// <summary>Resumes a paused (or interrupted) run and follows it; a finished run is shown as it is,
     /// as the local command does.</summary>
-    public static async Task<int> ResumeAsync(RemoteTarget target, string runId, bool json, CliIo io, CancellationToken ct)
+    public static async Task<int> ResumeAsync(RemoteTarget target, string given, bool json, CliIo io, CancellationToken ct)
     {
         using var interrupt = InterruptSignal.Register(io.Error);
-        return await GuardAsync(target, runId, io, async client =>
+        return await GuardRunAsync(target, given, io, ct, async (client, runId) =>
         {
             var recorded = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
             if (recorded.State.IsFinal())
@@ -191,6 +191,46 @@ internal static class RemoteRuns
 
         return await client.GetRunAsync(runId, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Like <see cref="GuardAsync"/> for a command on one run: <paramref name="given"/> (the id,
+    /// or a unique prefix of it) is resolved to the run's full id first, which the body gets.</summary>
+    public static Task<int> GuardRunAsync(RemoteTarget target, string given, CliIo io, CancellationToken ct, Func<WeftClient, string, Task<int>> body) =>
+        GuardAsync(target, given, io, async client =>
+        {
+            string runId;
+            try
+            {
+                runId = await ResolveAsync(client, target, given, ct).ConfigureAwait(false);
+            }
+            catch (RunIdProblem problem)
+            {
+                return problem.Report(io.Error);
+            }
+
+            return await body(client, runId).ConfigureAwait(false);
+        });
+
+    private static Task<string> ResolveAsync(WeftClient client, RemoteTarget target, string given, CancellationToken ct) =>
+        RunIdResolver.ResolveAsync(
+            given,
+            async id =>
+            {
+                try
+                {
+                    await client.GetAsync($"api/runs/{Uri.EscapeDataString(id)}", ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (RemoteProblem problem) when (problem.Status == 404)
+                {
+                    return false;
+                }
+            },
+            async (prefix, count) =>
+            {
+                var page = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"api/runs?limit={count}") + Param("idPrefix", prefix), ct).ConfigureAwait(false);
+                return [.. page.GetProperty("items").EnumerateArray().Select(ToSummary)];
+            },
+            "on " + target.Server);
 
     /// <summary>Runs a remote command body, turning the server's refusals into the local command's
     /// messages and exit codes.</summary>

@@ -30,10 +30,20 @@ internal sealed class WeftClient : IDisposable
         }
     }
 
-    public async Task<string> SubmitAsync(string definition, string fileName, IReadOnlyDictionary<string, string> parameters, CancellationToken ct)
+    /// <summary>POST /api/runs; the run's id, and whether the server found it already started under the dedup key.</summary>
+    public async Task<(string RunId, bool Deduplicated)> SubmitAsync(RemoteSubmission submission, CancellationToken ct)
     {
-        var body = await SendAsync(HttpMethod.Post, "api/runs", new { definition, fileName = Path.GetFileName(fileName), @params = parameters }, ct).ConfigureAwait(false);
-        return body.GetProperty("runId").GetString()!;
+        var body = await SendAsync(HttpMethod.Post, "api/runs", new
+        {
+            definition = submission.Definition,
+            fileName = submission.FileName is { } name ? Path.GetFileName(name) : null,
+            workflow = submission.Workflow,
+            @params = submission.Parameters,
+            priority = submission.Priority?.ToString().ToLowerInvariant(),
+            dedupKey = submission.DedupKey,
+            notBefore = submission.NotBefore,
+        }, ct).ConfigureAwait(false);
+        return (body.GetProperty("runId").GetString()!, body.TryGetProperty("deduplicated", out var d) && d.ValueKind == JsonValueKind.True);
     }
 
     public async Task<RunSnapshot> GetRunAsync(string runId, CancellationToken ct) =>

@@ -61,6 +61,12 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
             try
             {
                 read = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+                if (read is not null && !read.State.IsFinal() && progress is not null)
+                {
+                    // What the progress shows: a task no worker has claimed yet is queued, not running.
+                    read = await QueuedTaskStates.ApplyAsync(store, read, cancellationToken).ConfigureAwait(false);
+                }
+
                 retry.Succeeded();
                 outageSince = null;
             }
@@ -72,6 +78,7 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
             }
 
             var snapshot = read ?? throw new KeyNotFoundException($"no run with id '{runId}' in the store");
+
             progress?.Invoke(snapshot);
             if (snapshot.State.IsFinal())
             {

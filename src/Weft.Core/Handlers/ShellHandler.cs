@@ -116,7 +116,8 @@ internal sealed class ShellHandler : ITaskHandler
         var stderr = StderrText(result);
         if (result.ExitCode == 0)
         {
-            return TaskOutcome.Succeeded(output.Length == 0 ? null : output, truncated) with { Stderr = stderr };
+            // Recorded like a failure's: a user (or a script reading --json) sees 0, not nothing.
+            return TaskOutcome.Succeeded(output.Length == 0 ? null : output, truncated) with { Stderr = stderr, ExitCode = 0 };
         }
 
         var lastLine = LastLine(stderr);

@@ -35,6 +35,10 @@ public sealed record TaskSnapshot(string TaskId, string Kind, TaskState State)
 
     /// <summary>For a retrying task: when its next attempt is due.</summary>
     public DateTimeOffset? RetryDueAt { get; init; }
+
+    /// <summary>For an <c>upstream_failed</c> task: the (first) parent that did not succeed, as its
+    /// error names it; null otherwise, and for runs recorded before errors named the parent.</summary>
+    public string? UpstreamFailed => State == TaskState.UpstreamFailed ? Scheduling.UpstreamFailure.FirstParent(Error) : null;
 }
 
 /// <summary>One attempt: <see cref="Outcome"/> is null while it runs.</summary>

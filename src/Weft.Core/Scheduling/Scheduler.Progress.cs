@@ -26,7 +26,7 @@ internal sealed partial class Scheduler
                 Finish(run, task, TaskState.Skipped, now);
                 break;
             case TriggerDecision.UpstreamFailed:
-                slot.Error = "an upstream task did not succeed";
+                slot.Error = UpstreamFailure.Describe(run, task);
                 Finish(run, task, TaskState.UpstreamFailed, now);
                 break;
         }
@@ -74,7 +74,7 @@ internal sealed partial class Scheduler
                 {
                     if (decision == TriggerDecision.UpstreamFailed)
                     {
-                        c.Error = "an upstream task did not succeed";
+                        c.Error = UpstreamFailure.Describe(run, child);
                     }
 
                     MarkFinal(run, child, decision == TriggerDecision.Skip ? TaskState.Skipped : TaskState.UpstreamFailed, now);

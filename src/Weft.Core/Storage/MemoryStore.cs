@@ -70,6 +70,7 @@ public sealed partial class MemoryStore : IWeftStore
                 .Where(r => query.Text is null
                     || r.Record.RunId.Contains(query.Text, StringComparison.OrdinalIgnoreCase)
                     || r.Record.Definition.Name.Contains(query.Text, StringComparison.OrdinalIgnoreCase))
+                .Where(r => query.IdPrefix is null || r.Record.RunId.StartsWith(query.IdPrefix, StringComparison.Ordinal))
                 .OrderByDescending(r => r.Record.SubmittedAt)
                 .ThenByDescending(r => r.Record.RunId, StringComparer.Ordinal)
                 .Skip(query.Offset)

@@ -15,6 +15,9 @@ public sealed record RunQuery
     /// <summary>Case-insensitive text matched against run id and workflow name.</summary>
     public string? Text { get; init; }
 
+    /// <summary>Runs whose id starts with this text (case-sensitive): how a shortened id is found.</summary>
+    public string? IdPrefix { get; init; }
+
     public int Limit { get; init; } = 50;
     public int Offset { get; init; }
 }

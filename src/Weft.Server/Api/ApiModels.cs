@@ -58,7 +58,16 @@ internal sealed record EventView(string Kind, string RunId, DateTimeOffset At, s
 
 internal sealed record ControlResponse(string RunId, string Action, string State);
 
-internal sealed record WorkerView(string Name, int Pid, int Slots, int Busy, int Idle, DateTimeOffset HeartbeatAt);
+/// <summary>A worker: the server's own slots, or a cluster worker process (whose busy and idle slots
+/// the server does not know: null).</summary>
+internal sealed record WorkerView(string Name, int Pid, int Slots, int? Busy, int? Idle, DateTimeOffset HeartbeatAt)
+{
+    public string? Host { get; init; }
+    public IReadOnlyList<string>? Queues { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public bool Stopped { get; init; }
+}
 
 internal sealed record ServerInfoView(string Version, bool ReadOnly, bool TokenRequired);
 

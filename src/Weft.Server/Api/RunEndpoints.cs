@@ -19,7 +19,7 @@ internal static class RunEndpoints
 
     public static void MapReads(RouteGroupBuilder api)
     {
-        api.MapGet("/runs", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, filtered and paged.");
+        api.MapGet("/runs", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, filtered (workflow, state, since, until, q, idPrefix) and paged.");
         api.MapGet("/runs/{runId}", GetAsync).WithName("GetRun").WithSummary("A run with its tasks and attempts.");
         api.MapGet("/runs/{runId}/tasks/{taskId}/output", OutputAsync).WithName("GetOutput").WithSummary("The output of a task attempt (the latest by default).");
     }
@@ -30,7 +30,7 @@ internal static class RunEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> ListAsync(
-        WeftEngine engine, string? workflow, string? state, string? since, string? until, string? q, string? limit, string? offset, CancellationToken ct)
+        WeftEngine engine, string? workflow, string? state, string? since, string? until, string? q, string? idPrefix, string? limit, string? offset, CancellationToken ct)
     {
         if (!QueryNumbers.TryParse("limit", limit, out var limitValue, out var bad) || !QueryNumbers.TryParse("offset", offset, out var offsetValue, out bad))
         {
@@ -78,6 +78,7 @@ internal static class RunEndpoints
             Since = from,
             Until = to,
             Text = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            IdPrefix = string.IsNullOrEmpty(idPrefix) ? null : idPrefix,
             Limit = take + 1,
             Offset = skip,
         }, ct).ConfigureAwait(false);

@@ -14,8 +14,15 @@ internal sealed class RunViews(WeftEngine engine, RunSecrets secrets)
 
     public static RunSummaryView Summary(RunSummary s) => new(s.RunId, s.Workflow, s.State.ToName(), s.SubmittedAt, s.StartedAt, s.FinishedAt);
 
-    public async ValueTask<RunSnapshot?> SnapshotAsync(string runId, CancellationToken ct) =>
-        engine.GetRun(runId) ?? await engine.Store.GetRunAsync(runId, ct).ConfigureAwait(false);
+    /// <summary>The run as the engine (live) or the store has it; on a cluster, a task no worker has
+    /// claimed yet shows as queued (<see cref="Cluster.QueuedTaskStates"/>).</summary>
+    public async ValueTask<RunSnapshot?> SnapshotAsync(string runId, CancellationToken ct)
+    {
+        var run = engine.GetRun(runId) ?? await engine.Store.GetRunAsync(runId, ct).ConfigureAwait(false);
+        return run is not null && engine.Store is Cluster.IClusterStore cluster
+            ? await Cluster.QueuedTaskStates.ApplyAsync(cluster, run, ct).ConfigureAwait(false)
+            : run;
+    }
 
     public async ValueTask<RunView?> GetAsync(string runId, CancellationToken ct)
     {

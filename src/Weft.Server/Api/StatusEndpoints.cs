@@ -18,14 +18,19 @@ internal static class StatusEndpoints
             .WithName("GetInfo").WithSummary("Server version, read-only mode, whether mutations need a token.");
     }
 
-    // In this process the workers are the engine's own slots; cluster workers come with the PostgreSQL queue.
-    private static IResult Workers(WeftEngine engine, TimeProvider time)
+    // In this process the workers are the engine's own slots; a cluster's are the processes registered in its store.
+    private static async Task<IResult> Workers(WeftEngine engine, TimeProvider time, CancellationToken ct)
     {
+        if (engine.Store is Cluster.IClusterStore cluster)
+        {
+            return Results.Ok(await ClusterWorkerViews.ListAsync(cluster, ct).ConfigureAwait(false));
+        }
+
         var status = engine.GetStatus();
         return Results.Ok(new[]
         {
             new WorkerView($"{Environment.MachineName}:{Environment.ProcessId}", Environment.ProcessId, status.SlotsTotal,
-                status.SlotsBusy, status.SlotsIdle, time.GetUtcNow()),
+                status.SlotsBusy, status.SlotsIdle, time.GetUtcNow()) { Host = Environment.MachineName },
         });
     }
 

@@ -13,14 +13,6 @@ public sealed class CommandLineTests
         return (exit, output.ToString(), error.ToString());
     }
 
-    [Fact]
-    public async Task NoCommand_IsUsageError()
-    {
-        var (exit, _, err) = await InvokeAsync();
-
-        Assert.Equal(2, exit);
-        Assert.Contains("weft --help", err, StringComparison.Ordinal);
-    }
 
     [Theory]
     [InlineData("run")]
@@ -79,7 +71,6 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("--help")]
     [InlineData("run", "--help")]
     [InlineData("validate", "--help")]
     [InlineData("graph", "--help")]

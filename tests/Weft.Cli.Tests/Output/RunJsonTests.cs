@@ -40,7 +40,7 @@ public sealed class RunJsonTests
         var root = doc.RootElement;
 
         Assert.Equal(
-            ["runId", "workflow", "state", "startedAt", "finishedAt", "durationMs", "tasks"],
+            ["runId", "workflow", "state", "startedAt", "finishedAt", "durationMs", "tasks", "submittedAt", "params"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("run-1", root.GetProperty("runId").GetString());
         Assert.Equal("etl", root.GetProperty("workflow").GetString());
@@ -60,7 +60,7 @@ public sealed class RunJsonTests
         foreach (var task in tasks.EnumerateObject())
         {
             Assert.Equal(
-                ["state", "attempts", "startedAt", "finishedAt", "output", "error", "exitCode"],
+                ["state", "attempts", "startedAt", "finishedAt", "output", "error", "exitCode", "kind", "upstreamFailed", "waitReason", "attemptHistory"],
                 task.Value.EnumerateObject().Select(p => p.Name));
         }
 

@@ -25,6 +25,24 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task ListRunsAsync_IdPrefix_MatchesTheStartOfTheIdOnly_CaseSensitive()
+    {
+        await Store.CreateRunAsync(Run("0192abc1", T0.AddMinutes(1), Flow("etl")));
+        await Store.CreateRunAsync(Run("0192abc2", T0.AddMinutes(2), Flow("etl")));
+        await Store.CreateRunAsync(Run("x0192abc", T0.AddMinutes(3), Flow("etl")));
+        await Store.CreateRunAsync(Run("a%_b", T0.AddMinutes(4), Flow("etl")));
+
+        async Task<string[]> Ids(string prefix) => [.. (await Store.ListRunsAsync(new RunQuery { IdPrefix = prefix })).Select(r => r.RunId)];
+
+        Assert.Equal(["0192abc2", "0192abc1"], await Ids("0192"));
+        Assert.Equal(["0192abc1"], await Ids("0192abc1"));
+        Assert.Empty(await Ids("0192ABC"));
+        Assert.Empty(await Ids("192"));
+        Assert.Empty(await Ids("a%"[..1] + "_"));
+        Assert.Equal(["a%_b"], await Ids("a%_"));
+    }
+
+    [Fact]
     public async Task ListRunsAsync_Summary_HasStateAndTimes()
     {
         await SeedAsync();

@@ -51,6 +51,7 @@ internal static class CancelRunCommand
             var name = session.Choice.Describe();
             try
             {
+                runId = await RunIdResolver.ResolveAsync(session.Store, runId, name, ct).ConfigureAwait(false);
                 if (await session.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } recorded)
                 {
                     io.Error.WriteLine($"error: no run with id '{runId}' in {name}");
@@ -75,6 +76,10 @@ internal static class CancelRunCommand
                 var cancelledTasks = final.Tasks.Count(t => t.State == TaskState.Cancelled);
                 io.Out.WriteLine(TerminalText.Clean($"cancelled run {runId} ({final.Workflow}): {cancelledTasks} task(s) cancelled"));
                 return ExitCodes.Succeeded;
+            }
+            catch (RunIdProblem problem)
+            {
+                return problem.Report(io.Error);
             }
             catch (WeftRunOwnedException ex)
             {

@@ -42,8 +42,13 @@ internal static class RunFollowing
             RunHandle handle;
             try
             {
+                runId = await RunIdResolver.ResolveAsync(session.Store, runId, session.Choice.Describe(), ct).ConfigureAwait(false);
                 await session.ReportUnfinishedAsync(io.Error, runId).ConfigureAwait(false);
                 handle = await start(engine, runId, ct).ConfigureAwait(false);
+            }
+            catch (RunIdProblem problem)
+            {
+                return problem.Report(io.Error);
             }
             catch (WeftRunOwnedException ex)
             {

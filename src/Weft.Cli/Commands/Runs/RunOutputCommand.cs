@@ -49,10 +49,11 @@ internal static class RunOutputCommand
         return command;
     }
 
-    private static Task<int> ExecuteAsync(string runId, string taskId, int? attempt, bool raw, string? storeName, CliIo io, CancellationToken ct)
+    private static Task<int> ExecuteAsync(string given, string taskId, int? attempt, bool raw, string? storeName, CliIo io, CancellationToken ct)
     {
-        return RunsStore.WithRunAsync(storeName, runId, io, async (opened, run) =>
+        return RunsStore.WithRunAsync(storeName, given, io, async (opened, run) =>
         {
+            var runId = run.RunId;
             if (run.Tasks.FirstOrDefault(t => t.TaskId == taskId) is not { } task)
             {
                 var names = run.Tasks.Take(10).Select(t => t.TaskId);

@@ -105,8 +105,9 @@ internal sealed class RunsStore : IAsyncDisposable
         return await EngineSession.OpenAsync(store, RunRequest.DefaultWorkers, error, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Opens the store, finds run <paramref name="runId"/> and hands both to
-    /// <paramref name="body"/>; an unknown run or a store problem is reported as an input error.</summary>
+    /// <summary>Opens the store, finds run <paramref name="runId"/> (or the one run whose id starts with
+    /// it) and hands both to <paramref name="body"/>, which uses the snapshot's full id; an unknown run
+    /// or a store problem is reported as an input error.</summary>
     public static async Task<int> WithRunAsync(string? store, string runId, CliIo io, Func<RunsStore, RunSnapshot, Task<int>> body, CancellationToken ct)
     {
         var opened = await OpenAsync(store, io.Error, ct).ConfigureAwait(false);
@@ -119,26 +120,37 @@ internal sealed class RunsStore : IAsyncDisposable
         {
             return await GuardAsync(io.Error, async () =>
             {
-                if (await opened.Store.GetRunAsync(runId, ct).ConfigureAwait(false) is not { } run)
+                var fullId = await RunIdResolver.ResolveAsync(opened.Store, runId, opened.Name, ct).ConfigureAwait(false);
+                if (await opened.Store.GetRunAsync(fullId, ct).ConfigureAwait(false) is not { } run)
                 {
                     io.Error.WriteLine($"error: no run with id '{runId}' in {opened.Name}");
                     return ExitCodes.InvalidInput;
                 }
 
+                if (opened.Store is Cluster.IClusterStore cluster)
+                {
+                    run = await Cluster.QueuedTaskStates.ApplyAsync(cluster, run, ct).ConfigureAwait(false);
+                }
+
                 // What a person reads shows secret parameters as ***, as `weft run` and the server do.
-                var masker = await RunMasks.ForAsync(opened.Store, runId, ct).ConfigureAwait(false);
+                var masker = await RunMasks.ForAsync(opened.Store, fullId, ct).ConfigureAwait(false);
                 return await body(opened, masker.Apply(run)).ConfigureAwait(false);
             }).ConfigureAwait(false);
         }
     }
 
     /// <summary>Runs a command body; a store that cannot do what was asked (a locked or corrupt
-    /// database, output encrypted with a key we do not have) is reported as an input error.</summary>
+    /// database, output encrypted with a key we do not have), or a run id that names no single run,
+    /// is reported as an input error.</summary>
     public static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> body)
     {
         try
         {
             return await body().ConfigureAwait(false);
+        }
+        catch (RunIdProblem problem)
+        {
+            return problem.Report(error);
         }
         catch (WeftStoreException ex)
         {

@@ -1,0 +1,18 @@
+using Weft.Cluster;
+
+namespace Weft.Server.Api;
+
+/// <summary><c>GET /api/workers</c> of a cluster's scheduler: the worker processes registered in the
+/// store, alive or not (<c>weft workers --server</c> says which are lost, as it does on the store).</summary>
+internal static class ClusterWorkerViews
+{
+    public static async Task<IReadOnlyList<WorkerView>> ListAsync(IClusterStore store, CancellationToken ct) =>
+        [.. (await store.ListWorkersAsync(ct).ConfigureAwait(false)).Select(w => new WorkerView(w.Name, w.ProcessId, w.Slots, null, null, w.HeartbeatAt ?? w.StartedAt)
+        {
+            Host = w.Host,
+            Queues = w.Queues,
+            Tags = w.Tags,
+            StartedAt = w.StartedAt,
+            Stopped = w.Stopped,
+        })];
+}
