@@ -9,8 +9,10 @@ public sealed partial class MemoryStore : IWeftStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, MemoryRun> _runs = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public bool IsDurable => false;
 
+    /// <inheritdoc />
     public ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -26,6 +28,7 @@ public sealed partial class MemoryStore : IWeftStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -42,6 +45,7 @@ public sealed partial class MemoryStore : IWeftStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -50,6 +54,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -58,6 +63,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -80,6 +86,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -90,6 +97,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -99,6 +107,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -107,6 +116,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -121,6 +131,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Keeps the final picture of a run that an engine ran on this store; cheaper than
