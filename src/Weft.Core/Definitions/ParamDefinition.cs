@@ -9,7 +9,7 @@ public sealed record ParamDefinition(string Name)
     public string? Description { get; init; }
     /// <summary>A run must give a value (or the parameter must have a default); submit fails otherwise.</summary>
     public bool Required { get; init; }
-    /// <summary>The value is masked (<c>***</c>) in every output, event and log.</summary>
+    /// <summary>A secret: its value is never shown in clear (masked in outputs and listings).</summary>
     public bool Secret { get; init; }
     /// <summary>Where the parameter is declared in its file; null for a definition built in C#.</summary>
     public SourceLocation? Location { get; init; }

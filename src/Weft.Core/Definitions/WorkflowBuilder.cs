@@ -25,7 +25,7 @@ public sealed class WorkflowBuilder
         return this;
     }
 
-    /// <summary>Declares a run parameter (see <see cref="ParamDefinition"/>); <paramref name="secret"/> values are masked in every output.</summary>
+    /// <summary>Declares a run parameter (see <see cref="ParamDefinition"/>); a <paramref name="secret"/> value is never shown in clear.</summary>
     public WorkflowBuilder Param(string name, string? defaultValue = null, bool required = false, bool secret = false, string? description = null)
     {
         ArgumentNullException.ThrowIfNull(name);

@@ -50,7 +50,7 @@ public sealed record EngineStatus
 
     /// <summary>Totals since the engine started.</summary>
     public long TasksSucceeded { get; init; }
-    /// <summary>Task attempts that failed or timed out, since the engine started.</summary>
+    /// <summary>Tasks that ended failed, timed out, cancelled or upstream-failed, since the engine started.</summary>
     public long TasksFailed { get; init; }
     /// <summary>Runs that reached a final state, since the engine started.</summary>
     public long RunsFinished { get; init; }

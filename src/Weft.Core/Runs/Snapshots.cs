@@ -34,7 +34,7 @@ public sealed record TaskSnapshot(string TaskId, string Kind, TaskState State)
     public DateTimeOffset? StartedAt { get; init; }
     /// <summary>When it reached a final state; null before.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
-    /// <summary>The latest attempt's output (secret values masked); null for none.</summary>
+    /// <summary>The latest attempt's output; null for none.</summary>
     public string? Output { get; init; }
     /// <summary>True when <see cref="Output"/> was cut at the output limit.</summary>
     public bool OutputTruncated { get; init; }

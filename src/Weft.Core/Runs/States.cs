@@ -15,7 +15,7 @@ public enum RunState : byte
     Failed,
     /// <summary>Final: cancelled by a user.</summary>
     Cancelled,
-    /// <summary>Final: ran past its time limit.</summary>
+    /// <summary>Final: ran past its time limit (reserved: the engine does not end a run this way today).</summary>
     TimedOut,
 }
 
