@@ -27,6 +27,7 @@ public sealed partial record PostgresConnection
     /// <summary>host:port/database, for messages: never the password.</summary>
     public string Description { get; }
 
+    /// <summary><c>postgres://host:port/database (schema S)</c>: never the password.</summary>
     public override string ToString() => $"postgres://{Description} (schema {Schema})";
 
     /// <summary>Parses <paramref name="text"/>; a bad string throws <see cref="WeftConfigurationException"/>
@@ -34,6 +35,7 @@ public sealed partial record PostgresConnection
     public static PostgresConnection Parse(string text) =>
         TryParse(text, out var connection, out var error) ? connection : throw new WeftConfigurationException([error]);
 
+    /// <summary>Parses <paramref name="text"/> like <see cref="Parse"/>; false (and <paramref name="error"/>) instead of throwing.</summary>
     public static bool TryParse(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PostgresConnection? connection,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
     {

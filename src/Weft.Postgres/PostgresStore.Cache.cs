@@ -6,6 +6,7 @@ namespace Weft.Postgres;
 /// as attempt outputs: Brotli past the threshold, encrypted with a key.</summary>
 public sealed partial class PostgresStore
 {
+    /// <inheritdoc />
     public ValueTask<CacheEntry?> GetCacheAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -24,6 +25,7 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -49,6 +51,7 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) =>
         RunAsync("purge cache", async (c, ct) =>
         {

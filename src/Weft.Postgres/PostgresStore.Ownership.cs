@@ -7,6 +7,7 @@ namespace Weft.Postgres;
 /// use it: leadership already makes it the one scheduler of every run of the cluster.</summary>
 public sealed partial class PostgresStore
 {
+    /// <inheritdoc />
     public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
         string? replacing = null, CancellationToken cancellationToken = default) =>
         RunAsync("take up run " + runId, async (c, ct) =>
@@ -37,6 +38,7 @@ public sealed partial class PostgresStore
             return await ReadOwnerAsync(read, ct).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
         RunAsync("renew the lease of runs", async (c, ct) =>
         {
@@ -48,6 +50,7 @@ public sealed partial class PostgresStore
             return renewed;
         }, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) =>
         RunAsync("release runs", async (c, ct) =>
         {

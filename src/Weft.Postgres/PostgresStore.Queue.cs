@@ -125,6 +125,7 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<TaskCompletion>>("read task outcomes", async (c, ct) =>
         {
@@ -193,6 +194,7 @@ public sealed partial class PostgresStore
             return list;
         }, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<QueuedTask>> ListQueuedAsync(string runId, CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<QueuedTask>>("list queued tasks of run " + runId, async (c, ct) =>
         {

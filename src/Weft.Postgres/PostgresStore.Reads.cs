@@ -7,12 +7,15 @@ namespace Weft.Postgres;
 
 public sealed partial class PostgresStore
 {
+    /// <inheritdoc />
     public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
         RunAsync("read run " + runId, async (c, ct) => (await LoadRunAsync(c, runId, clearSecrets: false, ct).ConfigureAwait(false))?.Snapshot, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default) =>
         RunAsync("load run " + runId, (c, ct) => LoadRunAsync(c, runId, clearSecrets: true, ct), cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -48,6 +51,7 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<string>>("list unfinished runs", async (c, ct) =>
         {
@@ -62,6 +66,7 @@ public sealed partial class PostgresStore
             return ids;
         }, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyDictionary<RunState, int>>("count runs", async (c, ct) =>
         {
@@ -76,6 +81,7 @@ public sealed partial class PostgresStore
             return counts;
         }, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default) =>
         RunAsync("read output", async (c, ct) =>
         {

@@ -16,6 +16,7 @@ public sealed partial class PostgresStore : IRegistryStore
     // the loser tries the number after, a few times at most.
     private const int RegisterAttempts = 8;
 
+    /// <inheritdoc />
     public ValueTask<(StoredWorkflow Workflow, bool Created)> RegisterWorkflowAsync(StoredWorkflow workflow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflow);
@@ -52,16 +53,19 @@ public sealed partial class PostgresStore : IRegistryStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<StoredWorkflow?> GetWorkflowAsync(string name, int? version = null, CancellationToken cancellationToken = default) =>
         RunAsync("read workflow " + name, (c, ct) => ReadWorkflowAsync(c, version is null
             ? $"SELECT {WorkflowColumns} FROM registered_workflows WHERE name = @name ORDER BY version DESC LIMIT 1"
             : $"SELECT {WorkflowColumns} FROM registered_workflows WHERE name = @name AND version = @version",
             name, p => p.AddWithValue("version", version ?? 0), ct), cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredWorkflow>> ListWorkflowVersionsAsync(string name, CancellationToken cancellationToken = default) =>
         ReadWorkflowsAsync("list versions of workflow " + name,
             $"SELECT {WorkflowColumns} FROM registered_workflows WHERE name = @name ORDER BY version", name, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredWorkflow>> ListLatestWorkflowsAsync(CancellationToken cancellationToken = default) =>
         ReadWorkflowsAsync("list workflows",
             $"""
@@ -70,6 +74,7 @@ public sealed partial class PostgresStore : IRegistryStore
             ORDER BY name COLLATE "C"
             """, null, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredSchedule>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
         RunAsync("list schedules", async (c, ct) =>
         {
@@ -84,9 +89,11 @@ public sealed partial class PostgresStore : IRegistryStore
             return (IReadOnlyList<StoredSchedule>)list;
         }, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<StoredSchedule?> GetScheduleAsync(string workflow, CancellationToken cancellationToken = default) =>
         RunAsync("read schedule " + workflow, (c, ct) => ReadScheduleAsync(c, workflow, ct), cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<StoredSchedule> AddScheduleAsync(string workflow, DateTimeOffset evaluated, CancellationToken cancellationToken = default) =>
         RunAsync("add schedule " + workflow, async (c, ct) =>
         {
@@ -102,9 +109,11 @@ public sealed partial class PostgresStore : IRegistryStore
             return await ReadScheduleAsync(c, workflow, ct).ConfigureAwait(false) ?? new StoredSchedule(workflow, false, evaluated, null, null);
         }, cancellationToken);
 
+    /// <inheritdoc />
     public async ValueTask RemoveScheduleAsync(string workflow, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("remove schedule", "DELETE FROM schedules WHERE workflow = @workflow", workflow, null, cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc />
     public async ValueTask<bool> SetSchedulePausedAsync(string workflow, bool paused, DateTimeOffset? evaluated = null, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("pause or resume schedule",
             "UPDATE schedules SET paused = @paused, evaluated_at = COALESCE(@evaluated, evaluated_at) WHERE workflow = @workflow", workflow,
@@ -114,6 +123,7 @@ public sealed partial class PostgresStore : IRegistryStore
                 p.Add(new NpgsqlParameter("evaluated", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)evaluated?.UtcTicks ?? DBNull.Value });
             }, cancellationToken).ConfigureAwait(false) == 1;
 
+    /// <inheritdoc />
     public async ValueTask<bool> AdvanceScheduleAsync(string workflow, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("advance schedule",
             "UPDATE schedules SET evaluated_at = @to WHERE workflow = @workflow AND evaluated_at = @from", workflow,
@@ -123,6 +133,7 @@ public sealed partial class PostgresStore : IRegistryStore
                 p.AddWithValue("to", to.UtcTicks);
             }, cancellationToken).ConfigureAwait(false) == 1;
 
+    /// <inheritdoc />
     public async ValueTask RecordScheduleRunAsync(string workflow, DateTimeOffset? tick, string runId, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("record schedule run",
             "UPDATE schedules SET last_tick = COALESCE(@tick, last_tick), last_run_id = @runId WHERE workflow = @workflow", workflow,

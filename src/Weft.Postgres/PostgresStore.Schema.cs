@@ -6,6 +6,7 @@ namespace Weft.Postgres;
 /// <summary>What a migration did: the schema's version before and after.</summary>
 public sealed record SchemaMigration(string Schema, int FromVersion, int ToVersion)
 {
+    /// <summary>True when the migration moved the schema to a newer version; false when it was already current.</summary>
     public bool Changed => FromVersion != ToVersion;
 }
 

@@ -7,6 +7,7 @@ namespace Weft.Postgres;
 /// channels prefixed with the schema).</summary>
 public sealed partial class PostgresStore
 {
+    /// <inheritdoc />
     public async ValueTask<ILeadership?> TryLeadAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -40,6 +41,7 @@ public sealed partial class PostgresStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<bool> WaitForSignalAsync(ClusterSignal signals, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -49,6 +51,7 @@ public sealed partial class PostgresStore
     /// <summary>Completes once this instance's LISTEN connection is up (signals raised before are not seen).</summary>
     internal Task WhenListeningAsync(CancellationToken cancellationToken = default) => _listener.WhenListeningAsync(cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default)
     {
         var channels = _channels.Of(signal).ToArray();

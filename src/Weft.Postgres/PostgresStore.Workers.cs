@@ -6,6 +6,7 @@ namespace Weft.Postgres;
 /// <summary>Worker registration and heartbeats (table <c>workers</c>); heartbeat times are the database's.</summary>
 public sealed partial class PostgresStore
 {
+    /// <inheritdoc />
     public ValueTask RegisterWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(worker);
@@ -79,6 +80,7 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<WorkerInfo>>("list workers", async (c, ct) =>
         {

@@ -102,6 +102,7 @@ public sealed partial class PostgresStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) =>
         RunAsync("purge runs", async (c, ct) =>
         {

@@ -33,6 +33,7 @@ public sealed partial class PostgresStore : IClusterStore
         _listener = new SignalListener(this);
     }
 
+    /// <inheritdoc />
     public bool IsDurable => true;
 
     /// <summary>Where this store is (server, database, schema; no password).</summary>
@@ -65,6 +66,7 @@ public sealed partial class PostgresStore : IClusterStore
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -177,7 +179,7 @@ public sealed partial class PostgresStore : IClusterStore
         return new NpgsqlCommand(sql, connection);
     }
 
-    /// <summary>A batch on <paramref name="connection"/>; its statements are counted by <see cref="ExecuteAsync"/>.</summary>
+    /// <summary>Runs <paramref name="batch"/>, counted as one statement per command.</summary>
     private async Task<int> ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         CountStatements(batch.BatchCommands.Count);

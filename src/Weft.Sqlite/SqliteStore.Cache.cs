@@ -7,6 +7,7 @@ namespace Weft.Sqlite;
 /// <see cref="BlobCodec"/> as attempt outputs: Brotli past the threshold, encrypted with a key.</summary>
 public sealed partial class SqliteStore
 {
+    /// <inheritdoc />
     public ValueTask<CacheEntry?> GetCacheAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -26,6 +27,7 @@ public sealed partial class SqliteStore
         }));
     }
 
+    /// <inheritdoc />
     public async ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -51,6 +53,7 @@ public sealed partial class SqliteStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
     {
         var purged = 0;

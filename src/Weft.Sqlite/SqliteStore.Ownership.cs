@@ -5,6 +5,7 @@ namespace Weft.Sqlite;
 
 public sealed partial class SqliteStore
 {
+    /// <inheritdoc />
     public async ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
         string? replacing = null, CancellationToken cancellationToken = default)
     {
@@ -34,6 +35,7 @@ public sealed partial class SqliteStore
         return result;
     }
 
+    /// <inheritdoc />
     public async ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
     {
         var renewed = 0;
@@ -47,6 +49,7 @@ public sealed partial class SqliteStore
         return renewed;
     }
 
+    /// <inheritdoc />
     public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) =>
         WriteLockedAsync("release runs", () =>
         {

@@ -6,12 +6,15 @@ namespace Weft.Sqlite;
 
 public sealed partial class SqliteStore
 {
+    /// <inheritdoc />
     public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
         new(Read("read run " + runId, c => LoadRun(c, runId, clearSecrets: false)?.Snapshot));
 
+    /// <inheritdoc />
     public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default) =>
         new(Read("load run " + runId, c => LoadRun(c, runId, clearSecrets: true)));
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -47,6 +50,7 @@ public sealed partial class SqliteStore
         }));
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default) =>
         new(Read<IReadOnlyList<string>>("list unfinished runs", c =>
         {
@@ -62,6 +66,7 @@ public sealed partial class SqliteStore
             return ids;
         }));
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default) =>
         new(Read<IReadOnlyDictionary<RunState, int>>("count runs", c =>
         {
@@ -77,6 +82,7 @@ public sealed partial class SqliteStore
             return counts;
         }));
 
+    /// <inheritdoc />
     public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default) =>
         new(Read("read output", c =>
         {

@@ -12,6 +12,7 @@ public sealed partial class SqliteStore : IRegistryStore
     private const string WorkflowColumns = "name, version, hash, registered_at, source, source_name";
     private const string ScheduleColumns = "workflow, paused, evaluated_at, last_tick, last_run_id";
 
+    /// <inheritdoc />
     public async ValueTask<(StoredWorkflow Workflow, bool Created)> RegisterWorkflowAsync(StoredWorkflow workflow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflow);
@@ -41,6 +42,7 @@ public sealed partial class SqliteStore : IRegistryStore
         return result;
     }
 
+    /// <inheritdoc />
     public ValueTask<StoredWorkflow?> GetWorkflowAsync(string name, int? version = null, CancellationToken cancellationToken = default) =>
         new(Read("read workflow " + name, c =>
         {
@@ -54,10 +56,12 @@ public sealed partial class SqliteStore : IRegistryStore
             return r.Read() ? Workflow(r) : null;
         }));
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredWorkflow>> ListWorkflowVersionsAsync(string name, CancellationToken cancellationToken = default) =>
         new(ReadWorkflows("list versions of workflow " + name,
             $"SELECT {WorkflowColumns} FROM registered_workflows WHERE name = $name ORDER BY version", name));
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredWorkflow>> ListLatestWorkflowsAsync(CancellationToken cancellationToken = default) =>
         new(ReadWorkflows("list workflows", $"""
             SELECT {WorkflowColumns} FROM registered_workflows w
@@ -65,6 +69,7 @@ public sealed partial class SqliteStore : IRegistryStore
             ORDER BY name
             """, null));
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<StoredSchedule>> ListSchedulesAsync(CancellationToken cancellationToken = default) =>
         new(Read("list schedules", c =>
         {
@@ -80,6 +85,7 @@ public sealed partial class SqliteStore : IRegistryStore
             return (IReadOnlyList<StoredSchedule>)list;
         }));
 
+    /// <inheritdoc />
     public ValueTask<StoredSchedule?> GetScheduleAsync(string workflow, CancellationToken cancellationToken = default) =>
         new(Read("read schedule " + workflow, c =>
         {
@@ -90,6 +96,7 @@ public sealed partial class SqliteStore : IRegistryStore
             return r.Read() ? Schedule(r) : null;
         }));
 
+    /// <inheritdoc />
     public async ValueTask<StoredSchedule> AddScheduleAsync(string workflow, DateTimeOffset evaluated, CancellationToken cancellationToken = default)
     {
         StoredSchedule? result = null;
@@ -109,9 +116,11 @@ public sealed partial class SqliteStore : IRegistryStore
         return result!;
     }
 
+    /// <inheritdoc />
     public async ValueTask RemoveScheduleAsync(string workflow, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("remove schedule", "DELETE FROM schedules WHERE workflow = $workflow", workflow, null, cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc />
     public async ValueTask<bool> SetSchedulePausedAsync(string workflow, bool paused, DateTimeOffset? evaluated = null, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("pause or resume schedule",
             "UPDATE schedules SET paused = $paused, evaluated_at = COALESCE($evaluated, evaluated_at) WHERE workflow = $workflow", workflow,
@@ -121,6 +130,7 @@ public sealed partial class SqliteStore : IRegistryStore
                 p.AddWithValue("$evaluated", (object?)evaluated?.UtcTicks ?? DBNull.Value);
             }, cancellationToken).ConfigureAwait(false) == 1;
 
+    /// <inheritdoc />
     public async ValueTask<bool> AdvanceScheduleAsync(string workflow, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("advance schedule",
             "UPDATE schedules SET evaluated_at = $to WHERE workflow = $workflow AND evaluated_at = $from", workflow,
@@ -130,6 +140,7 @@ public sealed partial class SqliteStore : IRegistryStore
                 p.AddWithValue("$to", to.UtcTicks);
             }, cancellationToken).ConfigureAwait(false) == 1;
 
+    /// <inheritdoc />
     public async ValueTask RecordScheduleRunAsync(string workflow, DateTimeOffset? tick, string runId, CancellationToken cancellationToken = default) =>
         await ChangeScheduleAsync("record schedule run",
             "UPDATE schedules SET last_tick = COALESCE($tick, last_tick), last_run_id = $runId WHERE workflow = $workflow", workflow,

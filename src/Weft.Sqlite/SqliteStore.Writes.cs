@@ -63,6 +63,7 @@ public sealed partial class SqliteStore
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default)
     {
         var purged = 0;

@@ -34,6 +34,7 @@ public sealed partial class SqliteStore : IWeftStore
         _commands = new WriteCommands(writer);
     }
 
+    /// <inheritdoc />
     public bool IsDurable => true;
 
     /// <summary>Write transactions committed by this instance (the benchmark reports commits per task).</summary>
@@ -89,6 +90,7 @@ public sealed partial class SqliteStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _writeGate.WaitAsync().ConfigureAwait(false);

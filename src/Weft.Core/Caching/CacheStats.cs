@@ -9,6 +9,7 @@ public sealed record CacheStats
     /// <summary>Of <see cref="Hits"/>, those answered by the store after a memory miss (e.g. after a restart).</summary>
     public long StoreHits { get; init; }
 
+    /// <summary>Look-ups that found no usable entry, in memory or in the store.</summary>
     public long Misses { get; init; }
 
     /// <summary>Hits over look-ups, in [0, 1]; null before the first look-up.</summary>

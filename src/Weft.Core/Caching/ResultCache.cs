@@ -23,6 +23,8 @@ internal sealed class ResultCache : IAsyncDisposable
     private long _misses;
     private long _storeErrors;
 
+    /// <param name="options">Bounds, default time to live and eviction of the entries kept in memory.</param>
+    /// <param name="time">The engine's clock: entry ages and the purge timer.</param>
     /// <param name="store">A durable store to persist entries in; null keeps them in memory only.</param>
     public ResultCache(CacheOptions options, TimeProvider time, IWeftStore? store)
     {

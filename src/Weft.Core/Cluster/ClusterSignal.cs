@@ -5,6 +5,7 @@ namespace Weft.Cluster;
 [Flags]
 public enum ClusterSignal
 {
+    /// <summary>No signal.</summary>
     None = 0,
 
     /// <summary>A run was recorded and waits for the scheduler to take it up.</summary>

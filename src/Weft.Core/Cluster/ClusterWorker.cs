@@ -70,6 +70,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     /// <summary>The kinds this worker can run.</summary>
     public IReadOnlyCollection<string> Kinds => _handlers.Keys;
 
+    /// <summary>Counters since the worker started: tasks claimed and completed, tasks running now, and the time to the first claim (null before it).</summary>
     public ClusterWorkerStats Stats
     {
         get

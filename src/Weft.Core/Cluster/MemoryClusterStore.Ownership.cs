@@ -4,13 +4,16 @@ namespace Weft.Cluster;
 
 public sealed partial class MemoryClusterStore
 {
+    /// <inheritdoc />
     public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
         string? replacing = null, CancellationToken cancellationToken = default) =>
         _data.Runs.TakeRunAsync(runId, owner, now, leaseUntil, replacing, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
         _data.Runs.RenewRunsAsync(owner, leaseUntil, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) =>
         _data.Runs.ReleaseRunsAsync(owner, cancellationToken);
 }

@@ -5,6 +5,7 @@ namespace Weft.Cluster;
 /// <summary>The task queue: claims with leases, heartbeats, completions, and the scheduler's reads.</summary>
 public sealed partial class MemoryClusterStore
 {
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<QueuedTask>> ClaimAsync(
         string worker, IReadOnlyList<string> queues, int max, TimeSpan leaseFor, CancellationToken cancellationToken = default)
     {
@@ -39,6 +40,7 @@ public sealed partial class MemoryClusterStore
         return new(claimed);
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<long>> HeartbeatAsync(string worker, TimeSpan leaseFor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(worker);
@@ -67,6 +69,7 @@ public sealed partial class MemoryClusterStore
         return new(cancelled);
     }
 
+    /// <inheritdoc />
     public async ValueTask CompleteAsync(IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(completions);
@@ -86,6 +89,7 @@ public sealed partial class MemoryClusterStore
         await SignalAsync(ClusterSignal.TasksCompleted, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public ValueTask<WorkflowDefinition?> GetDefinitionAsync(string hash, CancellationToken cancellationToken = default)
     {
         lock (_data.Gate)
@@ -94,6 +98,7 @@ public sealed partial class MemoryClusterStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default)
     {
         lock (_data.Gate)
@@ -108,6 +113,7 @@ public sealed partial class MemoryClusterStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<LostTask>> ReadLostTasksAsync(int max, CancellationToken cancellationToken = default)
     {
         lock (_data.Gate)
@@ -122,6 +128,7 @@ public sealed partial class MemoryClusterStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<QueuedTask>> ListQueuedAsync(string runId, CancellationToken cancellationToken = default)
     {
         lock (_data.Gate)

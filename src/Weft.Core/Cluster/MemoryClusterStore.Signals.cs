@@ -8,6 +8,7 @@ public sealed partial class MemoryClusterStore
     private readonly List<(ClusterSignal Signals, TaskCompletionSource Woken)> _waiters = [];
     private ClusterSignal _pending;
 
+    /// <inheritdoc />
     public async ValueTask<bool> WaitForSignalAsync(ClusterSignal signals, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var waiter = (signals, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -46,6 +47,7 @@ public sealed partial class MemoryClusterStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask SignalAsync(ClusterSignal signal, CancellationToken cancellationToken = default)
     {
         var woken = new List<TaskCompletionSource>();

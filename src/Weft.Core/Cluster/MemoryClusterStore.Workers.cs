@@ -3,6 +3,7 @@ namespace Weft.Cluster;
 /// <summary>Worker registration and the scheduler's leadership.</summary>
 public sealed partial class MemoryClusterStore
 {
+    /// <inheritdoc />
     public ValueTask RegisterWorkerAsync(WorkerInfo worker, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(worker);
@@ -15,6 +16,7 @@ public sealed partial class MemoryClusterStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask UnregisterWorkerAsync(string worker, CancellationToken cancellationToken = default)
     {
         lock (_data.Gate)
@@ -28,6 +30,7 @@ public sealed partial class MemoryClusterStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default)
     {
         lock (_data.Gate)
@@ -40,6 +43,7 @@ public sealed partial class MemoryClusterStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<ILeadership?> TryLeadAsync(CancellationToken cancellationToken = default)
     {
         lock (_data.Gate)

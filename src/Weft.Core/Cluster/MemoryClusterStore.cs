@@ -19,6 +19,7 @@ public sealed partial class MemoryClusterStore : IClusterStore
     private readonly MemoryClusterData _data;
     private bool _disposed;
 
+    /// <summary>A new, empty store; <paramref name="timeProvider"/> (the system clock when null) times leases and heartbeats.</summary>
     public MemoryClusterStore(TimeProvider? timeProvider = null)
         : this(new MemoryClusterData(timeProvider ?? TimeProvider.System))
     {
@@ -33,11 +34,13 @@ public sealed partial class MemoryClusterStore : IClusterStore
         }
     }
 
+    /// <inheritdoc />
     public bool IsDurable => true;
 
     /// <summary>Another handle on the same data, as a second process would open it.</summary>
     public MemoryClusterStore OpenPeer() => new(_data);
 
+    /// <inheritdoc />
     public async ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -53,6 +56,7 @@ public sealed partial class MemoryClusterStore : IClusterStore
         await SignalAsync(ClusterSignal.RunSubmitted, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
     public async ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -123,36 +127,47 @@ public sealed partial class MemoryClusterStore : IClusterStore
         _data.Unclaimed.Add(_data.LastQueueId);
     }
 
+    /// <inheritdoc />
     public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
         _data.Runs.GetRunAsync(runId, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default) =>
         _data.Runs.LoadRunAsync(runId, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) =>
         _data.Runs.ListRunsAsync(query, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default) =>
         _data.Runs.ListUnfinishedRunsAsync(cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default) =>
         _data.Runs.CountRunsByStateAsync(cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default) =>
         _data.Runs.GetOutputAsync(runId, taskId, attempt, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default) =>
         _data.Runs.PurgeAsync(finishedBefore, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<CacheEntry?> GetCacheAsync(string key, CancellationToken cancellationToken = default) =>
         _data.Runs.GetCacheAsync(key, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default) =>
         _data.Runs.PutCacheAsync(entry, cancellationToken);
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default) =>
         _data.Runs.PurgeCacheAsync(expiredBefore, cancellationToken);
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         MemoryLeadership? held;

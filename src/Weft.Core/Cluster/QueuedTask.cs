@@ -6,8 +6,10 @@ public sealed record QueuedTask
     /// <summary>The row's id (unique, increasing in queue order).</summary>
     public required long Id { get; init; }
 
+    /// <summary>The run the task belongs to.</summary>
     public required string RunId { get; init; }
 
+    /// <summary>The task's id within its workflow.</summary>
     public required string TaskId { get; init; }
 
     /// <summary>1-based attempt number this row runs.</summary>

@@ -6,7 +6,7 @@ namespace Weft.Cluster;
 /// (adopting attempts still out with workers). If the lock's connection breaks (the database restarts),
 /// the engine stops dispatching and collecting, and leads again once it gets the lock back; if another
 /// scheduler got it meanwhile, <see cref="Deposed"/> fires and this one must stop.</summary>
-public sealed class SchedulerLeadership : IAsyncDisposable
+internal sealed class SchedulerLeadership : IAsyncDisposable
 {
     private readonly IClusterStore _store;
     private readonly Action<string> _log;

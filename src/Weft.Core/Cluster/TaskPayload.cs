@@ -12,7 +12,7 @@ namespace Weft.Cluster;
 /// process can render the task without the run's state: each reference the task's spec makes
 /// (<c>params.x</c>, <c>run.id</c>, <c>tasks.a.output.b</c>) with the text it resolves to, or the
 /// error it resolves to. Null for a task without templates (the common case costs nothing).</summary>
-public static class TaskPayload
+internal static class TaskPayload
 {
     /// <summary>Resolves every reference of the task's spec with the run's values, now that its
     /// upstream tasks are final.</summary>

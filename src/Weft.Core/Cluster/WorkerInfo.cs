@@ -6,8 +6,10 @@ public sealed record WorkerInfo
     /// <summary>Unique name (<c>weft worker --name</c>; default host-pid).</summary>
     public required string Name { get; init; }
 
+    /// <summary>The machine it runs on; defaults to this machine's name.</summary>
     public string Host { get; init; } = Environment.MachineName;
 
+    /// <summary>Its operating-system process id; defaults to this process's.</summary>
     public int ProcessId { get; init; } = Environment.ProcessId;
 
     /// <summary>Queues it claims from.</summary>
@@ -16,8 +18,10 @@ public sealed record WorkerInfo
     /// <summary>Free-form labels it advertises (e.g. "gpu", "eu-west").</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>How many tasks it runs at once.</summary>
     public int Slots { get; init; }
 
+    /// <summary>When it started (its own clock).</summary>
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>Last heartbeat (database clock); set by the store when read.</summary>

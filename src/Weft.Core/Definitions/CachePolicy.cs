@@ -8,5 +8,6 @@ namespace Weft.Definitions;
 /// hashes the task's resolved spec and its parents' outputs.</param>
 public sealed record CachePolicy(TimeSpan? Ttl = null, string? Key = null)
 {
+    /// <summary><c>cache: true</c>: the engine's default time to live and a key hashed from the task's work.</summary>
     public static readonly CachePolicy Default = new();
 }

@@ -22,9 +22,11 @@ public sealed record DeadlineSpec
     /// <summary>The hint shown next to a bad deadline.</summary>
     public static string Examples => $"a duration such as {Durations.Examples}, or a time such as 2026-01-01T06:00:00Z";
 
+    /// <summary>A deadline <paramref name="duration"/> after the run was submitted; throws <see cref="ArgumentOutOfRangeException"/> for a negative one.</summary>
     public static DeadlineSpec AfterSubmit(TimeSpan duration) =>
         duration >= TimeSpan.Zero ? new(duration, null) : throw new ArgumentOutOfRangeException(nameof(duration), "a deadline cannot be before submit");
 
+    /// <summary>A deadline at a fixed point in time.</summary>
     public static DeadlineSpec AtTime(DateTimeOffset time) => new(null, time);
 
     /// <summary>Reads a duration (see <see cref="Durations"/>) or an ISO-8601 date and time; a time

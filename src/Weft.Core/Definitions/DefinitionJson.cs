@@ -20,6 +20,7 @@ public static class DefinitionJson
     // JSON is never embedded in HTML.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The definition as deterministic JSON in the workflow file format; throws <see cref="NotSupportedException"/> for a task spec type it does not know.</summary>
     public static string Write(WorkflowDefinition definition)
     {
         using var buffer = new MemoryStream();

@@ -6,7 +6,7 @@ namespace Weft.Definitions;
 /// <summary>Reads and writes the durations of workflow files: <c>250ms</c>, <c>10s</c>, <c>5m</c>,
 /// <c>2h</c>, <c>1d</c>, compounds such as <c>1h30m</c>, and ISO-8601 (<c>PT5M</c>, <c>P1DT2H</c>).
 /// Negative durations are rejected: no field of a workflow means anything by them.</summary>
-public static class Durations
+internal static class Durations
 {
     /// <summary>The hint shown next to a bad duration.</summary>
     public const string Examples = "250ms, 10s, 5m, 2h, 1d or PT5M";

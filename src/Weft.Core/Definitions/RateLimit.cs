@@ -6,8 +6,10 @@ namespace Weft.Definitions;
 /// holds up to <see cref="Count"/> tokens). Written <c>50/s</c>, <c>600/m</c>, <c>1000/h</c>.</summary>
 public sealed record RateLimit(int Count, TimeSpan Per)
 {
+    /// <summary>The written form, e.g. <c>50/s</c>.</summary>
     public override string ToString() => $"{Count}/{(Per == TimeSpan.FromSeconds(1) ? "s" : Per == TimeSpan.FromMinutes(1) ? "m" : "h")}";
 
+    /// <summary>Reads <c>N/s</c>, <c>N/m</c> or <c>N/h</c> (also <c>sec</c>, <c>min</c>, <c>hour</c> …) with N ≥ 1; false for anything else.</summary>
     public static bool TryParse(string text, out RateLimit limit)
     {
         limit = new RateLimit(0, TimeSpan.Zero);

@@ -4,7 +4,7 @@ namespace Weft.Definitions;
 
 /// <summary>Reads resource amounts: plain numbers (<c>2</c>, <c>0.5</c>), and for memory sizes
 /// with a unit (<c>512MB</c>, <c>2GiB</c>, <c>100k</c>) in bytes.</summary>
-public static class ResourceSizes
+internal static class ResourceSizes
 {
     private static readonly (string Suffix, double Factor)[] Units =
     [
@@ -12,6 +12,7 @@ public static class ResourceSizes
         ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("k", 1e3), ("K", 1e3), ("M", 1e6), ("G", 1e9), ("B", 1),
     ];
 
+    /// <summary>Reads a non-negative amount, with an optional size unit (<c>KiB</c>, <c>MB</c>, <c>k</c>, …; bytes); false for anything else.</summary>
     public static bool TryParse(string text, out double amount)
     {
         text = text.Trim();
@@ -28,6 +29,7 @@ public static class ResourceSizes
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount) && amount >= 0;
     }
 
+    /// <summary>An amount for display: <c>memory</c> of 1 MiB or more in MiB, anything else as a plain number.</summary>
     public static string Format(string resource, double amount) =>
         resource == "memory" && amount >= 1024 * 1024
             ? string.Create(CultureInfo.InvariantCulture, $"{amount / (1024 * 1024):0.#}MiB")

@@ -1,5 +1,6 @@
 namespace Weft.Definitions;
 
+/// <summary>What a <see cref="RetryCondition"/> matches.</summary>
 public enum RetryConditionKind
 {
     /// <summary><c>exit:N</c> — the process exited with code N.</summary>
@@ -22,6 +23,7 @@ public enum RetryConditionKind
 /// <summary>One entry of <c>retryOn</c>: which failures are worth another attempt.</summary>
 public readonly record struct RetryCondition(RetryConditionKind Kind, int Value = 0)
 {
+    /// <summary>The written form: <c>exit:N</c>, <c>http:NNN</c>, <c>http:Nxx</c>, <c>timeout</c> or <c>error</c>.</summary>
     public override string ToString() => Kind switch
     {
         RetryConditionKind.ExitCode => $"exit:{Value}",

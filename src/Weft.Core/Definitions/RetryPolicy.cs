@@ -3,8 +3,10 @@ namespace Weft.Definitions;
 /// <summary>How a failed task is tried again. <see cref="MaxAttempts"/> counts the first attempt.</summary>
 public sealed record RetryPolicy
 {
+    /// <summary>One attempt, no retry (the default of a task).</summary>
     public static readonly RetryPolicy None = new() { Strategy = RetryStrategy.None, MaxAttempts = 1 };
 
+    /// <summary>How the wait between attempts grows. Default <see cref="RetryStrategy.Fixed"/>.</summary>
     public RetryStrategy Strategy { get; init; } = RetryStrategy.Fixed;
 
     /// <summary>Total attempts, the first included. Default 3.</summary>

@@ -19,10 +19,13 @@ public enum ScheduleCatchUp
 /// <see cref="TimeZone"/> (an IANA id; UTC when null).</summary>
 public sealed record ScheduleDefinition(string Cron)
 {
+    /// <summary>IANA time zone id the cron expression is read in (e.g. <c>Europe/Paris</c>); null for UTC.</summary>
     public string? TimeZone { get; init; }
 
+    /// <summary>What happens to ticks missed while no server ran. Default <see cref="ScheduleCatchUp.None"/>.</summary>
     public ScheduleCatchUp CatchUp { get; init; } = ScheduleCatchUp.None;
 
+    /// <summary>Where <c>schedule:</c> stands in its file; null for a definition built in C#.</summary>
     public SourceLocation? Location { get; init; }
 
     /// <summary>The parsed expression. Throws <see cref="CronFormatException"/> for a bad one

@@ -19,18 +19,24 @@ public sealed class TaskBuilder
 
     internal TaskBuilder(string id) => _id = id;
 
+    /// <summary>Runs <paramref name="command"/> with <c>/bin/sh -c</c>, or as a program with <paramref name="args"/> and no shell (see <see cref="ShellSpec"/>).</summary>
     public TaskBuilder Shell(string command, IReadOnlyList<string>? args = null, string? workDir = null, IReadOnlyDictionary<string, string>? env = null) =>
         Kind(new ShellSpec(command) { Args = args, WorkDir = workDir, Env = env });
 
+    /// <summary>Sends an HTTP request; <paramref name="method"/> is upper-cased. Any 2xx counts as success.</summary>
     public TaskBuilder Http(string method, string url, string? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
         Kind(new HttpSpec(method?.ToUpperInvariant() ?? string.Empty, url) { Body = body, Headers = headers });
 
+    /// <summary>Calls the registered C# function <paramref name="name"/> with <paramref name="with"/> as its arguments.</summary>
     public TaskBuilder Function(string name, JsonObject? with = null) => Kind(new FunctionSpec(name) { With = with });
 
+    /// <summary>Waits <paramref name="duration"/>, then succeeds.</summary>
     public TaskBuilder Sleep(TimeSpan duration) => Kind(new SleepSpec(duration));
 
+    /// <summary>Does nothing and succeeds (joins and placeholders).</summary>
     public TaskBuilder Noop() => Kind(NoopSpec.Instance);
 
+    /// <summary>Sets the task's kind to <paramref name="spec"/>, e.g. a <see cref="CustomSpec"/> for a kind added with an <c>ITaskHandler</c>.</summary>
     public TaskBuilder Kind(TaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -38,6 +44,7 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>Adds upstream tasks by id; the task waits for them (see <see cref="Trigger"/>).</summary>
     public TaskBuilder DependsOn(params string[] ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -45,18 +52,21 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>Limits one attempt to <paramref name="timeout"/>; by default there is none.</summary>
     public TaskBuilder Timeout(TimeSpan timeout)
     {
         _timeout = timeout;
         return this;
     }
 
+    /// <summary>Tries a failed task again as <paramref name="policy"/> says; default <see cref="RetryPolicy.None"/>.</summary>
     public TaskBuilder Retry(RetryPolicy policy)
     {
         _retry = policy ?? throw new ArgumentNullException(nameof(policy));
         return this;
     }
 
+    /// <summary>Orders the task among ready tasks; default <see cref="TaskPriority.Normal"/>.</summary>
     public TaskBuilder Priority(TaskPriority priority)
     {
         _priority = priority;
@@ -77,6 +87,7 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>When the task runs given its upstream outcomes; default <see cref="TriggerRule.AllSuccess"/>.</summary>
     public TaskBuilder Trigger(TriggerRule rule)
     {
         _trigger = rule;

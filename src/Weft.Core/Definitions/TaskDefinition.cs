@@ -3,15 +3,19 @@ namespace Weft.Definitions;
 /// <summary>One task of a workflow. <see cref="Spec"/> carries the kind and its kind-specific fields.</summary>
 public sealed record TaskDefinition(string Id, TaskSpec Spec)
 {
+    /// <summary>Ids of the tasks it waits for; empty for a root task.</summary>
     public IReadOnlyList<string> DependsOn { get; init; } = [];
 
     /// <summary>Wall-clock limit for one attempt; null means none.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>How a failed attempt is tried again; <see cref="RetryPolicy.None"/> by default.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.None;
 
+    /// <summary>Its place among ready tasks; <see cref="TaskPriority.Normal"/> by default.</summary>
     public TaskPriority Priority { get; init; } = TaskPriority.Normal;
 
+    /// <summary>When it runs given its upstream outcomes; <see cref="TriggerRule.AllSuccess"/> by default.</summary>
     public TriggerRule Trigger { get; init; } = TriggerRule.AllSuccess;
 
     /// <summary>The concurrency pool this task counts against; null for none.</summary>
@@ -45,5 +49,6 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 
+    /// <summary>The kind key of <see cref="Spec"/>, e.g. <c>shell</c>.</summary>
     public string Kind => Spec.Kind;
 }

@@ -11,6 +11,7 @@ public sealed class WorkflowBuilder
 
     internal WorkflowBuilder(string name) => _name = name ?? throw new ArgumentNullException(nameof(name));
 
+    /// <summary>Free text shown in listings and the dashboard.</summary>
     public WorkflowBuilder Description(string description)
     {
         _description = description;
@@ -24,6 +25,7 @@ public sealed class WorkflowBuilder
         return this;
     }
 
+    /// <summary>Declares a run parameter (see <see cref="ParamDefinition"/>); a <paramref name="secret"/> value is never shown in clear.</summary>
     public WorkflowBuilder Param(string name, string? defaultValue = null, bool required = false, bool secret = false, string? description = null)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -31,6 +33,7 @@ public sealed class WorkflowBuilder
         return this;
     }
 
+    /// <summary>Adds a task with id <paramref name="id"/>; <paramref name="configure"/> must give it exactly one kind.</summary>
     public WorkflowBuilder Task(string id, Action<TaskBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(id);

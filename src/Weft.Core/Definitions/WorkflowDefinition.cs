@@ -3,6 +3,7 @@ namespace Weft.Definitions;
 /// <summary>An immutable, validated workflow: what a YAML/JSON file or the C# builder describes.</summary>
 public sealed record WorkflowDefinition(string Name, IReadOnlyList<TaskDefinition> Tasks)
 {
+    /// <summary>Free text shown in listings and the dashboard; null for none.</summary>
     public string? Description { get; init; }
 
     /// <summary>Run parameters in declaration order.</summary>
@@ -27,5 +28,6 @@ public sealed record WorkflowDefinition(string Name, IReadOnlyList<TaskDefinitio
     /// <summary>The file it came from, when it came from a file.</summary>
     public string? SourcePath { get; init; }
 
+    /// <summary>Where the workflow starts in its file; null for a definition built in C#.</summary>
     public SourceLocation? Location { get; init; }
 }

@@ -12,13 +12,16 @@ public sealed class WorkflowLoadOptions
     /// <summary>Values (mappings, lists, keys, scalars) once aliases are expanded.</summary>
     public const int DefaultMaxNodes = 500_000;
 
+    /// <summary>YAML aliases (<c>*name</c>) a file may use.</summary>
     public const int DefaultMaxAliases = 10_000;
 
     /// <summary>Nesting depth; the root mapping is level 1, a task's <c>with</c> mapping level 4.</summary>
     public const int DefaultMaxDepth = 32;
 
+    /// <summary>Errors reported before the rest are summed up.</summary>
     public const int DefaultMaxErrors = 100;
 
+    /// <summary>The largest <see cref="MaxDepth"/> that may be set.</summary>
     public const int MaxAllowedDepth = 1000;
 
     /// <summary>Kinds beyond the built-in ones (shell, http, function, sleep, noop) that a file may

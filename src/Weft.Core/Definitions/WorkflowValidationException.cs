@@ -4,6 +4,7 @@ namespace Weft.Definitions;
 public sealed class WorkflowValidationException(IReadOnlyList<WorkflowError> errors)
     : Exception(FormatMessage(errors))
 {
+    /// <summary>Every error found, each with its place when known.</summary>
     public IReadOnlyList<WorkflowError> Errors { get; } = errors;
 
     private static string FormatMessage(IReadOnlyList<WorkflowError> errors) =>

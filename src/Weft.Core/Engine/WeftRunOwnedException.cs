@@ -10,7 +10,9 @@ public sealed class WeftRunOwnedException(string runId, RunOwner owner)
         $"{owner.LeaseUntil.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, renewed while it runs); control it through that process, " +
         "or resume it once that process has stopped")
 {
+    /// <summary>The run that could not be taken up.</summary>
     public string RunId { get; } = runId;
 
+    /// <summary>The process that holds it, and until when its lease runs.</summary>
     public RunOwner Owner { get; } = owner;
 }

@@ -6,7 +6,9 @@ namespace Weft;
 public sealed class WeftStoredRunException(string runId, string reason, Exception? inner = null)
     : Exception($"run {runId} cannot be taken up: {reason}; it is marked failed", inner)
 {
+    /// <summary>The run that could not be taken up.</summary>
     public string RunId { get; } = runId;
 
+    /// <summary>Why, as recorded with the failed run.</summary>
     public string Reason { get; } = reason;
 }

@@ -10,5 +10,6 @@ public interface ITaskHandler
     /// <summary>The kind key in a workflow file, e.g. <c>shell</c>.</summary>
     string Kind { get; }
 
+    /// <summary>Runs one attempt. Returns the outcome; a failure should be returned as <see cref="TaskOutcome.Failed"/> rather than thrown.</summary>
     ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation);
 }

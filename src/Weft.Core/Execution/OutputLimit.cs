@@ -3,7 +3,7 @@ using System.Text;
 namespace Weft.Execution;
 
 /// <summary>Bounds outputs so one chatty task cannot exhaust memory or the store.</summary>
-public static class OutputLimit
+internal static class OutputLimit
 {
     /// <summary>Default limit: 1 MiB.</summary>
     public const int DefaultBytes = 1024 * 1024;

@@ -47,6 +47,7 @@ public sealed class FunctionRegistry
         Register(name, (args, _) => ValueTask.FromResult(function(args)));
     }
 
+    /// <summary>True when a function named <paramref name="name"/> is registered (names are case-sensitive).</summary>
     public bool Contains(string name) => _functions.ContainsKey(name);
 
     /// <summary>Registers every public static method of <paramref name="assembly"/> marked <see cref="WeftFunctionAttribute"/>.

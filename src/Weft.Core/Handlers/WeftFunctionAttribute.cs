@@ -5,5 +5,6 @@ namespace Weft;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class WeftFunctionAttribute(string name) : Attribute
 {
+    /// <summary>The name workflows call the function by (<c>function: NAME</c>).</summary>
     public string Name { get; } = name;
 }

@@ -2,7 +2,7 @@ using Weft.Scheduling;
 
 namespace Weft.Limits;
 
-public enum BreakerState
+internal enum BreakerState
 {
     Closed,
     Open,

@@ -5,5 +5,6 @@ namespace Weft;
 public sealed class WeftDuplicateRunException(string runId, Exception? inner = null)
     : Exception($"a run with id '{runId}' already exists", inner)
 {
+    /// <summary>The id that is already taken.</summary>
     public string RunId { get; } = runId;
 }

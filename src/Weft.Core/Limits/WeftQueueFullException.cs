@@ -6,9 +6,12 @@ public sealed class WeftQueueFullException(int outstanding, int limit, int runTa
     : Exception($"queue full: {outstanding} tasks are waiting or running, the limit is {limit}, and this run adds {runTasks}; " +
         "try again later, submit with SubmitOptions.WaitIfQueueFull, or raise WeftOptions.QueueLimit")
 {
+    /// <summary>Tasks waiting or running when the run was refused.</summary>
     public int Outstanding { get; } = outstanding;
 
+    /// <summary>The queue limit (<c>WeftOptions.QueueLimit</c>).</summary>
     public int Limit { get; } = limit;
 
+    /// <summary>Tasks the refused run would have added.</summary>
     public int RunTasks { get; } = runTasks;
 }

@@ -20,6 +20,7 @@ public sealed class WeftMetrics : IDisposable
     private EngineStatus? _last;
     private long _lastTaken;
 
+    /// <summary>Creates the meter for <paramref name="engine"/>; dispose it to stop publishing.</summary>
     public WeftMetrics(WeftEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -41,6 +42,7 @@ public sealed class WeftMetrics : IDisposable
     /// process each have their own meter named <c>Weft</c>).</summary>
     public Meter Meter => _meter;
 
+    /// <summary>Disposes the meter; the instruments stop reporting.</summary>
     public void Dispose() => _meter.Dispose();
 
     private IEnumerable<Measurement<int>> QueueDepth()

@@ -10,6 +10,7 @@ public sealed class RunHandle
         Completion = completion;
     }
 
+    /// <summary>The run's id.</summary>
     public string RunId { get; }
 
     internal WeftEngine Engine { get; }
@@ -27,7 +28,9 @@ public sealed class RunHandle
             ? Completion.Result
             : throw new InvalidOperationException($"run '{RunId}' is no longer held by the engine; read it from the store"));
 
+    /// <summary>The run's events from now until it finishes (see <see cref="WeftEngine.WatchAsync"/>).</summary>
     public IAsyncEnumerable<RunEvent> WatchAsync(CancellationToken cancellationToken = default) => Engine.WatchAsync(RunId, cancellationToken);
 
+    /// <summary>Cancels the run; false when it was already final or is unknown.</summary>
     public ValueTask<bool> CancelAsync() => Engine.CancelAsync(RunId);
 }

@@ -5,8 +5,11 @@ namespace Weft.Storage;
 /// and process listings.</summary>
 public static class EncryptionKey
 {
+    /// <summary>Key length in bytes (AES-256).</summary>
     public const int Length = 32;
+    /// <summary>The environment variable holding the key as base64 of 32 bytes.</summary>
     public const string Variable = "WEFT_ENCRYPTION_KEY";
+    /// <summary>The environment variable naming a file that holds the key (32 raw bytes, or their base64).</summary>
     public const string FileVariable = "WEFT_ENCRYPTION_KEY_FILE";
 
     /// <summary>The key from <c>WEFT_ENCRYPTION_KEY</c> (base64 of 32 bytes) or

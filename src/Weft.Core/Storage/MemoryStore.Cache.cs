@@ -7,6 +7,7 @@ public sealed partial class MemoryStore
 {
     private readonly Dictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public ValueTask<CacheEntry?> GetCacheAsync(string key, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -15,6 +16,7 @@ public sealed partial class MemoryStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask PutCacheAsync(CacheEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -26,6 +28,7 @@ public sealed partial class MemoryStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeCacheAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -2,6 +2,7 @@ namespace Weft.Storage;
 
 public sealed partial class MemoryStore
 {
+    /// <inheritdoc />
     public ValueTask<RunOwner?> TakeRunAsync(string runId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
         string? replacing = null, CancellationToken cancellationToken = default)
     {
@@ -21,6 +22,7 @@ public sealed partial class MemoryStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -39,6 +41,7 @@ public sealed partial class MemoryStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default)
     {
         lock (_gate)

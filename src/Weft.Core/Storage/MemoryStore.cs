@@ -9,8 +9,10 @@ public sealed partial class MemoryStore : IWeftStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, MemoryRun> _runs = new(StringComparer.Ordinal);
 
+    /// <inheritdoc />
     public bool IsDurable => false;
 
+    /// <inheritdoc />
     public ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -26,6 +28,7 @@ public sealed partial class MemoryStore : IWeftStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -42,6 +45,7 @@ public sealed partial class MemoryStore : IWeftStore
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -50,6 +54,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<StoredRun?> LoadRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -58,6 +63,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<RunSummary>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -81,6 +87,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> ListUnfinishedRunsAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -91,6 +98,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<IReadOnlyDictionary<RunState, int>> CountRunsByStateAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -100,6 +108,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<string?> GetOutputAsync(string runId, string taskId, int? attempt = null, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -108,6 +117,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask<int> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -122,6 +132,7 @@ public sealed partial class MemoryStore : IWeftStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Keeps the final picture of a run that an engine ran on this store; cheaper than

@@ -3,7 +3,9 @@ namespace Weft.Storage;
 /// <summary>Filters for listing runs; every filter is optional. Results come newest first.</summary>
 public sealed record RunQuery
 {
+    /// <summary>Only runs of this workflow; null for all.</summary>
     public string? Workflow { get; init; }
+    /// <summary>Only runs in this state; null for all.</summary>
     public RunState? State { get; init; }
 
     /// <summary>Runs submitted at or after this time.</summary>
@@ -18,6 +20,9 @@ public sealed record RunQuery
     /// <summary>Runs whose id starts with this text (case-sensitive): how a shortened id is found.</summary>
     public string? IdPrefix { get; init; }
 
+    /// <summary>The most runs returned. Default 50.</summary>
     public int Limit { get; init; } = 50;
+
+    /// <summary>Runs skipped before the first returned (paging). Default 0.</summary>
     public int Offset { get; init; }
 }

@@ -3,6 +3,8 @@ namespace Weft.Storage;
 /// <summary>One line of a run listing.</summary>
 public sealed record RunSummary(string RunId, string Workflow, RunState State, DateTimeOffset SubmittedAt)
 {
+    /// <summary>When its first task started; null before.</summary>
     public DateTimeOffset? StartedAt { get; init; }
+    /// <summary>When it reached a final state; null before.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 }

@@ -2,6 +2,7 @@ using Weft.Execution;
 
 namespace Weft.Storage;
 
+/// <summary>Which row a <see cref="StoreChange"/> writes.</summary>
 public enum StoreChangeKind
 {
     /// <summary>The run's state and times changed.</summary>
@@ -30,22 +31,28 @@ public enum StoreChangeKind
 /// harmless. A struct: the engine appends these to a journal on the hot path without allocating.</summary>
 public readonly record struct StoreChange
 {
+    /// <summary>Which row this change writes.</summary>
     public required StoreChangeKind Kind { get; init; }
 
+    /// <summary>The run the row belongs to.</summary>
     public required string RunId { get; init; }
 
     /// <summary>Task and Attempt changes only.</summary>
     public string? TaskId { get; init; }
 
+    /// <summary>Run changes only: the run's state.</summary>
     public RunState RunState { get; init; }
 
+    /// <summary>Task changes only: the task's state.</summary>
     public TaskState TaskState { get; init; }
 
     /// <summary>Task: attempts so far. Attempt: this attempt's number (1-based).</summary>
     public int Attempt { get; init; }
 
+    /// <summary>When the run, task or attempt started; null before.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>When the run, task or attempt ended; null before.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 
     /// <summary>Attempt only: null while the attempt runs.</summary>
@@ -54,14 +61,19 @@ public readonly record struct StoreChange
     /// <summary>Attempt only (the task's output is its latest attempt's).</summary>
     public string? Output { get; init; }
 
+    /// <summary>Attempt only: <see cref="Output"/> was cut at the output limit.</summary>
     public bool OutputTruncated { get; init; }
 
+    /// <summary>Task and Attempt: what went wrong; null for nothing.</summary>
     public string? Error { get; init; }
 
+    /// <summary>Task and Attempt: a process's exit code; null when none.</summary>
     public int? ExitCode { get; init; }
 
+    /// <summary>Attempt only: the HTTP response status; null when none.</summary>
     public int? HttpStatus { get; init; }
 
+    /// <summary>Attempt only: a process's standard error; null for none.</summary>
     public string? Stderr { get; init; }
 
     /// <summary>Attempt only: the cluster worker that ran it (null when the engine's own slots did).</summary>

@@ -5,11 +5,13 @@ namespace Weft.Storage;
 /// or with another key). The message names the store (a file path, a server) and says what to do.</summary>
 public sealed class WeftStoreException : Exception
 {
+    /// <summary>A store failure described by <paramref name="message"/> (naming the store and what to do).</summary>
     public WeftStoreException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A store failure described by <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
     public WeftStoreException(string message, Exception innerException)
         : base(message, innerException)
     {

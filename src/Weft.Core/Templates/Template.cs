@@ -7,7 +7,7 @@ namespace Weft.Templates;
 /// alternate in <see cref="Segments"/>. <c>{{ '{{' }}</c> is a literal <c>{{</c> (the one way to write
 /// one; a lone <c>}}</c> needs no escape). <c>{{ EXPR | raw }}</c> marks a reference whose value goes
 /// into an HTTP URL unencoded (see <see cref="TemplateReference.Raw"/>).</summary>
-public sealed class Template
+internal sealed class Template
 {
     private static readonly ConcurrentDictionary<string, Template> Cache = new(StringComparer.Ordinal);
 
@@ -149,4 +149,4 @@ public sealed class Template
 }
 
 /// <summary>Either literal text or a reference.</summary>
-public readonly record struct TemplateSegment(string? Literal, TemplateReference? Reference);
+internal readonly record struct TemplateSegment(string? Literal, TemplateReference? Reference);

@@ -1,4 +1,4 @@
 namespace Weft.Templates;
 
 /// <summary>A malformed expression at <see cref="Offset"/> in the template text.</summary>
-public sealed record TemplateError(string Message, int Offset);
+internal sealed record TemplateError(string Message, int Offset);

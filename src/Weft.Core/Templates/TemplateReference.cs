@@ -1,5 +1,6 @@
 namespace Weft.Templates;
 
+/// <summary>What a <see cref="TemplateReference"/> reads.</summary>
 public enum TemplateReferenceKind
 {
     /// <summary><c>{{ params.NAME }}</c></summary>
@@ -21,6 +22,7 @@ public sealed record TemplateReference(TemplateReferenceKind Kind, string Name, 
     /// percent-encoded. Elsewhere it changes nothing. The value (and <see cref="ToString"/>) is the same.</summary>
     public bool Raw { get; init; }
 
+    /// <summary>The expression as written, without braces: <c>params.NAME</c>, <c>run.id</c>, <c>tasks.ID.output.FIELD</c>.</summary>
     public override string ToString() => Kind switch
     {
         TemplateReferenceKind.Param => $"params.{Name}",

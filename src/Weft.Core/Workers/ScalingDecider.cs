@@ -4,7 +4,10 @@ using Weft.Definitions;
 namespace Weft.WorkerPool;
 
 /// <summary>What the pool looks like at one evaluation: the decider's only inputs.</summary>
+/// <param name="Now">The engine clock at this evaluation.</param>
 /// <param name="Queued">Tasks waiting: the ready queue plus the slots' own queues.</param>
+/// <param name="Busy">Slots running a task.</param>
+/// <param name="Slots">Live slots.</param>
 /// <param name="Cpu">Process CPU use as a fraction of all cores; null before the monitor has two samples.</param>
 /// <param name="LastScaleAt">When the last decision was taken; null before the first.</param>
 /// <param name="LastGrew">Whether that decision added slots.</param>
