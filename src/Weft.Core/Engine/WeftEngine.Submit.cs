@@ -168,7 +168,7 @@ public sealed partial class WeftEngine
             (durations, weights) = _durations.For(definition);
         }
 
-        var plan = ExecutionPlan.Compile(definition, weights);
+        var plan = ExecutionPlan.Compile(definition, weights, EngineTaskDefaults.From(_options));
         plan.Durations = durations;
         var problems = clustered ? [] : plan.BindHandlers(_handlers).ToList();
         lock (_gate)

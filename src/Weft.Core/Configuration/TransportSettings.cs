@@ -1,0 +1,14 @@
+namespace Weft.Configuration;
+
+/// <summary>How a cluster's scheduler and workers exchange work.</summary>
+public enum TransportKind
+{
+    /// <summary>Through the store's tables (the only transport today).</summary>
+    Store,
+}
+
+/// <summary>The <c>transport:</c> section.</summary>
+public sealed class TransportSettings
+{
+    public TransportKind Kind { get; set; } = TransportKind.Store;
+}
