@@ -192,6 +192,11 @@ public sealed class WeftConfiguration
     {
         foreach (var key in _layers.SelectMany(l => l.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))
         {
+            if (key.Equals("$schema", StringComparison.Ordinal))
+            {
+                continue; // names the JSON Schema for editors; nothing to configure
+            }
+
             var node = ConfigSchema.Find(key, out var bad, out var parent);
             if (node is null)
             {
@@ -313,5 +318,22 @@ public sealed class WeftConfiguration
     };
 
     /// <summary>A key as the file writes it: <c>Pool:MaxWorkers</c> → <c>pool.maxWorkers</c>.</summary>
-    internal static string Display(string key) => string.Join('.', key.Split(':').Select(ConfigSchema.CamelCase));
+    internal static string Display(string key)
+    {
+        // Known names as the schema spells them; a map's keys and unknown names as the user wrote them.
+        var node = (ConfigNode?)ConfigSchema.Root;
+        var names = new List<string>();
+        foreach (var segment in key.Split(':'))
+        {
+            node = node?.Kind switch
+            {
+                ConfigNodeKind.Section => node.Children.GetValueOrDefault(segment),
+                ConfigNodeKind.List or ConfigNodeKind.Map => node.Item,
+                _ => null,
+            };
+            names.Add(node is { Name.Length: > 0 } ? node.Name : segment);
+        }
+
+        return string.Join('.', names);
+    }
 }
