@@ -10,6 +10,12 @@ internal static class ConfigDescription
         var entries = new List<ConfigEntry>();
         foreach (var node in ConfigSchema.Root.Children.Values)
         {
+            // `workers` only reads the pool's size back: shown when set, the pool's lines say the rest.
+            if (node.Property!.Name == nameof(WeftOptions.Workers) && sourceOf(node.Property.Name) == "default")
+            {
+                continue;
+            }
+
             Walk(node, node.IsSetting ? settings : options, node.Property!.Name, entries, sourceOf);
         }
 

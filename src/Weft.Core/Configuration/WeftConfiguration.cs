@@ -143,7 +143,7 @@ public sealed class WeftConfiguration
                 return given;
             }
 
-            errors.Add($"error: configuration file not found: {given} (--config)");
+            errors.Add($"configuration file not found: {given} (--config)");
             return null;
         }
 
@@ -154,11 +154,13 @@ public sealed class WeftConfiguration
                 return named;
             }
 
-            errors.Add($"error: configuration file not found: {named} ({FileVariable})");
+            errors.Add($"configuration file not found: {named} ({FileVariable})");
             return null;
         }
 
-        return FileNames.Select(n => Path.Combine(request.WorkingDirectory, n)).FirstOrDefault(File.Exists);
+        // Found in the process's own folder, the file is named as the user knows it: weft.yaml:3:5.
+        var here = Path.GetFullPath(request.WorkingDirectory) == Path.GetFullPath(Directory.GetCurrentDirectory());
+        return FileNames.Select(n => here ? n : Path.Combine(request.WorkingDirectory, n)).FirstOrDefault(File.Exists);
     }
 
     private static FileLayer? ReadFile(string path, List<string> errors)
