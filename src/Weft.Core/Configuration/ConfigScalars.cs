@@ -64,7 +64,10 @@ internal static class ConfigScalars
         if (t == typeof(TimeSpan))
         {
             allowed = $"a duration such as {Durations.Examples}{orNull}";
-            return Durations.TryParse(s, out var span) ? span.ToString("c", CultureInfo.InvariantCulture) : null;
+            // 00:01:30 too: the form .NET configuration (appsettings.json) has always used for a TimeSpan.
+            return Durations.TryParse(s, out var span) || (s.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out span) && span >= TimeSpan.Zero)
+                ? span.ToString("c", CultureInfo.InvariantCulture)
+                : null;
         }
 
         if (t.IsEnum)

@@ -69,4 +69,24 @@ public sealed class DefaultTaskPolicyTests
         Assert.Contains(ex.Errors, e => e.StartsWith("DefaultTaskTimeout:", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("DefaultRetry.maxAttempts:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task DefaultTaskTimeout_FromTheConfigurationFile_TimesOutATaskWithoutTimeout()
+    {
+        using var files = new Configuration.ConfigFiles();
+        files.Write("weft.yaml", "defaultTaskTimeout: 45s\n");
+        var configuration = Weft.Configuration.WeftConfiguration.Load(new() { WorkingDirectory = files.Directory, Environment = new System.Collections.Hashtable() });
+        Assert.Empty(configuration.Errors);
+        await using var h = new EngineHarness(2, configuration.ApplyTo);
+        h.Script.BlockUntilCancelled("hang");
+        var handle = await h.Engine.SubmitAsync(EngineHarness.Flow(Def("hang")));
+        await h.WaitForEventAsync(handle.RunId, e => e.Kind == RunEventKind.TaskStarted && e.TaskId == "hang");
+        await EngineHarness.WaitUntilAsync(() => h.Script.Running == 1);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(45));
+
+        var run = await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit);
+        Assert.Equal(TaskState.TimedOut, run.Tasks[0].State);
+        Assert.Contains("timed out after 45s", run.Tasks[0].Error);
+    }
 }
