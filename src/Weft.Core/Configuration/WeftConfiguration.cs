@@ -202,7 +202,7 @@ public sealed class WeftConfiguration
             var node = ConfigSchema.Find(key, out var bad, out var parent);
             if (node is null)
             {
-                if (unknownKeysAreErrors)
+                if (unknownKeysAreErrors && !IsHostVariable(key))
                 {
                     errors.Add($"{PlaceOf(key, ofKey: true)}: {UnknownKey(key, bad, parent)}");
                 }
@@ -282,6 +282,13 @@ public sealed class WeftConfiguration
             _engine.Remove(key);
         }
     }
+
+    // WEFT__TOKEN, WEFT__ALLOWEDHOSTS__0…: `weft server` is an ASP.NET Core app, which has always read
+    // these variables as Weft:Token etc. for its own options; they are its, not unknown keys.
+    private bool IsHostVariable(string key) =>
+        HostKeys.Contains(key.Split(':')[0]) && !_layers.Any(l => l is not EnvironmentLayer && l.Has(key));
+
+    private static readonly HashSet<string> HostKeys = new(["Token", "Insecure", "AllowedHosts", "ReadOnly", "ScheduleGrace", "EnableSchedules", "ShutdownDrain"], StringComparer.OrdinalIgnoreCase);
 
     private static bool IsPoolSize(string key) =>
         key.Equals("Pool:MinWorkers", StringComparison.OrdinalIgnoreCase) || key.Equals("Pool:MaxWorkers", StringComparison.OrdinalIgnoreCase);

@@ -190,6 +190,17 @@ public sealed class WeftConfigurationTests
     }
 
     [Fact]
+    public void Load_VariablesOfTheServersOwnOptions_AreNotUnknownKeys()
+    {
+        using var files = new ConfigFiles();
+        var env = new Hashtable { ["WEFT__TOKEN"] = "abcdefgh12", ["Weft__AllowedHosts__0"] = "weft.internal" };
+        Assert.Empty(Load(files, env: env).Errors);
+
+        files.Write("weft.yaml", "token: abc\n");
+        Assert.Contains(Load(files).Errors, e => e.Contains("unknown key 'token' at the top level", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_YamlSyntaxError_IsOneErrorWithItsPlace()
     {
         using var files = new ConfigFiles();
