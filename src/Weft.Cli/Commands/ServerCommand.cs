@@ -65,7 +65,9 @@ internal static class ServerCommand
         };
         command.SetAction((result, ct) =>
         {
-            if (CliConfiguration.Load(result, io.Error, CliConfiguration.Flag(result, workers, nameof(WeftOptions.Workers))) is not { } configuration)
+            // --workers 0 (cluster: no worker inside the server) sizes no pool, so it is no pool setting.
+            var workersFlag = result.GetValue(workers) > 0 ? CliConfiguration.Flag(result, workers, nameof(WeftOptions.Workers)) : null;
+            if (CliConfiguration.Load(result, io.Error, workersFlag) is not { } configuration)
             {
                 return Task.FromResult(ExitCodes.InvalidInput);
             }

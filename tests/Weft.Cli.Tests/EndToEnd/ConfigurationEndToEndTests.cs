@@ -151,6 +151,30 @@ public sealed partial class ConfigurationEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Worker_StoreFromTheFile_IsTheStoreItOpens()
+    {
+        _files.Write("weft.yaml", "store: memory\n");
+
+        var result = await Weft(new Dictionary<string, string?> { ["WEFT_STORE"] = null }, "worker");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("weft worker needs a cluster store (postgres://…), not memory", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PluginsFromTheFile_AreLoadedRelativeToIt()
+    {
+        Directory.CreateDirectory(Path.Combine(_files.Directory, "conf"));
+        var config = _files.Write(Path.Combine("conf", "weft.yaml"), "plugins: [lib/Missing.dll]\n");
+        var flow = _files.Write("three.yaml", ThreeTasks);
+
+        var result = await Weft(null, "run", flow, "--store", "memory", "--config", config);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"error: assembly not found: {Path.Combine(_files.Directory, "conf", "lib", "Missing.dll")}", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Server_PoolFromTheFile_IsThePoolItRuns_AndScalesFromTwoByDefault()
     {
         _files.Write("weft.yaml", "pool:\n  minWorkers: 3\n  maxWorkers: 5\n");
@@ -166,8 +190,15 @@ public sealed partial class ConfigurationEndToEndTests : IDisposable
     private static async Task<int> SlotsOfServerAsync(string directory)
     {
         using var server = WeftProcess.Start(directory, "server", "--store", "memory", "--urls", "http://127.0.0.1:0");
-        Assert.True(await server.WaitForOutputAsync("listening on", TimeSpan.FromSeconds(30)), server.Stdout + server.Stderr);
-        var url = ListeningUrl().Match(server.Stdout).Groups[1].Value;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        Match listening;
+        while (!(listening = ListeningUrl().Match(server.Stdout)).Success && DateTime.UtcNow < until && !server.HasExited)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(listening.Success, server.Stdout + server.Stderr);
+        var url = listening.Groups[1].Value;
         using var http = new HttpClient();
         var status = await http.GetFromJsonAsync<JsonObject>($"{url}/api/status");
         return (int)status!["slotsTotal"]!;
