@@ -10,6 +10,7 @@ internal static class WeftCli
 {
     public static RootCommand Build(CliIo io) => CompactHelp.Apply(new("Weft: run workflows (DAGs of tasks) in dependency order.\nRun 'weft COMMAND --help' for a command's options and examples.")
     {
+        CliConfiguration.CreateOption(),
         RunCommand.Create(io),
         ValidateCommand.Create(io),
         GraphCommand.Create(io),
@@ -22,6 +23,7 @@ internal static class WeftCli
         DbCommand.Create(io),
         SchedulesCommand.Create(io),
         BreakersCommand.Create(io),
+        ConfigCommand.Create(io),
     });
 
     public static async Task<int> InvokeAsync(string[] args, CliIo io)

@@ -47,6 +47,7 @@ internal static class ClusterServer
                     o.DedupWindow = options.DedupWindow;
                     o.Schedules.Enabled = options.EnableSchedules;
                     o.Schedules.Grace = options.ScheduleGrace;
+                    options.ConfigureEngine?.Invoke(o); // weft.yaml: queue limit, dedup, cache, breakers…
                 }, Log, cancellationToken: stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

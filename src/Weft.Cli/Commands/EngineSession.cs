@@ -20,8 +20,8 @@ internal sealed class EngineSession : IAsyncDisposable
     public StoreChoice Choice { get; }
 
     /// <summary>Opens the store named by <paramref name="store"/> and starts an engine on it; null
-    /// (with the errors written) when that is not possible.</summary>
-    public static async Task<EngineSession?> OpenAsync(string? store, int workers, TextWriter error, CancellationToken ct)
+    /// (with the errors written) when that is not possible. <paramref name="configuration"/>, when given, sets the engine's options over <paramref name="workers"/>.</summary>
+    public static async Task<EngineSession?> OpenAsync(string? store, int workers, TextWriter error, CancellationToken ct, Configuration.WeftConfiguration? configuration = null)
     {
         if (StoreChoice.TryParse(store, out var problem) is not { } choice)
         {
@@ -52,6 +52,7 @@ internal sealed class EngineSession : IAsyncDisposable
             var engine = WeftEngine.Create(o =>
             {
                 o.Workers = workers;
+                configuration?.ApplyTo(o);
                 o.Store = opened;
 
                 // A one-shot command must not take a server's schedule ticks on a shared store: its

@@ -93,21 +93,31 @@ internal static class RunCommand
                 r.AddError($"--dedup-key must be 1 to {RunRequest.MaxDedupKeyLength} characters (was {key.Length})");
             }
         });
-        command.SetAction((result, ct) => (remote.Target(result) is { } target ? (Func<RunRequest, CliIo, CancellationToken, Task<int>>)((r, i, c) => RemoteRunExecutor.ExecuteAsync(r, target, i, c)) : RunExecutor.ExecuteAsync)(
-            new RunRequest(result.GetValue(file))
+        command.SetAction((result, ct) =>
+        {
+            // weft.yaml, WEFT__ variables, then the flags typed: a fixed pool of --workers stays the default.
+            if (CliConfiguration.Load(result, io.Error, CliConfiguration.Flag(result, workers, nameof(WeftOptions.Workers))) is not { } configuration)
             {
-                Parameters = result.GetValue(parameters) ?? [],
-                Workers = result.GetValue(workers),
-                Store = result.GetValue(store),
-                Resume = result.GetValue(resume),
-                NotBefore = result.GetValue(at) is { } when ? NotBeforeParser.Parse(when, TimeProvider.System.GetUtcNow(), out _) : null,
-                Json = result.GetValue(json),
-                Assemblies = result.GetValue(assemblies) ?? [],
-                Priority = RunRequest.ParsePriority(result.GetValue(priority)),
-                DedupKey = result.GetValue(dedupKey),
-            },
-            io,
-            ct));
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            return (remote.Target(result) is { } target ? (Func<RunRequest, CliIo, CancellationToken, Task<int>>)((r, i, c) => RemoteRunExecutor.ExecuteAsync(r, target, i, c)) : RunExecutor.ExecuteAsync)(
+                new RunRequest(result.GetValue(file))
+                {
+                    Parameters = result.GetValue(parameters) ?? [],
+                    Workers = result.GetValue(workers),
+                    Store = CliConfiguration.Store(result.GetValue(store), configuration),
+                    Resume = result.GetValue(resume),
+                    NotBefore = result.GetValue(at) is { } when ? NotBeforeParser.Parse(when, TimeProvider.System.GetUtcNow(), out _) : null,
+                    Json = result.GetValue(json),
+                    Assemblies = [.. CliConfiguration.Plugins(configuration), .. result.GetValue(assemblies) ?? []],
+                    Priority = RunRequest.ParsePriority(result.GetValue(priority)),
+                    DedupKey = result.GetValue(dedupKey),
+                    Configuration = configuration,
+                },
+                io,
+                ct);
+        });
         return command;
     }
 }

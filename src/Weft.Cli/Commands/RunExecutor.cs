@@ -53,7 +53,7 @@ internal static class RunExecutor
 
         // Registered before the engine starts so a Ctrl+C at any point is ours, not the runtime's.
         using var interrupt = InterruptSignal.Register(io.Error);
-        var session = await EngineSession.OpenAsync(request.Store, request.Workers, io.Error, ct).ConfigureAwait(false);
+        var session = await EngineSession.OpenAsync(request.Store, request.Workers, io.Error, ct, request.Configuration).ConfigureAwait(false);
         if (session is null)
         {
             return ExitCodes.InvalidInput;

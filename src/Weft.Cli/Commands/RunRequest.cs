@@ -21,6 +21,9 @@ internal sealed record RunRequest(string? File)
 
     public IReadOnlyList<string> Assemblies { get; init; } = [];
 
+    /// <summary>weft.yaml and WEFT__ variables (with <c>--workers</c> when typed), applied to the engine.</summary>
+    public Configuration.WeftConfiguration? Configuration { get; init; }
+
     /// <summary><c>--resume ID</c>: continue an unfinished run instead of starting one from FILE.</summary>
     public string? Resume { get; init; }
 

@@ -26,7 +26,7 @@ internal static class ServerCommand
         };
         var workers = new Option<int>("--workers", "-w")
         {
-            Description = "Worker slots. Default 16. With a cluster store: slots of a worker inside this process (0 = none; tasks then run only on weft worker processes).",
+            Description = "Worker slots, a fixed pool. Default: pool: of the configuration, else 2 to 16 scaling with the load. With a cluster store: slots of a worker inside this process (0 = none; tasks then run only on weft worker processes).",
             DefaultValueFactory = _ => 16,
         };
         workers.InRange(0, 4096);
@@ -63,24 +63,55 @@ internal static class ServerCommand
             readOnly,
             workflows,
         };
-        command.SetAction((result, ct) => RunAsync(
-            result.GetValue(store),
-            result.GetValue(workflows),
-            (result.GetValue(urls) ?? WeftServerApp.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            new WeftServerOptions
+        command.SetAction((result, ct) =>
+        {
+            // --workers 0 (cluster: no worker inside the server) sizes no pool, so it is no pool setting.
+            var workersFlag = result.GetValue(workers) > 0 ? CliConfiguration.Flag(result, workers, nameof(WeftOptions.Workers)) : null;
+            if (CliConfiguration.Load(result, io.Error, workersFlag) is not { } configuration)
+            {
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            // A flag wins, then the environment's token, then the file's server: section.
+            var file = configuration.Settings.Server;
+            var typedUrls = result.GetResult(urls) is { Implicit: false } ? result.GetValue(urls) : null;
+            var options = new WeftServerOptions
             {
                 Workers = result.GetValue(workers),
-                Token = result.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenVariable)),
-                Insecure = result.GetValue(insecure),
-                AllowedHosts = (result.GetValue(allowedHosts) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                ReadOnly = result.GetValue(readOnly),
-            },
-            io,
-            ct));
+                Token = result.GetValue(token) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenVariable)) ?? file.Token,
+                Insecure = result.GetValue(insecure) || file.Insecure,
+                AllowedHosts = result.GetValue(allowedHosts) is { } hosts ? hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [.. file.AllowedHosts],
+                ReadOnly = result.GetValue(readOnly) || file.ReadOnly,
+                ConfigureEngine = e => ConfigureEngine(e, configuration),
+            };
+            return RunAsync(
+                CliConfiguration.Store(result.GetValue(store), configuration),
+                result.GetValue(workflows) ?? file.Workflows,
+                typedUrls is not null ? SplitUrls(typedUrls) : file.Urls.Count > 0 ? [.. file.Urls] : SplitUrls(WeftServerApp.DefaultUrl),
+                options,
+                CliConfiguration.Plugins(configuration),
+                io,
+                ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string? store, string? workflowDir, string[] urls, WeftServerOptions options, CliIo io, CancellationToken ct)
+    private static string[] SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    // A server's pool scales (2..16) unless --workers, workers: or pool: say otherwise.
+    private static void ConfigureEngine(WeftOptions engine, Configuration.WeftConfiguration configuration)
+    {
+        if (!configuration.Sets(nameof(WeftOptions.Workers)))
+        {
+            var defaults = new PoolOptions();
+            engine.Pool.MinWorkers = defaults.MinWorkers;
+            engine.Pool.MaxWorkers = defaults.MaxWorkers;
+        }
+
+        configuration.ApplyTo(engine);
+    }
+
+    private static async Task<int> RunAsync(string? store, string? workflowDir, string[] urls, WeftServerOptions options, IReadOnlyList<string> plugins, CliIo io, CancellationToken ct)
     {
         if (StoreChoice.TryParse(store, out var storeError) is not { } choice)
         {
@@ -119,6 +150,11 @@ internal static class ServerCommand
 
         await using (app.ConfigureAwait(false))
         {
+            if (!AssemblyLoader.TryRegisterAll(app.Services.GetRequiredService<WeftEngine>(), plugins, io.Error))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
             // A server is the long-lived process: runs a crash left unfinished go on here, unless
             // their owner still lives (another server on the same file) or this server only watches.
             var engine = app.Services.GetRequiredService<WeftEngine>();

@@ -99,7 +99,20 @@ internal static class WorkerCommand
                 options.Tags.Add(tag);
             }
 
-            return RunAsync(result.GetValue(store), options, TimeSpan.FromSeconds(result.GetValue(drain)), result.GetValue(assemblies) ?? [], io, ct, result.GetValue(statsFile));
+            // weft.yaml gives the store and plugins: when the flags do not.
+            if (CliConfiguration.Load(result, io.Error) is not { } configuration)
+            {
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            return RunAsync(
+                CliConfiguration.Store(result.GetValue(store), configuration),
+                options,
+                TimeSpan.FromSeconds(result.GetValue(drain)),
+                [.. CliConfiguration.Plugins(configuration), .. result.GetValue(assemblies) ?? []],
+                io,
+                ct,
+                result.GetValue(statsFile));
         });
         return command;
     }

@@ -52,7 +52,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _monitor = new MonitorService(_coord, options, results);
         _retention = new RetentionService(_coord, _store, options);
         var cluster = _store as IClusterStore;
-        _planner = new PlanBinder(_coord, _handlers, Functions, _time, clustered: cluster is not null);
+        _planner = new PlanBinder(_coord, _handlers, Functions, _time, clustered: cluster is not null, EngineTaskDefaults.From(options));
         _leases = new LeaseRenewal(_store, OwnerName, _time, enabled: durable && cluster is null);
         if (durable)
         {

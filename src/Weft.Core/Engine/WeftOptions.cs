@@ -1,3 +1,4 @@
+using Weft.Definitions;
 using Weft.Execution;
 
 namespace Weft;
@@ -80,6 +81,14 @@ public sealed class WeftOptions
     /// <summary>The result cache of tasks with <c>cache:</c>: bounds, eviction, default TTL, compression.</summary>
     public CacheOptions Cache { get; } = new();
 
+    /// <summary>The timeout of a task that sets none (neither itself nor through its workflow's
+    /// <c>defaults:</c>). Default null: such a task may run as long as it takes.</summary>
+    public TimeSpan? DefaultTaskTimeout { get; set; }
+
+    /// <summary>The retry policy of a task that sets none (neither itself nor through its workflow's
+    /// <c>defaults:</c>). Default null: such a task runs once. A task opts out with <c>retry: {maxAttempts: 1}</c>.</summary>
+    public Definitions.RetryPolicy? DefaultRetry { get; set; }
+
     /// <summary>Seed for retry jitter; null draws one at random. Tests set it to get repeatable delays.</summary>
     public int? RandomSeed { get; set; }
 
@@ -152,6 +161,16 @@ public sealed class WeftOptions
         if (Retention is { } r && r <= TimeSpan.Zero)
         {
             errors.Add($"Retention must be positive or null (was {r})");
+        }
+
+        if (DefaultTaskTimeout is { } timeout && ValueChecks.Timeout(timeout) is { } timeoutProblem)
+        {
+            errors.Add($"DefaultTaskTimeout: {timeoutProblem}");
+        }
+
+        foreach (var (field, message) in DefaultRetry is { } retry ? ValueChecks.Retry(retry) : [])
+        {
+            errors.Add($"DefaultRetry.{field}: {message}");
         }
 
         if (!Enum.IsDefined(Ordering))

@@ -8,11 +8,11 @@ namespace Weft.Planning;
 /// plan, so starting a run of many tasks allocates almost nothing.</summary>
 internal sealed class ExecutionPlan
 {
-    private ExecutionPlan(WorkflowDefinition definition, double[]? weights)
+    private ExecutionPlan(WorkflowDefinition definition, double[]? weights, EngineTaskDefaults? defaults)
     {
         Definition = definition;
         _weights = weights;
-        Tasks = [.. definition.Tasks];
+        Tasks = defaults is null ? [.. definition.Tasks] : [.. definition.Tasks.Select(defaults.Apply)];
         TaskIds = [.. Tasks.Select(t => t.Id)];
         IndexOf = new Dictionary<string, int>(Tasks.Length, StringComparer.Ordinal);
         for (var i = 0; i < Tasks.Length; i++)
@@ -89,10 +89,11 @@ internal sealed class ExecutionPlan
     /// <summary>Compiles a definition that passed validation. A dependency cycle or unknown
     /// dependency here is a bug in the caller (validation rejects both) and throws.
     /// <paramref name="weights"/> are measured durations in milliseconds per task (NaN where unknown),
-    /// used for the remaining path instead of the static estimate.</summary>
-    public static ExecutionPlan Compile(WorkflowDefinition definition, double[]? weights = null)
+    /// used for the remaining path instead of the static estimate. <paramref name="defaults"/> fill in
+    /// the engine's default timeout and retry for tasks that set none.</summary>
+    public static ExecutionPlan Compile(WorkflowDefinition definition, double[]? weights = null, EngineTaskDefaults? defaults = null)
     {
-        var plan = new ExecutionPlan(definition, weights);
+        var plan = new ExecutionPlan(definition, weights, defaults);
         plan.HasDeadlines = definition.Deadline is not null || definition.Tasks.Any(t => t.Deadline is not null);
         plan.BuildEdges();
         plan.BuildLevels();

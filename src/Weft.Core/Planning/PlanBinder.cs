@@ -10,8 +10,9 @@ namespace Weft.Planning;
 /// <summary>Validates a definition and compiles it into an <see cref="ExecutionPlan"/> bound to this
 /// engine: its handlers (not on a cluster's scheduler, whose workers run the tasks), its pools, rate
 /// limits, breakers and resources (the coordinator's gates), and the durations learned from earlier
-/// runs. Plans are cached per definition instance.</summary>
-internal sealed class PlanBinder(Coordinator coordinator, Dictionary<string, ITaskHandler> handlers, FunctionRegistry functions, TimeProvider time, bool clustered)
+/// runs; the engine's default task timeout and retry fill in what a task leaves unset. Plans are
+/// cached per definition instance.</summary>
+internal sealed class PlanBinder(Coordinator coordinator, Dictionary<string, ITaskHandler> handlers, FunctionRegistry functions, TimeProvider time, bool clustered, EngineTaskDefaults? defaults)
 {
     private readonly ConditionalWeakTable<WorkflowDefinition, ExecutionPlan> _plans = [];
     private readonly DurationEstimates _durations = new(); // gate
@@ -54,7 +55,7 @@ internal sealed class PlanBinder(Coordinator coordinator, Dictionary<string, ITa
             (durations, weights) = _durations.For(definition);
         }
 
-        var plan = ExecutionPlan.Compile(definition, weights);
+        var plan = ExecutionPlan.Compile(definition, weights, defaults);
         plan.Durations = durations;
         var problems = clustered ? [] : plan.BindHandlers(handlers).ToList();
         lock (coordinator.Gate)

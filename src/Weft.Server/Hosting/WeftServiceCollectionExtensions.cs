@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,8 @@ namespace Weft.Server;
 public static class WeftServiceCollectionExtensions
 {
     /// <summary>Registers the engine as a hosted service with options bound from the <c>Weft:</c>
-    /// section, then <paramref name="configure"/>. The engine uses an <see cref="IWeftStore"/> and a
+    /// section (the server's own, and the engine's under the names of weft.yaml: <c>Weft:Pool:MaxWorkers</c>,
+    /// <c>Weft:QueueLimit</c>, <c>Weft:DefaultTaskTimeout</c>…), then <paramref name="configure"/>. The engine uses an <see cref="IWeftStore"/> and a
     /// <see cref="TimeProvider"/> registered in the container when there are (memory and the system
     /// clock otherwise). Mount the API and dashboard with <c>MapWeftApi</c> and <c>MapWeftDashboard</c>.</summary>
     public static IServiceCollection AddWeft(this IServiceCollection services, Action<WeftServerOptions>? configure = null)
@@ -42,6 +44,15 @@ public static class WeftServiceCollectionExtensions
                 e.DedupWindow = o.DedupWindow;
                 e.Schedules.Enabled = o.EnableSchedules;
                 e.Schedules.Grace = o.ScheduleGrace;
+
+                // The rest of the engine's options (Weft:Pool:MaxWorkers, Weft:QueueLimit, …) under the
+                // names weft.yaml uses; a value that does not fit stops the start with its key.
+                if (sp.GetService<IConfiguration>()?.GetSection(WeftServerOptions.Section) is { } section
+                    && Configuration.WeftConfiguration.BindSection(section, e) is { Count: > 0 } problems)
+                {
+                    throw new WeftConfigurationException(problems);
+                }
+
                 o.ConfigureEngine?.Invoke(e);
             });
         });
