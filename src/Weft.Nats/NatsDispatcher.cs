@@ -39,6 +39,7 @@ internal sealed class NatsDispatcher : IDispatcher
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Channel<(TaskMessage Task, string DefinitionJson)> _outbox = Channel.CreateUnbounded<(TaskMessage, string)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _cancels = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<INatsJSMsg<byte[]>> _acks = Channel.CreateUnbounded<INatsJSMsg<byte[]>>(new UnboundedChannelOptions { SingleReader = true });
 
     // Outcome messages taken into the scheduler, by the id of their Dequeue change, until it commits.
@@ -71,7 +72,7 @@ internal sealed class NatsDispatcher : IDispatcher
         }
 
         _connection = NatsSetup.Connect(_transport.Url, "weft-scheduler");
-        _loops = [Task.Run(DispatchLoopAsync), Task.Run(DeclareAsync), Task.Run(PublishLoopAsync), Task.Run(CollectLoopAsync), Task.Run(AckLoopAsync)];
+        _loops = [Task.Run(DispatchLoopAsync), Task.Run(DeclareAsync), Task.Run(PublishLoopAsync), Task.Run(CollectLoopAsync), Task.Run(AckLoopAsync), Task.Run(CancelLoopAsync)];
     }
 
     public async Task StopAsync()
@@ -85,6 +86,7 @@ internal sealed class NatsDispatcher : IDispatcher
         _wake.Release();
         _outbox.Writer.TryComplete();
         _acks.Writer.TryComplete();
+        _cancels.Writer.TryComplete();
         await Task.WhenAll(_loops).ConfigureAwait(false);
         _loops = [];
         if (_connection is { } connection)
@@ -113,11 +115,17 @@ internal sealed class NatsDispatcher : IDispatcher
     public void Committed(List<StoreChange> batch)
     {
         List<(TaskMessage Task, WorkflowDefinition Definition)>? publish = null;
+        FollowUp? follow = null;
+        var completed = false;
         lock (_coordinator.Gate)
         {
             foreach (var change in batch)
             {
-                if (change.Kind == StoreChangeKind.Dequeue)
+                if (change.Kind == StoreChangeKind.CancelQueued)
+                {
+                    _cancels.Writer.TryWrite(change.RunId);
+                }
+                else if (change.Kind == StoreChangeKind.Dequeue)
                 {
                     if (_uncommitted.TryRemove(change.QueueId, out var message))
                     {
@@ -126,9 +134,16 @@ internal sealed class NatsDispatcher : IDispatcher
                 }
                 else if (change.Kind == StoreChangeKind.Enqueue
                     && _coordinator.Runs.TryGetValue(change.RunId, out var run)
-                    && RunningAttempt(run, change.TaskId!, change.Attempt) is not null)
+                    && RunningAttempt(run, change.TaskId!, change.Attempt) is { } item)
                 {
-                    // A task cancelled before its start was committed is not published at all.
+                    if (run.CancelRequested)
+                    {
+                        // Cancelled before it was sent: no worker ever sees it.
+                        _scheduler.Complete(item, TaskOutcome.Cancelled("cancelled before it was sent to a worker"));
+                        completed = true;
+                        continue;
+                    }
+
                     (publish ??= []).Add((new TaskMessage
                     {
                         RunId = change.RunId,
@@ -140,6 +155,16 @@ internal sealed class NatsDispatcher : IDispatcher
                     }, run.Plan.Definition));
                 }
             }
+
+            if (completed)
+            {
+                follow = _coordinator.TakeFollowUp();
+            }
+        }
+
+        if (follow is { } changed)
+        {
+            _coordinator.Apply(changed);
         }
 
         foreach (var (task, definition) in publish ?? [])
@@ -440,6 +465,24 @@ internal sealed class NatsDispatcher : IDispatcher
         {
             Log($"an attempt of {outcome!.RunId}/{outcome.TaskId} (attempt {outcome.Attempt}) lost its worker; the task runs again");
             _onWorkerLost("a worker", $"lost while running {outcome.RunId}/{outcome.TaskId} (attempt {outcome.Attempt})");
+        }
+    }
+
+    /// <summary>Tells every worker that a run was cancelled (once its cancel is committed): a worker running
+    /// one of its attempts cancels it, one that pulls a task of it later does not run it.</summary>
+    private async Task CancelLoopAsync()
+    {
+        await foreach (var runId in _cancels.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await _connection!.PublishAsync(NatsNames.CancelSubject, System.Text.Encoding.UTF8.GetBytes(runId)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Its attempts then run to their end; the run still ends cancelled when they return.
+                Log($"announcing the cancel of run {runId} failed ({ex.Message})");
+            }
         }
     }
 

@@ -16,6 +16,9 @@ internal static class NatsNames
 
     public const string SchedulerConsumer = "weft-scheduler";
 
+    /// <summary>Core NATS subject (not stored) on which the scheduler announces a cancelled run's id to every worker.</summary>
+    public const string CancelSubject = "weft.cancel";
+
     /// <summary>Key-value bucket of workflow definitions by content hash, read by workers once per hash.</summary>
     public const string DefinitionBucket = "weft-definitions";
 

@@ -24,7 +24,9 @@ namespace Weft.Nats;
 /// "worker lost" (counted for quarantine, no retry used).</para></summary>
 public sealed class NatsWorker : IAsyncDisposable
 {
-    private readonly string _url;
+    /// <summary>How long a run announced cancelled is remembered for tasks of it pulled later.</summary>
+    private static readonly TimeSpan CancelMemory = TimeSpan.FromMinutes(10);
+
     private readonly ClusterWorkerOptions _options;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, ITaskHandler> _handlers;
@@ -35,6 +37,14 @@ public sealed class NatsWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly CancellationTokenSource _stopPulling = new();
     private readonly CancellationTokenSource _interrupt = new();
+    private readonly CancellationTokenSource _stopListening = new();
+
+    // Attempts running now, with the run they belong to, so a cancel announced for the run reaches them.
+    private readonly ConcurrentDictionary<CancellationTokenSource, string> _attemptRuns = new();
+
+    // Runs announced cancelled (with when): a task of one pulled later is reported cancelled, not run.
+    private readonly ConcurrentDictionary<string, long> _cancelledRuns = new(StringComparer.Ordinal);
+    private Task _cancelListener = Task.CompletedTask;
     private readonly Lock _gate = new();
     private NatsConnection? _connection;
     private INatsJSContext? _js;
@@ -46,7 +56,6 @@ public sealed class NatsWorker : IAsyncDisposable
 
     private NatsWorker(string url, ClusterWorkerOptions options)
     {
-        _url = url;
         _options = options;
         _time = options.TimeProvider;
         _handlers = HandlerTable.Create(options.Functions, options.Handlers);
@@ -94,6 +103,7 @@ public sealed class NatsWorker : IAsyncDisposable
                         cancellationToken).ConfigureAwait(false));
                 }
 
+                worker._cancelListener = Task.Run(worker.ListenForCancelsAsync, CancellationToken.None);
                 worker._pullLoops = [.. consumers.Select(c => Task.Run(() => worker.PullLoopAsync(c), CancellationToken.None))];
                 break;
             }
@@ -137,7 +147,9 @@ public sealed class NatsWorker : IAsyncDisposable
 
         await _stopPulling.CancelAsync().ConfigureAwait(false);
         await _interrupt.CancelAsync().ConfigureAwait(false);
+        await _stopListening.CancelAsync().ConfigureAwait(false);
         await _connection!.DisposeAsync().ConfigureAwait(false);
+        await _cancelListener.ConfigureAwait(false);
         await Task.WhenAll(_pullLoops).ConfigureAwait(false);
         await Task.WhenAll(_running.Keys).ConfigureAwait(false);
     }
@@ -154,6 +166,8 @@ public sealed class NatsWorker : IAsyncDisposable
 
         await _interrupt.CancelAsync().ConfigureAwait(false);
         await running.ConfigureAwait(false);
+        await _stopListening.CancelAsync().ConfigureAwait(false);
+        await _cancelListener.ConfigureAwait(false);
         await _connection!.DisposeAsync().ConfigureAwait(false);
         _options.OnLog?.Invoke($"worker '{Name}' stopped");
     }
@@ -270,19 +284,28 @@ public sealed class NatsWorker : IAsyncDisposable
 
     private async Task<TaskOutcome> RunWithLeaseAsync(INatsJSMsg<byte[]> message, TaskMessage task)
     {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_interrupt.Token);
+        _attemptRuns[attempt] = task.RunId;
+        if (_cancelledRuns.ContainsKey(task.RunId))
+        {
+            _attemptRuns.TryRemove(attempt, out _);
+            return TaskOutcome.Cancelled("run cancelled before this worker started the task");
+        }
+
         using var done = CancellationTokenSource.CreateLinkedTokenSource(_interrupt.Token);
         var heartbeat = ExtendLeaseAsync(message, done.Token);
         TaskOutcome outcome;
         try
         {
-            outcome = await ExecuteAsync(task, _interrupt.Token).ConfigureAwait(false);
+            outcome = await ExecuteAsync(task, attempt.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            outcome = AttemptGuard.OutcomeOf(ex, _interrupt.Token);
+            outcome = AttemptGuard.OutcomeOf(ex, attempt.Token);
         }
         finally
         {
+            _attemptRuns.TryRemove(attempt, out _);
             await done.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
         }
@@ -290,6 +313,67 @@ public sealed class NatsWorker : IAsyncDisposable
         return _interrupt.IsCancellationRequested && !outcome.IsSuccess
             ? outcome with { Status = TaskOutcomeStatus.Interrupted, Error = "worker stopping" }
             : outcome;
+    }
+
+    /// <summary>Cancels the running attempts of each run the scheduler announces cancelled (core NATS: a
+    /// worker that misses it runs the attempt to its end, and the run still ends cancelled).</summary>
+    private async Task ListenForCancelsAsync()
+    {
+        var token = _stopListening.Token;
+        var retry = new Backoff();
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var cancel in _connection!.SubscribeAsync<byte[]>(NatsNames.CancelSubject, cancellationToken: token).ConfigureAwait(false))
+                {
+                    if (cancel.Data is { } data)
+                    {
+                        CancelRun(System.Text.Encoding.UTF8.GetString(data));
+                    }
+                }
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested && !_abandoned)
+            {
+                _options.OnLog?.Invoke($"worker '{Name}': listening for cancels failed ({ex.Message}); retrying");
+                if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception)
+            {
+                return;
+            }
+        }
+    }
+
+    private void CancelRun(string runId)
+    {
+        var now = _time.GetTimestamp();
+        _cancelledRuns[runId] = now;
+        foreach (var (known, at) in _cancelledRuns)
+        {
+            if (_time.GetElapsedTime(at, now) > CancelMemory)
+            {
+                _cancelledRuns.TryRemove(known, out _);
+            }
+        }
+
+        foreach (var (attempt, run) in _attemptRuns)
+        {
+            if (run == runId)
+            {
+                try
+                {
+                    attempt.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // It ended meanwhile.
+                }
+            }
+        }
     }
 
     private async Task ExtendLeaseAsync(INatsJSMsg<byte[]> message, CancellationToken token)

@@ -118,5 +118,25 @@ public sealed class NatsTransportTests
         Assert.Contains("worker 'leaving' stopped before finishing", task.AttemptHistory[0].Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_cancel_reaches_the_attempt_running_on_a_worker_and_the_run_ends_cancelled()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var holding = new HoldHandler("w1", blocks: true);
+        await cluster.WorkerAsync("w1", configure: o => o.Handlers.Add(holding));
+        var flow = new WorkflowBuilder("cancelled").Task("long", t => t.Kind(Hold())).Task("after", t => t.Noop().DependsOn("long")).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await holding.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        Assert.True(await cluster.Engine.CancelAsync(handle.RunId));
+        var run = await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(20)); // the handler blocks forever unless cancelled
+
+        Assert.Equal(RunState.Cancelled, run.State);
+        var task = run.Tasks.Single(t => t.TaskId == "long");
+        Assert.Equal(TaskState.Cancelled, task.State);
+        Assert.Equal(TaskOutcomeStatus.Cancelled, task.AttemptHistory.Single().Outcome);
+        Assert.Equal("w1", task.AttemptHistory.Single().Worker);
+    }
+
     private static CustomSpec Hold() => new("hold", JsonValue.Create(true));
 }
