@@ -119,6 +119,21 @@ ensure_chromium() {
         || echo "warning: could not install chromium; the dashboard browser test will fail"
 }
 
+# The NATS transport tests start Debian's nats-server (2.9.x, JetStream) themselves in a temporary
+# directory. Installs it when missing; those tests fail, not skip, if it is still absent.
+ensure_nats() {
+    if command -v nats-server >/dev/null 2>&1 || [[ -x /usr/sbin/nats-server ]]; then
+        return 0
+    fi
+    echo "=== installing nats-server (Debian package) ==="
+    local sudo=""
+    if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nats-server \
+        || echo "warning: could not install nats-server; the NATS transport tests will fail"
+}
+
 # Reads one attribute of the <Counters .../> element of a TRX file; prints 0 when absent.
 # grep rather than an XML tool because a fresh machine may have nothing but the SDK.
 trx_counter() {
@@ -128,6 +143,7 @@ trx_counter() {
 }
 
 ensure_chromium
+ensure_nats
 
 echo "=== build (Release) ==="
 if ! dotnet build Weft.slnx -c Release; then

@@ -8,7 +8,7 @@ namespace Weft.Cli.Commands;
 
 /// <summary><c>weft server [--store memory] [--urls URL] [--workers N] [--token T] [--insecure] [--allowed-hosts NAMES] [--read-only]</c>:
 /// hosts the engine, the REST API, the dashboard and /metrics until Ctrl+C.</summary>
-internal static class ServerCommand
+internal static partial class ServerCommand
 {
     public const string TokenVariable = "WEFT_API_TOKEN";
 
@@ -18,6 +18,11 @@ internal static class ServerCommand
         {
             Description = $"Where runs are recorded: sqlite:PATH, sqlite (= {StoreChoice.DefaultSqlitePath}, the default), memory, or postgres://user:pass@host:5432/db (cluster mode: this server schedules, weft worker processes run tasks). Default: ${StoreChoice.Variable}, else sqlite.",
             HelpName = "STORE",
+        };
+        var transport = new Option<string?>("--transport")
+        {
+            Description = $"Hand started tasks to weft worker processes over NATS JetStream: nats://[user:pass@]host:4222 (needs --store sqlite:PATH; workers run with the same --transport). Default: ${TransportChoice.Variable}.",
+            HelpName = "URL",
         };
         var urls = new Option<string>("--urls")
         {
@@ -52,9 +57,11 @@ internal static class ServerCommand
               weft server --read-only --workers 32
               weft server --workflows flows/
               weft server --store postgres://weft:secret@db:5432/weft --workers 0
+              weft server --store sqlite:runs.db --transport nats://127.0.0.1:4222
             """)
         {
             store,
+            transport,
             urls,
             workers,
             token,
@@ -86,6 +93,7 @@ internal static class ServerCommand
             };
             return RunAsync(
                 CliConfiguration.Store(result.GetValue(store), configuration),
+                result.GetValue(transport),
                 result.GetValue(workflows) ?? file.Workflows,
                 typedUrls is not null ? SplitUrls(typedUrls) : file.Urls.Count > 0 ? [.. file.Urls] : SplitUrls(WeftServerApp.DefaultUrl),
                 options,
@@ -111,11 +119,19 @@ internal static class ServerCommand
         configuration.ApplyTo(engine);
     }
 
-    private static async Task<int> RunAsync(string? store, string? workflowDir, string[] urls, WeftServerOptions options, IReadOnlyList<string> plugins, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string? store, string? transportText, string? workflowDir, string[] urls, WeftServerOptions options, IReadOnlyList<string> plugins, CliIo io, CancellationToken ct)
     {
         if (StoreChoice.TryParse(store, out var storeError) is not { } choice)
         {
             io.Error.WriteLine($"error: {storeError}");
+            return ExitCodes.InvalidInput;
+        }
+
+        var transport = TransportChoice.TryParse(transportText, out var transportError);
+        transportError ??= transport is null ? null : TransportProblem(choice, transport);
+        if (transportError is not null)
+        {
+            io.Error.WriteLine($"error: {transportError}");
             return ExitCodes.InvalidInput;
         }
 
@@ -136,7 +152,11 @@ internal static class ServerCommand
             return await ClusterServer.RunAsync(cluster, choice, workflowDir, urls, options, io, ct).ConfigureAwait(false);
         }
 
-        if (options.Workers < 1)
+        if (transport is not null)
+        {
+            UseTransport(options, transport, io);
+        }
+        else if (options.Workers < 1)
         {
             io.Error.WriteLine("error: --workers 0 only makes sense with a cluster store (postgres://…), where weft worker processes run the tasks");
             return ExitCodes.InvalidInput;

@@ -8,7 +8,7 @@ namespace Weft.Cli.Commands;
 /// [--assembly X.dll]</c>: a worker process of a cluster. Claims tasks from the store's queue, runs them,
 /// records their outcomes, until SIGINT/SIGTERM, then stops gracefully (running tasks get
 /// <c>--drain</c> to finish; the rest are handed back and run again elsewhere).</summary>
-internal static class WorkerCommand
+internal static partial class WorkerCommand
 {
     public static Command Create(CliIo io)
     {
@@ -16,6 +16,11 @@ internal static class WorkerCommand
         {
             Description = $"The cluster's store: postgres://user:pass@host:5432/db[?schema=weft] or Host=…;Database=…. Default: ${StoreChoice.Variable}.",
             HelpName = "STORE",
+        };
+        var transport = new Option<string?>("--transport")
+        {
+            Description = $"Take tasks from NATS JetStream instead of a store: nats://[user:pass@]host:4222 (the server runs with the same --transport). A worker on NATS has no --store. Default: ${TransportChoice.Variable}.",
+            HelpName = "URL",
         };
         var slots = new Option<int>("--slots") { Description = "Tasks this worker runs at once. Default 8.", DefaultValueFactory = _ => 8 };
         slots.InRange(1, 4096);
@@ -49,9 +54,11 @@ internal static class WorkerCommand
               weft worker --store postgres://weft:secret@db:5432/weft
               weft worker --store "$WEFT_STORE" --slots 32 --queues default,gpu --name gpu-1
               weft worker --store "$WEFT_STORE" --heartbeat 2 --dead-after 10   # notice a dead worker sooner
+              weft worker --transport nats://127.0.0.1:4222 --slots 8 --queues default,gpu --name w1
             """)
         {
             store,
+            transport,
             slots,
             queues,
             tags,
@@ -105,11 +112,24 @@ internal static class WorkerCommand
                 return Task.FromResult(ExitCodes.InvalidInput);
             }
 
+            IReadOnlyList<string> plugins = [.. CliConfiguration.Plugins(configuration), .. result.GetValue(assemblies) ?? []];
+            if (TransportChoice.TryParse(result.GetValue(transport), out var transportError) is { } nats)
+            {
+                // A worker on NATS has no store: only a typed --store is an error, not the file's.
+                return RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct);
+            }
+
+            if (transportError is not null)
+            {
+                io.Error.WriteLine($"error: {transportError}");
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
             return RunAsync(
                 CliConfiguration.Store(result.GetValue(store), configuration),
                 options,
                 TimeSpan.FromSeconds(result.GetValue(drain)),
-                [.. CliConfiguration.Plugins(configuration), .. result.GetValue(assemblies) ?? []],
+                plugins,
                 io,
                 ct,
                 result.GetValue(statsFile));

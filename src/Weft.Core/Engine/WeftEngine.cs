@@ -52,14 +52,19 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _monitor = new MonitorService(_coord, options, results);
         _retention = new RetentionService(_coord, _store, options);
         var cluster = _store as IClusterStore;
-        _planner = new PlanBinder(_coord, _handlers, Functions, _time, clustered: cluster is not null, EngineTaskDefaults.From(options));
+        _planner = new PlanBinder(_coord, _handlers, Functions, _time, clustered: cluster is not null || options.Transport is not null, EngineTaskDefaults.From(options));
         _leases = new LeaseRenewal(_store, OwnerName, _time, enabled: durable && cluster is null);
         if (durable)
         {
             _coord.Journal = new JournalWriter(_coord, _store, _time);
         }
 
-        if (cluster is not null)
+        if (options.Transport is { } transport)
+        {
+            // Tasks run on worker processes reached through the transport.
+            _dispatcher = transport.CreateDispatcher(new TransportContext(_coord, _cache, _time, _monitor.ReportWorkerCrash));
+        }
+        else if (cluster is not null)
         {
             // Cluster scheduler: tasks run on worker processes, not on slots of this engine.
             _dispatcher = _clusterQueue = new ClusterQueueDispatcher(_coord, cluster, _store, _cache, options.Cluster, _time)

@@ -110,6 +110,11 @@ public sealed class WeftOptions
     /// <summary>Cluster leadership settings, used when <see cref="Store"/> is an <see cref="Cluster.IClusterStore"/>.</summary>
     public Cluster.ClusterSchedulingOptions Cluster { get; } = new();
 
+    /// <summary>Where started tasks run: null (the default) runs them on this engine's slots, or on the
+    /// cluster's queue when <see cref="Store"/> is a cluster store; a transport (e.g. NATS JetStream,
+    /// Weft.Nats) hands them to worker processes. A transport needs a durable store that is not a cluster store.</summary>
+    public Coordination.ITransport? Transport { get; set; }
+
     /// <summary>Schedules of registered workflows: whether this engine runs them, and their grace.</summary>
     public Registry.ScheduleOptions Schedules { get; } = new();
 
@@ -121,6 +126,11 @@ public sealed class WeftOptions
         if (Store is global::Weft.Cluster.IClusterStore && !Cluster.Schedule)
         {
             errors.Add("the store is a cluster store: only the cluster's scheduler runs an engine on it (weft server, or SchedulerLeadership, which sets Cluster.Schedule); submit with ClusterClient and read runs from the store");
+        }
+
+        if (Transport is { } transport && (Store is null or global::Weft.Cluster.IClusterStore || !Store.IsDurable))
+        {
+            errors.Add($"Transport {transport.Describe()} needs a durable store that is not a cluster store (e.g. sqlite:PATH); PostgreSQL with a transport is not supported yet");
         }
 
         if (Pool.IsFixed && Workers is < 1 or > 4096)

@@ -1,0 +1,64 @@
+using Weft.Cluster;
+using Weft.Nats;
+
+namespace Weft.Cli.Commands;
+
+/// <summary><c>weft worker --transport nats://…</c>: a worker that takes its tasks from NATS JetStream and
+/// needs no store (nor database credentials).</summary>
+internal static partial class WorkerCommand
+{
+    private static async Task<int> RunOnNatsAsync(string? storeText, TransportChoice transport, ClusterWorkerOptions options, TimeSpan drain, IReadOnlyList<string> assemblies, CliIo io, CancellationToken ct)
+    {
+        if (storeText is not null)
+        {
+            io.Error.WriteLine($"error: a worker on NATS ({transport.Describe()}) has no store: drop --store '{storeText}'; the server records the runs");
+            return ExitCodes.InvalidInput;
+        }
+
+        if (!AssemblyLoader.TryRegisterAll(options.Functions, assemblies, io.Error))
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        using var interrupt = InterruptSignal.Register(io.Error, $"stopping: running tasks get {drain.TotalSeconds:0}s to finish (signal again to stop at once)");
+        options.OnLog = message =>
+        {
+            io.Out.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {message}");
+            io.Out.Flush();
+        };
+        NatsWorker worker;
+        try
+        {
+            // Waits (retrying) for the NATS server until it answers or the worker is asked to stop.
+            worker = await NatsWorker.StartAsync(transport.Url, options, interrupt.Token).ConfigureAwait(false);
+        }
+        catch (WeftConfigurationException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                io.Error.WriteLine($"error: {error}");
+            }
+
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Cancelled;
+        }
+
+        io.Out.WriteLine($"weft worker {options.Name} serving {string.Join(",", options.Queues)} with {options.Slots} slots on {transport.Describe()}");
+        io.Out.Flush();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, interrupt.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop.
+        }
+
+        await worker.StopAsync(drain).ConfigureAwait(false);
+        io.Out.WriteLine($"weft worker {options.Name} stopped: {worker.Completed} tasks completed");
+        return ExitCodes.Succeeded;
+    }
+}

@@ -1,0 +1,517 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
+using Weft.Caching;
+using Weft.Cluster;
+using Weft.Coordination;
+using Weft.Definitions;
+using Weft.Execution;
+using Weft.Scheduling;
+using Weft.Storage;
+
+namespace Weft.Nats;
+
+/// <summary>The dispatcher of a scheduler whose workers are reached over NATS JetStream; it mirrors
+/// <see cref="ClusterQueueDispatcher"/> with JetStream in place of the queue table:
+/// <list type="bullet">
+/// <item>A started task is journaled as an <see cref="StoreChangeKind.Enqueue"/> change with the task's
+/// running state (the store ignores it); only once the journal has committed it (<see cref="Committed"/>)
+/// is it published to <c>weft.tasks.&lt;queue&gt;</c>, so a worker never runs an attempt the record does not know.</item>
+/// <item>Outcomes are consumed from the result stream and taken into the scheduler in one locked step;
+/// each is acked after the journal committed what it changed (a <see cref="StoreChangeKind.Dequeue"/>
+/// change marks it), so an outcome is never lost between JetStream and the store.</item>
+/// <item>An outcome for an attempt that is not the running one (a duplicate, a late report of an attempt
+/// already replaced) changes nothing and is only acked.</item>
+/// </list></summary>
+internal sealed class NatsDispatcher : IDispatcher
+{
+    private static readonly TimeSpan ResultAckWait = TimeSpan.FromSeconds(30);
+
+    private readonly Coordinator _coordinator;
+    private readonly Scheduler _scheduler;
+    private readonly AttemptCache _cache;
+    private readonly NatsTransport _transport;
+    private readonly Action<string, string> _onWorkerLost;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Channel<(TaskMessage Task, string DefinitionJson)> _outbox = Channel.CreateUnbounded<(TaskMessage, string)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _cancels = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<INatsJSMsg<byte[]>> _acks = Channel.CreateUnbounded<INatsJSMsg<byte[]>>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Outcome messages taken into the scheduler, by the id of their Dequeue change, until it commits.
+    private readonly ConcurrentDictionary<long, INatsJSMsg<byte[]>> _uncommitted = new();
+    private readonly DefinitionCache _definitions = new();
+    private readonly HashSet<string> _storedDefinitions = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<(INatsJSContext Js, INatsKVStore Definitions)> _declared = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private NatsConnection? _connection;
+    private Task[] _loops = [];
+    private long _nextOutcome;
+    private int _idle; // gate
+
+    public NatsDispatcher(TransportContext context, NatsTransport transport)
+    {
+        _coordinator = context.Coordinator;
+        _scheduler = _coordinator.Scheduler;
+        _cache = context.Cache;
+        _onWorkerLost = context.OnWorkerLost;
+        _transport = transport;
+        _scheduler.Distributed = true;
+    }
+
+    public string Name => $"NATS transport {_transport.Describe()} (dispatch, publish, collect)";
+
+    public void Start()
+    {
+        if (_loops.Length > 0)
+        {
+            return;
+        }
+
+        _connection = NatsSetup.Connect(_transport.Url, "weft-scheduler");
+        _loops = [Task.Run(DispatchLoopAsync), Task.Run(DeclareAsync), Task.Run(PublishLoopAsync), Task.Run(CollectLoopAsync), Task.Run(AckLoopAsync), Task.Run(CancelLoopAsync)];
+    }
+
+    public async Task StopAsync()
+    {
+        if (_loops.Length == 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _wake.Release();
+        _outbox.Writer.TryComplete();
+        _acks.Writer.TryComplete();
+        _cancels.Writer.TryComplete();
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        _loops = [];
+        if (_connection is { } connection)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public int TakeIdle(int ready)
+    {
+        var wake = Math.Min(_idle, ready);
+        _idle -= wake;
+        return wake;
+    }
+
+    public void Wake(int count) => _wake.Release(count);
+
+    public PoolStatus Status() => PoolStatus.Empty;
+
+    public Task BeginDrain() => Task.CompletedTask;
+
+    // Not yet: an attempt published before a restart is run again (interrupted) rather than adopted.
+    public ValueTask<Func<int, bool>?> AdoptionForAsync(RunExecution run, CancellationToken cancellationToken) => ValueTask.FromResult<Func<int, bool>?>(null);
+
+    /// <summary>After a journal batch is committed: its tasks may now be published, its outcomes acked.</summary>
+    public void Committed(List<StoreChange> batch)
+    {
+        List<(TaskMessage Task, WorkflowDefinition Definition)>? publish = null;
+        FollowUp? follow = null;
+        var completed = false;
+        lock (_coordinator.Gate)
+        {
+            foreach (var change in batch)
+            {
+                if (change.Kind == StoreChangeKind.CancelQueued)
+                {
+                    _cancels.Writer.TryWrite(change.RunId);
+                }
+                else if (change.Kind == StoreChangeKind.Dequeue)
+                {
+                    if (_uncommitted.TryRemove(change.QueueId, out var message))
+                    {
+                        _acks.Writer.TryWrite(message);
+                    }
+                }
+                else if (change.Kind == StoreChangeKind.Enqueue
+                    && _coordinator.Runs.TryGetValue(change.RunId, out var run)
+                    && RunningAttempt(run, change.TaskId!, change.Attempt) is { } item)
+                {
+                    if (run.CancelRequested)
+                    {
+                        // Cancelled before it was sent: no worker ever sees it.
+                        _scheduler.Complete(item, TaskOutcome.Cancelled("cancelled before it was sent to a worker"));
+                        completed = true;
+                        continue;
+                    }
+
+                    (publish ??= []).Add((new TaskMessage
+                    {
+                        RunId = change.RunId,
+                        TaskId = change.TaskId!,
+                        Attempt = change.Attempt,
+                        Queue = change.Queue ?? "default",
+                        DefinitionHash = "",
+                        Payload = change.Payload,
+                    }, run.Plan.Definition));
+                }
+            }
+
+            if (completed)
+            {
+                follow = _coordinator.TakeFollowUp();
+            }
+        }
+
+        if (follow is { } changed)
+        {
+            _coordinator.Apply(changed);
+        }
+
+        foreach (var (task, definition) in publish ?? [])
+        {
+            var written = _definitions.Write(definition); // once per definition object
+            _outbox.Writer.TryWrite((task with { DefinitionHash = written.Hash }, written.Json));
+        }
+    }
+
+    // One loop is enough: a dispatch is a journal append, not a round trip.
+    private async Task DispatchLoopAsync()
+    {
+        while (true)
+        {
+            FollowUp follow;
+            List<CacheCandidate>? cacheable = null;
+            lock (_coordinator.Gate)
+            {
+                if (_coordinator.Stopping || _stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var journal = _scheduler.Journal!;
+                while (_scheduler.TryStartNext(out var item, out var attempt))
+                {
+                    if (item.Run.Plan.Tasks[item.Task].Cache is { } policy)
+                    {
+                        (cacheable ??= []).Add(new CacheCandidate(item, attempt, policy));
+                        continue;
+                    }
+
+                    journal.Add(EnqueueChange(item, attempt));
+                }
+
+                if (cacheable is null)
+                {
+                    _idle++;
+                }
+
+                follow = _coordinator.TakeFollowUp();
+            }
+
+            _coordinator.Apply(follow);
+            if (cacheable is not null)
+            {
+                await ConsultCacheAsync(cacheable).ConfigureAwait(false);
+                continue;
+            }
+
+            await _wake.WaitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static StoreChange EnqueueChange(WorkItem item, int attempt) => new()
+    {
+        Kind = StoreChangeKind.Enqueue,
+        RunId = item.Run.RunId,
+        TaskId = item.Run.Plan.TaskIds[item.Task],
+        Attempt = attempt,
+        Queue = item.Run.Plan.Tasks[item.Task].Queue,
+        Payload = TaskPayload.Build(item.Run, item.Task),
+    };
+
+    private readonly record struct CacheCandidate(WorkItem Item, int Attempt, CachePolicy Policy);
+
+    /// <summary>As <see cref="ClusterQueueDispatcher"/>: looks up outside the lock, then finishes the hits
+    /// and queues the misses in one locked step.</summary>
+    private async Task ConsultCacheAsync(List<CacheCandidate> candidates)
+    {
+        var found = new (TaskOutcome? Hit, string? Key)[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var (item, _, policy) = candidates[i];
+            if (AttemptCache.KeyOf(item, policy) is { } key)
+            {
+                found[i] = (await _cache.LookupAsync(key).ConfigureAwait(false), key);
+            }
+        }
+
+        FollowUp follow;
+        lock (_coordinator.Gate)
+        {
+            if (_coordinator.Stopping)
+            {
+                return;
+            }
+
+            var journal = _scheduler.Journal!;
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var (item, attempt, _) = candidates[i];
+                if (RunningAttempt(item.Run, item.Run.Plan.TaskIds[item.Task], attempt) is null)
+                {
+                    continue;
+                }
+
+                if (found[i].Hit is { } hit)
+                {
+                    _scheduler.Complete(item, hit);
+                    continue;
+                }
+
+                item.Run.Slots[item.Task].CacheKey = found[i].Key;
+                journal.Add(EnqueueChange(item, attempt));
+            }
+
+            follow = _coordinator.TakeFollowUp();
+        }
+
+        _coordinator.Apply(follow);
+    }
+
+    /// <summary>Declares the streams and bucket, retrying with back-off until the server answers.</summary>
+    private async Task DeclareAsync()
+    {
+        var token = _stop.Token;
+        var retry = new Backoff();
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                _declared.TrySetResult(await NatsSetup.DeclareAsync(_connection!, token).ConfigureAwait(false));
+                return;
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                Log($"NATS {_transport.Describe()} not ready ({ex.Message}); retrying in {retry.Next.TotalMilliseconds:0} ms");
+                if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        _declared.TrySetCanceled(token);
+    }
+
+    /// <summary>Publishes committed tasks, each definition first (once per hash); a publish JetStream did
+    /// not confirm is retried (the message id makes a repeat harmless).</summary>
+    private async Task PublishLoopAsync()
+    {
+        var token = _stop.Token;
+        try
+        {
+            var (js, definitions) = await _declared.Task.ConfigureAwait(false);
+            await foreach (var (task, json) in _outbox.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                var retry = new Backoff();
+                while (true)
+                {
+                    try
+                    {
+                        if (!_storedDefinitions.Contains(task.DefinitionHash))
+                        {
+                            await definitions.PutAsync(task.DefinitionHash, System.Text.Encoding.UTF8.GetBytes(json), cancellationToken: token).ConfigureAwait(false);
+                            _storedDefinitions.Add(task.DefinitionHash);
+                        }
+
+                        var data = JsonSerializer.SerializeToUtf8Bytes(task, NatsJson.Default.TaskMessage);
+                        await NatsSetup.PublishStoredAsync(js, NatsNames.TaskSubject(task.Queue), data, NatsNames.OutcomeId(task.RunId, task.TaskId, task.Attempt), token).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception ex) when (!token.IsCancellationRequested)
+                    {
+                        Log($"publishing {task.RunId}/{task.TaskId} (attempt {task.Attempt}) failed ({ex.Message}); retrying");
+                        if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CollectLoopAsync()
+    {
+        var token = _stop.Token;
+        var retry = new Backoff();
+        try
+        {
+            var (js, _) = await _declared.Task.ConfigureAwait(false);
+            while (!token.IsCancellationRequested)
+            {
+                try
+                {
+                    var consumer = await js.CreateOrUpdateConsumerAsync(
+                        NatsNames.ResultStream,
+                        new ConsumerConfig(NatsNames.SchedulerConsumer) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = ResultAckWait, MaxAckPending = 100_000 },
+                        token).ConfigureAwait(false);
+                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1000 }, cancellationToken: token).ConfigureAwait(false))
+                    {
+                        retry = new Backoff();
+                        Collect(message);
+                    }
+                }
+                catch (Exception ex) when (!token.IsCancellationRequested)
+                {
+                    Log($"reading outcomes from NATS failed ({ex.Message}); retrying");
+                    if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    // Takes one outcome into the scheduler in one locked step; its ack waits for the journal.
+    private void Collect(INatsJSMsg<byte[]> message)
+    {
+        OutcomeMessage? outcome;
+        try
+        {
+            outcome = message.Data is { } data ? JsonSerializer.Deserialize(data, NatsJson.Default.OutcomeMessage) : null;
+        }
+        catch (JsonException ex)
+        {
+            outcome = null;
+            Log($"dropped an unreadable outcome message ({ex.Message})");
+        }
+
+        var ackNow = false;
+        var lost = false;
+        (WorkItem Item, string Key, TaskOutcome Outcome)? remember = null;
+        FollowUp follow;
+        lock (_coordinator.Gate)
+        {
+            if (_coordinator.Stopping)
+            {
+                return; // not acked: the next scheduler takes it
+            }
+
+            if (outcome is null || !_coordinator.Runs.TryGetValue(outcome.RunId, out var run))
+            {
+                // Unreadable, or of a run this scheduler does not hold (finished and forgotten): stale.
+                ackNow = true;
+            }
+            else
+            {
+                if (RunningAttempt(run, outcome.TaskId, outcome.Attempt) is { } item)
+                {
+                    run.Slots[item.Task].Worker = outcome.Worker;
+                    if (outcome.WorkerLost)
+                    {
+                        _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: the worker running this attempt stopped extending its lease (found by worker '{outcome.Worker}')", crashed: true, _transport.QuarantineAfter);
+                        lost = true;
+                    }
+                    else if (outcome.Status == TaskOutcomeStatus.Interrupted)
+                    {
+                        _scheduler.WorkerLost(item, $"interrupted: worker '{outcome.Worker}' stopped before finishing ({outcome.Error})", crashed: false, _transport.QuarantineAfter);
+                    }
+                    else
+                    {
+                        var result = outcome.ToOutcome();
+                        ref var slot = ref run.Slots[item.Task];
+                        if (slot.CacheKey is { } key)
+                        {
+                            slot.CacheKey = null;
+                            remember = (item, key, result);
+                        }
+
+                        _scheduler.Complete(item, result);
+                    }
+                }
+
+                var id = ++_nextOutcome;
+                _uncommitted[id] = message;
+                _scheduler.Journal!.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = outcome.RunId, QueueId = id });
+            }
+
+            follow = _coordinator.TakeFollowUp();
+        }
+
+        _coordinator.Apply(follow);
+        if (ackNow)
+        {
+            _acks.Writer.TryWrite(message);
+        }
+
+        if (remember is var (rememberItem, rememberKey, rememberOutcome))
+        {
+            _cache.RememberIfCacheable(rememberItem, rememberKey, rememberOutcome);
+        }
+
+        if (lost)
+        {
+            Log($"an attempt of {outcome!.RunId}/{outcome.TaskId} (attempt {outcome.Attempt}) lost its worker; the task runs again");
+            _onWorkerLost("a worker", $"lost while running {outcome.RunId}/{outcome.TaskId} (attempt {outcome.Attempt})");
+        }
+    }
+
+    /// <summary>Tells every worker that a run was cancelled (once its cancel is committed): a worker running
+    /// one of its attempts cancels it, one that pulls a task of it later does not run it.</summary>
+    private async Task CancelLoopAsync()
+    {
+        await foreach (var runId in _cancels.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await _connection!.PublishAsync(NatsNames.CancelSubject, System.Text.Encoding.UTF8.GetBytes(runId)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Its attempts then run to their end; the run still ends cancelled when they return.
+                Log($"announcing the cancel of run {runId} failed ({ex.Message})");
+            }
+        }
+    }
+
+    private async Task AckLoopAsync()
+    {
+        await foreach (var message in _acks.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await message.AckAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Not acked: JetStream redelivers it after its ack wait, and it is then a duplicate.
+                Log($"acking an outcome failed ({ex.Message})");
+            }
+        }
+    }
+
+    private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)
+    {
+        if (!run.Plan.IndexOf.TryGetValue(taskId, out var task))
+        {
+            return null;
+        }
+
+        ref readonly var slot = ref run.Slots[task];
+        return slot.State == TaskState.Running && slot.Attempts == attempt ? new WorkItem(run, task) : null;
+    }
+
+    private void Log(string message) => _transport.OnLog?.Invoke(message);
+}

@@ -1,0 +1,54 @@
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
+using NATS.Net;
+
+namespace Weft.Nats;
+
+/// <summary>Connecting and declaring what Weft uses on a NATS server; idempotent, so the scheduler and
+/// every worker declare it on start and whichever comes first creates it.</summary>
+internal static class NatsSetup
+{
+    public static NatsConnection Connect(string url, string name) => new(new NatsOpts { Url = url, Name = name });
+
+    /// <summary>The task and result streams (file storage: they survive a NATS restart) and the definitions bucket.</summary>
+    public static async Task<(INatsJSContext Js, INatsKVStore Definitions)> DeclareAsync(NatsConnection connection, CancellationToken token)
+    {
+        await connection.ConnectAsync().ConfigureAwait(false);
+        var js = connection.CreateJetStreamContext();
+        await js.CreateOrUpdateStreamAsync(
+            new StreamConfig(NatsNames.TaskStream, ["weft.tasks.*"])
+            {
+                Retention = StreamConfigRetention.Workqueue,
+                Storage = StreamConfigStorage.File,
+                DuplicateWindow = TimeSpan.FromMinutes(2),
+            },
+            token).ConfigureAwait(false);
+        await js.CreateOrUpdateStreamAsync(
+            new StreamConfig(NatsNames.ResultStream, [NatsNames.ResultSubject])
+            {
+                Retention = StreamConfigRetention.Workqueue,
+                Storage = StreamConfigStorage.File,
+                DuplicateWindow = TimeSpan.FromMinutes(2),
+            },
+            token).ConfigureAwait(false);
+        var kv = connection.CreateKeyValueStoreContext();
+        var definitions = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.DefinitionBucket) { Storage = NatsKVStorageType.File }, token).ConfigureAwait(false);
+        return (js, definitions);
+    }
+
+    /// <summary>Publishes to a stream and waits for JetStream to have stored it (a duplicate within the
+    /// window counts as stored: it was, the first time).</summary>
+    public static async Task PublishStoredAsync(INatsJSContext js, string subject, byte[] data, string messageId, CancellationToken token)
+    {
+        var ack = await js.PublishAsync(subject, data, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: token).ConfigureAwait(false);
+        ack.EnsureSuccess();
+    }
+
+    /// <summary>A URL as a user may see it: without user, password or token.</summary>
+    public static string Redact(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? new UriBuilder(uri) { UserName = "", Password = "" }.Uri.ToString().TrimEnd('/')
+            : url;
+}

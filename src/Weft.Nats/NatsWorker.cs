@@ -1,0 +1,484 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
+using Weft.Cluster;
+using Weft.Definitions;
+using Weft.Execution;
+using Weft.Handlers;
+using Weft.Storage;
+
+namespace Weft.Nats;
+
+/// <summary>A worker of a NATS cluster (<c>weft worker --transport nats://…</c>): it needs no store.
+/// For each of its queues it pulls from the queue's durable consumer (shared by every worker of the
+/// queue), runs the attempt with the same executor and handlers as every other worker, publishes the
+/// outcome to the result stream, and acks the task only once JetStream has stored the outcome.
+///
+/// <para>A delivery's ack wait is the task's lease (<see cref="ClusterWorkerOptions.LeaseFor"/>); while the
+/// attempt runs the worker extends it every <see cref="ClusterWorkerOptions.HeartbeatEvery"/> (in-progress
+/// acks). A worker that dies stops extending it: JetStream redelivers the task, and the worker that gets
+/// it reports that attempt as lost instead of running it, so the scheduler runs a new attempt marked
+/// "worker lost" (counted for quarantine, no retry used).</para></summary>
+public sealed class NatsWorker : IAsyncDisposable
+{
+    /// <summary>How long a run announced cancelled is remembered for tasks of it pulled later.</summary>
+    private static readonly TimeSpan CancelMemory = TimeSpan.FromMinutes(10);
+
+    private readonly ClusterWorkerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, ITaskHandler> _handlers;
+    private readonly AttemptExecutor _attempts;
+    private readonly SemaphoreSlim _slots;
+    private readonly DefinitionCache _definitions = new();
+    private readonly ConcurrentDictionary<string, Dictionary<string, TaskDefinition>> _tasksByHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly CancellationTokenSource _stopPulling = new();
+    private readonly CancellationTokenSource _interrupt = new();
+    private readonly CancellationTokenSource _stopListening = new();
+
+    // Attempts running now, with the run they belong to, so a cancel announced for the run reaches them.
+    private readonly ConcurrentDictionary<CancellationTokenSource, string> _attemptRuns = new();
+
+    // Runs announced cancelled (with when): a task of one pulled later is reported cancelled, not run.
+    private readonly ConcurrentDictionary<string, long> _cancelledRuns = new(StringComparer.Ordinal);
+    private Task _cancelListener = Task.CompletedTask;
+    private readonly Lock _gate = new();
+    private NatsConnection? _connection;
+    private INatsJSContext? _js;
+    private INatsKVStore? _definitionBucket;
+    private Task[] _pullLoops = [];
+    private Task? _stopping;
+    private volatile bool _abandoned;
+    private long _completed;
+
+    private NatsWorker(string url, ClusterWorkerOptions options)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        _handlers = HandlerTable.Create(options.Functions, options.Handlers);
+        _attempts = new AttemptExecutor(options.Hooks, _time);
+        _slots = new SemaphoreSlim(options.Slots);
+    }
+
+    public string Name => _options.Name;
+
+    /// <summary>Outcomes this worker has published and acked.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Validates <paramref name="options"/> (throws <see cref="WeftConfigurationException"/> with every
+    /// error), connects, declares the streams and each queue's consumer, and starts pulling.</summary>
+    public static async Task<NatsWorker> StartAsync(string url, ClusterWorkerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new WeftConfigurationException(errors);
+        }
+
+        var worker = new NatsWorker(url, options);
+        worker._connection = NatsSetup.Connect(url, "weft-worker-" + options.Name);
+        var retry = new Backoff();
+        while (true)
+        {
+            try
+            {
+                (worker._js, worker._definitionBucket) = await NatsSetup.DeclareAsync(worker._connection, cancellationToken).ConfigureAwait(false);
+                var consumers = new List<INatsJSConsumer>();
+                foreach (var queue in options.Queues.Distinct(StringComparer.Ordinal))
+                {
+                    consumers.Add(await worker._js.CreateOrUpdateConsumerAsync(
+                        NatsNames.TaskStream,
+                        new ConsumerConfig(NatsNames.WorkerConsumer(queue))
+                        {
+                            FilterSubject = NatsNames.TaskSubject(queue),
+                            AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                            AckWait = options.LeaseFor,
+                            MaxAckPending = -1,
+                        },
+                        cancellationToken).ConfigureAwait(false));
+                }
+
+                worker._cancelListener = Task.Run(worker.ListenForCancelsAsync, CancellationToken.None);
+                worker._pullLoops = [.. consumers.Select(c => Task.Run(() => worker.PullLoopAsync(c), CancellationToken.None))];
+                break;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                options.OnLog?.Invoke($"worker '{options.Name}': NATS {NatsSetup.Redact(url)} not ready ({ex.Message}); retrying");
+                if (!await retry.WaitAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await worker._connection.DisposeAsync().ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+        }
+
+        options.OnLog?.Invoke($"worker '{options.Name}' started on NATS {NatsSetup.Redact(url)}: {options.Slots} slots, queues {string.Join(", ", options.Queues)}");
+        return worker;
+    }
+
+    /// <summary>Stops gracefully: stops pulling, lets running attempts finish for up to <paramref name="drain"/>,
+    /// then cancels the rest and reports them interrupted (they run again elsewhere without using a retry).</summary>
+    public Task StopAsync(TimeSpan drain)
+    {
+        lock (_gate)
+        {
+            return _stopping ??= StopCoreAsync(drain);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+
+    /// <summary>Leaves as a killed process would: nothing more is published or acked, the connection
+    /// closes; the tasks it held come back to other workers once their ack wait passes. For tests of
+    /// worker loss inside one process.</summary>
+    internal async Task AbandonAsync()
+    {
+        _abandoned = true;
+        lock (_gate)
+        {
+            _stopping ??= Task.CompletedTask;
+        }
+
+        await _stopPulling.CancelAsync().ConfigureAwait(false);
+        await _interrupt.CancelAsync().ConfigureAwait(false);
+        await _stopListening.CancelAsync().ConfigureAwait(false);
+        await _connection!.DisposeAsync().ConfigureAwait(false);
+        await _cancelListener.ConfigureAwait(false);
+        await Task.WhenAll(_pullLoops).ConfigureAwait(false);
+        await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+    }
+
+    private async Task StopCoreAsync(TimeSpan drain)
+    {
+        await _stopPulling.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_pullLoops).ConfigureAwait(false);
+        var running = Task.WhenAll(_running.Keys);
+        if (drain > TimeSpan.Zero && !running.IsCompleted)
+        {
+            await Task.WhenAny(running, Task.Delay(drain, _time)).ConfigureAwait(false);
+        }
+
+        await _interrupt.CancelAsync().ConfigureAwait(false);
+        await running.ConfigureAwait(false);
+        await _stopListening.CancelAsync().ConfigureAwait(false);
+        await _cancelListener.ConfigureAwait(false);
+        await _connection!.DisposeAsync().ConfigureAwait(false);
+        _options.OnLog?.Invoke($"worker '{Name}' stopped");
+    }
+
+    /// <summary>Takes a slot, then one task of the queue: a task waits in JetStream, not here, until a
+    /// slot is free, so its lease does not run down while it waits.</summary>
+    private async Task PullLoopAsync(INatsJSConsumer consumer)
+    {
+        var token = _stopPulling.Token;
+        var retry = new Backoff();
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await _slots.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var started = false;
+            try
+            {
+                var message = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = TimeSpan.FromSeconds(5) }, cancellationToken: token).ConfigureAwait(false);
+                retry = new Backoff();
+                if (message is { } task)
+                {
+                    var run = RunAsync(task);
+                    _running.TryAdd(run, 0);
+                    _ = run.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    started = true;
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _options.OnLog?.Invoke($"worker '{Name}': pulling tasks failed ({ex.Message}); retrying");
+                if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                if (!started)
+                {
+                    _slots.Release();
+                }
+            }
+        }
+    }
+
+    private async Task RunAsync(INatsJSMsg<byte[]> message)
+    {
+        try
+        {
+            await Task.Yield();
+            TaskMessage? task;
+            try
+            {
+                task = message.Data is { } data ? JsonSerializer.Deserialize(data, NatsJson.Default.TaskMessage) : null;
+            }
+            catch (JsonException)
+            {
+                task = null;
+            }
+
+            if (task is null)
+            {
+                // Not a task of this version of Weft: nothing can run it, and keeping it would block nothing but itself.
+                _options.OnLog?.Invoke($"worker '{Name}': dropped an unreadable task message");
+                await message.AckTerminateAsync().ConfigureAwait(false);
+                return;
+            }
+
+            OutcomeMessage outcome;
+            if (message.Metadata?.NumDelivered > 1)
+            {
+                // Whoever had it before stopped extending its lease: report that attempt lost rather than
+                // run it again under the same number; the scheduler decides on a new attempt.
+                outcome = OutcomeMessage.Of(task, Name, new TaskOutcome(TaskOutcomeStatus.Interrupted) { Error = "worker lost" }) with { WorkerLost = true };
+            }
+            else
+            {
+                outcome = OutcomeMessage.Of(task, Name, await RunWithLeaseAsync(message, task).ConfigureAwait(false));
+            }
+
+            if (_abandoned)
+            {
+                return;
+            }
+
+            await PublishOutcomeAsync(outcome).ConfigureAwait(false);
+            await message.AckAsync().ConfigureAwait(false);
+            Interlocked.Increment(ref _completed);
+        }
+        catch (Exception ex) when (_abandoned || ex is OperationCanceledException)
+        {
+            // Abandoned, or the connection closed under a hard stop: the task comes back after its ack wait.
+        }
+        catch (Exception ex)
+        {
+            _options.OnLog?.Invoke($"worker '{Name}': a task could not be reported ({ex.GetType().Name}: {ex.Message}); it comes back after its lease");
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<TaskOutcome> RunWithLeaseAsync(INatsJSMsg<byte[]> message, TaskMessage task)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_interrupt.Token);
+        _attemptRuns[attempt] = task.RunId;
+        if (_cancelledRuns.ContainsKey(task.RunId))
+        {
+            _attemptRuns.TryRemove(attempt, out _);
+            return TaskOutcome.Cancelled("run cancelled before this worker started the task");
+        }
+
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(_interrupt.Token);
+        var heartbeat = ExtendLeaseAsync(message, done.Token);
+        TaskOutcome outcome;
+        try
+        {
+            outcome = await ExecuteAsync(task, attempt.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            outcome = AttemptGuard.OutcomeOf(ex, attempt.Token);
+        }
+        finally
+        {
+            _attemptRuns.TryRemove(attempt, out _);
+            await done.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+        }
+
+        return _interrupt.IsCancellationRequested && !outcome.IsSuccess
+            ? outcome with { Status = TaskOutcomeStatus.Interrupted, Error = "worker stopping" }
+            : outcome;
+    }
+
+    /// <summary>Cancels the running attempts of each run the scheduler announces cancelled (core NATS: a
+    /// worker that misses it runs the attempt to its end, and the run still ends cancelled).</summary>
+    private async Task ListenForCancelsAsync()
+    {
+        var token = _stopListening.Token;
+        var retry = new Backoff();
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var cancel in _connection!.SubscribeAsync<byte[]>(NatsNames.CancelSubject, cancellationToken: token).ConfigureAwait(false))
+                {
+                    if (cancel.Data is { } data)
+                    {
+                        CancelRun(System.Text.Encoding.UTF8.GetString(data));
+                    }
+                }
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested && !_abandoned)
+            {
+                _options.OnLog?.Invoke($"worker '{Name}': listening for cancels failed ({ex.Message}); retrying");
+                if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception)
+            {
+                return;
+            }
+        }
+    }
+
+    private void CancelRun(string runId)
+    {
+        var now = _time.GetTimestamp();
+        _cancelledRuns[runId] = now;
+        foreach (var (known, at) in _cancelledRuns)
+        {
+            if (_time.GetElapsedTime(at, now) > CancelMemory)
+            {
+                _cancelledRuns.TryRemove(known, out _);
+            }
+        }
+
+        foreach (var (attempt, run) in _attemptRuns)
+        {
+            if (run == runId)
+            {
+                try
+                {
+                    attempt.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // It ended meanwhile.
+                }
+            }
+        }
+    }
+
+    private async Task ExtendLeaseAsync(INatsJSMsg<byte[]> message, CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatEvery, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await message.AckProgressAsync(cancellationToken: token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The next tick tries again; a lease that runs out makes the attempt count as lost.
+                    _options.OnLog?.Invoke($"worker '{Name}': extending a task's lease failed ({ex.Message})");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async ValueTask<TaskOutcome> ExecuteAsync(TaskMessage message, CancellationToken token)
+    {
+        var tasks = await DefinitionAsync(message.DefinitionHash, token).ConfigureAwait(false);
+        if (tasks is null)
+        {
+            return TaskOutcome.Failed($"the workflow definition of run '{message.RunId}' (hash {message.DefinitionHash}) is not in NATS bucket '{NatsNames.DefinitionBucket}'");
+        }
+
+        var (workflow, byId) = tasks.Value;
+        if (!byId.TryGetValue(message.TaskId, out var task))
+        {
+            return TaskOutcome.Failed($"workflow '{workflow}' has no task '{message.TaskId}'");
+        }
+
+        if (!_handlers.TryGetValue(task.Kind, out var handler))
+        {
+            return TaskOutcome.Failed($"worker '{Name}' has no handler for kind '{task.Kind}' (it runs: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))})");
+        }
+
+        ITemplateValues values;
+        try
+        {
+            values = TaskPayload.Read(message.Payload);
+        }
+        catch (JsonException ex)
+        {
+            return TaskOutcome.Failed($"the task's template values cannot be read: {ex.Message}");
+        }
+
+        var invocation = new TaskInvocation
+        {
+            RunId = message.RunId,
+            WorkflowName = workflow,
+            TaskId = message.TaskId,
+            Attempt = message.Attempt,
+            Spec = task.Spec,
+            CancellationToken = token,
+            TimeProvider = _time,
+            OutputLimit = _options.OutputLimitBytes,
+            Values = values,
+        };
+        return await _attempts.RunAsync(handler, invocation, task.Timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>The run's workflow (name, tasks by id), read from the bucket once per hash; null when absent.</summary>
+    private async ValueTask<(string Workflow, Dictionary<string, TaskDefinition> Tasks)?> DefinitionAsync(string hash, CancellationToken token)
+    {
+        if (!_definitions.TryGet(hash, out var definition))
+        {
+            var entry = await _definitionBucket!.TryGetEntryAsync<byte[]>(hash, cancellationToken: token).ConfigureAwait(false);
+            if (!entry.Success || entry.Value.Value is not { } json)
+            {
+                return null;
+            }
+
+            definition = _definitions.Remember(hash, System.Text.Encoding.UTF8.GetString(json));
+        }
+
+        var tasks = _tasksByHash.GetOrAdd(hash, _ => definition.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal));
+        return (definition.Name, tasks);
+    }
+
+    /// <summary>Publishes until JetStream has stored it (the attempt's id makes a repeat a duplicate it drops).</summary>
+    private async Task PublishOutcomeAsync(OutcomeMessage outcome)
+    {
+        var data = JsonSerializer.SerializeToUtf8Bytes(outcome, NatsJson.Default.OutcomeMessage);
+        var id = NatsNames.OutcomeId(outcome.RunId, outcome.TaskId, outcome.Attempt);
+        var retry = new Backoff();
+        while (true)
+        {
+            try
+            {
+                await NatsSetup.PublishStoredAsync(_js!, NatsNames.ResultSubject, data, id, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!_abandoned && ex is not ObjectDisposedException)
+            {
+                _options.OnLog?.Invoke($"worker '{Name}': publishing the outcome of {id} failed ({ex.Message}); retrying");
+                await retry.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+}

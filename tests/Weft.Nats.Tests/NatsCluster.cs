@@ -1,0 +1,115 @@
+using Weft.Cluster;
+using Weft.Execution;
+using Weft.Sqlite;
+
+namespace Weft.Nats.Tests;
+
+/// <summary>A scheduler engine recording in a SQLite file with NATS as its transport, and workers started
+/// against the same NATS server; all disposed at the end (workers, engine, store, server).</summary>
+internal sealed class NatsCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan HardLimit = TimeSpan.FromSeconds(60);
+
+    private readonly List<NatsWorker> _workers = [];
+    private readonly string _directory;
+    private SqliteStore? _store;
+
+    private NatsCluster(NatsServer server, string directory)
+    {
+        Server = server;
+        _directory = directory;
+    }
+
+    public NatsServer Server { get; }
+
+    public WeftEngine Engine { get; private set; } = null!;
+
+    public List<string> Log { get; } = [];
+
+    public static async Task<NatsCluster> StartAsync()
+    {
+        var server = await NatsServer.StartAsync();
+        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName);
+        cluster._store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(cluster._directory, "weft.db") });
+        cluster.Engine = WeftEngine.Create(o =>
+        {
+            o.Store = cluster._store;
+            o.Retention = null;
+            o.Transport = new NatsTransport(server.Url) { OnLog = cluster.Add };
+        });
+        return cluster;
+    }
+
+    public async Task<NatsWorker> WorkerAsync(string name, int slots = 4, string[]? queues = null, Action<ClusterWorkerOptions>? configure = null)
+    {
+        var options = new ClusterWorkerOptions { Name = name, Slots = slots, OnLog = Add };
+        if (queues is not null)
+        {
+            options.Queues.Clear();
+            foreach (var queue in queues)
+            {
+                options.Queues.Add(queue);
+            }
+        }
+
+        configure?.Invoke(options);
+        var worker = await NatsWorker.StartAsync(Server.Url, options);
+        lock (_workers)
+        {
+            _workers.Add(worker);
+        }
+
+        return worker;
+    }
+
+    public async Task<RunSnapshot> RunAsync(Definitions.WorkflowDefinition flow, IReadOnlyDictionary<string, string>? parameters = null)
+    {
+        var handle = await Engine.SubmitAsync(flow, parameters);
+        return await handle.WaitAsync().WaitAsync(HardLimit);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync();
+        }
+
+        await Engine.DisposeAsync();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        await Server.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private void Add(string line)
+    {
+        lock (Log)
+        {
+            Log.Add(line);
+        }
+    }
+}
+
+/// <summary>A kind only the test's workers know: succeeds with "done by NAME", or (blocking) holds its slot
+/// until cancelled, telling the test it started.</summary>
+internal sealed class HoldHandler(string worker, bool blocks) : ITaskHandler
+{
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Kind => "hold";
+
+    public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
+    {
+        Started.TrySetResult();
+        if (blocks)
+        {
+            await Task.Delay(Timeout.Infinite, invocation.CancellationToken);
+        }
+
+        return TaskOutcome.Succeeded($"done by {worker}");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NATS.Client.JetStream;
+using NATS.Net;
+using Weft.Definitions;
+using Weft.Execution;
+
+namespace Weft.Nats.Tests;
+
+/// <summary>What the scheduler does with outcomes that do not belong to the running attempt, and which
+/// engines may have a transport at all.</summary>
+public sealed class NatsOutcomeTests
+{
+    [Fact]
+    public async Task An_outcome_for_an_attempt_that_is_not_the_running_one_is_dropped_and_acked_and_the_real_outcome_still_counts()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new GatedHandler(gate.Task);
+        await cluster.WorkerAsync("w1", configure: o => o.Handlers.Add(handler));
+        var flow = new WorkflowBuilder("dupes").Task("slow", t => t.Kind(new CustomSpec("gated", JsonValue.Create(1)))).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await handler.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        // A stale report (attempt 7, e.g. a redelivery racing a slow ack) arrives while attempt 1 runs.
+        await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
+        var js = connection.CreateJetStreamContext();
+        var stale = new OutcomeMessage { RunId = handle.RunId, TaskId = "slow", Attempt = 7, Worker = "ghost", Status = TaskOutcomeStatus.Failed, Error = "stale" };
+        await NatsSetup.PublishStoredAsync(js, NatsNames.ResultSubject, JsonSerializer.SerializeToUtf8Bytes(stale, NatsJson.Default.OutcomeMessage), "stale-1", CancellationToken.None);
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages == 0, "the stale outcome acked (gone from the work-queue stream)");
+
+        var snapshot = cluster.Engine.GetRun(handle.RunId);
+        Assert.Equal(TaskState.Running, snapshot!.Tasks.Single().State); // the stale report changed nothing
+        gate.SetResult();
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        var task = run.Tasks.Single();
+        Assert.Equal(1, task.Attempts);
+        Assert.Equal("gated done", task.Output);
+        Assert.Equal("w1", task.AttemptHistory.Single().Worker);
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages == 0, "the real outcome acked after its commit");
+        Assert.Equal(0L, (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages); // the task was acked too
+    }
+
+    [Fact]
+    public void A_transport_needs_a_durable_store_that_is_not_a_cluster_store()
+    {
+        var error = Assert.Throws<WeftConfigurationException>(() => WeftEngine.Create(o => o.Transport = new NatsTransport("nats://alice:secret@127.0.0.1:4222")));
+
+        var message = Assert.Single(error.Errors);
+        Assert.Contains("needs a durable store", message, StringComparison.Ordinal);
+        Assert.Contains("nats://127.0.0.1:4222", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("default", "weft.tasks.default")]
+    [InlineData("gpu-large_2", "weft.tasks.gpu-large_2")]
+    [InlineData("a.b", "weft.tasks.a~2eb")]
+    [InlineData("a~2eb", "weft.tasks.a~7e2eb")]
+    [InlineData("x >*", "weft.tasks.x~20~3e~2a")]
+    public void Every_queue_name_becomes_one_subject_token_and_distinct_names_stay_distinct(string queue, string subject) =>
+        Assert.Equal(subject, NatsNames.TaskSubject(queue));
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var limit = DateTime.UtcNow + NatsCluster.HardLimit;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < limit, $"still waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private sealed class GatedHandler(Task gate) : ITaskHandler
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Kind => "gated";
+
+        public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
+        {
+            Started.TrySetResult();
+            await gate.WaitAsync(invocation.CancellationToken);
+            return TaskOutcome.Succeeded("gated done");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Weft.Definitions;
+using Weft.Execution;
+
+namespace Weft.Nats.Tests;
+
+/// <summary>A scheduler (SQLite store) and in-process workers over a real nats-server: tasks reach
+/// workers through JetStream only, and outcomes come back the same way.</summary>
+public sealed class NatsTransportTests
+{
+    [Fact]
+    public async Task A_fan_out_fan_in_workflow_and_a_templated_chain_run_to_success_on_two_workers_each_task_once()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var w1 = await cluster.WorkerAsync("w1");
+        var w2 = await cluster.WorkerAsync("w2");
+        var fan = new WorkflowBuilder("fan").Task("start", t => t.Noop());
+        var middle = Enumerable.Range(0, 30).Select(i => $"m{i}").ToArray();
+        foreach (var id in middle)
+        {
+            fan.Task(id, t => t.Noop().DependsOn("start"));
+        }
+
+        fan.Task("end", t => t.Noop().DependsOn(middle));
+        var chain = new WorkflowBuilder("greet")
+            .Param("name", "world")
+            .Task("hello", t => t.Shell("echo hello {{ params.name }}"))
+            .Task("shout", t => t.Shell("echo \"{{ tasks.hello.output }}\" | tr a-z A-Z").DependsOn("hello"))
+            .Build();
+
+        var fanned = await cluster.RunAsync(fan.Build());
+        var greeted = await cluster.RunAsync(chain, new Dictionary<string, string> { ["name"] = "weft" });
+
+        Assert.Equal(RunState.Succeeded, fanned.State);
+        Assert.Equal(32, fanned.Tasks.Count);
+        Assert.All(fanned.Tasks, t => Assert.Equal(1, t.Attempts));
+        Assert.All(fanned.Tasks, t => Assert.Contains(t.AttemptHistory.Single().Worker, new[] { "w1", "w2" }));
+        Assert.Equal(RunState.Succeeded, greeted.State);
+        Assert.Equal("HELLO WEFT", greeted.Tasks.Single(t => t.TaskId == "shout").Output);
+        Assert.Equal(34, w1.Completed + w2.Completed); // every task ran once, on one worker or the other
+
+        // The record is the store's: a fresh read shows the same finished run.
+        var stored = await cluster.Engine.Store.GetRunAsync(fanned.RunId);
+        Assert.Equal(RunState.Succeeded, stored!.State);
+    }
+
+    [Fact]
+    public async Task A_task_with_a_queue_runs_only_on_a_worker_serving_that_queue()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var gpu = await cluster.WorkerAsync("gpu-worker", queues: ["gpu"], configure: o => o.Handlers.Add(new HoldHandler("gpu-worker", blocks: false)));
+        var plain = await cluster.WorkerAsync("plain-worker", configure: o => o.Handlers.Add(new HoldHandler("plain-worker", blocks: false)));
+        var flow = new WorkflowBuilder("routed");
+        for (var i = 0; i < 6; i++)
+        {
+            var n = i;
+            flow.Task($"train{n}", t => t.Kind(Hold()).Queue("gpu"));
+            flow.Task($"report{n}", t => t.Kind(Hold()).DependsOn($"train{n}"));
+        }
+
+        var run = await cluster.RunAsync(flow.Build());
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.All(run.Tasks.Where(t => t.TaskId.StartsWith("train", StringComparison.Ordinal)), t => Assert.Equal("done by gpu-worker", t.Output));
+        Assert.All(run.Tasks.Where(t => t.TaskId.StartsWith("report", StringComparison.Ordinal)), t => Assert.Equal("done by plain-worker", t.Output));
+        Assert.Equal(6, gpu.Completed);
+        Assert.Equal(6, plain.Completed);
+    }
+
+    [Fact]
+    public async Task A_worker_lost_mid_task_gets_its_task_redelivered_and_the_run_completes_with_the_attempt_marked_worker_lost()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var holding = new HoldHandler("doomed", blocks: true);
+        static void ShortLease(Cluster.ClusterWorkerOptions o)
+        {
+            o.LeaseFor = TimeSpan.FromSeconds(2);
+            o.HeartbeatEvery = TimeSpan.FromMilliseconds(400);
+        }
+
+        var doomed = await cluster.WorkerAsync("doomed", configure: o => { ShortLease(o); o.Handlers.Add(holding); });
+        var flow = new WorkflowBuilder("lost").Task("long", t => t.Kind(Hold())).Task("after", t => t.Noop().DependsOn("long")).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await holding.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        await doomed.AbandonAsync(); // as if killed: no outcome, no ack, connection gone
+        var survivor = await cluster.WorkerAsync("survivor", configure: o => { ShortLease(o); o.Handlers.Add(new HoldHandler("survivor", blocks: false)); });
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        var task = run.Tasks.Single(t => t.TaskId == "long");
+        Assert.Equal("done by survivor", task.Output);
+        Assert.Equal(2, task.Attempts);
+        Assert.Equal(TaskOutcomeStatus.Interrupted, task.AttemptHistory[0].Outcome);
+        Assert.StartsWith("worker lost", task.AttemptHistory[0].Error, StringComparison.Ordinal);
+        Assert.Equal(TaskOutcomeStatus.Succeeded, task.AttemptHistory[1].Outcome);
+        Assert.Equal("survivor", task.AttemptHistory[1].Worker);
+    }
+
+    [Fact]
+    public async Task A_worker_stopping_gracefully_hands_its_running_task_back_and_another_worker_runs_it_without_using_a_retry()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var holding = new HoldHandler("leaving", blocks: true);
+        var leaving = await cluster.WorkerAsync("leaving", configure: o => o.Handlers.Add(holding));
+        var flow = new WorkflowBuilder("handback").Task("long", t => t.Kind(Hold())).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await holding.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        await leaving.StopAsync(TimeSpan.Zero);
+        await cluster.WorkerAsync("staying", configure: o => o.Handlers.Add(new HoldHandler("staying", blocks: false)));
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        var task = run.Tasks.Single();
+        Assert.Equal("done by staying", task.Output);
+        Assert.Equal(TaskOutcomeStatus.Interrupted, task.AttemptHistory[0].Outcome);
+        Assert.Contains("worker 'leaving' stopped before finishing", task.AttemptHistory[0].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cancel_reaches_the_attempt_running_on_a_worker_and_the_run_ends_cancelled()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var holding = new HoldHandler("w1", blocks: true);
+        await cluster.WorkerAsync("w1", configure: o => o.Handlers.Add(holding));
+        var flow = new WorkflowBuilder("cancelled").Task("long", t => t.Kind(Hold())).Task("after", t => t.Noop().DependsOn("long")).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await holding.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        Assert.True(await cluster.Engine.CancelAsync(handle.RunId));
+        var run = await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(20)); // the handler blocks forever unless cancelled
+
+        Assert.Equal(RunState.Cancelled, run.State);
+        var task = run.Tasks.Single(t => t.TaskId == "long");
+        Assert.Equal(TaskState.Cancelled, task.State);
+        Assert.Equal(TaskOutcomeStatus.Cancelled, task.AttemptHistory.Single().Outcome);
+        Assert.Equal("w1", task.AttemptHistory.Single().Worker);
+    }
+
+    private static CustomSpec Hold() => new("hold", JsonValue.Create(true));
+}
