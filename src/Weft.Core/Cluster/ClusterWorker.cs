@@ -58,7 +58,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         _heartbeatEvery = options.HeartbeatEvery;
         _pollEvery = options.PollEvery;
         _outputLimit = options.OutputLimitBytes;
-        _handlers = HandlerTable.Create(options.Functions, options.Handlers);
+        _handlers = HandlerTable.Create(options.Functions, options.Handlers, options.Http);
         _attempts = new AttemptExecutor(options.Hooks, _time);
 
         _info = new WorkerInfo { Name = Name, Queues = _queues, Tags = [.. options.Tags], Slots = _slots, StartedAt = _time.GetUtcNow() };

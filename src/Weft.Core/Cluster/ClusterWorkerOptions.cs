@@ -47,6 +47,9 @@ public sealed class ClusterWorkerOptions
     /// engine's slots (<see cref="WeftOptions.Hooks"/>).</summary>
     public IList<ITaskHook> Hooks { get; } = [];
 
+    /// <summary>The HTTP client of <c>http</c> tasks: default request timeout, connection pool.</summary>
+    public HttpOptions Http { get; } = new();
+
     /// <summary>Functions that <c>function:</c> tasks call.</summary>
     public FunctionRegistry Functions { get; set; } = new();
 
@@ -67,6 +70,7 @@ public sealed class ClusterWorkerOptions
             errors.Add($"Prefetch must be between 0 and 100000 (was {Prefetch})");
         }
 
+        errors.AddRange(Http.Validate());
         if (Slots is < 1 or > 4096)
         {
             errors.Add($"Slots must be between 1 and 4096 (was {Slots})");

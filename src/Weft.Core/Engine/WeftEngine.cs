@@ -53,7 +53,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             _writer = Task.Run(JournalWriterLoopAsync);
         }
 
-        _handlers = HandlerTable.Create(Functions, options.Handlers);
+        _handlers = HandlerTable.Create(Functions, options.Handlers, options.Http);
         _attempts = new AttemptExecutor(options.Hooks, _time);
 
         StartRetention();
