@@ -176,7 +176,8 @@ public sealed partial class PostgresStore
             }
 
             await using var command = Command(c, """
-                SELECT q.id, q.run_id, q.task_id, q.attempt, q.worker FROM queue q
+                SELECT q.id, q.run_id, q.task_id, q.attempt, q.worker,
+                    (SELECT l.lease_until FROM worker_leases l WHERE l.worker = q.worker) FROM queue q
                 WHERE q.worker IS NOT NULL AND q.lease_until <= now()
                     AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.worker = q.worker AND l.lease_until > now() OFFSET 0)
                     AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = q.id OFFSET 0)
@@ -187,7 +188,15 @@ public sealed partial class PostgresStore
             var list = new List<LostTask>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
-                list.Add(new LostTask { Id = r.GetInt64(0), RunId = r.GetString(1), TaskId = r.GetString(2), Attempt = r.GetInt32(3), Worker = r.GetString(4) });
+                list.Add(new LostTask
+                {
+                    Id = r.GetInt64(0),
+                    RunId = r.GetString(1),
+                    TaskId = r.GetString(2),
+                    Attempt = r.GetInt32(3),
+                    Worker = r.GetString(4),
+                    WorkerLeaseUntil = r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5),
+                });
             }
 
             return list;

@@ -9,12 +9,11 @@ using Weft.Storage;
 namespace Weft.Cli.Commands;
 
 /// <summary><c>weft workers [--store postgres://…] [--json]</c>: the cluster's registered workers with
-/// their queues, tags, slots and last heartbeat; a worker whose heartbeat is older than the default
-/// lease (30 s) is shown as lost.</summary>
+/// their queues, tags, slots and last heartbeat; a worker is shown as lost exactly when the scheduler
+/// takes its tasks back: its own dead-after (<c>weft worker --dead-after</c>) passed since its last
+/// heartbeat, judged by the store on the database's clock.</summary>
 internal static class WorkersCommand
 {
-    private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(30);
-
     public static Command Create(CliIo io)
     {
         var store = new Option<string?>("--store")
@@ -24,11 +23,12 @@ internal static class WorkersCommand
         };
         var json = new Option<bool>("--json")
         {
-            Description = "Print a JSON array: [{name, host, pid, queues, tags, slots, startedAt, heartbeatAt, state}].",
+            Description = "Print a JSON array: [{name, host, pid, queues, tags, slots, startedAt, heartbeatAt, leaseUntil, state}].",
         };
         var command = new Command("workers", """
             List the worker processes of a cluster: name, host, queues, tags, slots, last heartbeat and
-            state (alive, lost: no heartbeat for 30 s, stopped: it exited cleanly).
+            state (alive; lost: no heartbeat within its --dead-after, so the scheduler runs its tasks
+            again elsewhere; stopped: it exited cleanly).
 
             Examples:
               weft workers --store postgres://weft@db:5432/weft
@@ -71,7 +71,6 @@ internal static class WorkersCommand
             return ExitCodes.InvalidInput;
         }
 
-        var now = DateTimeOffset.UtcNow;
         if (json)
         {
             var array = new JsonArray([.. workers.Select(w => (JsonNode)new JsonObject
@@ -84,7 +83,8 @@ internal static class WorkersCommand
                 ["slots"] = w.Slots,
                 ["startedAt"] = w.StartedAt,
                 ["heartbeatAt"] = w.HeartbeatAt,
-                ["state"] = StateOf(w, now),
+                ["leaseUntil"] = w.LeaseUntil,
+                ["state"] = StateOf(w),
             })]);
             io.Out.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Succeeded;
@@ -108,13 +108,13 @@ internal static class WorkersCommand
                 new Text(w.Name), new Text(w.Host), new Text(w.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(string.Join(",", w.Queues)), new Text(string.Join(",", w.Tags)),
                 new Text(w.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Text(RunListTable.Time(w.HeartbeatAt, TimeZoneInfo.Local)), new Text(StateOf(w, now)));
+                new Text(RunListTable.Time(w.HeartbeatAt, TimeZoneInfo.Local)), new Text(StateOf(w)));
         }
 
         io.Ansi.Write(table);
         return ExitCodes.Succeeded;
     }
 
-    private static string StateOf(WorkerInfo worker, DateTimeOffset now) =>
-        worker.Stopped ? "stopped" : worker.HeartbeatAt is { } beat && now - beat > LostAfter ? "lost" : "alive";
+    private static string StateOf(WorkerInfo worker) =>
+        worker.Stopped ? "stopped" : worker.Lost ? "lost" : "alive";
 }

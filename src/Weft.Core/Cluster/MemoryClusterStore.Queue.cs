@@ -48,7 +48,7 @@ public sealed partial class MemoryClusterStore
             var now = _data.Time.GetUtcNow();
             if (_data.Workers.TryGetValue(worker, out var info))
             {
-                _data.Workers[worker] = info with { HeartbeatAt = now };
+                _data.Workers[worker] = info with { HeartbeatAt = now, LeaseUntil = now + leaseFor };
             }
 
             foreach (var row in _data.Queue.Values)
@@ -116,7 +116,15 @@ public sealed partial class MemoryClusterStore
             IReadOnlyList<LostTask> lost = _data.Queue.Values
                 .Where(r => r.Worker is not null && r.Completion is null && r.LeaseUntil <= now)
                 .Take(max)
-                .Select(r => new LostTask { Id = r.Id, RunId = r.RunId, TaskId = r.TaskId, Attempt = r.Attempt, Worker = r.Worker! })
+                .Select(r => new LostTask
+                {
+                    Id = r.Id,
+                    RunId = r.RunId,
+                    TaskId = r.TaskId,
+                    Attempt = r.Attempt,
+                    Worker = r.Worker!,
+                    WorkerLeaseUntil = _data.Workers.GetValueOrDefault(r.Worker!)?.LeaseUntil,
+                })
                 .ToList();
             return new(lost);
         }

@@ -36,4 +36,8 @@ public sealed record LostTask
     public required int Attempt { get; init; }
 
     public required string Worker { get; init; }
+
+    /// <summary>When the lease of <see cref="Worker"/> ran out (null if it never sent a heartbeat): the
+    /// tasks one death leaves behind share it, so the death is counted once however many tasks it held.</summary>
+    public DateTimeOffset? WorkerLeaseUntil { get; init; }
 }

@@ -19,6 +19,7 @@ public sealed partial class WeftEngine
     // Queue rows whose outcome is in the scheduler but whose Dequeue is not yet committed: the store
     // still returns them, and they must not be taken twice.
     private readonly HashSet<long> _consumed = [];
+    private readonly LostWorkerTally _lostWorkers = new();
     private IClusterStore? _cluster;
     private Task[] _clusterLoops = [];
     private volatile bool _clusterSuspended;
@@ -518,6 +519,11 @@ public sealed partial class WeftEngine
         await Task.WhenAll(_clusterLoops).ConfigureAwait(false);
     }
 
-    private void OnWorkerLost(LostTask task) =>
-        ReportWorkerCrash($"worker '{task.Worker}'", $"lost while running {task.RunId}/{task.TaskId} (attempt {task.Attempt})");
+    private void OnWorkerLost(LostTask task)
+    {
+        if (_lostWorkers.IsNewLoss(task))
+        {
+            ReportWorkerCrash($"worker '{task.Worker}'", $"lost while running {task.RunId}/{task.TaskId} (attempt {task.Attempt})");
+        }
+    }
 }
