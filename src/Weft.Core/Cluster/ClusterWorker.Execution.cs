@@ -24,7 +24,9 @@ public sealed partial class ClusterWorker
             holdsSlot = true;
             task.Started = true;
             startedAt = _time.GetUtcNow();
+            var began = _time.GetTimestamp();
             outcome = await ExecuteAsync(task.Row, task.Token).ConfigureAwait(false);
+            _prefetch.Record(_time.GetElapsedTime(began));
         }
         catch (Exception ex)
         {

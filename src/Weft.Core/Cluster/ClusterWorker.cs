@@ -21,7 +21,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
     private readonly int _slots;
-    private readonly int _prefetch;
+    private readonly PrefetchBudget _prefetch;
     private readonly SemaphoreSlim _slotGate;
     private readonly string[] _queues;
     private readonly TimeSpan _leaseFor;
@@ -51,7 +51,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         _log = options.OnLog;
         Name = options.Name;
         _slots = options.Slots;
-        _prefetch = options.Prefetch ?? 4 * options.Slots;
+        _prefetch = new PrefetchBudget(options.Slots, options.Prefetch ?? 4 * options.Slots, options.PrefetchWithin);
         _slotGate = new SemaphoreSlim(options.Slots);
         _queues = [.. options.Queues];
         _leaseFor = options.LeaseFor;
