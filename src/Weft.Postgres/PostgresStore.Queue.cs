@@ -62,6 +62,48 @@ public sealed partial class PostgresStore
         }, cancellationToken, idempotent: false);
     }
 
+    /// <summary>One statement: the rows this worker holds, not started (the worker says so), not cancelled
+    /// and without an outcome, become unclaimed again, then a <see cref="ClusterSignal.TasksQueued"/>
+    /// NOTIFY wakes the workers waiting for work.</summary>
+    public ValueTask<IReadOnlyList<long>> ReleaseAsync(string worker, IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return new([]);
+        }
+
+        return RunAsync<IReadOnlyList<long>>("give back tasks", async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                UPDATE queue SET worker = NULL, claimed_at = NULL, lease_until = NULL
+                WHERE id = ANY(@ids) AND worker = @worker AND NOT cancelled
+                    AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = queue.id OFFSET 0)
+                RETURNING id
+                """);
+            command.Parameters.AddWithValue("worker", worker);
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            var released = new List<long>();
+            await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    released.Add(r.GetInt64(0));
+                }
+            }
+
+            if (released.Count > 0)
+            {
+                CountCommit();
+                await using var notify = Command(c, Channels.Notify(_channels.Of1(ClusterSignal.TasksQueued)));
+                await notify.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            return released;
+        }, cancellationToken, idempotent: false);
+    }
+
     /// <summary>One round trip, one transaction: every outcome inserted into <c>completions</c> if the worker
     /// still holds its row (a row taken back as lost has been deleted or given to another worker), then a
     /// <see cref="ClusterSignal.TasksCompleted"/> NOTIFY. Writing the same completion twice is harmless.

@@ -79,7 +79,7 @@ public sealed partial class ClusterWorker
             Interlocked.CompareExchange(ref _firstClaimTicks, _time.GetElapsedTime(_startedAt).Ticks, -1);
         }
 
-        var task = new RunningTask(row);
+        var task = new RunningTask(row) { ClaimedAt = _time.GetTimestamp() };
 
         // Listed before it starts, so a heartbeat can cancel it and its end can unlist it.
         _running[row.Id] = task;

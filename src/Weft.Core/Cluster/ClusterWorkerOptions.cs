@@ -21,6 +21,11 @@ public sealed class ClusterWorkerOptions
     /// worker of the queue that has free slots.</summary>
     public int? Prefetch { get; set; }
 
+    /// <summary>A task claimed ahead that has waited this long for a slot (its slots are busy with long
+    /// tasks) is given back to the queue for another worker, and the worker stops claiming ahead until
+    /// its slots turn over faster. Default 1 s; null keeps every task claimed.</summary>
+    public TimeSpan? GiveBackAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How soon a task claimed ahead must be expected to start (see <see cref="Prefetch"/>).
     /// Default 100 ms: tasks averaging 1 s or more are not claimed ahead at all.</summary>
     public TimeSpan PrefetchWithin { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -78,6 +83,11 @@ public sealed class ClusterWorkerOptions
         }
 
         errors.AddRange(Http.Validate());
+        if (GiveBackAfter <= TimeSpan.Zero)
+        {
+            errors.Add($"GiveBackAfter must be positive (was {GiveBackAfter})");
+        }
+
         if (PrefetchWithin < TimeSpan.Zero)
         {
             errors.Add($"PrefetchWithin must not be negative (was {PrefetchWithin})");

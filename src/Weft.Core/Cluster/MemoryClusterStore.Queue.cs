@@ -39,6 +39,32 @@ public sealed partial class MemoryClusterStore
         return new(claimed);
     }
 
+    public async ValueTask<IReadOnlyList<long>> ReleaseAsync(string worker, IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        ArgumentNullException.ThrowIfNull(ids);
+        var released = new List<long>();
+        lock (_data.Gate)
+        {
+            foreach (var id in ids)
+            {
+                if (_data.Queue.TryGetValue(id, out var row) && row.Worker == worker && !row.Cancelled && row.Completion is null)
+                {
+                    row.Worker = null;
+                    _data.Unclaimed.Add(id);
+                    released.Add(id);
+                }
+            }
+        }
+
+        if (released.Count > 0)
+        {
+            await SignalAsync(ClusterSignal.TasksQueued, cancellationToken).ConfigureAwait(false);
+        }
+
+        return released;
+    }
+
     public ValueTask<IReadOnlyList<long>> HeartbeatAsync(string worker, TimeSpan leaseFor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(worker);

@@ -32,6 +32,22 @@ internal sealed class PrefetchBudget(int slots, int max, TimeSpan within)
         }
     }
 
+    /// <summary>A task claimed ahead waited <paramref name="waited"/> for a slot: the slots are slower than
+    /// the average says (long tasks replaced short ones), so the average is at least that.</summary>
+    public void SlotsTurnOverEvery(TimeSpan waited)
+    {
+        while (true)
+        {
+            var seen = Interlocked.Read(ref _averageBits);
+            var average = BitConverter.Int64BitsToDouble(seen);
+            if (average >= waited.Ticks
+                || Interlocked.CompareExchange(ref _averageBits, BitConverter.DoubleToInt64Bits(waited.Ticks), seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Records how long one task ran on a slot.</summary>
     public void Record(TimeSpan duration)
     {

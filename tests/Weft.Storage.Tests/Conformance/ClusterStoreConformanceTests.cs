@@ -195,6 +195,24 @@ public abstract class ClusterStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Release_GivesBackOnlyRowsTheWorkerHoldsWithoutOutcome_AsTheSameAttempt()
+    {
+        await Store.CreateRunAsync(Run("r1", T0));
+        await Store.WriteAsync([Enqueue("r1", "a"), Enqueue("r1", "b"), Enqueue("r1", "c")]);
+        var mine = await Store.ClaimAsync("w1", ["default"], 2, LongLease);
+        var theirs = Assert.Single(await Store.ClaimAsync("w2", ["default"], 1, LongLease));
+        await Store.CompleteAsync([Completion(mine[1], "w1", TaskOutcome.Succeeded("done"))]);
+
+        var released = await Store.ReleaseAsync("w1", [mine[0].Id, mine[1].Id, theirs.Id]);
+        var again = Assert.Single(await Store.ClaimAsync("w3", ["default"], 5, LongLease));
+
+        Assert.Equal([mine[0].Id], released);
+        Assert.Equal(mine[0].Id, again.Id);
+        Assert.Equal(1, again.Attempt);
+        Assert.Empty(await Store.ReadLostTasksAsync(10));
+    }
+
+    [Fact]
     public async Task Heartbeat_RenewsTheLeaseOfEveryTaskTheWorkerHolds()
     {
         await Store.CreateRunAsync(Run("r1", T0));

@@ -51,19 +51,43 @@ public abstract class ClusterFairnessTests : IAsyncLifetime
         Assert.True(w1.Stats.Claimed >= 3 && w2.Stats.Claimed >= 3, $"w1 claimed {w1.Stats.Claimed}, w2 {w2.Stats.Claimed}");
     }
 
-    private async Task<ClusterWorker> StartWorkerAsync(string name)
+    [Fact]
+    public async Task AWorkerHoldingTasksBehindLongRunningSlots_GivesThemBackToAnIdleWorker()
     {
-        var options = new ClusterWorkerOptions { Name = name, Slots = 3, PollEvery = TimeSpan.FromMilliseconds(200) };
+        // w1 has seen only instant tasks, so it claims ahead: all 7 long ones, 3 running, 4 waiting.
+        var w1 = await StartWorkerAsync("w1", giveBackAfter: TimeSpan.FromMilliseconds(300));
+        await QueueAsync(5, "quick");
+        await WaitUntilAsync(() => Task.FromResult(w1.Stats.Completed == 5));
+        var runId = await QueueAsync(7);
+        await WaitUntilAsync(async () => _gate.Running == 3 && (await HeldAsync(runId)).GetValueOrDefault("w1") == 7);
+
+        // w2 starts with free slots: the 4 waiting in w1's buffer go to it.
+        var w2 = await StartWorkerAsync("w2", giveBackAfter: TimeSpan.FromMilliseconds(300));
+        await WaitUntilAsync(() => Task.FromResult(_gate.Running == 6));
+        var held = await HeldAsync(runId);
+        _gate.Open();
+        await WaitUntilAsync(() => Task.FromResult(w1.Stats.Completed + w2.Stats.Completed == 12));
+
+        Assert.Equal(3, held.GetValueOrDefault("w2"));
+        Assert.InRange(held.GetValueOrDefault("w1"), 3, 4);
+        Assert.InRange(w2.Stats.Completed, 3, 4); // the seventh goes to whichever worker frees a slot first
+        var rows = await Store.ListQueuedAsync(runId);
+        Assert.All(rows, r => Assert.Equal(1, r.Attempt)); // given back as the same attempt, not a new one
+    }
+
+    private async Task<ClusterWorker> StartWorkerAsync(string name, TimeSpan? giveBackAfter = null)
+    {
+        var options = new ClusterWorkerOptions { Name = name, Slots = 3, PollEvery = TimeSpan.FromMilliseconds(200), GiveBackAfter = giveBackAfter ?? TimeSpan.FromSeconds(1) };
         options.Handlers.Add(_gate);
         var worker = await ClusterWorker.StartAsync(Store, options);
         _workers.Add(worker);
         return worker;
     }
 
-    private async Task<string> QueueAsync(int count)
+    private async Task<string> QueueAsync(int count, string prefix = "t")
     {
         var runId = "fair-" + Guid.NewGuid().ToString("N")[..8];
-        var tasks = Enumerable.Range(1, count).Select(i => new TaskDefinition($"t{i}", new CustomSpec(GateHandler.KindName, null))).ToList();
+        var tasks = Enumerable.Range(1, count).Select(i => new TaskDefinition($"{prefix}{i}", new CustomSpec(GateHandler.KindName, null))).ToList();
         await Store.CreateRunAsync(new RunRecord(runId, new WorkflowDefinition("fair", tasks), new Dictionary<string, string>(), DateTimeOffset.UtcNow));
         await Store.WriteAsync([.. tasks.Select(t => new StoreChange
         {
@@ -91,7 +115,8 @@ public abstract class ClusterFairnessTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Tasks of kind "gate" wait until the test opens the gate (or their token fires).</summary>
+    /// <summary>Tasks of kind "gate" wait until the test opens the gate (or their token fires); those
+    /// named "quick…" end at once.</summary>
     private sealed class GateHandler : ITaskHandler
     {
         public const string KindName = "gate";
@@ -106,6 +131,11 @@ public abstract class ClusterFairnessTests : IAsyncLifetime
 
         public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
         {
+            if (invocation.TaskId.StartsWith("quick", StringComparison.Ordinal))
+            {
+                return TaskOutcome.Succeeded();
+            }
+
             Interlocked.Increment(ref _running);
             try
             {
