@@ -64,14 +64,13 @@ public sealed partial class ClusterWorker
     /// <summary>Takes a slot for <paramref name="task"/>; false when it was given back instead.</summary>
     private async Task<bool> WaitForSlotAsync(RunningTask task)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(task.Token, task.GivenBackToken);
         while (true)
         {
             try
             {
-                await _slotGate.WaitAsync(wait.Token).ConfigureAwait(false);
+                await _slotGate.WaitAsync(task.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (task.WasGivenBack && !task.Token.IsCancellationRequested)
+            catch (OperationCanceledException) when (task.WasGivenBack)
             {
                 return false;
             }
