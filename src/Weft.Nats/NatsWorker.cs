@@ -58,7 +58,7 @@ public sealed class NatsWorker : IAsyncDisposable
     {
         _options = options;
         _time = options.TimeProvider;
-        _handlers = HandlerTable.Create(options.Functions, options.Handlers);
+        _handlers = HandlerTable.Create(options.Functions, options.Handlers, options.Http);
         _attempts = new AttemptExecutor(options.Hooks, _time);
         _slots = new SemaphoreSlim(options.Slots);
     }

@@ -62,6 +62,48 @@ public sealed partial class PostgresStore
         }, cancellationToken, idempotent: false);
     }
 
+    /// <summary>One statement: the rows this worker holds, not started (the worker says so), not cancelled
+    /// and without an outcome, become unclaimed again, then a <see cref="ClusterSignal.TasksQueued"/>
+    /// NOTIFY wakes the workers waiting for work.</summary>
+    public ValueTask<IReadOnlyList<long>> ReleaseAsync(string worker, IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return new([]);
+        }
+
+        return RunAsync<IReadOnlyList<long>>("give back tasks", async (c, ct) =>
+        {
+            await using var command = Command(c, """
+                UPDATE queue SET worker = NULL, claimed_at = NULL, lease_until = NULL
+                WHERE id = ANY(@ids) AND worker = @worker AND NOT cancelled
+                    AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = queue.id OFFSET 0)
+                RETURNING id
+                """);
+            command.Parameters.AddWithValue("worker", worker);
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            var released = new List<long>();
+            await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    released.Add(r.GetInt64(0));
+                }
+            }
+
+            if (released.Count > 0)
+            {
+                CountCommit();
+                await using var notify = Command(c, Channels.Notify(_channels.Of1(ClusterSignal.TasksQueued)));
+                await notify.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            return released;
+        }, cancellationToken, idempotent: false);
+    }
+
     /// <summary>One round trip, one transaction: every outcome inserted into <c>completions</c> if the worker
     /// still holds its row (a row taken back as lost has been deleted or given to another worker), then a
     /// <see cref="ClusterSignal.TasksCompleted"/> NOTIFY. Writing the same completion twice is harmless.
@@ -177,7 +219,8 @@ public sealed partial class PostgresStore
             }
 
             await using var command = Command(c, """
-                SELECT q.id, q.run_id, q.task_id, q.attempt, q.worker FROM queue q
+                SELECT q.id, q.run_id, q.task_id, q.attempt, q.worker,
+                    (SELECT l.lease_until FROM worker_leases l WHERE l.worker = q.worker) FROM queue q
                 WHERE q.worker IS NOT NULL AND q.lease_until <= now()
                     AND NOT EXISTS (SELECT 1 FROM worker_leases l WHERE l.worker = q.worker AND l.lease_until > now() OFFSET 0)
                     AND NOT EXISTS (SELECT 1 FROM completions d WHERE d.id = q.id OFFSET 0)
@@ -188,7 +231,15 @@ public sealed partial class PostgresStore
             var list = new List<LostTask>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
-                list.Add(new LostTask { Id = r.GetInt64(0), RunId = r.GetString(1), TaskId = r.GetString(2), Attempt = r.GetInt32(3), Worker = r.GetString(4) });
+                list.Add(new LostTask
+                {
+                    Id = r.GetInt64(0),
+                    RunId = r.GetString(1),
+                    TaskId = r.GetString(2),
+                    Attempt = r.GetInt32(3),
+                    Worker = r.GetString(4),
+                    WorkerLeaseUntil = r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5),
+                });
             }
 
             return list;

@@ -85,8 +85,13 @@ public sealed partial class PostgresStore
         RunAsync<IReadOnlyList<WorkerInfo>>("list workers", async (c, ct) =>
         {
             await using var command = Command(c, """
-                SELECT name, host, pid, queues, tags, slots, started_at, heartbeat_at, stopped
-                FROM workers ORDER BY heartbeat_at DESC, name
+                SELECT w.name, w.host, w.pid, w.queues, w.tags, w.slots, w.started_at, w.heartbeat_at, w.stopped,
+                    l.lease_until,
+                    -- Lost as ReadLostTasksAsync judges it; a lease older than the registration is a
+                    -- previous life of a worker of that name that has registered again since.
+                    NOT w.stopped AND l.lease_until <= now() AND l.lease_until >= w.heartbeat_at
+                FROM workers w LEFT JOIN worker_leases l ON l.worker = w.name
+                ORDER BY w.heartbeat_at DESC, w.name
                 """);
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<WorkerInfo>();
@@ -103,6 +108,8 @@ public sealed partial class PostgresStore
                     StartedAt = StoreColumns.Time(r.GetInt64(6)),
                     HeartbeatAt = r.GetFieldValue<DateTimeOffset>(7),
                     Stopped = r.GetBoolean(8),
+                    LeaseUntil = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
+                    Lost = !r.IsDBNull(10) && r.GetBoolean(10),
                 });
             }
 

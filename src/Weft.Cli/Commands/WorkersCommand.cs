@@ -10,12 +10,12 @@ using Weft.Storage;
 namespace Weft.Cli.Commands;
 
 /// <summary><c>weft workers [--store postgres://…] [--json]</c>: the cluster's registered workers with
-/// their queues, tags, slots and last heartbeat; a worker whose heartbeat is older than the default
-/// lease (30 s) is shown as lost. With <c>--server</c>, the server's <c>GET /api/workers</c>.</summary>
+/// their queues, tags, slots and last heartbeat; a worker is shown as lost exactly when the scheduler
+/// takes its tasks back: its own dead-after (<c>weft worker --dead-after</c>) passed since its last
+/// heartbeat, judged by the store on the database's clock. With <c>--server</c>, the server's
+/// <c>GET /api/workers</c>.</summary>
 internal static class WorkersCommand
 {
-    private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(30);
-
     public static Command Create(CliIo io)
     {
         var store = new Option<string?>("--store")
@@ -25,12 +25,13 @@ internal static class WorkersCommand
         };
         var json = new Option<bool>("--json")
         {
-            Description = "Print a JSON array: [{name, host, pid, queues, tags, slots, startedAt, heartbeatAt, state}].",
+            Description = "Print a JSON array: [{name, host, pid, queues, tags, slots, startedAt, heartbeatAt, leaseUntil, state}].",
         };
         var command = new Command("workers", """
             List the worker processes of a cluster: name, host, queues, tags, slots, last heartbeat and
-            state (alive, lost: no heartbeat for 30 s, stopped: it exited cleanly). With --server URL,
-            the workers of that server (a cluster's, or the server's own slots).
+            state (alive; lost: no heartbeat within its --dead-after, so the scheduler runs its tasks
+            again elsewhere; stopped: it exited cleanly). With --server URL, the workers of that server
+            (a cluster's, or the server's own slots).
 
             Examples:
               weft workers --store postgres://weft@db:5432/weft
@@ -56,7 +57,6 @@ internal static class WorkersCommand
             return exit;
         }
 
-        var now = DateTimeOffset.UtcNow;
         if (json)
         {
             var array = new JsonArray([.. workers.Select(w => (JsonNode)new JsonObject
@@ -69,7 +69,8 @@ internal static class WorkersCommand
                 ["slots"] = w.Slots,
                 ["startedAt"] = w.StartedAt,
                 ["heartbeatAt"] = w.HeartbeatAt,
-                ["state"] = StateOf(w, now),
+                ["leaseUntil"] = w.LeaseUntil,
+                ["state"] = StateOf(w),
             })]);
             io.Out.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return ExitCodes.Succeeded;
@@ -93,7 +94,7 @@ internal static class WorkersCommand
                 new Text(w.Name), new Text(w.Host), new Text(w.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(string.Join(",", w.Queues)), new Text(string.Join(",", w.Tags)),
                 new Text(w.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Text(RunListTable.Time(w.HeartbeatAt, TimeZoneInfo.Local)), new Text(StateOf(w, now)));
+                new Text(RunListTable.Time(w.HeartbeatAt, TimeZoneInfo.Local)), new Text(StateOf(w)));
         }
 
         io.Ansi.Write(table);
@@ -129,6 +130,6 @@ internal static class WorkersCommand
         }
     }
 
-    private static string StateOf(WorkerInfo worker, DateTimeOffset now) =>
-        worker.Stopped ? "stopped" : worker.HeartbeatAt is { } beat && now - beat > LostAfter ? "lost" : "alive";
+    private static string StateOf(WorkerInfo worker) =>
+        worker.Stopped ? "stopped" : worker.Lost ? "lost" : "alive";
 }

@@ -33,6 +33,7 @@ internal static class RemoteWorkers
         StartedAt = Time(w, "startedAt") ?? default,
         HeartbeatAt = Time(w, "heartbeatAt"),
         Stopped = w.TryGetProperty("stopped", out var s) && s.ValueKind == JsonValueKind.True,
+        Lost = w.TryGetProperty("lost", out var l) && l.ValueKind == JsonValueKind.True,
     };
 
     private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

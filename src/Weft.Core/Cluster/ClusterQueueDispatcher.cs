@@ -39,6 +39,9 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
     // Queue rows whose outcome is in the scheduler but whose Dequeue is not yet committed: the store
     // still returns them, and they must not be taken twice. Under the gate.
     private readonly HashSet<long> _consumed = [];
+
+    // A worker that dies holding six tasks is one crash, not six.
+    private readonly LostWorkerTally _lostWorkers = new();
     private Task[] _loops = [];
     private int _idle; // gate
     private volatile bool _suspended;
@@ -63,7 +66,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
     /// <summary>Resumes one stored run (its queue rows came back before the run was taken up).</summary>
     public required Func<string, CancellationToken, ValueTask> Resume { get; init; }
 
-    /// <summary>Told of a worker lost while it ran an attempt: who, what.</summary>
+    /// <summary>Told once per worker death (not once per task it held): who, what.</summary>
     public required Action<string, string> OnWorkerLost { get; init; }
 
     /// <summary>What an operator should see: workers lost, tasks quarantined, store errors.</summary>
@@ -464,7 +467,10 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         foreach (var crash in crashes ?? [])
         {
             Log?.Invoke($"worker '{crash.Worker}' lost while running {crash.RunId}/{crash.TaskId} (attempt {crash.Attempt}); the task runs again");
-            OnWorkerLost($"worker '{crash.Worker}'", $"lost while running {crash.RunId}/{crash.TaskId} (attempt {crash.Attempt})");
+            if (_lostWorkers.IsNewLoss(crash))
+            {
+                OnWorkerLost($"worker '{crash.Worker}'", $"lost while running {crash.RunId}/{crash.TaskId} (attempt {crash.Attempt})");
+            }
         }
 
         return fresh;

@@ -1,7 +1,7 @@
 namespace Weft.Cluster;
 
-/// <summary>The claim loop: as many tasks as there are free slots plus the prefetch, in one claim (claimed
-/// tasks wait for a slot under lease); when nothing is claimable, wait for the scheduler's TasksQueued
+/// <summary>The claim loop: as many tasks as there are free slots plus what may be claimed ahead
+/// (<see cref="PrefetchBudget"/>), in one claim (claimed tasks wait for a slot under lease); when nothing is claimable, wait for the scheduler's TasksQueued
 /// signal (or the safety-net poll).</summary>
 public sealed partial class ClusterWorker
 {
@@ -13,7 +13,7 @@ public sealed partial class ClusterWorker
         {
             try
             {
-                var free = _slots + _prefetch - _running.Count;
+                var free = _slots + _prefetch.Allowed - _running.Count;
                 if (free <= 0)
                 {
                     await _slotFreed.WaitAsync(stop).ConfigureAwait(false);
@@ -79,7 +79,7 @@ public sealed partial class ClusterWorker
             Interlocked.CompareExchange(ref _firstClaimTicks, _time.GetElapsedTime(_startedAt).Ticks, -1);
         }
 
-        var task = new RunningTask(row);
+        var task = new RunningTask(row) { ClaimedAt = _time.GetTimestamp() };
 
         // Listed before it starts, so a heartbeat can cancel it and its end can unlist it.
         _running[row.Id] = task;

@@ -19,12 +19,18 @@ public sealed partial class ClusterWorker
         var holdsSlot = false;
         try
         {
-            // A prefetched task waits here for a slot, still cancellable (run cancelled, worker stopping).
-            await _slotGate.WaitAsync(task.Token).ConfigureAwait(false);
+            // A prefetched task waits here for a slot, still cancellable (run cancelled, worker stopping),
+            // unless it is handed back to the queue meanwhile (GiveBackLoopAsync): then it ends unrecorded.
+            if (!await WaitForSlotAsync(task).ConfigureAwait(false))
+            {
+                return;
+            }
+
             holdsSlot = true;
-            task.Started = true;
             startedAt = _time.GetUtcNow();
+            var began = _time.GetTimestamp();
             outcome = await ExecuteAsync(task.Row, task.Token).ConfigureAwait(false);
+            _prefetch.Record(_time.GetElapsedTime(began));
         }
         catch (Exception ex)
         {
@@ -53,6 +59,35 @@ public sealed partial class ClusterWorker
         });
         _running.TryRemove(row.Id, out _);
         _slotFreed.Set();
+    }
+
+    /// <summary>Takes a slot for <paramref name="task"/>; false when it was given back instead.</summary>
+    private async Task<bool> WaitForSlotAsync(RunningTask task)
+    {
+        while (true)
+        {
+            try
+            {
+                await _slotGate.WaitAsync(task.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (task.WasGivenBack)
+            {
+                return false;
+            }
+
+            if (task.TryStart())
+            {
+                return true;
+            }
+
+            // A give-back is being decided: let the slot go to the next task, and wait for the decision.
+            _slotGate.Release();
+            await task.Decided.ConfigureAwait(false);
+            if (task.WasGivenBack)
+            {
+                return false;
+            }
+        }
     }
 
     private async ValueTask<TaskOutcome> ExecuteAsync(QueuedTask row, CancellationToken token)

@@ -21,12 +21,13 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
     private readonly int _slots;
-    private readonly int _prefetch;
+    private readonly PrefetchBudget _prefetch;
     private readonly SemaphoreSlim _slotGate;
     private readonly string[] _queues;
     private readonly TimeSpan _leaseFor;
     private readonly TimeSpan _heartbeatEvery;
     private readonly TimeSpan _pollEvery;
+    private readonly TimeSpan? _giveBackAfter;
     private readonly int _outputLimit;
     private readonly Dictionary<string, ITaskHandler> _handlers;
     private readonly AttemptExecutor _attempts;
@@ -39,6 +40,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task _claimLoop = Task.CompletedTask;
     private Task _heartbeatLoop = Task.CompletedTask;
+    private Task _giveBackLoop = Task.CompletedTask;
     private Task? _stopping;
     private long _claimed;
     private long _firstClaimTicks = -1;
@@ -51,14 +53,15 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         _log = options.OnLog;
         Name = options.Name;
         _slots = options.Slots;
-        _prefetch = options.Prefetch ?? 4 * options.Slots;
+        _prefetch = new PrefetchBudget(options.Slots, options.Prefetch ?? 4 * options.Slots, options.PrefetchWithin);
         _slotGate = new SemaphoreSlim(options.Slots);
         _queues = [.. options.Queues];
         _leaseFor = options.LeaseFor;
         _heartbeatEvery = options.HeartbeatEvery;
         _pollEvery = options.PollEvery;
+        _giveBackAfter = options.GiveBackAfter;
         _outputLimit = options.OutputLimitBytes;
-        _handlers = HandlerTable.Create(options.Functions, options.Handlers);
+        _handlers = HandlerTable.Create(options.Functions, options.Handlers, options.Http);
         _attempts = new AttemptExecutor(options.Hooks, _time);
 
         _info = new WorkerInfo { Name = Name, Queues = _queues, Tags = [.. options.Tags], Slots = _slots, StartedAt = _time.GetUtcNow() };
@@ -111,6 +114,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
 
         worker._claimLoop = Task.Run(worker.ClaimLoopAsync, CancellationToken.None);
         worker._heartbeatLoop = Task.Run(worker.HeartbeatLoopAsync, CancellationToken.None);
+        worker._giveBackLoop = Task.Run(worker.GiveBackLoopAsync, CancellationToken.None);
         worker._flushLoop = Task.Run(worker.FlushLoopAsync, CancellationToken.None);
         worker._log?.Invoke($"worker '{worker.Name}' started: {worker._slots} slots, queues {string.Join(", ", worker._queues)}");
         return worker;
@@ -140,6 +144,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     {
         await _stopClaiming.CancelAsync().ConfigureAwait(false);
         await _claimLoop.ConfigureAwait(false);
+        await _giveBackLoop.ConfigureAwait(false);
         // Claimed ahead but not started: handed back at once rather than run during the drain.
         foreach (var waiting in _running.Values.Where(r => !r.Started))
         {

@@ -13,10 +13,22 @@ public sealed class ClusterWorkerOptions
     /// <summary>How many tasks run at once. Default 8 (as <c>weft worker</c>; tasks are mostly I/O-bound).</summary>
     public int Slots { get; set; } = 8;
 
-    /// <summary>Tasks claimed ahead of free slots (held under lease, started as slots free up), so a busy
-    /// worker claims in batches rather than one round trip per task. Default 4 × <see cref="Slots"/>
-    /// (Celery's prefetch multiplier); 0 claims only for free slots, which spreads long tasks more evenly.</summary>
+    /// <summary>Most tasks claimed ahead of free slots (held under lease, started as slots free up), so a
+    /// busy worker with short tasks claims in batches rather than one round trip per task. Default 4 ×
+    /// <see cref="Slots"/> (Celery's prefetch multiplier); 0 claims only for free slots. The worker claims
+    /// ahead only what its slots will start within <see cref="PrefetchWithin"/> by the task durations it
+    /// has seen, and nothing before its first task ends: long tasks are never held back from another
+    /// worker of the queue that has free slots.</summary>
     public int? Prefetch { get; set; }
+
+    /// <summary>A task claimed ahead that has waited this long for a slot (its slots are busy with long
+    /// tasks) is given back to the queue for another worker, and the worker stops claiming ahead until
+    /// its slots turn over faster. Default 1 s; null keeps every task claimed.</summary>
+    public TimeSpan? GiveBackAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How soon a task claimed ahead must be expected to start (see <see cref="Prefetch"/>).
+    /// Default 100 ms: tasks averaging 1 s or more are not claimed ahead at all.</summary>
+    public TimeSpan PrefetchWithin { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Queues to claim from. Default <c>["default"]</c>.</summary>
     public IList<string> Queues { get; } = new List<string> { "default" };
@@ -47,6 +59,9 @@ public sealed class ClusterWorkerOptions
     /// engine's slots (<see cref="WeftOptions.Hooks"/>).</summary>
     public IList<ITaskHook> Hooks { get; } = [];
 
+    /// <summary>The HTTP client of <c>http</c> tasks: default request timeout, connection pool.</summary>
+    public HttpOptions Http { get; } = new();
+
     /// <summary>Functions that <c>function:</c> tasks call.</summary>
     public FunctionRegistry Functions { get; set; } = new();
 
@@ -65,6 +80,17 @@ public sealed class ClusterWorkerOptions
         if (Prefetch is < 0 or > 100_000)
         {
             errors.Add($"Prefetch must be between 0 and 100000 (was {Prefetch})");
+        }
+
+        errors.AddRange(Http.Validate());
+        if (GiveBackAfter <= TimeSpan.Zero)
+        {
+            errors.Add($"GiveBackAfter must be positive (was {GiveBackAfter})");
+        }
+
+        if (PrefetchWithin < TimeSpan.Zero)
+        {
+            errors.Add($"PrefetchWithin must not be negative (was {PrefetchWithin})");
         }
 
         if (Slots is < 1 or > 4096)

@@ -49,6 +49,13 @@ public interface IClusterStore : IWeftStore
     /// <paramref name="leaseFor"/>. Two workers never hold the same row.</summary>
     ValueTask<IReadOnlyList<QueuedTask>> ClaimAsync(string worker, IReadOnlyList<string> queues, int max, TimeSpan leaseFor, CancellationToken cancellationToken = default);
 
+    /// <summary>Hands claimed tasks that <paramref name="worker"/> has not started back to the queue, as if
+    /// never claimed (same attempt), so another worker can take them. Returns the ids given back: a row
+    /// the worker no longer holds, whose run was cancelled, or that has an outcome stays as it is. A
+    /// store that cannot give back returns none, and the worker keeps its tasks.</summary>
+    ValueTask<IReadOnlyList<long>> ReleaseAsync(string worker, IReadOnlyList<long> ids, CancellationToken cancellationToken = default) =>
+        new([]);
+
     /// <summary>Records the outcomes of claimed tasks, all in one transaction, and raises
     /// <see cref="ClusterSignal.TasksCompleted"/>. A completion for a row the worker no longer holds
     /// (the scheduler took it back as lost) is ignored.</summary>

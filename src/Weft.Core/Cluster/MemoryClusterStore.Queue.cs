@@ -41,6 +41,33 @@ public sealed partial class MemoryClusterStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<long>> ReleaseAsync(string worker, IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(worker);
+        ArgumentNullException.ThrowIfNull(ids);
+        var released = new List<long>();
+        lock (_data.Gate)
+        {
+            foreach (var id in ids)
+            {
+                if (_data.Queue.TryGetValue(id, out var row) && row.Worker == worker && !row.Cancelled && row.Completion is null)
+                {
+                    row.Worker = null;
+                    _data.Unclaimed.Add(id);
+                    released.Add(id);
+                }
+            }
+        }
+
+        if (released.Count > 0)
+        {
+            await SignalAsync(ClusterSignal.TasksQueued, cancellationToken).ConfigureAwait(false);
+        }
+
+        return released;
+    }
+
+    /// <inheritdoc />
     public ValueTask<IReadOnlyList<long>> HeartbeatAsync(string worker, TimeSpan leaseFor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(worker);
@@ -50,7 +77,7 @@ public sealed partial class MemoryClusterStore
             var now = _data.Time.GetUtcNow();
             if (_data.Workers.TryGetValue(worker, out var info))
             {
-                _data.Workers[worker] = info with { HeartbeatAt = now };
+                _data.Workers[worker] = info with { HeartbeatAt = now, LeaseUntil = now + leaseFor };
             }
 
             foreach (var row in _data.Queue.Values)
@@ -122,7 +149,15 @@ public sealed partial class MemoryClusterStore
             IReadOnlyList<LostTask> lost = _data.Queue.Values
                 .Where(r => r.Worker is not null && r.Completion is null && r.LeaseUntil <= now)
                 .Take(max)
-                .Select(r => new LostTask { Id = r.Id, RunId = r.RunId, TaskId = r.TaskId, Attempt = r.Attempt, Worker = r.Worker! })
+                .Select(r => new LostTask
+                {
+                    Id = r.Id,
+                    RunId = r.RunId,
+                    TaskId = r.TaskId,
+                    Attempt = r.Attempt,
+                    Worker = r.Worker!,
+                    WorkerLeaseUntil = _data.Workers.GetValueOrDefault(r.Worker!)?.LeaseUntil,
+                })
                 .ToList();
             return new(lost);
         }

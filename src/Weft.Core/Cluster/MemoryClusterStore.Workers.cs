@@ -10,7 +10,7 @@ public sealed partial class MemoryClusterStore
         ArgumentException.ThrowIfNullOrEmpty(worker.Name);
         lock (_data.Gate)
         {
-            _data.Workers[worker.Name] = worker with { HeartbeatAt = _data.Time.GetUtcNow(), Stopped = false };
+            _data.Workers[worker.Name] = worker with { HeartbeatAt = _data.Time.GetUtcNow(), Stopped = false, LeaseUntil = null, Lost = false };
         }
 
         return ValueTask.CompletedTask;
@@ -23,7 +23,7 @@ public sealed partial class MemoryClusterStore
         {
             if (_data.Workers.TryGetValue(worker, out var info))
             {
-                _data.Workers[worker] = info with { Stopped = true };
+                _data.Workers[worker] = info with { Stopped = true, LeaseUntil = null };
             }
         }
 
@@ -35,7 +35,9 @@ public sealed partial class MemoryClusterStore
     {
         lock (_data.Gate)
         {
+            var now = _data.Time.GetUtcNow();
             IReadOnlyList<WorkerInfo> workers = _data.Workers.Values
+                .Select(w => w with { Lost = !w.Stopped && w.LeaseUntil <= now })
                 .OrderByDescending(w => w.HeartbeatAt)
                 .ThenBy(w => w.Name, StringComparer.Ordinal)
                 .ToList();

@@ -47,4 +47,8 @@ public sealed record LostTask
 
     /// <summary>The worker that held the lease and is presumed dead.</summary>
     public required string Worker { get; init; }
+
+    /// <summary>When the lease of <see cref="Worker"/> ran out (null if it never sent a heartbeat): the
+    /// tasks one death leaves behind share it, so the death is counted once however many tasks it held.</summary>
+    public DateTimeOffset? WorkerLeaseUntil { get; init; }
 }

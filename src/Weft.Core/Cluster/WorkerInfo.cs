@@ -29,4 +29,13 @@ public sealed record WorkerInfo
 
     /// <summary>True once it unregistered (clean stop); set by the store when read.</summary>
     public bool Stopped { get; init; }
+
+    /// <summary>Until when its last heartbeat holds it alive (that heartbeat plus the worker's own
+    /// dead-after, <see cref="ClusterWorkerOptions.LeaseFor"/>); null before its first heartbeat. Set by
+    /// the store when read.</summary>
+    public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>True when it did not stop cleanly and its lease ran out: the scheduler takes back the
+    /// tasks it held as lost. Judged by the store on the clock the scheduler uses. Set by the store when read.</summary>
+    public bool Lost { get; init; }
 }

@@ -29,9 +29,6 @@ public sealed class WeftSettings
     /// <summary>Where the key that encrypts outputs and secrets at rest comes from.</summary>
     public EncryptionSettings Encryption { get; } = new();
 
-    /// <summary>The HTTP client of <c>http:</c> tasks.</summary>
-    public HttpClientSettings Http { get; } = new();
-
     internal IEnumerable<(string Path, string Message)> Validate()
     {
         foreach (var problem in Server.Validate())
@@ -47,7 +44,7 @@ public sealed class WeftSettings
             }
         }
 
-        foreach (var problem in Http.Validate().Concat(Encryption.Validate()))
+        foreach (var problem in Encryption.Validate())
         {
             yield return problem;
         }

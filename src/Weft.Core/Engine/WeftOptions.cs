@@ -56,6 +56,9 @@ public sealed class WeftOptions
     /// <summary>Called (on a thread-pool thread) when an alert becomes active.</summary>
     public Action<string>? OnAlert { get; set; }
 
+    /// <summary>The HTTP client of <c>http</c> tasks: default request timeout, connection pool.</summary>
+    public HttpOptions Http { get; } = new();
+
     /// <summary>Circuit breaker settings.</summary>
     public BreakerOptions Breakers { get; } = new();
 
@@ -146,6 +149,7 @@ public sealed class WeftOptions
         }
 
         errors.AddRange(Breakers.Validate());
+        errors.AddRange(Http.Validate());
         errors.AddRange(Monitor.Validate());
         errors.AddRange(Cache.Validate());
         foreach (var (name, size) in Pools.Where(p => p.Value < 1))

@@ -1,36 +1,31 @@
 using System.Buffers;
-using System.Net;
 using Weft.Definitions;
 using Weft.Execution;
 
 namespace Weft.Handlers;
 
-/// <summary>Runs <see cref="HttpSpec"/> tasks with one shared, pooled <see cref="HttpClient"/>.
+/// <summary>Runs <see cref="HttpSpec"/> tasks with a shared, pooled <see cref="HttpClient"/> (<see cref="HttpClients"/>).
 /// Output is the response body as text, read only up to the output limit.</summary>
 internal sealed class HttpHandler : ITaskHandler
 {
-    // One client for the process: a client per task would exhaust sockets (TIME_WAIT); a client that
-    // lives forever would never see DNS changes, hence PooledConnectionLifetime.
-    private static readonly HttpClient SharedClient = new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        ConnectTimeout = TimeSpan.FromSeconds(30),
-        AutomaticDecompression = DecompressionMethods.All,
-    })
-    {
-        // Timeouts are per task (HttpSpec.Timeout and the invocation token), not per client.
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
-
     private readonly HttpClient _client;
+    private readonly TimeSpan? _defaultTimeout;
 
     public HttpHandler()
-        : this(SharedClient)
+        : this(new HttpOptions())
     {
     }
 
-    internal HttpHandler(HttpClient client) => _client = client;
+    internal HttpHandler(HttpOptions options)
+        : this(HttpClients.For(options), options.DefaultRequestTimeout)
+    {
+    }
+
+    internal HttpHandler(HttpClient client, TimeSpan? defaultTimeout)
+    {
+        _client = client;
+        _defaultTimeout = defaultTimeout;
+    }
 
     public string Kind => "http";
 
@@ -50,8 +45,11 @@ internal sealed class HttpHandler : ITaskHandler
         using (request)
         {
             var target = $"{request.Method} {HttpRequestFactory.Describe(request.RequestUri!)}";
-            using var timeout = spec.Timeout is { } limit
-                ? Scheduling.LongTimers.CancelAfter(limit, invocation.TimeProvider)
+            // Without a limit a server that never finishes its response would hold the task (and its
+            // slot) forever. The engine's clock, so the limit holds in tests on a fake clock too.
+            var limit = spec.Timeout ?? _defaultTimeout;
+            using var timeout = limit is { } due
+                ? Scheduling.LongTimers.CancelAfter(due, invocation.TimeProvider)
                 : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocation.CancellationToken, timeout.Token);
             try
@@ -67,7 +65,8 @@ internal sealed class HttpHandler : ITaskHandler
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                return TaskOutcome.TimedOut($"no response within {spec.Timeout} from {target}");
+                var which = spec.Timeout is null ? "the default request timeout, Http.DefaultRequestTimeout" : "the task's timeout";
+                return TaskOutcome.TimedOut($"no response within {Describe(limit!.Value)} ({which}) from {target}");
             }
             catch (HttpRequestException ex)
             {
@@ -81,6 +80,12 @@ internal sealed class HttpHandler : ITaskHandler
             }
         }
     }
+
+    /// <summary>"100 s" rather than "1m40s": the figure a user compares with what they configured.</summary>
+    private static string Describe(TimeSpan limit) =>
+        limit >= TimeSpan.FromSeconds(1) && limit.Ticks % TimeSpan.TicksPerSecond == 0
+            ? $"{(long)limit.TotalSeconds} s"
+            : Definitions.Durations.Format(limit);
 
     private static TaskOutcome ToOutcome(HttpSpec spec, HttpResponseMessage response, (string Text, bool Truncated) body, string target)
     {

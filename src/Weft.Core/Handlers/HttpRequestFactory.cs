@@ -81,7 +81,34 @@ internal static class HttpRequestFactory
             return new StringContent(body, Encoding.UTF8, "application/json");
         }
 
-        return spec.Body is null ? null : new StringContent(invocation.Render(spec.Body), Encoding.UTF8);
+        if (spec.Body is null)
+        {
+            return null;
+        }
+
+        // A text body that is a JSON object or array is what an API expects as application/json;
+        // sent as text/plain most APIs would refuse it. A Content-Type header still decides.
+        var text = invocation.Render(spec.Body);
+        return new StringContent(text, Encoding.UTF8, IsJson(text) ? "application/json" : "text/plain");
+    }
+
+    private static bool IsJson(string text)
+    {
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.IsEmpty || trimmed[0] is not ('{' or '['))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A copy with each string rendered into a JSON string: whatever a value holds (quotes,

@@ -67,6 +67,9 @@ internal sealed record WorkerView(string Name, int Pid, int Slots, int? Busy, in
     public IReadOnlyList<string>? Tags { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public bool Stopped { get; init; }
+
+    /// <summary>A cluster worker whose lease ran out: the scheduler runs its tasks again elsewhere.</summary>
+    public bool Lost { get; init; }
 }
 
 internal sealed record ServerInfoView(string Version, bool ReadOnly, bool TokenRequired);

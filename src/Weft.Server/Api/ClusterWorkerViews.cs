@@ -3,7 +3,7 @@ using Weft.Cluster;
 namespace Weft.Server.Api;
 
 /// <summary><c>GET /api/workers</c> of a cluster's scheduler: the worker processes registered in the
-/// store, alive or not (<c>weft workers --server</c> says which are lost, as it does on the store).</summary>
+/// store, alive, lost (as the store judges it, on the cluster's dead-after) or stopped.</summary>
 internal static class ClusterWorkerViews
 {
     public static async Task<IReadOnlyList<WorkerView>> ListAsync(IClusterStore store, CancellationToken ct) =>
@@ -14,5 +14,6 @@ internal static class ClusterWorkerViews
             Tags = w.Tags,
             StartedAt = w.StartedAt,
             Stopped = w.Stopped,
+            Lost = w.Lost,
         })];
 }

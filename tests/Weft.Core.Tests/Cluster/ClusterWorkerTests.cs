@@ -118,16 +118,52 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
             o.Prefetch = 4;
         });
 
+        // Claiming ahead is for short tasks: the worker first sees some (instant on the fake clock).
+        await _h.QueueAsync([Script("quick1"), Script("quick2")]);
+        await _h.CompletionsAsync(2);
         var runId = await _h.QueueAsync([.. ids.Select(Script)]);
         // Claimed rows and started handlers are seen at different moments: wait for both.
-        await EngineHarness.WaitUntilAsync(async () => _h.Script.StartOrder.Count == 2
+        await EngineHarness.WaitUntilAsync(async () => _h.Script.StartOrder.Count == 4
             && (await _h.Store.ListQueuedAsync(runId)).Count(t => t.Worker is not null) == 6);
-        Assert.Equal(2, _h.Script.StartOrder.Count);
+        Assert.Equal(4, _h.Script.StartOrder.Count);
         release.SetResult();
-        var done = await _h.CompletionsAsync(9);
+        var done = await _h.CompletionsAsync(11);
 
-        Assert.Equal(9, done.Count);
+        Assert.Equal(11, done.Count);
         Assert.Equal(2, _h.Script.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task BeforeItsFirstTaskEnds_AndAfterLongTasks_ClaimsOnlyForFreeSlots()
+    {
+        var first = new TaskCompletionSource();
+        var second = new TaskCompletionSource();
+        HoldUntil("a1", first);
+        HoldUntil("a2", first);
+        var ids = Enumerable.Range(1, 9).Select(i => $"t{i}").ToList();
+        ids.ForEach(id => HoldUntil(id, second));
+        await _h.StartAsync(o =>
+        {
+            o.Slots = 2;
+            o.Prefetch = 4;
+        });
+
+        // Nothing learned yet: no claiming ahead (another worker may be idle).
+        var cold = await _h.QueueAsync([Script("a1"), Script("a2"), Script("a3")]);
+        await EngineHarness.WaitUntilAsync(() => _h.Script.StartOrder.Count == 2);
+        var heldCold = (await _h.Store.ListQueuedAsync(cold)).Count(t => t.Worker is not null);
+        _h.Clock.Advance(TimeSpan.FromSeconds(2)); // the tasks took 2 s: far longer than PrefetchWithin
+        first.SetResult();
+        await _h.CompletionsAsync(3);
+
+        var warm = await _h.QueueAsync([.. ids.Select(Script)]);
+        await EngineHarness.WaitUntilAsync(() => _h.Script.StartOrder.Count == 5);
+        var heldWarm = (await _h.Store.ListQueuedAsync(warm)).Count(t => t.Worker is not null);
+        second.SetResult();
+        await _h.CompletionsAsync(12);
+
+        Assert.Equal(2, heldCold);
+        Assert.Equal(2, heldWarm);
     }
 
     [Fact]

@@ -179,6 +179,40 @@ public abstract class ClusterStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LostTasks_OfOneWorkerDeath_ShareItsLeaseEnd_SoTheDeathCountsOnce()
+    {
+        await Store.CreateRunAsync(Run("r1", T0));
+        await Store.WriteAsync([Enqueue("r1", "a"), Enqueue("r1", "b"), Enqueue("r1", "c")]);
+        await Store.RegisterWorkerAsync(new WorkerInfo { Name = "dead", Slots = 3 });
+        await Store.ClaimAsync("dead", ["default"], 3, TimeSpan.Zero);
+        await Store.HeartbeatAsync("dead", TimeSpan.Zero);
+
+        var lost = await Store.ReadLostTasksAsync(10);
+
+        Assert.Equal(3, lost.Count);
+        Assert.NotNull(lost[0].WorkerLeaseUntil);
+        Assert.Single(lost.Select(t => (t.Worker, t.WorkerLeaseUntil)).Distinct());
+    }
+
+    [Fact]
+    public async Task Release_GivesBackOnlyRowsTheWorkerHoldsWithoutOutcome_AsTheSameAttempt()
+    {
+        await Store.CreateRunAsync(Run("r1", T0));
+        await Store.WriteAsync([Enqueue("r1", "a"), Enqueue("r1", "b"), Enqueue("r1", "c")]);
+        var mine = await Store.ClaimAsync("w1", ["default"], 2, LongLease);
+        var theirs = Assert.Single(await Store.ClaimAsync("w2", ["default"], 1, LongLease));
+        await Store.CompleteAsync([Completion(mine[1], "w1", TaskOutcome.Succeeded("done"))]);
+
+        var released = await Store.ReleaseAsync("w1", [mine[0].Id, mine[1].Id, theirs.Id]);
+        var again = Assert.Single(await Store.ClaimAsync("w3", ["default"], 5, LongLease));
+
+        Assert.Equal([mine[0].Id], released);
+        Assert.Equal(mine[0].Id, again.Id);
+        Assert.Equal(1, again.Attempt);
+        Assert.Empty(await Store.ReadLostTasksAsync(10));
+    }
+
+    [Fact]
     public async Task Heartbeat_RenewsTheLeaseOfEveryTaskTheWorkerHolds()
     {
         await Store.CreateRunAsync(Run("r1", T0));
@@ -322,6 +356,42 @@ public abstract class ClusterStoreConformanceTests : IAsyncLifetime
         Assert.Equal(2, again.Count);
         Assert.False(again.Single(w => w.Name == "w1").Stopped);
         Assert.Equal(4, again.Single(w => w.Name == "w1").Slots);
+    }
+
+    [Fact]
+    public async Task Workers_LeaseRanOut_IsListedAsLost_AsTheSchedulerJudgesIt()
+    {
+        await Store.RegisterWorkerAsync(new WorkerInfo { Name = "dead", Slots = 1 });
+        await Store.RegisterWorkerAsync(new WorkerInfo { Name = "alive", Slots = 1 });
+        await Store.RegisterWorkerAsync(new WorkerInfo { Name = "new", Slots = 1 });
+        await Store.RegisterWorkerAsync(new WorkerInfo { Name = "stopped", Slots = 1 });
+        await Store.HeartbeatAsync("dead", TimeSpan.Zero);
+        await Store.HeartbeatAsync("alive", LongLease);
+        await Store.HeartbeatAsync("stopped", TimeSpan.Zero);
+        await Store.UnregisterWorkerAsync("stopped");
+
+        var listed = (await (await PeerAsync()).ListWorkersAsync()).ToDictionary(w => w.Name);
+
+        Assert.True(listed["dead"].Lost);
+        Assert.NotNull(listed["dead"].LeaseUntil);
+        Assert.False(listed["alive"].Lost);
+        Assert.True(listed["alive"].LeaseUntil > DateTimeOffset.UtcNow.AddMinutes(30));
+        Assert.False(listed["new"].Lost);
+        Assert.False(listed["stopped"].Lost);
+        Assert.True(listed["stopped"].Stopped);
+    }
+
+    [Fact]
+    public async Task Workers_LostThenRegisteredAgain_IsNotLost()
+    {
+        await Store.RegisterWorkerAsync(new WorkerInfo { Name = "w1", Slots = 1 });
+        await Store.HeartbeatAsync("w1", TimeSpan.Zero);
+        var before = Assert.Single(await Store.ListWorkersAsync());
+
+        await Store.RegisterWorkerAsync(new WorkerInfo { Name = "w1", Slots = 1 });
+
+        Assert.True(before.Lost);
+        Assert.False(Assert.Single(await Store.ListWorkersAsync()).Lost);
     }
 
     [Fact]

@@ -90,20 +90,31 @@ internal sealed partial class DefinitionReader
                 return null;
             }
 
-            // "METHOD URL", or just "URL" for a GET.
-            var start = text.Length - text.TrimStart().Length;
-            var space = text.IndexOfAny([' ', '\t'], start);
-            var method = space < 0 ? "GET" : text[start..space];
-            var urlStart = space < 0 ? start : space + (text.Length - space - text[space..].TrimStart().Length);
-            var url = text[urlStart..].TrimEnd();
-            Map.Add(index, "http.url", scalar, urlStart);
-            Map.Add(index, "http.method", scalar, start);
-            return new HttpSpec(method.ToUpperInvariant(), url);
+            // "METHOD URL [BODY]", or just "URL" for a GET.
+            var form = HttpShortForm.Parse(text);
+            Map.Add(index, "http.url", scalar, form.UrlStart);
+            Map.Add(index, "http.method", scalar, form.MethodStart);
+            var shortSpec = new HttpSpec(form.Method.ToUpperInvariant(), form.Url);
+            if (form.Body is not { } shortBody)
+            {
+                return shortSpec;
+            }
+
+            // A JSON body is kept as JSON, so template values in it are JSON-escaped and it is sent
+            // as application/json, as with 'json:'; any other body is text.
+            if (ShortFormJson(shortBody) is { } json)
+            {
+                Map.Add(index, "http.json", scalar, form.BodyStart);
+                return shortSpec with { Json = json };
+            }
+
+            Map.Add(index, "http.body", scalar, form.BodyStart);
+            return shortSpec with { Body = shortBody };
         }
 
         if (value is not DocMapping map)
         {
-            Error(value.Location, $"'http' {ctx} must be \"METHOD URL\" or a mapping with {Names.List(HttpFields)}, not {value.Describe}");
+            Error(value.Location, $"'http' {ctx} must be \"METHOD URL [BODY]\" or a mapping with {Names.List(HttpFields)}, not {value.Describe}");
             return null;
         }
 
@@ -142,6 +153,23 @@ internal sealed partial class DefinitionReader
         }
 
         return urlText is null ? null : spec;
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? ShortFormJson(string body)
+    {
+        if (body[0] is not ('{' or '['))
+        {
+            return null;
+        }
+
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private List<int> ReadStatuses(DocNode node, string ctx)
