@@ -419,9 +419,10 @@ public sealed class NatsWorker : IAsyncDisposable
         }
 
         ITemplateValues values;
+        TimeSpan? engineTimeout;
         try
         {
-            values = TaskPayload.Read(message.Payload);
+            values = TaskPayload.Read(message.Payload, out engineTimeout);
         }
         catch (JsonException ex)
         {
@@ -440,7 +441,7 @@ public sealed class NatsWorker : IAsyncDisposable
             OutputLimit = _options.OutputLimitBytes,
             Values = values,
         };
-        return await _attempts.RunAsync(handler, invocation, task.Timeout).ConfigureAwait(false);
+        return await _attempts.RunAsync(handler, invocation, engineTimeout ?? task.Timeout).ConfigureAwait(false);
     }
 
     /// <summary>The run's workflow (name, tasks by id), read from the bucket once per hash; null when absent.</summary>

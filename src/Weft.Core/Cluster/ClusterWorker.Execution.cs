@@ -109,9 +109,10 @@ public sealed partial class ClusterWorker
         }
 
         ITemplateValues values;
+        TimeSpan? engineTimeout;
         try
         {
-            values = TaskPayload.Read(row.Payload);
+            values = TaskPayload.Read(row.Payload, out engineTimeout);
         }
         catch (JsonException ex)
         {
@@ -130,7 +131,7 @@ public sealed partial class ClusterWorker
             OutputLimit = _outputLimit,
             Values = values,
         };
-        return await _attempts.RunAsync(handler, invocation, task.Timeout).ConfigureAwait(false);
+        return await _attempts.RunAsync(handler, invocation, engineTimeout ?? task.Timeout).ConfigureAwait(false);
     }
 
     /// <summary>The definition under <paramref name="hash"/>, fetched once (retrying while the store is

@@ -18,33 +18,49 @@ internal static class TaskPayload
     /// upstream tasks are final.</summary>
     internal static string? Build(RunExecution run, int task)
     {
-        var spec = run.Plan.Tasks[task].Spec;
+        var planned = run.Plan.Tasks[task];
+        var timeout = EngineTimeout(run, task, planned);
+        var spec = planned.Spec;
         if (!UsesTemplates(spec))
         {
-            return null;
+            return timeout is null ? null : JsonSerializer.Serialize(new Document { TimeoutTicks = timeout.Value.Ticks }, PayloadJson.Default.Document);
         }
 
         var recorder = new Recorder(run);
         SpecRenderer.Render(spec, recorder);
-        if (recorder.Values.Count == 0 && recorder.Errors.Count == 0)
+        if (recorder.Values.Count == 0 && recorder.Errors.Count == 0 && timeout is null)
         {
             return null;
         }
 
-        return JsonSerializer.Serialize(new Document { Values = recorder.Values, Errors = recorder.Errors }, PayloadJson.Default.Document);
+        return JsonSerializer.Serialize(new Document { Values = recorder.Values, Errors = recorder.Errors, TimeoutTicks = timeout?.Ticks }, PayloadJson.Default.Document);
     }
 
     /// <summary>The values a worker renders the task with.</summary>
-    public static ITemplateValues Read(string? payload)
+    public static ITemplateValues Read(string? payload) => Read(payload, out _);
+
+    /// <summary>The values a worker renders the task with, and the timeout the scheduler's engine gave a
+    /// task that sets none (<see cref="WeftOptions.DefaultTaskTimeout"/>; null: the task's own).</summary>
+    public static ITemplateValues Read(string? payload, out TimeSpan? engineTimeout)
     {
+        engineTimeout = null;
         if (payload is null)
         {
             return Empty.Instance;
         }
 
         var document = JsonSerializer.Deserialize(payload, PayloadJson.Default.Document) ?? new Document();
+        engineTimeout = document.TimeoutTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null;
         return new Stored(document);
     }
+
+    // The worker reads the task from the stored definition, which is as written: a timeout the engine's
+    // defaults filled in travels with the attempt. Without defaults the plan holds the definition's own
+    // task objects, so this is one reference comparison.
+    private static TimeSpan? EngineTimeout(RunExecution run, int task, Definitions.TaskDefinition planned) =>
+        ReferenceEquals(planned, run.Plan.Definition.Tasks[task]) || planned.Timeout == run.Plan.Definition.Tasks[task].Timeout
+            ? null
+            : planned.Timeout;
 
     // Most tasks have no templates; finding that out once per spec keeps dispatch allocation-free for them.
     private static readonly ConditionalWeakTable<TaskSpec, object> TemplateFree = [];
@@ -82,6 +98,9 @@ internal static class TaskPayload
         public Dictionary<string, string> Values { get; init; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string> Errors { get; init; } = new(StringComparer.Ordinal);
+
+        /// <summary>A timeout from the engine's defaults, in ticks; null: the task's own.</summary>
+        public long? TimeoutTicks { get; init; }
     }
 
     private sealed class Recorder(ITemplateValues inner) : ITemplateValues
