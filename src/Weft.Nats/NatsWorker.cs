@@ -29,8 +29,7 @@ public sealed class NatsWorker : IAsyncDisposable
 
     private readonly ClusterWorkerOptions _options;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, ITaskHandler> _handlers;
-    private readonly AttemptExecutor _attempts;
+    private readonly WorkerAttempts _attempts;
     private readonly SemaphoreSlim _slots;
     private readonly DefinitionCache _definitions = new();
     private readonly ConcurrentDictionary<string, Dictionary<string, TaskDefinition>> _tasksByHash = new(StringComparer.Ordinal);
@@ -58,8 +57,7 @@ public sealed class NatsWorker : IAsyncDisposable
     {
         _options = options;
         _time = options.TimeProvider;
-        _handlers = HandlerTable.Create(options.Functions, options.Handlers, options.Http);
-        _attempts = new AttemptExecutor(options.Hooks, _time);
+        _attempts = new WorkerAttempts(options.Name, options);
         _slots = new SemaphoreSlim(options.Slots);
     }
 
@@ -413,35 +411,7 @@ public sealed class NatsWorker : IAsyncDisposable
             return TaskOutcome.Failed($"workflow '{workflow}' has no task '{message.TaskId}'");
         }
 
-        if (!_handlers.TryGetValue(task.Kind, out var handler))
-        {
-            return TaskOutcome.Failed($"worker '{Name}' has no handler for kind '{task.Kind}' (it runs: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))})");
-        }
-
-        ITemplateValues values;
-        TimeSpan? engineTimeout;
-        try
-        {
-            values = TaskPayload.Read(message.Payload, out engineTimeout);
-        }
-        catch (JsonException ex)
-        {
-            return TaskOutcome.Failed($"the task's template values cannot be read: {ex.Message}");
-        }
-
-        var invocation = new TaskInvocation
-        {
-            RunId = message.RunId,
-            WorkflowName = workflow,
-            TaskId = message.TaskId,
-            Attempt = message.Attempt,
-            Spec = task.Spec,
-            CancellationToken = token,
-            TimeProvider = _time,
-            OutputLimit = _options.OutputLimitBytes,
-            Values = values,
-        };
-        return await _attempts.RunAsync(handler, invocation, engineTimeout ?? task.Timeout).ConfigureAwait(false);
+        return await _attempts.RunAsync(workflow, task, message.RunId, message.Attempt, message.Payload, token).ConfigureAwait(false);
     }
 
     /// <summary>The run's workflow (name, tasks by id), read from the bucket once per hash; null when absent.</summary>

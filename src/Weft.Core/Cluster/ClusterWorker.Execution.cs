@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Weft.Definitions;
 using Weft.Execution;
 
@@ -103,35 +102,7 @@ public sealed partial class ClusterWorker
             return TaskOutcome.Failed($"workflow '{definition.Workflow.Name}' has no task '{row.TaskId}'");
         }
 
-        if (!_handlers.TryGetValue(task.Kind, out var handler))
-        {
-            return TaskOutcome.Failed($"worker '{Name}' has no handler for kind '{task.Kind}' (it runs: {string.Join(", ", _handlers.Keys.Order(StringComparer.Ordinal))})");
-        }
-
-        ITemplateValues values;
-        TimeSpan? engineTimeout;
-        try
-        {
-            values = TaskPayload.Read(row.Payload, out engineTimeout);
-        }
-        catch (JsonException ex)
-        {
-            return TaskOutcome.Failed($"the task's template values cannot be read: {ex.Message}");
-        }
-
-        var invocation = new TaskInvocation
-        {
-            RunId = row.RunId,
-            WorkflowName = definition.Workflow.Name,
-            TaskId = row.TaskId,
-            Attempt = row.Attempt,
-            Spec = task.Spec,
-            CancellationToken = token,
-            TimeProvider = _time,
-            OutputLimit = _outputLimit,
-            Values = values,
-        };
-        return await _attempts.RunAsync(handler, invocation, engineTimeout ?? task.Timeout).ConfigureAwait(false);
+        return await _attempts.RunAsync(definition.Workflow.Name, task, row.RunId, row.Attempt, row.Payload, token).ConfigureAwait(false);
     }
 
     /// <summary>The definition under <paramref name="hash"/>, fetched once (retrying while the store is

@@ -28,9 +28,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     private readonly TimeSpan _heartbeatEvery;
     private readonly TimeSpan _pollEvery;
     private readonly TimeSpan? _giveBackAfter;
-    private readonly int _outputLimit;
-    private readonly Dictionary<string, ITaskHandler> _handlers;
-    private readonly AttemptExecutor _attempts;
+    private readonly WorkerAttempts _attempts;
     private readonly ConcurrentDictionary<long, RunningTask> _running = new();
     private readonly AsyncSignal _slotFreed = new();
     private readonly CancellationTokenSource _stopClaiming = new();
@@ -60,9 +58,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
         _heartbeatEvery = options.HeartbeatEvery;
         _pollEvery = options.PollEvery;
         _giveBackAfter = options.GiveBackAfter;
-        _outputLimit = options.OutputLimitBytes;
-        _handlers = HandlerTable.Create(options.Functions, options.Handlers, options.Http);
-        _attempts = new AttemptExecutor(options.Hooks, _time);
+        _attempts = new WorkerAttempts(Name, options);
 
         _info = new WorkerInfo { Name = Name, Queues = _queues, Tags = [.. options.Tags], Slots = _slots, StartedAt = _time.GetUtcNow() };
     }
@@ -71,7 +67,7 @@ public sealed partial class ClusterWorker : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>The kinds this worker can run.</summary>
-    public IReadOnlyCollection<string> Kinds => _handlers.Keys;
+    public IReadOnlyCollection<string> Kinds => _attempts.Kinds;
 
     /// <summary>Counters since the worker started: tasks claimed and completed, tasks running now, and the time to the first claim (null before it).</summary>
     public ClusterWorkerStats Stats
