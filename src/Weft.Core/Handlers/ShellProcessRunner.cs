@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 
 namespace Weft.Handlers;
@@ -47,9 +46,8 @@ internal static class ShellProcessRunner
 
         var stdout = new BoundedTextCollector(outputLimit);
         var stderr = new BoundedTextCollector(StderrLimitBytes);
-        using var drain = new CancellationTokenSource();
-        var stdoutPump = PumpAsync(process.StandardOutput.BaseStream, stdout, drain.Token);
-        var stderrPump = PumpAsync(process.StandardError.BaseStream, stderr, drain.Token);
+        var stdoutPump = PipePump.Start(process.StandardOutput.BaseStream, stdout, "weft stdout");
+        var stderrPump = PipePump.Start(process.StandardError.BaseStream, stderr, "weft stderr");
 
         var cancelled = false;
         try
@@ -79,8 +77,17 @@ internal static class ShellProcessRunner
             }
         }
 
-        drain.CancelAfter(pipeDrainGrace);
-        await Task.WhenAll(stdoutPump, stderrPump).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(stdoutPump.Ended, stderrPump.Ended).WaitAsync(pipeDrainGrace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Drain grace over: a stray descendant still holds a pipe. Keep what we have.
+        }
+
+        stdoutPump.Stop();
+        stderrPump.Stop();
         return new ShellProcessResult(cancelled ? -1 : process.ExitCode, cancelled, stdout, stderr);
     }
 
@@ -142,33 +149,6 @@ internal static class ShellProcessRunner
         catch (AggregateException)
         {
             // Some descendant exited while being killed; the rest were killed.
-        }
-    }
-
-    private static async Task PumpAsync(Stream stream, BoundedTextCollector collector, CancellationToken drainToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            // Keep reading past the limit (the collector drops the excess): a writer blocked on a full
-            // pipe would never exit.
-            int read;
-            while ((read = await stream.ReadAsync(buffer, drainToken).ConfigureAwait(false)) > 0)
-            {
-                collector.Append(buffer.AsSpan(0, read));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Drain grace over: a stray descendant still holds the pipe. Keep what we have.
-        }
-        catch (IOException)
-        {
-            // The pipe broke; keep what we have.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -27,8 +27,9 @@ public sealed class WorkerCrashCountTests
         _time.Advance(TimeSpan.FromSeconds(6));
         await EngineHarness.WaitUntilAsync(async () => (await store.ListQueuedAsync(handle.RunId)).Count(r => r.Attempt == 2) == 3);
         _time.Advance(TimeSpan.FromSeconds(5));
-        await EngineHarness.WaitUntilAsync(async () => (await store.ListQueuedAsync(handle.RunId)).Count(r => r.Attempt == 2) == 6);
+        await WaitAdvancingAsync(async () => (await store.ListQueuedAsync(handle.RunId)).Count(r => r.Attempt == 2) == 6);
 
+        await EngineHarness.WaitUntilAsync(() => engine.WorkerCrashes >= 1);
         Assert.Equal(1, engine.WorkerCrashes);
     }
 
@@ -48,11 +49,27 @@ public sealed class WorkerCrashCountTests
             await store.HeartbeatAsync(name, TimeSpan.FromSeconds(1));
             _time.Advance(TimeSpan.FromSeconds(3));
             // Each death hands back the two first attempts it held as second attempts.
-            await EngineHarness.WaitUntilAsync(async () => (await store.ListQueuedAsync(handle.RunId)).Count(r => r.Attempt == 2) == requeued);
+            await WaitAdvancingAsync(async () => (await store.ListQueuedAsync(handle.RunId)).Count(r => r.Attempt == 2) == requeued);
         }
 
+        await EngineHarness.WaitUntilAsync(() => engine.WorkerCrashes >= 3);
         Assert.Equal(3, engine.WorkerCrashes);
     }
+
+    /// <summary>Waits for a condition that needs the lost-task sweep to run again. The sweep re-arms its
+    /// timer after the rows of its previous pass are visible, so time moved once may have moved before
+    /// the timer was set; a second of fake time per poll lets the next sweep come (leases and the
+    /// worker's death are already past, so more time changes nothing else).</summary>
+    private Task WaitAdvancingAsync(Func<Task<bool>> condition) => EngineHarness.WaitUntilAsync(async () =>
+    {
+        if (await condition())
+        {
+            return true;
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        return false;
+    });
 
     private static WorkflowDefinition Flat(int n)
     {
