@@ -71,7 +71,7 @@ public sealed partial class SqliteStore
     private SqliteCommand Command(string sql)
     {
         var command = _writer.CreateCommand();
-        command.Transaction = _commands.Run.Transaction;
+        command.Transaction = _commands.Current;
         command.CommandText = sql;
         return command;
     }

@@ -62,7 +62,7 @@ public sealed partial class SqliteStore
     {
         var command = _writer.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = _commands.Run.Transaction;
+        command.Transaction = _commands.Current;
         _statements++;
         return command;
     }

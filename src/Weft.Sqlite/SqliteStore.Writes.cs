@@ -9,6 +9,9 @@ public sealed partial class SqliteStore
     // Definitions this instance has stored; purge clears it, since purge may delete definitions.
     private readonly HashSet<string> _storedDefinitions = new(StringComparer.Ordinal);
 
+    // Under the write gate: a row changed twice in one batch is written once.
+    private readonly LatestChanges _latest = new();
+
     /// <summary>One transaction: the definition (once per content hash) and the run row. Tasks get
     /// rows only as they change, so submit costs the same for 1 task or 20,000.</summary>
     public async ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
@@ -45,7 +48,8 @@ public sealed partial class SqliteStore
         }, cancellationToken, committed: () => _storedDefinitions.Add(definition.Hash)).ConfigureAwait(false);
     }
 
-    /// <summary>The group-commit path: every change in one transaction, through prepared statements.</summary>
+    /// <summary>The group-commit path: every change in one transaction, through prepared statements;
+    /// each row once, with its last state in the batch (<see cref="LatestChanges"/>).</summary>
     public ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -54,13 +58,7 @@ public sealed partial class SqliteStore
             return ValueTask.CompletedTask;
         }
 
-        return WriteLockedAsync("write changes", () =>
-        {
-            for (var i = 0; i < changes.Count; i++)
-            {
-                Apply(changes[i]);
-            }
-        }, cancellationToken);
+        return WriteLockedAsync("write changes", () => _latest.ForEach(changes, c => Apply(c)), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -71,7 +69,7 @@ public sealed partial class SqliteStore
         {
             const string Old = "SELECT run_id FROM runs WHERE finished_at < $before AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out')";
             using var command = _writer.CreateCommand();
-            command.Transaction = _commands.Run.Transaction;
+            command.Transaction = _commands.Current;
             command.Parameters.AddWithValue("$before", finishedBefore.UtcTicks);
             foreach (var sql in new[] { $"DELETE FROM attempts WHERE run_id IN ({Old})", $"DELETE FROM tasks WHERE run_id IN ({Old})" })
             {
@@ -126,16 +124,10 @@ public sealed partial class SqliteStore
         return flags == BlobFlags.None ? text : bytes;
     }
 
-    // params span: no array per row on the group-commit path (values still box; SqliteParameter takes object).
-    private void Exec(SqliteCommand command, params ReadOnlySpan<object?> values)
+    // params span: no array per row on the group-commit path (values still box).
+    private void Exec(RawStatement statement, params ReadOnlySpan<object?> values)
     {
-        var parameters = command.Parameters;
-        for (var i = 0; i < values.Length; i++)
-        {
-            parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        command.ExecuteNonQuery();
+        statement.Execute(values);
         _statements++;
     }
 

@@ -42,6 +42,44 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_TasksStartedAndFinishedInOneBatch_AreTwoStatementsEach_WithTheirLastState()
+    {
+        await using var store = await SqliteStore.OpenAsync(_db.Options());
+        var tasks = Enumerable.Range(0, 100).Select(i => new Definitions.TaskDefinition($"t{i}", Definitions.NoopSpec.Instance)).ToArray();
+        await store.CreateRunAsync(Run("short", T0, new Definitions.WorkflowDefinition("short", tasks)));
+
+        // What the journal holds when short tasks start and end between two commits: every row twice,
+        // first as started, then as finished (t0 fails its first attempt and succeeds its second).
+        var changes = tasks.SelectMany(t => new[]
+        {
+            TaskChange("short", t.Id, TaskState.Running),
+            AttemptChange("short", t.Id, 1),
+            AttemptChange("short", t.Id, 1, t.Id == "t0" ? TaskOutcomeStatus.Failed : TaskOutcomeStatus.Succeeded, "first"),
+            TaskChange("short", t.Id, t.Id == "t0" ? TaskState.Retrying : TaskState.Succeeded),
+        }).Concat(
+        [
+            TaskChange("short", "t0", TaskState.Running, attempts: 2),
+            AttemptChange("short", "t0", 2),
+            AttemptChange("short", "t0", 2, TaskOutcomeStatus.Succeeded, "second"),
+            TaskChange("short", "t0", TaskState.Succeeded, attempts: 2),
+        ]).ToArray();
+        var statements = store.Statements;
+
+        await store.WriteAsync(changes);
+
+        // One task row per task, one attempt row per attempt: 100 + 101.
+        Assert.Equal(201, store.Statements - statements);
+        var run = (await store.GetRunAsync("short"))!;
+        Assert.All(run.Tasks, t => Assert.Equal(TaskState.Succeeded, t.State));
+        var t0 = run.Tasks.Single(t => t.TaskId == "t0");
+        Assert.Equal(2, t0.Attempts);
+        Assert.Equal([TaskOutcomeStatus.Failed, TaskOutcomeStatus.Succeeded], t0.AttemptHistory.Select(a => a.Outcome));
+        Assert.Equal("second", t0.Output);
+        Assert.Equal(T0.AddSeconds(2), t0.AttemptHistory[1].StartedAt);
+        Assert.Equal("first", run.Tasks.Single(t => t.TaskId == "t1").Output);
+    }
+
+    [Fact]
     public async Task CreateRunAsync_TwentyThousandTasks_IsOneCommitOfTwoStatements()
     {
         await using var store = await SqliteStore.OpenAsync(_db.Options());
