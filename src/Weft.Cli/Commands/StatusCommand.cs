@@ -49,7 +49,7 @@ internal static class StatusCommand
 
         await using (session.ConfigureAwait(false))
         {
-            var status = session.Engine.GetStatus();
+            var status = await WithMachineCpuAsync(session.Engine.GetStatus(), ct).ConfigureAwait(false);
             IReadOnlyDictionary<RunState, int> counts = new Dictionary<RunState, int>();
             IReadOnlyList<string> unfinished = [];
             try
@@ -80,6 +80,25 @@ internal static class StatusCommand
             io.Out.WriteLine(json ? StatusJson.ToJson(report) : StatusText.Format(report));
             return status.StoreError is null && session.Engine.StoreFailure is null ? ExitCodes.Succeeded : ExitCodes.InvalidInput;
         }
+    }
+
+    /// <summary>An engine just opened has not sampled the machine yet: measure its CPU over a quarter
+    /// of a second, as <c>top</c> does between two screens.</summary>
+    private static async Task<EngineStatus> WithMachineCpuAsync(EngineStatus status, CancellationToken ct)
+    {
+        if (status.CpuBusy is not null)
+        {
+            return status;
+        }
+
+        var window = TimeSpan.FromMilliseconds(250);
+        var meter = new Monitoring.SystemCpuMeter();
+        meter.Next();
+        var before = Environment.CpuUsage.TotalTime;
+        await Task.Delay(window, ct).ConfigureAwait(false);
+        var machine = meter.Next();
+        var process = (Environment.CpuUsage.TotalTime - before) / (window * Environment.ProcessorCount);
+        return status with { CpuBusy = machine?.Busy, CpuIoWait = machine?.IoWait, ProcessCpu = Math.Clamp(process, 0, 1) };
     }
 }
 

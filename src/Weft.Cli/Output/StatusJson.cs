@@ -36,6 +36,10 @@ internal static class StatusJson
             w.WriteNumber("tasksFailed", s.TasksFailed);
             w.WriteNumber("workingSetBytes", s.WorkingSetBytes);
             w.WriteNumber("gcHeapBytes", s.GcHeapBytes);
+            WriteFraction(w, "cpuBusy", s.CpuBusy);
+            WriteFraction(w, "cpuIoWait", s.CpuIoWait);
+            WriteFraction(w, "processCpu", s.ProcessCpu);
+            w.WriteNumber("cores", s.Cores);
             w.WriteStartObject("breakers");
             foreach (var (key, state) in s.Breakers)
             {
@@ -70,5 +74,17 @@ internal static class StatusJson
         }
 
         w.WriteEndArray();
+    }
+
+    private static void WriteFraction(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, Math.Round(v, 4));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 }

@@ -21,6 +21,7 @@ internal static class StatusText
         Line($"slots:      {s.SlotsBusy} busy, {s.SlotsIdle} idle");
         Line($"queue:      {string.Join(", ", s.QueueDepth.OrderBy(p => p.Key).Select(p => $"{p.Key.ToString().ToLowerInvariant()} {p.Value}"))}");
         Line($"throughput: {s.ThroughputPerSecond:0.##} tasks/s over the last minute");
+        Line($"cpu:        {Cpu(s)}");
         Line($"memory:     {s.WorkingSetBytes / (1024 * 1024)} MiB working set, {s.GcHeapBytes / (1024 * 1024)} MiB GC heap");
         if (s.Breakers.Count > 0)
         {
@@ -36,5 +37,17 @@ internal static class StatusText
 
         // Reasons quote store errors and alerts, which may quote task names and paths.
         return TerminalText.Clean(sb.ToString().TrimEnd());
+    }
+
+    /// <summary>"37% of 2 cores in use (weft 12%), 3% I/O wait", or why there is no figure.</summary>
+    private static string Cpu(EngineStatus s)
+    {
+        if (s.CpuBusy is not { } busy)
+        {
+            return "not measured (no /proc/stat, or not sampled yet)";
+        }
+
+        var process = s.ProcessCpu is { } p ? FormattableString.Invariant($" (weft {p * 100:0}%)") : "";
+        return FormattableString.Invariant($"{busy * 100:0}% of {s.Cores} cores in use{process}, {(s.CpuIoWait ?? 0) * 100:0}% I/O wait");
     }
 }

@@ -49,12 +49,20 @@ internal static class RemoteStatus
         Breakers = s.GetProperty("breakers").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""),
         WorkingSetBytes = s.GetProperty("workingSetBytes").GetInt64(),
         GcHeapBytes = s.GetProperty("gcHeapBytes").GetInt64(),
+        CpuBusy = Fraction(s, "cpuBusy"),
+        CpuIoWait = Fraction(s, "cpuIoWait"),
+        ProcessCpu = Fraction(s, "processCpu"),
+        Cores = s.TryGetProperty("cores", out var cores) && cores.ValueKind == JsonValueKind.Number ? cores.GetInt32() : Environment.ProcessorCount,
         Alerts = Strings(s, "alerts"),
         StoreError = s.TryGetProperty("storeError", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
     };
 
     private static T? Parse<T>(string? name) where T : struct, Enum =>
         name is not null && Enum.TryParse<T>(name.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var value) ? value : null;
+
+    // Absent from an older server: unknown, not zero.
+    private static double? Fraction(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     private static List<string> Strings(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray().Select(x => x.GetString() ?? "")] : [];

@@ -32,6 +32,9 @@ public sealed partial class WeftEngine
                 QueueWait = c.QueueWait.Read(),
                 RunTime = c.RunTime.Read(),
                 Alerts = _monitor.AlertsAt(now),
+                CpuBusy = _monitor.MachineLoad?.Busy,
+                CpuIoWait = _monitor.MachineLoad?.IoWait,
+                ProcessCpu = _monitor.CpuFraction(),
             };
             if (_monitor.Critical)
             {

@@ -72,6 +72,21 @@ public sealed record EngineStatus
     /// <summary>Bytes allocated on the managed heap (an estimate, without forcing a collection).</summary>
     public long GcHeapBytes { get; init; }
 
+    /// <summary>The machine's CPU in use (every process's), as a fraction of all cores, over the monitor's
+    /// last interval (<c>/proc/stat</c>); null before two samples or where it cannot be read.</summary>
+    public double? CpuBusy { get; init; }
+
+    /// <summary>The share of the machine's CPU time idle waiting on I/O over the same interval; null as
+    /// <see cref="CpuBusy"/>.</summary>
+    public double? CpuIoWait { get; init; }
+
+    /// <summary>This process's CPU use as a fraction of all cores over the monitor's last interval;
+    /// null before two samples.</summary>
+    public double? ProcessCpu { get; init; }
+
+    /// <summary>The machine's cores, as the runtime sees them (the fractions above are of all of them).</summary>
+    public int Cores { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Alerts active now (thresholds of <c>WeftOptions.Monitor</c> crossed), for people.</summary>
     public IReadOnlyList<string> Alerts { get; init; } = [];
 

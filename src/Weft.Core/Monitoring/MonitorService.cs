@@ -12,6 +12,8 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
     private readonly ResourceMonitor _monitor = new(options.Monitor); // gate
     private TaskCompletionSource? _intakeResumed; // gate
     private long _workerCrashes;
+    private readonly SystemCpuMeter _machine = new(); // sampled on the timer's thread, one tick at a time
+    private SystemCpuLoad? _machineLoad; // gate
 
     public override string Name => "resource monitor";
 
@@ -31,6 +33,9 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
     /// <summary>Under the gate: the active alerts.</summary>
     public IReadOnlyList<string> AlertsAt(DateTimeOffset now) => _monitor.AlertsAt(now);
 
+    /// <summary>Under the gate: the machine's CPU over the last interval; null before two samples.</summary>
+    public SystemCpuLoad? MachineLoad => _machineLoad;
+
     /// <summary>Under the gate: process CPU use as a fraction of all cores; null before two samples.</summary>
     public double? CpuFraction() => _monitor is { Last: not null, CpuCores: > 0 } m ? m.CpuCores / Environment.ProcessorCount : null;
 
@@ -44,6 +49,7 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
     public void Sample()
     {
         var sample = Sampler.Sample();
+        var machine = _machine.Next();
         var now = Time.GetUtcNow();
         IReadOnlyList<string> raised;
         TaskCompletionSource? resume = null;
@@ -55,6 +61,7 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
                 return;
             }
 
+            _machineLoad = machine ?? _machineLoad;
             var queued = coordinator.Scheduler.ReadyCount;
             var open = coordinator.Gates.Breakers.Where(b => b.State != Limits.BreakerState.Closed).Select(b => $"{b.Key} ({b.StateName})");
             raised = _monitor.Observe(now, sample, queued, SlowTasks(now), open);

@@ -38,6 +38,25 @@ public sealed class PoolOptions
     /// doubles per step toward its maximum instead of adding one slot. Default 0.5.</summary>
     public double IoBoundCpuBelow { get; set; } = 0.5;
 
+    /// <summary>Sizes the pool by the machine's measured load (<c>/proc/stat</c>: CPU in use and I/O wait,
+    /// every process's, not only this one's) instead of by the queue alone: with tasks waiting, CPU in
+    /// use at or above <see cref="AdaptiveCpuHigh"/> brings the pool back to one slot per core (more
+    /// threads on busy cores only add contention), I/O wait at or above <see cref="AdaptiveIoWaitHigh"/>
+    /// or CPU below <see cref="IoBoundCpuBelow"/> doubles it toward <see cref="MaxWorkers"/> (the tasks
+    /// wait on something other than cores), and in between it grows a slot at a time. Growth is not held
+    /// back by the cool-down (the load is measured, not inferred); shrinking is. Where <c>/proc/stat</c>
+    /// cannot be read the queue rules apply. Off by default; only for a pool that may scale
+    /// (<see cref="MinWorkers"/> below <see cref="MaxWorkers"/>).</summary>
+    public bool Adaptive { get; set; }
+
+    /// <summary>Adaptive pool: the machine's CPU use at or above which the pool goes back to one slot per
+    /// core and stops growing. Default 0.8.</summary>
+    public double AdaptiveCpuHigh { get; set; } = 0.8;
+
+    /// <summary>Adaptive pool: the share of CPU time idle waiting on I/O at or above which the pool grows
+    /// quickly. Default 0.2.</summary>
+    public double AdaptiveIoWaitHigh { get; set; } = 0.2;
+
     /// <summary>How a ready task picks a slot. Default <see cref="SlotStrategy.LeastBusy"/>.</summary>
     public SlotStrategy Strategy { get; set; } = SlotStrategy.LeastBusy;
 
@@ -88,7 +107,7 @@ public sealed class PoolOptions
             yield return $"Pool.ScaleUpQueueDepth must not be negative (was {ScaleUpQueueDepth})";
         }
 
-        foreach (var (name, value) in new[] { ("ScaleUpUtilization", ScaleUpUtilization), ("ScaleDownUtilization", ScaleDownUtilization), ("CpuSaturated", CpuSaturated), ("IoBoundCpuBelow", IoBoundCpuBelow) })
+        foreach (var (name, value) in new[] { ("ScaleUpUtilization", ScaleUpUtilization), ("ScaleDownUtilization", ScaleDownUtilization), ("CpuSaturated", CpuSaturated), ("IoBoundCpuBelow", IoBoundCpuBelow), ("AdaptiveCpuHigh", AdaptiveCpuHigh), ("AdaptiveIoWaitHigh", AdaptiveIoWaitHigh) })
         {
             if (value is < 0 or > 1 || double.IsNaN(value))
             {

@@ -9,6 +9,10 @@ namespace Weft.WorkerPool;
 internal sealed class PoolScaler(Coordinator coordinator, LocalSlotPool pool, PoolOptions options, TimeProvider time, Func<double?> cpu)
     : TimerService(time)
 {
+    // The machine's load between evaluations, for an adaptive pool; read outside the gate (a file read).
+    // Evaluations come one at a time (the timer's, or a test's).
+    private Monitoring.SystemCpuMeter? _machine;
+
     private DateTimeOffset? _lastScaleAt; // gate
     private bool _lastGrew; // gate
     private DateTimeOffset? _idleSince; // gate
@@ -25,9 +29,18 @@ internal sealed class PoolScaler(Coordinator coordinator, LocalSlotPool pool, Po
         return Task.CompletedTask;
     }
 
+    /// <summary>Where an adaptive pool reads the machine's CPU times; tests substitute readings.</summary>
+    internal Func<Monitoring.CpuTimes?>? MachineReader { get; init; }
+
     /// <summary>Evaluates the scaling rules once.</summary>
     public void Evaluate()
     {
+        if (options.Adaptive)
+        {
+            _machine ??= new Monitoring.SystemCpuMeter(MachineReader ?? Monitoring.CpuTimes.Read);
+        }
+
+        var machine = _machine?.Next();
         PoolEvent? decided;
         int wake;
         lock (coordinator.Gate)
@@ -50,7 +63,7 @@ internal sealed class PoolScaler(Coordinator coordinator, LocalSlotPool pool, Po
             }
 
             _idleSince = busy == 0 && queued == 0 ? _idleSince ?? now : null;
-            var decision = ScalingDecider.Decide(options, new PoolSignals(now, queued, busy, live, cpu(), _lastScaleAt, _lastGrew, _idleSince));
+            var decision = ScalingDecider.Decide(options, new PoolSignals(now, queued, busy, live, cpu(), _lastScaleAt, _lastGrew, _idleSince, machine, Environment.ProcessorCount));
             if (decision.Delta == 0)
             {
                 return;

@@ -12,8 +12,11 @@ namespace Weft.WorkerPool;
 /// <param name="LastScaleAt">When the last decision was taken; null before the first.</param>
 /// <param name="LastGrew">Whether that decision added slots.</param>
 /// <param name="IdleSince">Since when nothing has run and nothing waited; null while busy.</param>
+/// <param name="Machine">The machine's CPU and I/O wait since the previous evaluation (adaptive pools); null when unknown.</param>
+/// <param name="Cores">The machine's cores, as the runtime sees them.</param>
 internal readonly record struct PoolSignals(
-    DateTimeOffset Now, int Queued, int Busy, int Slots, double? Cpu, DateTimeOffset? LastScaleAt, bool LastGrew, DateTimeOffset? IdleSince);
+    DateTimeOffset Now, int Queued, int Busy, int Slots, double? Cpu, DateTimeOffset? LastScaleAt, bool LastGrew, DateTimeOffset? IdleSince,
+    Monitoring.SystemCpuLoad? Machine = null, int Cores = 1);
 
 /// <summary>Add (<see cref="Delta"/> &gt; 0) or remove slots, and why; <see cref="None"/> keeps the pool.</summary>
 internal readonly record struct ScaleDecision(int Delta, string Reason)
@@ -30,6 +33,12 @@ internal static class ScalingDecider
 {
     public static ScaleDecision Decide(PoolOptions options, in PoolSignals s)
     {
+        if (options.Adaptive && s.Machine is { } machine && s.Queued > 0
+            && s.Slots >= options.MinWorkers && s.Slots <= options.MaxWorkers)
+        {
+            return AdaptiveScaling.Decide(options, s, machine);
+        }
+
         if (s.Slots < options.MinWorkers)
         {
             return new(options.MinWorkers - s.Slots, Text($"below the minimum of {options.MinWorkers}"));
@@ -81,7 +90,7 @@ internal static class ScalingDecider
         return ScaleDecision.None;
     }
 
-    private static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+    internal static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -55,6 +55,10 @@ internal static class StatusEndpoints
         s.Breakers,
         s.WorkingSetBytes,
         s.GcHeapBytes,
+        s.CpuBusy,
+        s.CpuIoWait,
+        s.ProcessCpu,
+        s.Cores,
         s.Alerts,
         s.StoreError,
     };

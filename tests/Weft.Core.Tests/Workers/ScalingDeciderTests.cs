@@ -155,4 +155,75 @@ public sealed class ScalingDeciderTests
 
         Assert.InRange(slots, Options.MinWorkers, Options.MaxWorkers);
     }
+
+    private static readonly PoolOptions AdaptiveOptions = new()
+    {
+        MinWorkers = 1,
+        MaxWorkers = 16,
+        CoolDown = TimeSpan.FromSeconds(10),
+        Adaptive = true,
+    };
+
+    private static PoolSignals Machine(double busy, double ioWait, int slots, int queued = 50, int cores = 2, DateTimeOffset? lastScale = null, bool lastGrew = false) =>
+        new(T0, queued, Math.Min(slots, queued), slots, busy, lastScale, lastGrew, null, new global::Weft.Monitoring.SystemCpuLoad(busy, ioWait), cores);
+
+    [Fact]
+    public void Adaptive_CoresBusyWithTasksWaiting_GoesBackToOneSlotPerCore()
+    {
+        var d = ScalingDecider.Decide(AdaptiveOptions, Machine(busy: 0.95, ioWait: 0, slots: 8));
+
+        Assert.Equal(-6, d.Delta);
+        Assert.Equal("CPU at 95% (≥ 80%) with 50 tasks waiting: back to one slot per core (2)", d.Reason);
+    }
+
+    [Fact]
+    public void Adaptive_CoresBusy_NeverGrows_AndShrinksOnlyOutsideTheCoolDown()
+    {
+        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(AdaptiveOptions, Machine(busy: 0.9, ioWait: 0, slots: 2)));
+        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(AdaptiveOptions, Machine(busy: 0.9, ioWait: 0, slots: 8, lastScale: T0.AddSeconds(-3), lastGrew: true)));
+    }
+
+    [Fact]
+    public void Adaptive_HighIoWait_DoublesTowardTheMaximum_EvenRightAfterAShrink()
+    {
+        var d = ScalingDecider.Decide(AdaptiveOptions, Machine(busy: 0.6, ioWait: 0.3, slots: 2, lastScale: T0.AddSeconds(-1), lastGrew: false));
+
+        Assert.Equal(2, d.Delta);
+        Assert.Equal("50 tasks waiting with CPU at 60% and I/O wait at 30%: growing toward the maximum of 16", d.Reason);
+        Assert.Equal(4, ScalingDecider.Decide(AdaptiveOptions, Machine(busy: 0.1, ioWait: 0, slots: 12)).Delta);
+    }
+
+    [Fact]
+    public void Adaptive_CpuBetweenHalfAndHigh_AddsOneSlot_AndStopsAtTheMaximum()
+    {
+        Assert.Equal(1, ScalingDecider.Decide(AdaptiveOptions, Machine(busy: 0.7, ioWait: 0.05, slots: 4)).Delta);
+        Assert.Equal(ScaleDecision.None, ScalingDecider.Decide(AdaptiveOptions, Machine(busy: 0.1, ioWait: 0.5, slots: 16)));
+    }
+
+    [Fact]
+    public void Adaptive_WithoutAMachineReading_OrWithNothingWaiting_FollowsTheQueueRules()
+    {
+        var noReading = new PoolSignals(T0, 5, 4, 4, 0.6, null, false, null, null, 2);
+        Assert.Equal(ScalingDecider.Decide(Options, noReading with { }), ScalingDecider.Decide(AdaptiveOptions, noReading));
+
+        var idle = Machine(busy: 0.95, ioWait: 0, slots: 8, queued: 0) with { IdleSince = T0.AddMinutes(-1) };
+        Assert.Equal(-7, ScalingDecider.Decide(AdaptiveOptions, idle).Delta);
+    }
+
+    [Fact]
+    public void ProcStat_CpuLine_IsBusyIdleAndIoWait_AndTwoReadingsGiveTheLoadBetween()
+    {
+        const string Before = "cpu  100 10 50 800 40 0 5 0 0 0\ncpu0 50 5 25 400 20 0 3 0 0 0\nintr 1 2 3\n";
+        const string After = "cpu  160 10 70 860 80 0 15 5 7 0\n";
+
+        var a = global::Weft.Monitoring.CpuTimes.Parse(Before)!.Value;
+        var b = global::Weft.Monitoring.CpuTimes.Parse(After)!.Value;
+
+        Assert.Equal(new global::Weft.Monitoring.CpuTimes(165, 800, 40), a);
+        var load = global::Weft.Monitoring.SystemCpuLoad.Between(a, b)!.Value;
+        Assert.Equal(95.0 / 195, load.Busy, 6);
+        Assert.Equal(40.0 / 195, load.IoWait, 6);
+        Assert.Null(global::Weft.Monitoring.CpuTimes.Parse("intr 1 2 3\n"));
+        Assert.Null(global::Weft.Monitoring.SystemCpuLoad.Between(a, a));
+    }
 }
