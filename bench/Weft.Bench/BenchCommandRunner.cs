@@ -8,6 +8,11 @@ internal static class BenchCommandRunner
     /// MEM (100,000-task memory check) comes last so the process peak it reports is its own.</summary>
     public static readonly IReadOnlyList<string> Names = ["W1", "W2", "W3", "W4", "MEM"];
 
+    /// <summary>Workloads run only when named (not part of "all"): MIXED compares pool configurations
+    /// and takes minutes; MANY submits 10,000 runs; MEM1M (last: it reports the process's peak memory)
+    /// runs a million tasks.</summary>
+    public static readonly IReadOnlyList<string> Extra = ["MIXED", "MANY", "MEM1M"];
+
     /// <summary>Timed runs per workload when the user gives none; WORKLOADS.md asks for at least 5.</summary>
     public const int DefaultRuns = 5;
 
@@ -73,6 +78,15 @@ internal static class BenchCommandRunner
                 case "MEM":
                     results.Add(await runner.RunMemoryCheckAsync(ct));
                     break;
+                case "MIXED":
+                    results.AddRange(await runner.RunMixedAsync(ct));
+                    break;
+                case "MANY":
+                    results.AddRange(await runner.RunManyAsync(ct));
+                    break;
+                case "MEM1M":
+                    results.AddRange(await runner.RunMillionAsync(ct));
+                    break;
             }
         }
 
@@ -90,13 +104,13 @@ internal static class BenchCommandRunner
             {
                 wanted.UnionWith(Names);
             }
-            else if (Names.Contains(name))
+            else if (Names.Contains(name) || Extra.Contains(name))
             {
                 wanted.Add(name);
             }
             else
             {
-                throw new ArgumentException($"unknown workload '{raw}' (expected one of {string.Join(", ", Names)}, or all)", nameof(workloads));
+                throw new ArgumentException($"unknown workload '{raw}' (expected one of {string.Join(", ", Names.Concat(Extra))}, or all)", nameof(workloads));
             }
         }
 
@@ -105,7 +119,7 @@ internal static class BenchCommandRunner
             throw new ArgumentException("no workload given", nameof(workloads));
         }
 
-        return Names.Where(wanted.Contains).ToArray();
+        return Names.Concat(Extra).Where(wanted.Contains).ToArray();
     }
 
     /// <summary>W3 must be exactly the graph other engines are measured on; a different graph

@@ -25,7 +25,11 @@ internal sealed class BenchEngine : IAsyncDisposable
 
     public bool IsCluster => _cluster is not null;
 
-    public static async Task<BenchEngine> CreateAsync(string store, int workers, ClusterBench? cluster, CancellationToken ct)
+    public static Task<BenchEngine> CreateAsync(string store, int workers, ClusterBench? cluster, CancellationToken ct) =>
+        CreateAsync(store, o => o.Workers = workers, cluster, ct);
+
+    /// <summary>An in-process engine whose pool <paramref name="pool"/> sets (on a cluster, the session's scheduler).</summary>
+    public static async Task<BenchEngine> CreateAsync(string store, Action<WeftOptions> pool, ClusterBench? cluster, CancellationToken ct)
     {
         if (cluster is not null)
         {
@@ -37,7 +41,7 @@ internal sealed class BenchEngine : IAsyncDisposable
             : await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = store["sqlite:".Length..] }, ct);
         var engine = WeftEngine.Create(o =>
         {
-            o.Workers = workers;
+            pool(o);
             o.Store = opened;
         });
         return new BenchEngine(opened, null, engine);

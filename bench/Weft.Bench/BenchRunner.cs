@@ -7,7 +7,7 @@ namespace Weft.Bench;
 /// <summary>Measures the workloads of WORKLOADS.md through the public engine API, the same path a
 /// user's run takes. Each workload gets its own engine, untimed warm-up runs of the same kind (JIT,
 /// pools), then <c>runs</c> timed runs whose median is reported.</summary>
-internal sealed class BenchRunner
+internal sealed partial class BenchRunner
 {
     /// <summary>Untimed runs before timing, at least: the figures describe a warm engine, as
     /// WORKLOADS.md asks (see <see cref="WarmUpThenMeasureAsync"/>).</summary>
@@ -177,6 +177,49 @@ internal sealed class BenchRunner
         {
             PeakMb = MachineInfo.PeakMemoryMb(),
         };
+    }
+
+    /// <summary>MIXED: the same phased run on fixed pools of <see cref="MixedWorkload.FixedSizes"/> slots
+    /// and on the adaptive pool, each measured <c>runs</c> times after one warm-up run, the
+    /// configurations alternating run by run so that a change in the machine's load touches them all
+    /// alike. One result per configuration ("MIXED/fixed-4", "MIXED/adaptive").</summary>
+    public async Task<IReadOnlyList<BenchResult>> RunMixedAsync(CancellationToken ct)
+    {
+        if (_cluster is not null)
+        {
+            throw new NotSupportedException("MIXED compares in-process pools: run it with --store memory or sqlite:PATH");
+        }
+
+        var definition = MixedWorkload.Definition();
+        var configs = MixedWorkload.FixedSizes
+            .Select(n => (Name: "MIXED/fixed-" + n.ToString(CultureInfo.InvariantCulture), Pool: (Action<WeftOptions>)(o => o.Workers = n)))
+            .Append(("MIXED/adaptive", o => MixedWorkload.Adaptive(o.Pool)))
+            .ToArray();
+        var seconds = configs.Select(_ => new double[_runs]).ToArray();
+        for (var i = -1; i < _runs; i++)
+        {
+            for (var c = 0; c < configs.Length; c++)
+            {
+                await using var bench = await BenchEngine.CreateAsync(_store, configs[c].Pool, null, ct);
+                MixedWorkload.Register(bench.Engine);
+                CollectPreviousRuns();
+                var start = Stopwatch.GetTimestamp();
+                var handle = await bench.Engine.SubmitAsync(definition, cancellationToken: ct);
+                var snapshot = await handle.WaitAsync(ct);
+                var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                EnsureSucceeded(configs[c].Name, definition, snapshot);
+                if (i < 0)
+                {
+                    _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{configs[c].Name}: warm-up {elapsed:F2} s"));
+                    continue;
+                }
+
+                seconds[c][i] = elapsed;
+                Report(configs[c].Name, i, elapsed);
+            }
+        }
+
+        return [.. configs.Select((c, k) => new BenchResult(c.Name, _store, definition.Tasks.Count, Median(seconds[k]), definition.Tasks.Count / Median(seconds[k])))];
     }
 
     private async Task<double> RunBatchAsync(WeftEngine engine, string workload, WorkflowDefinition definition, CancellationToken ct)

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using Weft.Definitions;
+
+namespace Weft.Bench;
+
+/// <summary>The scale workloads: a run of a million tasks (MEM1M) and many small runs at once (MANY).</summary>
+internal sealed partial class BenchRunner
+{
+    public const int MillionTasks = 1_000_000;
+    public const int ManyRuns = 10_000;
+    public const int ManyRunTasks = 5;
+
+    /// <summary>MEM1M: one run of 100,000 independent tasks, then one of 1,000,000, on one engine, with
+    /// the process's peak resident memory after both (run it alone: the peak is the process's). Gives
+    /// "MEM1M/100k" and "MEM1M" (with <see cref="BenchResult.PeakMb"/>); the second's time over the
+    /// first's is how the cost grows with the run's size.</summary>
+    public async Task<IReadOnlyList<BenchResult>> RunMillionAsync(CancellationToken ct)
+    {
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
+        var results = new List<BenchResult>();
+        foreach (var (name, n) in new[] { ("MEM1M/100k", Workloads.MemoryCheckTasks), ("MEM1M", MillionTasks) })
+        {
+            var definition = Workloads.Flat(n, "bench-" + n.ToString(CultureInfo.InvariantCulture));
+            CollectPreviousRuns();
+            var before = await bench.CountsAsync(ct);
+            var start = Stopwatch.GetTimestamp();
+            var snapshot = await (await bench.Engine.SubmitAsync(definition, cancellationToken: ct)).WaitAsync(ct);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            EnsureSucceeded(name, definition, snapshot);
+            Report(name, 0, seconds, of: 1);
+            var (commits, statements, _) = await bench.CountsAsync(ct) - before;
+            results.Add(new BenchResult(name, _store, n, seconds, n / seconds)
+            {
+                PeakMb = MachineInfo.PeakMemoryMb(),
+                CommitsPerTask = bench.IsSql ? commits / (double)n : null,
+                StatementsPerTask = bench.IsSql ? statements / (double)n : null,
+            });
+        }
+
+        return results;
+    }
+
+    /// <summary>MANY: <see cref="ManyRuns"/> runs of <see cref="ManyRunTasks"/> independent tasks submitted
+    /// at once, and one run of as many tasks in all, alternately <c>runs</c> times after a warm-up of
+    /// each, on one engine. Gives "MANY" and "MANY/one-run"; their rates compare the cost per task of
+    /// many small runs with that of one big one.</summary>
+    public async Task<IReadOnlyList<BenchResult>> RunManyAsync(CancellationToken ct)
+    {
+        var total = ManyRuns * ManyRunTasks;
+        var small = Workloads.Flat(ManyRunTasks, "bench-many");
+        var big = Workloads.Flat(total, "bench-many-one");
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
+        var engine = bench.Engine;
+        var many = new double[_runs];
+        var one = new double[_runs];
+        for (var i = -1; i < _runs; i++)
+        {
+            CollectPreviousRuns();
+            var start = Stopwatch.GetTimestamp();
+            var waits = new Task<RunSnapshot>[ManyRuns];
+            for (var r = 0; r < waits.Length; r++)
+            {
+                waits[r] = (await engine.SubmitAsync(small, cancellationToken: ct)).WaitAsync(ct);
+            }
+
+            foreach (var snapshot in await Task.WhenAll(waits))
+            {
+                EnsureSucceeded("MANY", small, snapshot);
+            }
+
+            var manySeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            CollectPreviousRuns();
+            start = Stopwatch.GetTimestamp();
+            var whole = await (await engine.SubmitAsync(big, cancellationToken: ct)).WaitAsync(ct);
+            var oneSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            EnsureSucceeded("MANY/one-run", big, whole);
+            if (i >= 0)
+            {
+                many[i] = manySeconds;
+                one[i] = oneSeconds;
+                Report("MANY", i, manySeconds);
+                Report("MANY/one-run", i, oneSeconds);
+            }
+        }
+
+        return
+        [
+            new BenchResult("MANY", _store, total, Median(many), total / Median(many)),
+            new BenchResult("MANY/one-run", _store, total, Median(one), total / Median(one)),
+        ];
+    }
+}
