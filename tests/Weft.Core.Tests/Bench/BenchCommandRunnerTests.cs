@@ -13,6 +13,23 @@ public sealed class BenchCommandRunnerTests
         Assert.Equal(["W1", "W4"], BenchCommandRunner.Select(["w4", "W1", "w1"]));
 
     [Fact]
+    public void Select_TheLongWorkloads_OnlyByName_AfterTheOthers() =>
+        Assert.Equal(["W1", "MEM", "MIXED", "MANY", "MEM1M"], BenchCommandRunner.Select(["mem1m", "all", "many", "mixed"]).Where(w => w is "W1" or "MEM" or "MIXED" or "MANY" or "MEM1M"));
+
+    [Fact]
+    public void Mixed_IsCpuThenIoThenCpuThenIo_EachPhaseAfterTheLastOnesBarrier()
+    {
+        var definition = MixedWorkload.Definition();
+
+        Assert.Equal(MixedWorkload.Tasks, definition.Tasks.Count);
+        var barriers = definition.Tasks.Where(t => t.Id.EndsWith("-done", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["p0-done", "p1-done", "p2-done", "p3-done"], barriers.Select(b => b.Id));
+        Assert.Equal(MixedWorkload.IoTasksPerPhase, barriers[1].DependsOn.Count);
+        Assert.All(definition.Tasks.Where(t => t.Id.StartsWith("p2-cpu", StringComparison.Ordinal)), t => Assert.Equal(["p1-done"], t.DependsOn));
+        Assert.Equal(MixedWorkload.CpuTasksPerPhase, definition.Tasks.Count(t => t.Id.StartsWith("p2-cpu", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Select_UnknownWorkload_ThrowsNamingIt()
     {
         var error = Assert.Throws<ArgumentException>(() => BenchCommandRunner.Select(["W9"]));
