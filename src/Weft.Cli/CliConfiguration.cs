@@ -45,6 +45,11 @@ internal static class CliConfiguration
     public static string? Store(string? flag, WeftConfiguration configuration) =>
         flag ?? (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(StoreChoice.Variable)) ? configuration.Settings.Store : null);
 
+    /// <summary>The transport to use: <c>--transport</c>, else <c>WEFT_TRANSPORT</c>, else the file's
+    /// <c>transport:</c> (kind nats with its url); null for the store's own.</summary>
+    public static string? Transport(string? flag, WeftConfiguration configuration) =>
+        flag ?? (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TransportChoice.Variable)) ? configuration.Settings.Transport.NatsUrl : null);
+
     /// <summary><c>plugins:</c> with relative paths taken from the configuration file's folder.</summary>
     public static IReadOnlyList<string> Plugins(WeftConfiguration configuration)
     {

@@ -21,7 +21,7 @@ internal static partial class ServerCommand
         };
         var transport = new Option<string?>("--transport")
         {
-            Description = $"Hand started tasks to weft worker processes over NATS JetStream: nats://[user:pass@]host:4222 (needs --store sqlite:PATH; workers run with the same --transport). Default: ${TransportChoice.Variable}.",
+            Description = $"Hand started tasks to weft worker processes over NATS JetStream: nats://[user:pass@]host:4222 (needs --store sqlite:PATH; workers run with the same --transport). Default: ${TransportChoice.Variable}, else transport: in the configuration.",
             HelpName = "URL",
         };
         var urls = new Option<string>("--urls")
@@ -93,7 +93,7 @@ internal static partial class ServerCommand
             };
             return RunAsync(
                 CliConfiguration.Store(result.GetValue(store), configuration),
-                result.GetValue(transport),
+                CliConfiguration.Transport(result.GetValue(transport), configuration),
                 result.GetValue(workflows) ?? file.Workflows,
                 typedUrls is not null ? SplitUrls(typedUrls) : file.Urls.Count > 0 ? [.. file.Urls] : SplitUrls(WeftServerApp.DefaultUrl),
                 options,

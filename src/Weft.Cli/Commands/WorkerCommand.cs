@@ -19,7 +19,7 @@ internal static partial class WorkerCommand
         };
         var transport = new Option<string?>("--transport")
         {
-            Description = $"Take tasks from NATS JetStream instead of a store: nats://[user:pass@]host:4222 (the server runs with the same --transport). A worker on NATS has no --store. Default: ${TransportChoice.Variable}.",
+            Description = $"Take tasks from NATS JetStream instead of a store: nats://[user:pass@]host:4222 (the server runs with the same --transport). A worker on NATS has no --store. Default: ${TransportChoice.Variable}, else transport: in the configuration.",
             HelpName = "URL",
         };
         var slots = new Option<int>("--slots") { Description = "Tasks this worker runs at once. Default 8.", DefaultValueFactory = _ => 8 };
@@ -113,7 +113,7 @@ internal static partial class WorkerCommand
             }
 
             IReadOnlyList<string> plugins = [.. CliConfiguration.Plugins(configuration), .. result.GetValue(assemblies) ?? []];
-            if (TransportChoice.TryParse(result.GetValue(transport), out var transportError) is { } nats)
+            if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), out var transportError) is { } nats)
             {
                 // A worker on NATS has no store: only a typed --store is an error, not the file's.
                 return RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct);

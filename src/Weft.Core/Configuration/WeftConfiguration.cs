@@ -192,6 +192,20 @@ public sealed class WeftConfiguration
         return layer?.Place(key, ofKey)?.ToString() ?? layer?.Describe(key) ?? "configuration";
     }
 
+    /// <summary>Where a key is set; for a key that is missing (a required one), where its section's first
+    /// key is, so the message still names the file and line to add it at.</summary>
+    private string PlaceOfSection(string key)
+    {
+        if (Winner(key) is not null)
+        {
+            return PlaceOf(key);
+        }
+
+        var section = key.Contains(':', StringComparison.Ordinal) ? key[..(key.LastIndexOf(':') + 1)] : null;
+        var sibling = section is null ? null : _layers.SelectMany(l => l.Keys).FirstOrDefault(k => k.StartsWith(section, StringComparison.OrdinalIgnoreCase));
+        return sibling is null ? PlaceOf(key) : PlaceOf(sibling);
+    }
+
     private void Check(List<string> errors, bool unknownKeysAreErrors = true)
     {
         foreach (var key in _layers.SelectMany(l => l.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))
@@ -258,7 +272,7 @@ public sealed class WeftConfiguration
 
         foreach (var (path, message) in Settings.Validate())
         {
-            errors.Add($"{PlaceOf(path)}: {Display(path)}: {message}");
+            errors.Add($"{PlaceOfSection(path)}: {Display(path)}: {message}");
         }
     }
 

@@ -48,5 +48,10 @@ public sealed class WeftSettings
         {
             yield return problem;
         }
+
+        foreach (var problem in Transport.Validate())
+        {
+            yield return problem;
+        }
     }
 }

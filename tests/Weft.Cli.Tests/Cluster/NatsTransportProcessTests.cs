@@ -80,6 +80,43 @@ public sealed class NatsTransportProcessTests
         Assert.Contains("nats://127.0.0.1:4222", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Transport_from_weft_yaml_connects_the_server_and_a_worker_without_the_flag()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        using var files = new WorkflowFiles();
+        files.Write("weft.yaml", $"transport:\n  kind: nats\n  url: {nats.Url}\n");
+        var file = files.Write("hello.yaml", "name: hello\ntasks:\n  hi: { shell: 'echo hi from $(hostname)' }\n");
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var server = WeftProcess.Start(files.Directory, "server", "--store", "sqlite:runs.db", "--urls", url);
+        using var worker = WeftProcess.Start(files.Directory, ["worker", "--name", "from-config", .. QuickLeases]);
+        Assert.True(await server.WaitForOutputAsync("listening on", Patience), server.Stdout + server.Stderr);
+        Assert.True(await worker.WaitForOutputAsync("weft worker from-config serving", Patience), worker.Stdout + worker.Stderr);
+
+        var run = await WeftProcess.RunAsync(files.Directory, "run", file, "--server", url);
+
+        Assert.True(run.ExitCode == 0, $"{run.Stdout}\n{run.Stderr}\nserver:\n{server.Stdout}{server.Stderr}\nworker:\n{worker.Stdout}{worker.Stderr}");
+        Assert.Contains("hi from", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("from-config", worker.Stdout + server.Stdout + run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("transport:\n  kind: nats\n", "weft.yaml:2:9: transport.url: is required when transport.kind is nats")]
+    [InlineData("transport:\n  kind: nats\n  url: http://127.0.0.1:4222\n", "is not a NATS server URL")]
+    [InlineData("transport:\n  url: nats://127.0.0.1:4222\n", "is only read when transport.kind is nats")]
+    public async Task A_transport_section_that_cannot_work_is_refused_with_exit_code_2_naming_the_key(string yaml, string message)
+    {
+        using var files = new WorkflowFiles();
+        files.Write("weft.yaml", yaml);
+
+        var result = await WeftProcess.RunAsync(files.Directory, "worker", "--name", "w");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("weft.yaml", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
