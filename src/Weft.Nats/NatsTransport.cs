@@ -7,6 +7,8 @@ namespace Weft.Nats;
 /// anywhere run them; their outcomes come back over a result stream. The store (SQLite) keeps the record.</summary>
 public sealed class NatsTransport : ITransport
 {
+    /// <summary>A transport over the NATS server at <paramref name="url"/> (<c>nats://[user:pass@]host:port</c>
+    /// or <c>tls://…</c>); nothing connects until the engine starts.</summary>
     public NatsTransport(string url)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
@@ -22,6 +24,7 @@ public sealed class NatsTransport : ITransport
     /// <summary>What an operator should see: connection trouble, workers lost.</summary>
     public Action<string>? OnLog { get; set; }
 
+    /// <summary>The server's URL without its credentials, for messages and logs.</summary>
     public string Describe() => NatsSetup.Redact(Url);
 
     IDispatcher ITransport.CreateDispatcher(TransportContext context) => new NatsDispatcher(context, this);

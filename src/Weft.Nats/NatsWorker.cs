@@ -61,6 +61,7 @@ public sealed class NatsWorker : IAsyncDisposable
         _slots = new SemaphoreSlim(options.Slots);
     }
 
+    /// <summary>The worker's name, as attempts record it.</summary>
     public string Name => _options.Name;
 
     /// <summary>Outcomes this worker has published and acked.</summary>
@@ -130,6 +131,7 @@ public sealed class NatsWorker : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops at once: tasks still running are handed back, not waited for.</summary>
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
 
     /// <summary>Leaves as a killed process would: nothing more is published or acked, the connection
