@@ -37,6 +37,7 @@ public sealed class HostingBuilderTests : IDisposable
             .AddHandler<EchoHandler>()
             .Configure(o => o.Pool.MaxWorkers = 4));
         await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
         var engine = app.Services.GetRequiredService<WeftEngine>();
 
@@ -71,6 +72,7 @@ public sealed class HostingBuilderTests : IDisposable
         builder.Services.AddSingleton<ScopeLog>();
         builder.Services.AddWeft(weft => weft.AddFunction<ResizeImage>());
         await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
         var engine = app.Services.GetRequiredService<WeftEngine>();
 
@@ -100,6 +102,7 @@ public sealed class HostingBuilderTests : IDisposable
         });
         builder.Services.AddWeft(weft => weft.Configure(o => o.OutputLimitBytes = 0));
         await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
 
         var error = await Assert.ThrowsAsync<WeftConfigurationException>(() => app.StartAsync());
 
@@ -118,6 +121,7 @@ public sealed class HostingBuilderTests : IDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddWeft(weft => weft.UseSqlite(Path.Combine(file, "weft.db")));
         await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
 
         await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
     }
@@ -157,6 +161,7 @@ public sealed class HostingBuilderTests : IDisposable
         }));
         builder.Services.AddHealthChecks().AddWeft();
         await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
         var health = app.Services.GetRequiredService<HealthCheckService>();
 

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Weft.Logging;
+
 namespace Weft.Execution;
 
 /// <summary>Runs one attempt of one task the same way wherever it runs — on a slot of an embedded
@@ -12,16 +15,33 @@ internal sealed class AttemptExecutor
 {
     private readonly ITaskHook[] _hooks;
     private readonly TimeProvider _time;
+    private readonly ILogger? _logger;
 
-    public AttemptExecutor(IEnumerable<ITaskHook> hooks, TimeProvider time)
+    public AttemptExecutor(IEnumerable<ITaskHook> hooks, TimeProvider time, ILogger? logger = null)
     {
         _hooks = [.. hooks];
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>Runs <paramref name="handler"/> for <paramref name="invocation"/>, whose token is the caller's
-    /// cancellation; the task's <paramref name="timeout"/>, when it has one, is joined to it here.</summary>
-    public ValueTask<TaskOutcome> RunAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
+    /// cancellation; the task's <paramref name="timeout"/>, when it has one, is joined to it here. With a
+    /// logger, the attempt runs inside its <see cref="AttemptScope"/> and its end is logged at Debug.</summary>
+    public ValueTask<TaskOutcome> RunAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout) =>
+        _logger is null ? RunUnobserved(handler, invocation, timeout) : RunLoggedAsync(_logger, handler, invocation, timeout);
+
+    private async ValueTask<TaskOutcome> RunLoggedAsync(ILogger logger, ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
+    {
+        // The handler starts inside the scope, so its continuations (and a function's own logging) carry it.
+        using (logger.BeginScope(new AttemptScope(invocation)))
+        {
+            var outcome = await RunUnobserved(handler, invocation, timeout).ConfigureAwait(false);
+            EngineLog.AttemptEnded(logger, invocation.RunId, invocation.TaskId, invocation.Attempt, handler.Kind, outcome.Status);
+            return outcome;
+        }
+    }
+
+    private ValueTask<TaskOutcome> RunUnobserved(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
     {
         var cancel = invocation.CancellationToken;
         var token = AttemptGuard.Arm(timeout, cancel, _time, out var timer, out var linked);

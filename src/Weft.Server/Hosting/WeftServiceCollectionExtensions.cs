@@ -100,6 +100,7 @@ public static class WeftServiceCollectionExtensions
         }
 
         e.TimeProvider = sp.GetRequiredService<TimeProvider>();
+        e.LoggerFactory = sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>();
         e.DedupWindow = o.DedupWindow > TimeSpan.Zero ? o.DedupWindow : e.DedupWindow;
         e.Schedules.Enabled = o.EnableSchedules;
         e.Schedules.Grace = o.ScheduleGrace > TimeSpan.Zero ? o.ScheduleGrace : e.Schedules.Grace;
