@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Weft.Logging;
+using Weft.Telemetry;
 
 namespace Weft.Execution;
 
@@ -26,18 +27,39 @@ internal sealed class AttemptExecutor
 
     /// <summary>Runs <paramref name="handler"/> for <paramref name="invocation"/>, whose token is the caller's
     /// cancellation; the task's <paramref name="timeout"/>, when it has one, is joined to it here. With a
-    /// logger, the attempt runs inside its <see cref="AttemptScope"/> and its end is logged at Debug.</summary>
+    /// logger, the attempt runs inside its <see cref="AttemptScope"/> and its end is logged at Debug; with a
+    /// listener on <c>ActivitySource("Weft")</c>, inside its <c>weft.task</c> span. Without either, the
+    /// check is all it costs.</summary>
     public ValueTask<TaskOutcome> RunAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout) =>
-        _logger is null ? RunUnobserved(handler, invocation, timeout) : RunLoggedAsync(_logger, handler, invocation, timeout);
+        _logger is null && !WeftTracing.Source.HasListeners()
+            ? RunUnobserved(handler, invocation, timeout)
+            : RunObservedAsync(handler, invocation, timeout);
 
-    private async ValueTask<TaskOutcome> RunLoggedAsync(ILogger logger, ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
+    private async ValueTask<TaskOutcome> RunObservedAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
     {
-        // The handler starts inside the scope, so its continuations (and a function's own logging) carry it.
-        using (logger.BeginScope(new AttemptScope(invocation)))
+        // The handler starts inside the span and the scope, so its continuations (and a function's own
+        // logging and outgoing calls) carry them.
+        var span = WeftTracing.StartAttempt(invocation, handler.Kind);
+        var scope = _logger?.BeginScope(new AttemptScope(invocation));
+        try
         {
             var outcome = await RunUnobserved(handler, invocation, timeout).ConfigureAwait(false);
-            EngineLog.AttemptEnded(logger, invocation.RunId, invocation.TaskId, invocation.Attempt, handler.Kind, outcome.Status);
+            if (span is not null)
+            {
+                WeftTracing.EndAttempt(span, outcome);
+            }
+
+            if (_logger is not null)
+            {
+                EngineLog.AttemptEnded(_logger, invocation.RunId, invocation.TaskId, invocation.Attempt, handler.Kind, outcome.Status);
+            }
+
             return outcome;
+        }
+        finally
+        {
+            scope?.Dispose();
+            span?.Dispose();
         }
     }
 

@@ -5,10 +5,10 @@ using Weft.Server.Runs;
 
 namespace Weft.Server.Monitoring;
 
-/// <summary>Spans on <c>ActivitySource("Weft")</c> built from a run's events, so a collector sees a
-/// run as one trace: a <c>weft.run</c> root span and a <c>weft.task</c> child span per attempt. Built
-/// here from <see cref="WeftEngine.WatchAsync"/> rather than in the scheduler, so the hot path pays
-/// nothing; and only when someone listens to the source.</summary>
+/// <summary>Spans on <c>ActivitySource("Weft")</c> built from a run's events for a cluster's scheduler,
+/// whose tasks run in other processes: a <c>weft.run</c> root span and a <c>weft.task</c> child span per
+/// attempt. An engine that runs its tasks itself traces every run in the core (Telemetry/WeftTracing),
+/// whoever submitted it, so this does nothing for it (no span twice).</summary>
 internal sealed class RunTracer(WeftEngine engine, RunSecrets secrets)
 {
     public static readonly ActivitySource Source = new(WeftMetrics.Name);
@@ -16,7 +16,7 @@ internal sealed class RunTracer(WeftEngine engine, RunSecrets secrets)
     /// <summary>Starts following <paramref name="runId"/> in the background when the source has listeners.</summary>
     public void Follow(string runId)
     {
-        if (Source.HasListeners())
+        if (engine.IsClusterScheduler && Source.HasListeners())
         {
             _ = Task.Run(() => TraceAsync(runId));
         }
