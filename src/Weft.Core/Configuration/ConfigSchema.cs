@@ -37,7 +37,7 @@ internal sealed class ConfigNode
 internal static class ConfigSchema
 {
     // What only C# can give: objects, callbacks and the clock.
-    private static readonly HashSet<string> CodeOnly = [nameof(WeftOptions.TimeProvider), nameof(WeftOptions.Store), nameof(WeftOptions.Hooks), nameof(WeftOptions.Handlers), nameof(WeftOptions.OnAlert), nameof(RetryPolicy.RetryOn), nameof(Cluster.ClusterSchedulingOptions.Schedule)];
+    private static readonly HashSet<string> CodeOnly = [nameof(WeftOptions.TimeProvider), nameof(WeftOptions.Store), nameof(WeftOptions.Hooks), nameof(WeftOptions.Handlers), nameof(WeftOptions.OnAlert), nameof(WeftOptions.LoggerFactory), nameof(RetryPolicy.RetryOn), nameof(Cluster.ClusterSchedulingOptions.Schedule)];
 
     public static ConfigNode Root { get; } = BuildRoot();
 

@@ -76,9 +76,15 @@ public sealed partial class WeftEngine : IAsyncDisposable
         }
         else
         {
-            var attempts = new RunAttempts(new AttemptExecutor(options.Hooks, _time), _cache, _time, options.OutputLimitBytes);
+            var attempts = new RunAttempts(new AttemptExecutor(options.Hooks, _time, options.Logger), _cache, _time, options.OutputLimitBytes);
             _dispatcher = _pool = new LocalSlotPool(_coord, attempts, options.Pool, _time) { OnCrash = _monitor.ReportWorkerCrash };
             _scaler = new PoolScaler(_coord, _pool, options.Pool, _time, () => CpuFraction is { } cpu ? cpu() : _monitor.CpuFraction());
+        }
+
+        if (_clusterQueue is not null && options.Logger is { } logger)
+        {
+            // A host's logger hears what the cluster scheduler reports (SchedulerLeadership sets its own).
+            _clusterQueue.Log = message => Logging.EngineLog.Cluster(logger, message);
         }
 
         _coord.Dispatcher = _dispatcher;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Weft.Definitions;
 using Weft.Execution;
 
@@ -6,6 +7,8 @@ namespace Weft;
 /// <summary>Engine options. Validated once, by <see cref="WeftEngine.Create"/>, every error together.</summary>
 public sealed class WeftOptions
 {
+    private ILogger? _logger;
+
     /// <summary>A fixed number of worker slots: setting it sets <see cref="PoolOptions.MinWorkers"/> and
     /// <see cref="PoolOptions.MaxWorkers"/> of <see cref="Pool"/> to the value, so the pool does not
     /// scale. Reads <see cref="PoolOptions.MaxWorkers"/>. Unset, the pool scales between 2 and 16.</summary>
@@ -55,6 +58,16 @@ public sealed class WeftOptions
 
     /// <summary>Called (on a thread-pool thread) when an alert becomes active.</summary>
     public Action<string>? OnAlert { get; set; }
+
+    /// <summary>Where the engine logs (category <c>Weft</c>): alerts and cluster trouble at Warning, each
+    /// attempt's end at Debug (nothing per task at Information). Every attempt runs in a logging scope with
+    /// <c>WeftRunId</c>, <c>WeftTaskId</c>, <c>WeftAttempt</c> and <c>WeftWorkflow</c>, so what a handler or
+    /// function logs carries them. Default null: no logging, and no scope per attempt. <c>AddWeft</c> sets
+    /// the host's.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The engine's logger from <see cref="LoggerFactory"/>, made once; null without one.</summary>
+    internal ILogger? Logger => _logger ??= LoggerFactory?.CreateLogger(Logging.EngineLog.Category);
 
     /// <summary>The HTTP client of <c>http</c> tasks: default request timeout, connection pool.</summary>
     public HttpOptions Http { get; } = new();

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Weft.Logging;
+using Weft.Telemetry;
+
 namespace Weft.Execution;
 
 /// <summary>Runs one attempt of one task the same way wherever it runs — on a slot of an embedded
@@ -12,16 +16,54 @@ internal sealed class AttemptExecutor
 {
     private readonly ITaskHook[] _hooks;
     private readonly TimeProvider _time;
+    private readonly ILogger? _logger;
 
-    public AttemptExecutor(IEnumerable<ITaskHook> hooks, TimeProvider time)
+    public AttemptExecutor(IEnumerable<ITaskHook> hooks, TimeProvider time, ILogger? logger = null)
     {
         _hooks = [.. hooks];
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>Runs <paramref name="handler"/> for <paramref name="invocation"/>, whose token is the caller's
-    /// cancellation; the task's <paramref name="timeout"/>, when it has one, is joined to it here.</summary>
-    public ValueTask<TaskOutcome> RunAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
+    /// cancellation; the task's <paramref name="timeout"/>, when it has one, is joined to it here. With a
+    /// logger, the attempt runs inside its <see cref="AttemptScope"/> and its end is logged at Debug; with a
+    /// listener on <c>ActivitySource("Weft")</c>, inside its <c>weft.task</c> span. Without either, the
+    /// check is all it costs.</summary>
+    public ValueTask<TaskOutcome> RunAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout) =>
+        _logger is null && !WeftTracing.Source.HasListeners()
+            ? RunUnobserved(handler, invocation, timeout)
+            : RunObservedAsync(handler, invocation, timeout);
+
+    private async ValueTask<TaskOutcome> RunObservedAsync(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
+    {
+        // The handler starts inside the span and the scope, so its continuations (and a function's own
+        // logging and outgoing calls) carry them.
+        var span = WeftTracing.StartAttempt(invocation, handler.Kind);
+        var scope = _logger?.BeginScope(new AttemptScope(invocation));
+        try
+        {
+            var outcome = await RunUnobserved(handler, invocation, timeout).ConfigureAwait(false);
+            if (span is not null)
+            {
+                WeftTracing.EndAttempt(span, outcome);
+            }
+
+            if (_logger is not null)
+            {
+                EngineLog.AttemptEnded(_logger, invocation.RunId, invocation.TaskId, invocation.Attempt, handler.Kind, outcome.Status);
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            scope?.Dispose();
+            span?.Dispose();
+        }
+    }
+
+    private ValueTask<TaskOutcome> RunUnobserved(ITaskHandler handler, TaskInvocation invocation, TimeSpan? timeout)
     {
         var cancel = invocation.CancellationToken;
         var token = AttemptGuard.Arm(timeout, cancel, _time, out var timer, out var linked);

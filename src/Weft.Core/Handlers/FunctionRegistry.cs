@@ -47,6 +47,15 @@ public sealed class FunctionRegistry
         Register(name, (args, _) => ValueTask.FromResult(function(args)));
     }
 
+    /// <summary>Registers a typed function: <typeparamref name="TIn"/> is read from <c>with:</c> with
+    /// System.Text.Json web defaults (a field that does not fit fails the task, naming the field), and the
+    /// returned <typeparamref name="TOut"/> becomes the output (a string as text, anything else as JSON).</summary>
+    public void Register<TIn, TOut>(string name, Func<TIn, CancellationToken, ValueTask<TOut>> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        Register(name, async (args, token) => await function(TypedInput.Read<TIn>(args, name), token).ConfigureAwait(false));
+    }
+
     /// <summary>True when a function named <paramref name="name"/> is registered (names are case-sensitive).</summary>
     public bool Contains(string name) => _functions.ContainsKey(name);
 

@@ -83,6 +83,10 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
         foreach (var alert in raised)
         {
             options.OnAlert?.Invoke(alert);
+            if (options.Logger is { } logger)
+            {
+                Logging.EngineLog.AlertRaised(logger, alert);
+            }
         }
     }
 
@@ -105,6 +109,10 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
         if (raised is not null)
         {
             options.OnAlert?.Invoke(raised);
+            if (options.Logger is { } logger)
+            {
+                Logging.EngineLog.AlertRaised(logger, raised);
+            }
         }
     }
 

@@ -71,6 +71,9 @@ internal sealed partial class RunExecution
 
     public TaskCompletionSource<RunSnapshot> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The run's <c>weft.run</c> span while someone traces (Telemetry/WeftTracing); null otherwise.</summary>
+    public System.Diagnostics.Activity? TraceSpan { get; set; }
+
     /// <summary>Live event subscribers; null (no cost) until someone watches.</summary>
     public List<ChannelWriter<RunEvent>>? Watchers { get; set; }
 

@@ -19,7 +19,7 @@ public static class WeftApiEndpoints
     public static RouteGroupBuilder MapWeftApi(this IEndpointRouteBuilder endpoints, string prefix = "/api")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup(prefix).WithTags("Weft");
+        var api = endpoints.MapGroup(prefix).WithTags("Weft").WithGroupName(OpenApiDocument);
         RunEndpoints.MapReads(api);
         EventStreamEndpoint.MapReads(api);
         StatusEndpoints.MapReads(api);

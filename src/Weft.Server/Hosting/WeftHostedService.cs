@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Weft.Server.Hosting;
 using Weft.Server.Monitoring;
 using Weft.Server.Security;
 
@@ -16,23 +17,32 @@ namespace Weft.Server;
 /// user's own ASP.NET app it also checks, once the server listens, that an open API is not reachable
 /// beyond loopback, and stops the app if it is.</summary>
 internal sealed partial class WeftHostedService(
-    WeftEngine engine,
-    MetricsExporter metrics,
+    WeftStoreLifetime store,
     IOptions<WeftServerOptions> options,
     IHostApplicationLifetime lifetime,
     IServiceProvider services,
     ILogger<WeftHostedService> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    private WeftEngine? _engine;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        metrics.Start();
+        // The store first (asynchronously), then the engine on it: resolved here rather than injected, so
+        // the host's start is where a bad store or bad options surface, every option problem together.
+        await store.OpenAsync(services, cancellationToken).ConfigureAwait(false);
+        var engine = _engine = services.GetRequiredService<WeftEngine>();
+        services.GetRequiredService<MetricsExporter>().Start();
         LogStarted(logger, engine.Workers, options.Value.ReadOnly);
         lifetime.ApplicationStarted.Register(CheckAddresses);
-        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_engine is not { } engine)
+        {
+            return;
+        }
+
         var drain = options.Value.ShutdownDrain;
         LogStopping(logger, engine.GetStatus().ActiveRuns, drain.TotalSeconds);
         await engine.StopAsync(drain, cancellationToken).ConfigureAwait(false);

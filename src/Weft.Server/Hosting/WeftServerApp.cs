@@ -38,6 +38,9 @@ internal static class WeftServerApp
             o.ConfigureEngine = options.ConfigureEngine;
         });
         builder.Services.AddHealthChecks().AddWeft();
+
+        // App-wide choices of this app, not of AddWeft: errors outside the API as problem details.
+        builder.Services.AddProblemDetails();
         customize?.Invoke(builder);
         var app = builder.Build();
         foreach (var url in urls)

@@ -1,14 +1,25 @@
 namespace Weft.Server;
 
-/// <summary>Options of the Weft server and of <see cref="WeftServiceCollectionExtensions.AddWeft"/>,
+/// <summary>Options of the Weft server and of <c>AddWeft</c>,
 /// bound from the <c>Weft:</c> configuration section. Checked once, at start, every error together.</summary>
 public sealed class WeftServerOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string Section = "Weft";
 
-    /// <summary>Worker slots of the hosted engine. Default 16.</summary>
-    public int Workers { get; set; } = 16;
+    private int? _workers;
+
+    /// <summary>Worker slots of the hosted engine: a fixed pool of this size. Default 16 with
+    /// <c>AddWeft(o =&gt; …)</c>; with <c>AddWeft(weft =&gt; …)</c>, unset leaves the engine's pool
+    /// (<see cref="WeftOptions.Pool"/>) as configured.</summary>
+    public int Workers
+    {
+        get => _workers ?? 16;
+        set => _workers = value;
+    }
+
+    /// <summary>True when <see cref="Workers"/> was set (in code or configuration).</summary>
+    internal bool WorkersSet => _workers is not null;
 
     /// <summary>The API token that mutations must carry as <c>Authorization: Bearer TOKEN</c>. Default
     /// null: no token, allowed only when the server listens on loopback (or <see cref="Insecure"/>).</summary>

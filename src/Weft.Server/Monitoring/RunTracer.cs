@@ -5,18 +5,22 @@ using Weft.Server.Runs;
 
 namespace Weft.Server.Monitoring;
 
-/// <summary>Spans on <c>ActivitySource("Weft")</c> built from a run's events, so a collector sees a
-/// run as one trace: a <c>weft.run</c> root span and a <c>weft.task</c> child span per attempt. Built
-/// here from <see cref="WeftEngine.WatchAsync"/> rather than in the scheduler, so the hot path pays
-/// nothing; and only when someone listens to the source.</summary>
+/// <summary>Spans on <c>ActivitySource("Weft")</c> built from a run's events for an engine whose tasks
+/// run in other processes (a cluster's scheduler, a NATS transport): a <c>weft.run</c> root span and a
+/// <c>weft.task</c> child span per attempt. An engine that runs its tasks on slots of its own traces
+/// every run in the core (Telemetry/WeftTracing), whoever submitted it, so this does nothing for it
+/// (no span twice).</summary>
 internal sealed class RunTracer(WeftEngine engine, RunSecrets secrets)
 {
     public static readonly ActivitySource Source = new(WeftMetrics.Name);
 
+    // A remote dispatcher has no pool of its own (its status is empty); fixed for the engine's life.
+    private readonly Lazy<bool> _tasksRunElsewhere = new(() => engine.GetStatus().Pool.MaxWorkers == 0);
+
     /// <summary>Starts following <paramref name="runId"/> in the background when the source has listeners.</summary>
     public void Follow(string runId)
     {
-        if (Source.HasListeners())
+        if (Source.HasListeners() && _tasksRunElsewhere.Value)
         {
             _ = Task.Run(() => TraceAsync(runId));
         }
