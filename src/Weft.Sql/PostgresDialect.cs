@@ -64,7 +64,7 @@ internal sealed class PostgresDialect : SqlDialect
         _ => false,
     };
 
-    public override string Describe(DbException ex)
+    public override string Describe(DbException ex, string query)
     {
         if (ex is not PostgresException pg)
         {
@@ -72,8 +72,10 @@ internal sealed class PostgresDialect : SqlDialect
         }
 
         var text = $"{pg.MessageText} (SQLSTATE {pg.SqlState})";
-        if (pg.Position > 0 && pg.BatchCommand?.CommandText is { } sql && pg.Position <= sql.Length)
+        if (pg.Position > 0 && (pg.BatchCommand?.CommandText ?? query) is { } sql && pg.Position <= sql.Length)
         {
+            // The position is in the statement the server got; Npgsql writes @name as $1, so past a
+            // parameter the column may be off by a few characters, hence the text near it too.
             text += " " + SqlPosition.Describe(sql, pg.Position - 1);
         }
 

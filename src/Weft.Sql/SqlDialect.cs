@@ -25,7 +25,7 @@ internal abstract class SqlDialect
     public abstract bool IsConnectionFailure(Exception ex);
 
     /// <summary>The database's message for a failed query, with where in the query it failed when known.</summary>
-    public virtual string Describe(DbException ex) => ex.Message;
+    public virtual string Describe(DbException ex, string query) => ex.Message;
 
     public static SqlDialect For(ConnectionProvider provider) => provider switch
     {

@@ -52,7 +52,7 @@ internal sealed class SqlHandler(SqlPools pools) : ITaskHandler, IConnectionPool
             }
             catch (DbException ex) when (!token.IsCancellationRequested)
             {
-                return TaskOutcome.Failed($"query failed on '{spec.Connection}': {pool.Dialect.Describe(ex)}");
+                return TaskOutcome.Failed($"query failed on '{spec.Connection}': {pool.Dialect.Describe(ex, spec.Query)}");
             }
         }
     }

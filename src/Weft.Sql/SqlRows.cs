@@ -44,7 +44,7 @@ internal static class SqlRows
         }
 
         using var buffer = new MemoryStream();
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartArray();
         writer.Flush();
         var truncated = false;

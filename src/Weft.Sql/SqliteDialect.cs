@@ -22,7 +22,7 @@ internal sealed class SqliteDialect : SqlDialect
     public override bool IsConnectionFailure(Exception ex) =>
         ex is SqliteException { SqliteErrorCode: 14 or 26 or 5 or 6 }; // CANTOPEN, NOTADB, BUSY, LOCKED
 
-    public override string Describe(DbException ex) => ex is SqliteException s ? $"{Message(s)} (SQLite error {s.SqliteErrorCode})" : ex.Message;
+    public override string Describe(DbException ex, string query) => ex is SqliteException s ? $"{Message(s)} (SQLite error {s.SqliteErrorCode})" : ex.Message;
 
     // "SQLite Error 1: 'near "selec": syntax error'." → near "selec": syntax error
     private static string Message(SqliteException ex)
