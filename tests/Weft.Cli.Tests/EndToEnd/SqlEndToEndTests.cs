@@ -52,4 +52,18 @@ public sealed class SqlEndToEndTests : IDisposable
         Assert.Contains("postgres://report:***@db.example:5432/sales", show.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", show.Stdout + show.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Status_ListsThePoolsOfTheConfiguredConnections()
+    {
+        File.WriteAllText(Path.Combine(_dir, "weft.yaml"), $"connections:\n  shop:\n    connectionString: \"sqlite:{Path.Combine(_dir, "shop.db")}\"\n    maxConnections: 3\n");
+
+        var json = await WeftProcess.RunAsync(_dir, "status", "--store", "memory", "--json");
+        var text = await WeftProcess.RunAsync(_dir, "status", "--store", "memory");
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var pool = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.GetProperty("connectionPools").EnumerateArray());
+        Assert.Equal("""{"name":"shop","provider":"sqlite","maxConnections":3,"inUse":0,"waiting":0,"leases":0,"opened":null}""", pool.GetRawText().Replace(" ", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal));
+        Assert.Contains("sql:        shop (sqlite): 0/3 in use, 0 waiting, 0 leases\n", text.Stdout, StringComparison.Ordinal);
+    }
 }
