@@ -172,8 +172,9 @@ public sealed class CliRemoteRunsTests
         var doc = JsonDocument.Parse(output).RootElement;
         Assert.Equal(
             ["at", "health", "reasons", "slots", "queueDepth", "activeRuns", "throughputPerSecond", "tasksSucceeded", "tasksFailed",
-             "workingSetBytes", "gcHeapBytes", "breakers", "alerts", "store"],
+             "workingSetBytes", "gcHeapBytes", "breakers", "connectionPools", "alerts", "store"],
             doc.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Array, doc.GetProperty("connectionPools").ValueKind); // none configured on this server
         Assert.Equal(4, doc.GetProperty("slots").GetProperty("total").GetInt32());
         var store = doc.GetProperty("store");
         Assert.Equal($"server {server.Address}", store.GetProperty("name").GetString());

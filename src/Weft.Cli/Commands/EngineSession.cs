@@ -6,11 +6,15 @@ namespace Weft.Cli.Commands;
 /// its last batch reaches the store). Every problem opening them is reported as an input error.</summary>
 internal sealed class EngineSession : IAsyncDisposable
 {
-    private EngineSession(IWeftStore store, WeftEngine engine, StoreChoice choice)
+    // The kinds this session made for itself (sql: with the configuration's connections), closed with it.
+    private readonly Plugins.TaskKinds? _ownKinds;
+
+    private EngineSession(IWeftStore store, WeftEngine engine, StoreChoice choice, Plugins.TaskKinds? ownKinds)
     {
         Store = store;
         Engine = engine;
         Choice = choice;
+        _ownKinds = ownKinds;
     }
 
     public IWeftStore Store { get; }
@@ -21,7 +25,8 @@ internal sealed class EngineSession : IAsyncDisposable
 
     /// <summary>Opens the store named by <paramref name="store"/> and starts an engine on it; null
     /// (with the errors written) when that is not possible. <paramref name="configuration"/>, when given, sets the engine's options over <paramref name="workers"/>.</summary>
-    public static async Task<EngineSession?> OpenAsync(string? store, int workers, TextWriter error, CancellationToken ct, Configuration.WeftConfiguration? configuration = null)
+    public static async Task<EngineSession?> OpenAsync(
+        string? store, int workers, TextWriter error, CancellationToken ct, Configuration.WeftConfiguration? configuration = null, Plugins.TaskKinds? kinds = null)
     {
         if (StoreChoice.TryParse(store, out var problem) is not { } choice)
         {
@@ -47,6 +52,9 @@ internal sealed class EngineSession : IAsyncDisposable
             return null;
         }
 
+        // A command that does not load plug-ins (runs resume, status) still runs and shows sql: tasks.
+        var ownKinds = kinds is null ? Plugins.TaskKinds.Load(configuration, [], error) : null;
+        kinds ??= ownKinds;
         try
         {
             var engine = WeftEngine.Create(o =>
@@ -54,12 +62,13 @@ internal sealed class EngineSession : IAsyncDisposable
                 o.Workers = workers;
                 configuration?.ApplyTo(o);
                 o.Store = opened;
+                kinds?.AddTo(o.Handlers);
 
                 // A one-shot command must not take a server's schedule ticks on a shared store: its
                 // process ends with the command, and the tick's run with it.
                 o.Schedules.Enabled = false;
             });
-            return new EngineSession(opened, engine, choice);
+            return new EngineSession(opened, engine, choice, ownKinds);
         }
         catch (WeftConfigurationException ex)
         {
@@ -69,6 +78,11 @@ internal sealed class EngineSession : IAsyncDisposable
             }
 
             await opened.DisposeAsync().ConfigureAwait(false);
+            if (ownKinds is not null)
+            {
+                await ownKinds.DisposeAsync().ConfigureAwait(false);
+            }
+
             return null;
         }
     }
@@ -93,5 +107,9 @@ internal sealed class EngineSession : IAsyncDisposable
     {
         await Engine.DisposeAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
+        if (_ownKinds is not null)
+        {
+            await _ownKinds.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

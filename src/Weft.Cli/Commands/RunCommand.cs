@@ -39,6 +39,7 @@ internal static class RunCommand
             Description = "A .NET assembly whose [WeftFunction] methods function: tasks may call; repeat for more.",
             HelpName = "path.dll",
         };
+        var plugin = Plugins.PluginOption.Create();
         var remote = new RemoteOptions();
         remote.Server.Description = "Submit to a Weft server (e.g. http://127.0.0.1:5080) and follow the run there.";
         var priority = new Option<string?>("--priority")
@@ -62,6 +63,7 @@ internal static class RunCommand
               weft run flow.yaml -p date=2026-01-31 -p region=eu --workers 32
               weft run flow.yaml --json > result.json
               weft run flow.yaml --assembly bin/Release/net10.0/MyFunctions.dll
+              weft run flow.yaml --plugin plugins/MyKinds.dll
               weft run flow.yaml --store memory
               weft run flow.yaml --at 2026-12-01T02:00:00Z
               weft run --resume 0192f3c4…          (continue a run a crash interrupted)
@@ -75,6 +77,7 @@ internal static class RunCommand
             store,
             json,
             assemblies,
+            plugin,
             resume,
             at,
             priority,
@@ -110,7 +113,8 @@ internal static class RunCommand
                     Resume = result.GetValue(resume),
                     NotBefore = result.GetValue(at) is { } when ? NotBeforeParser.Parse(when, TimeProvider.System.GetUtcNow(), out _) : null,
                     Json = result.GetValue(json),
-                    Assemblies = [.. CliConfiguration.Plugins(configuration), .. result.GetValue(assemblies) ?? []],
+                    Assemblies = result.GetValue(assemblies) ?? [],
+                    Plugins = Plugins.PluginOption.Paths(result, plugin, configuration),
                     Priority = RunRequest.ParsePriority(result.GetValue(priority)),
                     DedupKey = result.GetValue(dedupKey),
                     Configuration = configuration,

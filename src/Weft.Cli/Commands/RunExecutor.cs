@@ -36,10 +36,18 @@ internal static class RunExecutor
             return ExitCodes.InvalidInput;
         }
 
+        // Plug-ins first: their kinds must be known to read the file.
+        var kinds = Plugins.TaskKinds.Load(request.Configuration, request.Plugins, io.Error);
+        if (kinds is null)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        await using var kindsLifetime = kinds.ConfigureAwait(false);
         WorkflowDefinition? definition = null;
         if (request.File is not null)
         {
-            definition = WorkflowFile.LoadOrReport(request.File, io.Error);
+            definition = WorkflowFile.LoadOrReport(request.File, io.Error, kinds.LoadOptions);
             if (definition is null)
             {
                 return ExitCodes.InvalidInput;
@@ -48,12 +56,19 @@ internal static class RunExecutor
 
         if (StoreChoice.TryParse(request.Store, out _) is { IsCluster: true } cluster)
         {
+            // The workers run the tasks, with the connections and plug-ins they were given.
             return await SubmitToClusterAsync(request, definition, parameters.Values, cluster, io, ct).ConfigureAwait(false);
+        }
+
+        if (definition is not null && UnknownConnections(definition, kinds) is { Count: > 0 } unknown)
+        {
+            WriteErrors(io.Error, unknown);
+            return ExitCodes.InvalidInput;
         }
 
         // Registered before the engine starts so a Ctrl+C at any point is ours, not the runtime's.
         using var interrupt = InterruptSignal.Register(io.Error);
-        var session = await EngineSession.OpenAsync(request.Store, request.Workers, io.Error, ct, request.Configuration).ConfigureAwait(false);
+        var session = await EngineSession.OpenAsync(request.Store, request.Workers, io.Error, ct, request.Configuration, kinds).ConfigureAwait(false);
         if (session is null)
         {
             return ExitCodes.InvalidInput;
@@ -62,7 +77,7 @@ internal static class RunExecutor
         await using (session.ConfigureAwait(false))
         {
             var engine = session.Engine;
-            if (!AssemblyLoader.TryRegisterAll(engine, request.Assemblies, io.Error))
+            if (!AssemblyLoader.TryRegisterAll(engine, request.Assemblies, io.Error) || !kinds.RegisterFunctions(engine.Functions, io.Error))
             {
                 return ExitCodes.InvalidInput;
             }
@@ -118,6 +133,23 @@ internal static class RunExecutor
 
             return await FollowAndReportAsync(engine, handle, request.Json, interrupt, io).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A local run checks the connections its <c>sql:</c> tasks name before anything runs: a
+    /// typo is an input error, not a failed run.</summary>
+    private static List<string> UnknownConnections(WorkflowDefinition definition, Plugins.TaskKinds kinds)
+    {
+        List<string> problems = [];
+        foreach (var name in definition.Tasks.Select(t => t.Spec).OfType<SqlSpec>().Select(s => s.Connection).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (kinds.Sql.Pools.Directory.Find(name, out var problem) is null)
+            {
+                var tasks = definition.Tasks.Where(t => t.Spec is SqlSpec s && string.Equals(s.Connection, name, StringComparison.OrdinalIgnoreCase)).Select(t => $"'{t.Id}'");
+                problems.Add($"task {string.Join(", ", tasks)}: {problem}");
+            }
+        }
+
+        return problems;
     }
 
     private static async Task<int> SubmitToClusterAsync(

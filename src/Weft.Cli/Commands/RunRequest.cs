@@ -21,6 +21,9 @@ internal sealed record RunRequest(string? File)
 
     public IReadOnlyList<string> Assemblies { get; init; } = [];
 
+    /// <summary><c>plugins:</c> of the configuration, then <c>--plugin</c>: assemblies adding task kinds and functions.</summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
+
     /// <summary>weft.yaml and WEFT__ variables (with <c>--workers</c> when typed), applied to the engine.</summary>
     public Configuration.WeftConfiguration? Configuration { get; init; }
 

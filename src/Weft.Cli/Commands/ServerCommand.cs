@@ -48,6 +48,7 @@ internal static partial class ServerCommand
             Description = "A folder of workflow files (*.yaml, *.yml, *.json) to register at start; their schedules run.",
             HelpName = "DIR",
         };
+        var plugin = Plugins.PluginOption.Create();
         var command = new Command("server", """
             Run the Weft server: engine, REST API under /api, dashboard under /dashboard, /metrics.
 
@@ -58,6 +59,7 @@ internal static partial class ServerCommand
               weft server --workflows flows/
               weft server --store postgres://weft:secret@db:5432/weft --workers 0
               weft server --store sqlite:runs.db --transport nats://127.0.0.1:4222
+              weft server --plugin plugins/MyKinds.dll
             """)
         {
             store,
@@ -69,12 +71,19 @@ internal static partial class ServerCommand
             allowedHosts,
             readOnly,
             workflows,
+            plugin,
         };
         command.SetAction((result, ct) =>
         {
             // --workers 0 (cluster: no worker inside the server) sizes no pool, so it is no pool setting.
             var workersFlag = result.GetValue(workers) > 0 ? CliConfiguration.Flag(result, workers, nameof(WeftOptions.Workers)) : null;
             if (CliConfiguration.Load(result, io.Error, workersFlag) is not { } configuration)
+            {
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            // sql: over the configured connections, and the plug-ins' kinds, for the engine's slots and its API.
+            if (Plugins.TaskKinds.Load(configuration, Plugins.PluginOption.Paths(result, plugin, configuration), io.Error) is not { } kinds)
             {
                 return Task.FromResult(ExitCodes.InvalidInput);
             }
@@ -89,7 +98,7 @@ internal static partial class ServerCommand
                 Insecure = result.GetValue(insecure) || file.Insecure,
                 AllowedHosts = result.GetValue(allowedHosts) is { } hosts ? hosts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [.. file.AllowedHosts],
                 ReadOnly = result.GetValue(readOnly) || file.ReadOnly,
-                ConfigureEngine = e => ConfigureEngine(e, configuration),
+                ConfigureEngine = e => ConfigureEngine(e, configuration, kinds),
             };
             return RunAsync(
                 CliConfiguration.Store(result.GetValue(store), configuration),
@@ -97,7 +106,7 @@ internal static partial class ServerCommand
                 result.GetValue(workflows) ?? file.Workflows,
                 typedUrls is not null ? SplitUrls(typedUrls) : file.Urls.Count > 0 ? [.. file.Urls] : SplitUrls(WeftServerApp.DefaultUrl),
                 options,
-                CliConfiguration.Plugins(configuration),
+                kinds,
                 io,
                 ct);
         });
@@ -107,8 +116,9 @@ internal static partial class ServerCommand
     private static string[] SplitUrls(string urls) => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     // A server's pool scales (2..16) unless --workers, workers: or pool: say otherwise.
-    private static void ConfigureEngine(WeftOptions engine, Configuration.WeftConfiguration configuration)
+    private static void ConfigureEngine(WeftOptions engine, Configuration.WeftConfiguration configuration, Plugins.TaskKinds kinds)
     {
+        kinds.AddTo(engine.Handlers);
         if (!configuration.Sets(nameof(WeftOptions.Workers)))
         {
             var defaults = new PoolOptions();
@@ -119,8 +129,9 @@ internal static partial class ServerCommand
         configuration.ApplyTo(engine);
     }
 
-    private static async Task<int> RunAsync(string? store, string? transportText, string? workflowDir, string[] urls, WeftServerOptions options, IReadOnlyList<string> plugins, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string? store, string? transportText, string? workflowDir, string[] urls, WeftServerOptions options, Plugins.TaskKinds kinds, CliIo io, CancellationToken ct)
     {
+        await using var kindsLifetime = kinds.ConfigureAwait(false);
         if (StoreChoice.TryParse(store, out var storeError) is not { } choice)
         {
             io.Error.WriteLine($"error: {storeError}");
@@ -170,7 +181,7 @@ internal static partial class ServerCommand
 
         await using (app.ConfigureAwait(false))
         {
-            if (!AssemblyLoader.TryRegisterAll(app.Services.GetRequiredService<WeftEngine>(), plugins, io.Error))
+            if (!kinds.RegisterFunctions(app.Services.GetRequiredService<WeftEngine>().Functions, io.Error))
             {
                 return ExitCodes.InvalidInput;
             }

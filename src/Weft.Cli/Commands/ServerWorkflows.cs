@@ -18,7 +18,7 @@ internal static class ServerWorkflows
         }
 
         var files = Directory.EnumerateFiles(folder).Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
-        var loaded = files.Select(f => (File: f, Result: WorkflowFile.Load(f))).ToList();
+        var loaded = files.Select(f => (File: f, Result: WorkflowFile.Load(f, registry.LoadOptions))).ToList();
         foreach (var error in loaded.SelectMany(l => l.Result.Errors))
         {
             io.Error.WriteLine(error.ToString());

@@ -35,13 +35,16 @@ internal static class StatusCommand
         var remote = new RemoteOptions().AddTo(command, store);
         command.SetAction((r, ct) => remote.Target(r) is { } target
             ? RemoteStatus.ExecuteAsync(target, r.GetValue(json), io, ct)
-            : ExecuteAsync(r.GetValue(store), r.GetValue(json), io, ct));
+            : CliConfiguration.Load(r, io.Error) is { } configuration
+                ? ExecuteAsync(r.GetValue(store), r.GetValue(json), io, ct, configuration)
+                : Task.FromResult(ExitCodes.InvalidInput));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(string? store, bool json, CliIo io, CancellationToken ct)
+    // The configuration gives the named SQL connections whose pools the status lists (unused here: all zero).
+    private static async Task<int> ExecuteAsync(string? store, bool json, CliIo io, CancellationToken ct, Configuration.WeftConfiguration configuration)
     {
-        var session = await EngineSession.OpenAsync(store, RunRequest.DefaultWorkers, io.Error, ct).ConfigureAwait(false);
+        var session = await EngineSession.OpenAsync(store, RunRequest.DefaultWorkers, io.Error, ct, configuration).ConfigureAwait(false);
         if (session is null)
         {
             return ExitCodes.InvalidInput;

@@ -13,24 +13,38 @@ internal static class ValidateCommand
     {
         var file = new Argument<string>("FILE") { Description = "The workflow file (YAML or JSON)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document: {\"file\",\"valid\",\"tasks\",\"errors\",\"warnings\"}." };
+        var plugin = Plugins.PluginOption.Create();
         var command = new Command("validate", """
             Check a workflow file without running it; every error is listed with file:line:column.
 
             Examples:
               weft validate flow.yaml
               weft validate flow.yaml --json
+              weft validate flow.yaml --plugin plugins/MyKinds.dll     (a plug-in's kinds are known)
             """)
         {
             file,
             json,
+            plugin,
         };
-        command.SetAction(result => Execute(result.GetRequiredValue(file), result.GetValue(json), io));
+        command.SetAction(result => Execute(result.GetRequiredValue(file), result.GetValue(json), io, result.GetValue(plugin) ?? []));
         return command;
     }
 
-    public static int Execute(string path, bool json, CliIo io)
+    public static int Execute(string path, bool json, CliIo io, IReadOnlyList<string>? plugins = null)
     {
-        var result = WorkflowFile.Load(path);
+        WorkflowLoadOptions? options = null;
+        if (plugins is { Count: > 0 })
+        {
+            if (Plugins.PluginSet.Load(plugins, Names.BuiltInKinds, io.Error) is not { } loaded)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            options = new WorkflowLoadOptions { ExtraKinds = loaded.Kinds };
+        }
+
+        var result = WorkflowFile.Load(path, options);
         if (json)
         {
             io.Out.WriteLine(ToJson(path, result));

@@ -46,6 +46,7 @@ internal static partial class WorkerCommand
             Description = "A .NET assembly whose [WeftFunction] methods function: tasks may call; repeat for more.",
             HelpName = "path.dll",
         };
+        var plugin = Plugins.PluginOption.Create();
         var command = new Command("worker", """
             Run a worker process of a Weft cluster: it claims tasks queued by the cluster's scheduler
             (weft server --store postgres://…) and runs them. Stop it with Ctrl+C or SIGTERM.
@@ -55,6 +56,7 @@ internal static partial class WorkerCommand
               weft worker --store "$WEFT_STORE" --slots 32 --queues default,gpu --name gpu-1
               weft worker --store "$WEFT_STORE" --heartbeat 2 --dead-after 10   # notice a dead worker sooner
               weft worker --transport nats://127.0.0.1:4222 --slots 8 --queues default,gpu --name w1
+              weft worker --store "$WEFT_STORE" --plugin plugins/MyKinds.dll   # runs the plug-in's kinds too
             """)
         {
             store,
@@ -67,6 +69,7 @@ internal static partial class WorkerCommand
             heartbeat,
             deadAfter,
             assemblies,
+            plugin,
         };
 
         // For weft bench --store postgres://…: the worker's store counters and first claim, kept in a file.
@@ -112,29 +115,51 @@ internal static partial class WorkerCommand
                 return Task.FromResult(ExitCodes.InvalidInput);
             }
 
-            IReadOnlyList<string> plugins = [.. CliConfiguration.Plugins(configuration), .. result.GetValue(assemblies) ?? []];
+            IReadOnlyList<string> plugins = result.GetValue(assemblies) ?? [];
+
+            // sql: over the configured connections and the plug-ins' kinds run here as on an engine's slots.
+            if (Plugins.TaskKinds.Load(configuration, Plugins.PluginOption.Paths(result, plugin, configuration), io.Error) is not { } kinds)
+            {
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            kinds.AddTo(options.Handlers);
+            if (!kinds.RegisterFunctions(options.Functions, io.Error))
+            {
+                return ClosingAsync(kinds, Task.FromResult(ExitCodes.InvalidInput));
+            }
+
             if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), out var transportError) is { } nats)
             {
                 // A worker on NATS has no store: only a typed --store is an error, not the file's.
-                return RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct);
+                return ClosingAsync(kinds, RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct));
             }
 
             if (transportError is not null)
             {
                 io.Error.WriteLine($"error: {transportError}");
-                return Task.FromResult(ExitCodes.InvalidInput);
+                return ClosingAsync(kinds, Task.FromResult(ExitCodes.InvalidInput));
             }
 
-            return RunAsync(
+            return ClosingAsync(kinds, RunAsync(
                 CliConfiguration.Store(result.GetValue(store), configuration),
                 options,
                 TimeSpan.FromSeconds(result.GetValue(drain)),
                 plugins,
                 io,
                 ct,
-                result.GetValue(statsFile));
+                result.GetValue(statsFile)));
         });
         return command;
+    }
+
+    // The worker's pools close once it has stopped.
+    private static async Task<int> ClosingAsync(Plugins.TaskKinds kinds, Task<int> running)
+    {
+        await using (kinds.ConfigureAwait(false))
+        {
+            return await running.ConfigureAwait(false);
+        }
     }
 
     // Null when the heartbeat and lease fit together, else the error naming both values.

@@ -6,11 +6,12 @@ namespace Weft.Cli.Commands;
 /// <see cref="WorkflowError"/>s (file:line:col: message) instead of exceptions.</summary>
 internal static class WorkflowFile
 {
-    public static WorkflowLoadResult Load(string path)
+    /// <summary><paramref name="options"/> carries the kinds plug-ins add (<see cref="Plugins.TaskKinds.LoadOptions"/>).</summary>
+    public static WorkflowLoadResult Load(string path, WorkflowLoadOptions? options = null)
     {
         try
         {
-            var definition = WorkflowLoader.LoadFile(path, null, out var warnings);
+            var definition = WorkflowLoader.LoadFile(path, options, out var warnings);
             return new WorkflowLoadResult(definition, []) { Warnings = warnings };
         }
         catch (WorkflowValidationException ex)
@@ -32,9 +33,9 @@ internal static class WorkflowFile
     }
 
     /// <summary>Loads <paramref name="path"/> or writes every error to <paramref name="error"/>.</summary>
-    public static WorkflowDefinition? LoadOrReport(string path, TextWriter error)
+    public static WorkflowDefinition? LoadOrReport(string path, TextWriter error, WorkflowLoadOptions? options = null)
     {
-        var result = Load(path);
+        var result = Load(path, options);
         foreach (var e in result.Warnings.Concat(result.Errors))
         {
             error.WriteLine(e.ToString());

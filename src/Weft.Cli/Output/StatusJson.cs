@@ -47,6 +47,29 @@ internal static class StatusJson
             }
 
             w.WriteEndObject();
+            w.WriteStartArray("connectionPools");
+            foreach (var pool in s.ConnectionPools)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", pool.Name);
+                w.WriteString("provider", pool.Provider);
+                w.WriteNumber("maxConnections", pool.MaxConnections);
+                w.WriteNumber("inUse", pool.InUse);
+                w.WriteNumber("waiting", pool.Waiting);
+                w.WriteNumber("leases", pool.Leases);
+                if (pool.Opened is { } opened)
+                {
+                    w.WriteNumber("opened", opened);
+                }
+                else
+                {
+                    w.WriteNull("opened");
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             WriteStrings(w, "alerts", s.Alerts);
             w.WriteStartObject("store");
             w.WriteString("name", report.Store);

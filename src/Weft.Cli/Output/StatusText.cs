@@ -28,6 +28,12 @@ internal static class StatusText
             Line($"breakers:   {string.Join(", ", s.Breakers.Select(b => $"{b.Key} {b.Value}"))}");
         }
 
+        foreach (var pool in s.ConnectionPools)
+        {
+            var opened = pool.Opened is { } n ? $", {n} opened" : "";
+            Line($"sql:        {pool.Name} ({pool.Provider}): {pool.InUse}/{pool.MaxConnections} in use, {pool.Waiting} waiting, {pool.Leases} leases{opened}");
+        }
+
         var runs = string.Join(", ", Enum.GetValues<RunState>().Where(r => report.Runs.GetValueOrDefault(r) > 0).Select(r => $"{report.Runs[r]} {r.ToName()}"));
         Line($"store:      {report.Store}: {(runs.Length == 0 ? "no runs" : runs)}");
         if (report.Unfinished.Count > 0)

@@ -55,6 +55,16 @@ internal static class RemoteStatus
         Cores = s.TryGetProperty("cores", out var cores) && cores.ValueKind == JsonValueKind.Number ? cores.GetInt32() : Environment.ProcessorCount,
         Alerts = Strings(s, "alerts"),
         StoreError = s.TryGetProperty("storeError", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
+        ConnectionPools = s.TryGetProperty("connectionPools", out var pools) && pools.ValueKind == JsonValueKind.Array
+            ? [.. pools.EnumerateArray().Select(p => new ConnectionPoolStatus(p.GetProperty("name").GetString() ?? "", p.GetProperty("provider").GetString() ?? "")
+            {
+                MaxConnections = p.GetProperty("maxConnections").GetInt32(),
+                InUse = p.GetProperty("inUse").GetInt32(),
+                Waiting = p.GetProperty("waiting").GetInt32(),
+                Leases = p.GetProperty("leases").GetInt64(),
+                Opened = p.TryGetProperty("opened", out var o) && o.ValueKind == JsonValueKind.Number ? o.GetInt64() : null,
+            })]
+            : [],
     };
 
     private static T? Parse<T>(string? name) where T : struct, Enum =>

@@ -30,6 +30,7 @@ internal static class SpecRenderer
             Json = Render(h.Json, values),
         },
         FunctionSpec f => f with { With = f.With is null ? null : (JsonObject)Render(f.With, values)! },
+        SqlSpec q => q with { Params = Render(q.Params, values) },
         CustomSpec c => c with { Value = Render(c.Value, values) },
         _ => spec,
     };

@@ -323,6 +323,9 @@ public static class DefinitionJson
                 }
 
                 break;
+            case SqlSpec sql:
+                WriteSql(w, sql);
+                break;
             case SleepSpec sleep:
                 w.WriteString("sleep", Duration(sleep.Duration));
                 break;
@@ -361,6 +364,25 @@ public static class DefinitionJson
         }
 
         w.WriteEndArray();
+    }
+
+    private static void WriteSql(Utf8JsonWriter w, SqlSpec sql)
+    {
+        w.WriteStartObject("sql");
+        w.WriteString("connection", sql.Connection);
+        w.WriteString("query", sql.Query);
+        WriteMap(w, "params", sql.Params);
+        if (sql.Result != SqlResult.Rows)
+        {
+            w.WriteString("result", sql.Result.ToString().ToLowerInvariant());
+        }
+
+        if (sql.Transaction)
+        {
+            w.WriteBoolean("transaction", true);
+        }
+
+        w.WriteEndObject();
     }
 
     private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string>? map)

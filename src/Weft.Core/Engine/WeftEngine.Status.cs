@@ -70,6 +70,7 @@ public sealed partial class WeftEngine
             WorkingSetBytes = process.WorkingSet64,
             GcHeapBytes = GC.GetTotalMemory(false),
             CacheHitRate = _cache.Results.Stats().HitRate,
+            ConnectionPools = [.. _handlers.Values.Distinct().OfType<IConnectionPoolReporter>().SelectMany(h => h.ConnectionPools())],
         };
     }
 }

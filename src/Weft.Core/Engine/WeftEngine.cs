@@ -94,7 +94,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         }
 
         var registry = _store as IRegistryStore ?? new MemoryRegistryStore();
-        Workflows = new WorkflowRegistry(registry, _time, () => Schedules?.Wake());
+        Workflows = new WorkflowRegistry(registry, _time, () => Schedules?.Wake(), _handlers.Keys);
         Schedules = new ScheduleService(this, registry, Workflows, _time, options.Schedules);
 
         // Every background service, in start and stop order: what makes new work stops before what

@@ -92,6 +92,9 @@ public sealed record EngineStatus
 
     /// <summary>The last error the store gave; null when it is healthy.</summary>
     public string? StoreError { get; init; }
+
+    /// <summary>The pools of the named SQL connections this process's tasks use; empty without any.</summary>
+    public IReadOnlyList<ConnectionPoolStatus> ConnectionPools { get; init; } = [];
 }
 
 /// <summary>p50, p95 and p99 of a duration.</summary>

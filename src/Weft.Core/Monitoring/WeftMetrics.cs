@@ -36,6 +36,11 @@ public sealed class WeftMetrics : IDisposable
         _meter.CreateObservableGauge("weft_throughput_per_second", () => Status().ThroughputPerSecond, description: "Task attempts finished per second over the last minute.");
         _meter.CreateObservableCounter("weft.worker.crashes", () => engine.WorkerCrashes, description: "Workers (in-process slots or cluster workers) reported crashed since the engine started.");
         _meter.CreateObservableGauge("weft_working_set_bytes", () => Status().WorkingSetBytes, unit: "By", description: "Working set of the process.");
+        _meter.CreateObservableGauge("weft_sql_connections_max", () => Pools(p => p.MaxConnections), description: "Most connections the pool of a named SQL connection holds.");
+        _meter.CreateObservableGauge("weft_sql_connections_in_use", () => Pools(p => p.InUse), description: "Connections of a named SQL connection's pool lent to tasks now.");
+        _meter.CreateObservableGauge("weft_sql_connections_waiting", () => Pools(p => p.Waiting), description: "Tasks waiting for a connection of a named SQL connection's pool.");
+        _meter.CreateObservableCounter("weft_sql_connection_leases_total", () => Pools(p => p.Leases), description: "Tasks that took a connection from a named SQL connection's pool.");
+        _meter.CreateObservableCounter("weft_sql_connections_opened_total", () => Pools(p => p.Opened), description: "Connections opened to the database by a named SQL connection's pool (PostgreSQL).");
     }
 
     /// <summary>This instance's meter, so an exporter can listen to exactly it (several engines in one
@@ -53,6 +58,17 @@ public sealed class WeftMetrics : IDisposable
             yield return new Measurement<int>(
                 depth.TryGetValue(priority, out var n) ? n : 0,
                 new KeyValuePair<string, object?>("priority", priority.ToString().ToLowerInvariant()));
+        }
+    }
+
+    private IEnumerable<Measurement<long>> Pools(Func<ConnectionPoolStatus, long?> figure)
+    {
+        foreach (var pool in Status().ConnectionPools)
+        {
+            if (figure(pool) is { } value)
+            {
+                yield return new Measurement<long>(value, new KeyValuePair<string, object?>("connection", pool.Name));
+            }
         }
     }
 

@@ -21,12 +21,11 @@ internal sealed class PlanBinder(Coordinator coordinator, Dictionary<string, ITa
     private HashSet<string> KindsOf(WorkflowDefinition definition)
     {
         var kinds = new HashSet<string>(handlers.Keys, StringComparer.Ordinal);
+        // Every kind the definition uses, typed ones too (sql): a kind whose handler lives outside the
+        // core (Weft.Sql) is the workers' as much as a plug-in's.
         foreach (var task in definition.Tasks)
         {
-            if (task.Spec is CustomSpec)
-            {
-                kinds.Add(task.Kind);
-            }
+            kinds.Add(task.Kind);
         }
 
         return kinds;

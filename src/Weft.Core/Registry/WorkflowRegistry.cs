@@ -18,10 +18,16 @@ public sealed class WorkflowRegistry
     private readonly IRegistryStore _store;
     private readonly TimeProvider _time;
     private readonly Action _changed;
+    private readonly WorkflowLoadOptions? _load;
     private readonly ConcurrentDictionary<(string Name, string Hash), WorkflowDefinition> _parsed = new();
 
-    internal WorkflowRegistry(IRegistryStore store, TimeProvider time, Action changed)
+    /// <summary>How this registry reads workflow text: with the engine's kinds.</summary>
+    internal WorkflowLoadOptions? LoadOptions => _load;
+
+    // kinds: the engine's; a registered workflow may use a kind its handlers add (a plug-in's).
+    internal WorkflowRegistry(IRegistryStore store, TimeProvider time, Action changed, IReadOnlyCollection<string>? kinds = null)
     {
+        _load = kinds is null ? null : new WorkflowLoadOptions { ExtraKinds = kinds };
         _store = store;
         _time = time;
         _changed = changed;
@@ -33,7 +39,7 @@ public sealed class WorkflowRegistry
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(fileName);
-        return RegisterAsync(WorkflowLoader.Parse(source, fileName), source, fileName, cancellationToken);
+        return RegisterAsync(WorkflowLoader.Parse(source, fileName, _load), source, fileName, cancellationToken);
     }
 
     /// <summary>Registers a definition built in code; its text is its JSON form.</summary>
@@ -100,7 +106,7 @@ public sealed class WorkflowRegistry
         WorkflowDefinition definition;
         try
         {
-            definition = WorkflowLoader.Parse(stored.Source, stored.SourceName);
+            definition = WorkflowLoader.Parse(stored.Source, stored.SourceName, _load);
         }
         catch (WorkflowValidationException ex)
         {

@@ -157,7 +157,8 @@ internal static class RunEndpoints
         {
             try
             {
-                definition = WorkflowLoader.Parse(text, request.FileName ?? "inline.yaml");
+                // A kind the engine's handlers add (a plug-in's) is as good as a built-in one.
+                definition = WorkflowLoader.Parse(text, request.FileName ?? "inline.yaml", new WorkflowLoadOptions { ExtraKinds = engine.Kinds });
             }
             catch (WorkflowValidationException ex)
             {

@@ -61,6 +61,7 @@ internal static class StatusEndpoints
         s.Cores,
         s.Alerts,
         s.StoreError,
+        ConnectionPools = s.ConnectionPools.Select(p => new { p.Name, p.Provider, p.MaxConnections, p.InUse, p.Waiting, p.Leases, p.Opened }),
     };
 
     private static object Percentiles(Percentiles p) => new

@@ -171,7 +171,7 @@ public sealed partial class ConfigurationEndToEndTests : IDisposable
         var result = await Weft(null, "run", flow, "--store", "memory", "--config", config);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains($"error: assembly not found: {Path.Combine(_files.Directory, "conf", "lib", "Missing.dll")}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"error: plugin not found: {Path.Combine(_files.Directory, "conf", "lib", "Missing.dll")}", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

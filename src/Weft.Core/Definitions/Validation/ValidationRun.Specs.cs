@@ -18,6 +18,9 @@ internal sealed partial class ValidationRun
             case HttpSpec http:
                 CheckHttp(i, http);
                 break;
+            case SqlSpec sql:
+                CheckSql(i, sql);
+                break;
         }
     }
 

@@ -125,6 +125,14 @@ internal sealed partial class ValidationRun
                 }
 
                 break;
+            case SqlSpec q:
+                // Not the query: it may hold no templates at all (CheckSql says so at its place).
+                foreach (var (key, value) in q.Params ?? new Dictionary<string, string>())
+                {
+                    yield return (FieldPaths.Member("sql.params", key), value);
+                }
+
+                break;
             case CustomSpec c:
                 foreach (var item in JsonTexts(c.Value, c.CustomKind))
                 {
