@@ -37,7 +37,8 @@ public sealed class NatsTransportTests
         Assert.All(fanned.Tasks, t => Assert.Contains(t.AttemptHistory.Single().Worker, new[] { "w1", "w2" }));
         Assert.Equal(RunState.Succeeded, greeted.State);
         Assert.Equal("HELLO WEFT", greeted.Tasks.Single(t => t.TaskId == "shout").Output);
-        Assert.Equal(34, w1.Completed + w2.Completed); // every task ran once, on one worker or the other
+        // every task ran once, on one worker or the other (a worker counts an outcome after its ack, which can trail the run's end)
+        Assert.Equal(34, await SettledAsync(() => w1.Completed + w2.Completed, 34));
 
         // The record is the store's: a fresh read shows the same finished run.
         var stored = await cluster.Engine.Store.GetRunAsync(fanned.RunId);
@@ -63,8 +64,8 @@ public sealed class NatsTransportTests
         Assert.Equal(RunState.Succeeded, run.State);
         Assert.All(run.Tasks.Where(t => t.TaskId.StartsWith("train", StringComparison.Ordinal)), t => Assert.Equal("done by gpu-worker", t.Output));
         Assert.All(run.Tasks.Where(t => t.TaskId.StartsWith("report", StringComparison.Ordinal)), t => Assert.Equal("done by plain-worker", t.Output));
-        Assert.Equal(6, gpu.Completed);
-        Assert.Equal(6, plain.Completed);
+        Assert.Equal(6, await SettledAsync(() => gpu.Completed, 6));
+        Assert.Equal(6, await SettledAsync(() => plain.Completed, 6));
     }
 
     [Fact]
@@ -139,4 +140,17 @@ public sealed class NatsTransportTests
     }
 
     private static CustomSpec Hold() => new("hold", JsonValue.Create(true));
+
+    /// <summary>A worker counts an outcome once it is acked, just after the scheduler may already have finished the run:
+    /// waits for the count to reach <paramref name="expected"/> (and returns it, so a count above it still fails).</summary>
+    private static async Task<long> SettledAsync(Func<long> count, long expected)
+    {
+        var limit = DateTime.UtcNow + NatsCluster.HardLimit;
+        while (count() < expected && DateTime.UtcNow < limit)
+        {
+            await Task.Delay(10);
+        }
+
+        return count();
+    }
 }

@@ -172,7 +172,7 @@ public sealed class CliRemoteRunsTests
         var doc = JsonDocument.Parse(output).RootElement;
         Assert.Equal(
             ["at", "health", "reasons", "slots", "queueDepth", "activeRuns", "throughputPerSecond", "tasksSucceeded", "tasksFailed",
-             "workingSetBytes", "gcHeapBytes", "breakers", "connectionPools", "alerts", "store"],
+             "workingSetBytes", "gcHeapBytes", "cpuBusy", "cpuIoWait", "processCpu", "cores", "breakers", "connectionPools", "alerts", "store"],
             doc.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Array, doc.GetProperty("connectionPools").ValueKind); // none configured on this server
         Assert.Equal(4, doc.GetProperty("slots").GetProperty("total").GetInt32());

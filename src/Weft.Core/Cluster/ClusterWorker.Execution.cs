@@ -56,7 +56,7 @@ public sealed partial class ClusterWorker
             StartedAt = startedAt,
             FinishedAt = _time.GetUtcNow(),
         });
-        _running.TryRemove(row.Id, out _);
+        _running.TryRemove(new KeyValuePair<long, RunningTask>(row.Id, task));
         _slotFreed.Set();
     }
 

@@ -49,6 +49,11 @@ public sealed partial class ClusterWorker
             return;
         }
 
+        // Its slots turn over no faster than the wait just seen: claim ahead accordingly. Said before the
+        // release, whose TasksQueued signal wakes this worker's own claim loop too: with the old budget it
+        // would claim straight back what it gives away.
+        _prefetch.SlotsTurnOverEvery(longest);
+
         IReadOnlyList<long> released;
         try
         {
@@ -68,7 +73,8 @@ public sealed partial class ClusterWorker
             var back = given.Contains(task.Row.Id);
             if (back)
             {
-                _running.TryRemove(task.Row.Id, out _);
+                // Only this entry: should the row have been claimed again meanwhile, its new entry stays.
+                _running.TryRemove(new KeyValuePair<long, RunningTask>(task.Row.Id, task));
             }
 
             task.EndGiveBack(back);
@@ -76,8 +82,6 @@ public sealed partial class ClusterWorker
 
         if (given.Count > 0)
         {
-            // Its slots turn over no faster than the wait just seen: claim ahead accordingly.
-            _prefetch.SlotsTurnOverEvery(longest);
             _log?.Invoke($"worker '{Name}' gave back {given.Count} task(s) claimed ahead that waited {Definitions.Durations.Format(TimeSpan.FromMilliseconds(Math.Round(longest.TotalMilliseconds)))} behind long-running slots");
             _slotFreed.Set();
         }
