@@ -16,6 +16,8 @@ internal sealed partial class DefinitionReader
                 return ReadShell(index, value, ctx);
             case "http":
                 return ReadHttp(index, value, ctx);
+            case "container":
+                return ReadContainer(index, value, ctx);
             case "function":
                 var name = Text(value, $"'function' {ctx}");
                 return name is null ? null : new FunctionSpec(name);

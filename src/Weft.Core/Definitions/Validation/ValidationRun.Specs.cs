@@ -18,6 +18,9 @@ internal sealed partial class ValidationRun
             case HttpSpec http:
                 CheckHttp(i, http);
                 break;
+            case ContainerSpec container:
+                CheckContainer(i, container);
+                break;
         }
     }
 
@@ -29,7 +32,13 @@ internal sealed partial class ValidationRun
             Error(Place(i, "shell.command"), $"'shell' in task '{id}' has an empty command");
         }
 
-        foreach (var name in shell.Env?.Keys ?? [])
+        CheckEnvNames(i, "shell.env", shell.Env);
+    }
+
+    private void CheckEnvNames(int i, string field, IReadOnlyDictionary<string, string>? env)
+    {
+        var id = _def.Tasks[i].Id;
+        foreach (var name in env?.Keys ?? [])
         {
             var problem = name switch
             {
@@ -42,7 +51,7 @@ internal sealed partial class ValidationRun
             };
             if (problem is not null)
             {
-                Error(Place(i, FieldPaths.Member("shell.env", name)), $"'env' in task '{id}' has {problem}: '{name}'; an environment variable name is letters, digits and '_'");
+                Error(Place(i, FieldPaths.Member(field, name)), $"'env' in task '{id}' has {problem}: '{name}'; an environment variable name is letters, digits and '_'");
             }
         }
     }
