@@ -24,15 +24,36 @@ internal static class ContainerCommands
     /// <summary>Runs a subcommand; returns its exit code (-1 when cancelled) and the last line it wrote to stderr.</summary>
     public static async Task<(int ExitCode, string? Error)> RunAsync(ContainerRuntimeProgram runtime, IEnumerable<string> arguments, CancellationToken token)
     {
-        var result = await ShellProcessRunner.RunAsync(StartInfo(runtime, arguments), 4096, ShellProcessRunner.DefaultPipeDrainGrace, token)
+        var (exit, _, error) = await CaptureAsync(runtime, arguments, token).ConfigureAwait(false);
+        return (exit, error);
+    }
+
+    private static async Task<(int ExitCode, string Output, string? Error)> CaptureAsync(ContainerRuntimeProgram runtime, IEnumerable<string> arguments, CancellationToken token)
+    {
+        var result = await ShellProcessRunner.RunAsync(StartInfo(runtime, arguments), 64 * 1024, ShellProcessRunner.DefaultPipeDrainGrace, token)
             .ConfigureAwait(false);
-        return (result.Cancelled ? -1 : result.ExitCode, LastLine(result.Stderr.ToText(trimTrailingNewlines: true, out _)));
+        return (result.Cancelled ? -1 : result.ExitCode, result.Stdout.ToText(trimTrailingNewlines: true, out _), LastLine(result.Stderr.ToText(trimTrailingNewlines: true, out _)));
+    }
+
+    /// <summary>Kills and removes the containers earlier attempts of this task left (labelled with
+    /// <paramref name="key"/>) that <paramref name="remove"/> picks by name.</summary>
+    public static async Task RemoveLeftoversAsync(ContainerRuntimeProgram runtime, string key, Func<string, bool> remove, TimeProvider clock)
+    {
+        using var limit = new CancellationTokenSource(CleanupLimit, clock);
+        var (exit, output, _) = await CaptureAsync(runtime, ["ps", "--all", "--filter", "label=weft.key=" + key, "--format", "{{.Names}}"], limit.Token)
+            .ConfigureAwait(false);
+        var names = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(remove).ToList();
+        if (exit == 0 && names.Count > 0)
+        {
+            await RemoveAsync(runtime, names, clock).ConfigureAwait(false);
+        }
     }
 
     public static async Task<bool> ImagePresentAsync(ContainerRuntimeProgram runtime, string image, CancellationToken token) =>
         (await RunAsync(runtime, ["image", "inspect", "--format", "{{.Id}}", image], token).ConfigureAwait(false)).ExitCode == 0;
 
-    /// <summary>Kills and removes the named containers, those that exist; waits at most <see cref="CleanupLimit"/>.</summary>
+    /// <summary>Kills and removes the named containers; waits at most <see cref="CleanupLimit"/>. Name
+    /// only containers that exist: podman removes none of them when one is missing.</summary>
     public static async Task RemoveAsync(ContainerRuntimeProgram runtime, IReadOnlyList<string> names, TimeProvider clock)
     {
         using var limit = new CancellationTokenSource(CleanupLimit, clock);

@@ -54,7 +54,7 @@ internal sealed class ContainerHandler(ContainerSettings settings) : ITaskHandle
         {
             // What a worker that died left behind (same names): a kept container of an earlier attempt
             // is the user's to inspect, so only this attempt's name is cleared then.
-            await ContainerCommands.RemoveAsync(runtime, spec.Keep ? [name] : ContainerNames.ThisAndEarlier(invocation.RunId, invocation.TaskId, invocation.Attempt), invocation.TimeProvider)
+            await ContainerCommands.RemoveLeftoversAsync(runtime, ContainerNames.Key(invocation.RunId, invocation.TaskId), n => !spec.Keep || n == name, invocation.TimeProvider)
                 .ConfigureAwait(false);
             if (await EnsureImageAsync(runtime, run.Image, spec.Pull ?? settings.Pull, token).ConfigureAwait(false) is { } imageProblem)
             {

@@ -7,10 +7,6 @@ namespace Weft.Handlers.Containers;
 /// later attempt (another worker, after this one died) can find and remove what was left by name.</summary>
 internal static class ContainerNames
 {
-    /// <summary>How many earlier attempts a new attempt clears away: a task retried more often than
-    /// this had its older containers cleared by the attempts in between.</summary>
-    public const int EarlierAttemptsCleared = 8;
-
     private const int MaxStem = 100;
 
     /// <summary><c>weft-RUN-TASK-ATTEMPT</c>, in the characters docker and podman allow
@@ -18,13 +14,9 @@ internal static class ContainerNames
     public static string For(string runId, string taskId, int attempt) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Stem(runId, taskId)}-{attempt}");
 
-    /// <summary>The names of <paramref name="attempt"/> and the attempts just before it.</summary>
-    public static IReadOnlyList<string> ThisAndEarlier(string runId, string taskId, int attempt)
-    {
-        var stem = Stem(runId, taskId);
-        return [.. Enumerable.Range(Math.Max(1, attempt - EarlierAttemptsCleared), Math.Min(attempt, EarlierAttemptsCleared + 1))
-            .Select(a => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{stem}-{a}"))];
-    }
+    /// <summary>What every attempt of one task shares: its containers carry it as the label
+    /// <c>weft.key</c>, so a later attempt finds all that earlier ones left with one query.</summary>
+    public static string Key(string runId, string taskId) => Stem(runId, taskId);
 
     private static string Stem(string runId, string taskId)
     {

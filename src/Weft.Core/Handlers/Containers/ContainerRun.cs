@@ -74,6 +74,7 @@ internal sealed class ContainerRun
     {
         yield return "run";
         yield return "--name=" + name;
+        yield return "--label=weft.key=" + ContainerNames.Key(invocation.RunId, invocation.TaskId);
         yield return "--label=weft.run=" + invocation.RunId;
         yield return "--label=weft.task=" + invocation.TaskId;
         yield return "--label=weft.attempt=" + invocation.Attempt.ToString(CultureInfo.InvariantCulture);
