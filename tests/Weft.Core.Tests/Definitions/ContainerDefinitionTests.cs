@@ -108,6 +108,22 @@ public sealed class ContainerDefinitionTests
         Assert.Equal(message, error.Message);
     }
 
+    [Fact]
+    public void Example_Loads_AndValidates()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Weft.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        var definition = WorkflowLoader.LoadFile(Path.Combine(dir!.FullName, "examples", "containers.yaml"), null, out var warnings);
+
+        Assert.Empty(warnings);
+        Assert.All(definition.Tasks, t => Assert.IsType<ContainerSpec>(t.Spec));
+        Assert.Equal(new Dictionary<string, double> { ["cpu"] = 0.5, ["memory"] = 64d * 1024 * 1024 }, definition.Tasks[0].Resources);
+    }
+
     private sealed class SpecComparer : IEqualityComparer<TaskSpec>
     {
         public bool Equals(TaskSpec? x, TaskSpec? y) =>
