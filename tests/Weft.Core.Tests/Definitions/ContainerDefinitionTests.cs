@@ -109,6 +109,17 @@ public sealed class ContainerDefinitionTests
     }
 
     [Fact]
+    public void CommandString_WithASingleQuotedTemplate_IsWarnedAboutAsInShell()
+    {
+        WorkflowLoader.Parse(
+            "name: w\nparams: { who: x }\ntasks:\n  t:\n    container: { image: alpine, command: \"echo '{{ params.who }}'\" }\n", "flow.yaml", null, out var warnings);
+
+        var warning = Assert.Single(warnings);
+        Assert.Equal(new SourceLocation("flow.yaml", 5, 49), warning.Location);
+        Assert.StartsWith("warning: in task 't', {{ params.who }} is inside single quotes", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Example_Loads_AndValidates()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -108,7 +108,7 @@ internal sealed partial class ValidationRun
     private static bool IsHeaderNameChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
-    /// <summary>Warnings: a template in a <c>shell:</c> command inside single quotes reaches the command
+    /// <summary>Warnings: a template in a <c>shell:</c> command (or a <c>container:</c> command string) inside single quotes reaches the command
     /// as the text <c>${WEFT_V0}</c>; one outside any quotes is split into words and globbed.</summary>
     public IReadOnlyList<WorkflowError> Lint()
     {
@@ -116,15 +116,23 @@ internal sealed partial class ValidationRun
         for (var i = 0; i < _def.Tasks.Count; i++)
         {
             var task = _def.Tasks[i];
-            if (task.Spec is not ShellSpec { Args: null } shell || !Template.MayContainReferences(shell.Command))
+
+            // Both are parsed by a shell with templates passed as ${WEFT_Vn}: the same quoting rule holds.
+            var (field, command) = task.Spec switch
+            {
+                ShellSpec { Args: null } shell => ("shell.command", shell.Command),
+                ContainerSpec { Script: { } script } => ("container.command", script),
+                _ => ("", null),
+            };
+            if (command is null || !Template.MayContainReferences(command))
             {
                 continue;
             }
 
-            foreach (var reference in Template.Parse(shell.Command).References)
+            foreach (var reference in Template.Parse(command).References)
             {
                 var expression = $"{{{{ {reference} }}}}";
-                var message = ShellTemplateQuoting.At(shell.Command, reference.Offset) switch
+                var message = ShellTemplateQuoting.At(command, reference.Offset) switch
                 {
                     ShellTemplateQuoting.Quoting.Single =>
                         $"in task '{task.Id}', {expression} is inside single quotes, where the shell expands nothing: the command gets the text ${{WEFT_V…}}, not the value; use double quotes: \"{expression}\"",
@@ -134,7 +142,7 @@ internal sealed partial class ValidationRun
                 };
                 if (message is not null)
                 {
-                    warnings.Add(new WorkflowError(Place(i, "shell.command", reference.Offset), "warning: " + message));
+                    warnings.Add(new WorkflowError(Place(i, field, reference.Offset), "warning: " + message));
                 }
             }
         }

@@ -35,6 +35,28 @@ public sealed class ContainerEngineTests
     }
 
     [Fact]
+    public async Task EngineStopping_KillsAndRemovesTheContainersItRuns()
+    {
+        var engine = Engine();
+        string runId;
+        try
+        {
+            var handle = await engine.SubmitAsync(Parse("""
+                tasks:
+                  hang: { container: { image: IMAGE, command: [sleep, "300"], network: none, pull: never } }
+                """));
+            runId = handle.RunId;
+            await WaitUntilAsync(() => ContainerInvocations.ContainersOf(runId).Count == 1);
+        }
+        finally
+        {
+            await engine.DisposeAsync().AsTask().WaitAsync(Limit);
+        }
+
+        Assert.Empty(ContainerInvocations.ContainersOf(runId));
+    }
+
+    [Fact]
     public async Task ExitCodes_ClassifyForRetryOn_AsAShellTasksDo()
     {
         await using var engine = Engine();
