@@ -22,7 +22,12 @@ internal sealed class ContainerHandler(ContainerSettings settings) : ITaskHandle
 
     public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
     {
-        var spec = (ContainerSpec)invocation.Spec;
+        if (invocation.Spec is not ContainerSpec spec)
+        {
+            // A CustomSpec that took the built-in kind's name (C#, a plugin): say so rather than crash.
+            return TaskOutcome.Failed($"task '{invocation.TaskId}' has kind 'container' but its spec is a {invocation.Spec.GetType().Name}, not a ContainerSpec");
+        }
+
         var token = invocation.CancellationToken;
         if (token.IsCancellationRequested)
         {

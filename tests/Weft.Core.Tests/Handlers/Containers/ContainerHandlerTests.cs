@@ -169,6 +169,16 @@ public sealed class ContainerHandlerTests
     }
 
     [Fact]
+    public async Task ACustomSpecNamedContainer_FailsTheTaskInsteadOfCrashing()
+    {
+        var invocation = For(Box()) with { Spec = new CustomSpec("container", null) };
+
+        var outcome = await Handler().ExecuteAsync(invocation).WithHardTimeout(Limit);
+
+        Assert.Equal("task 'box' has kind 'container' but its spec is a CustomSpec, not a ContainerSpec", outcome.Error);
+    }
+
+    [Fact]
     public async Task Output_IsCutAtTheOutputLimit_LikeAShellTasks()
     {
         var outcome = await Handler().ExecuteAsync(For(Box("sh", "-c", "yes x | head -c 100000"), outputLimit: 1000)).WithHardTimeout(Limit);
