@@ -4,7 +4,8 @@ using Weft.Configuration;
 namespace Weft.Testing;
 
 /// <summary>The real podman the container task tests run on. The first use writes a storage
-/// configuration of this test process's own (vfs, under a temporary directory, removed at exit),
+/// configuration of this test process's own (vfs, under a temporary directory removed at exit or, when
+/// the test host was killed first, by the next test process),
 /// points <c>CONTAINERS_CONF</c> at tests/Fixtures/podman/containers.conf and builds
 /// <see cref="Image"/> from nothing but the static busybox binary: no registry is needed. Without
 /// podman, runc or busybox-static the tests fail with a message saying what to install; they never skip.</summary>
@@ -14,6 +15,8 @@ internal static class TestPodman
     public const string Image = "localhost/weft-test-busybox:1";
 
     private const string Busybox = "/bin/busybox";
+
+    private const string StoragePrefix = "weft-podman-";
 
     private static readonly Lazy<string> Ready = new(Prepare, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -61,7 +64,16 @@ internal static class TestPodman
             throw new InvalidOperationException("runc or the static busybox is missing: apt-get install -y runc busybox-static (scripts/test.sh installs them)");
         }
 
-        var root = Directory.CreateTempSubdirectory("weft-podman-").FullName;
+        // Named by process id: a test host that is killed before its exit handler runs leaves its
+        // storage behind, and the next test process removes it (its owner is gone).
+        RemoveStorageOfEndedProcesses();
+        var root = Path.Combine(Path.GetTempPath(), $"{StoragePrefix}{Environment.ProcessId}");
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true); // an ended process that had this id
+        }
+
+        Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Cleanup(program, root);
         File.WriteAllText(Path.Combine(root, "storage.conf"), $"""
             [storage]
@@ -94,6 +106,23 @@ internal static class TestPodman
         }
 
         return program;
+    }
+
+    private static void RemoveStorageOfEndedProcesses()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), StoragePrefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(directory).AsSpan(StoragePrefix.Length), out var pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
     }
 
     private static void Cleanup(string program, string root)
