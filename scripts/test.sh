@@ -134,6 +134,22 @@ ensure_nats() {
         || echo "warning: could not install nats-server; the NATS transport tests will fail"
 }
 
+# The container task tests run Debian's podman with runc (tests/Fixtures/podman/containers.conf)
+# and build their image from the static busybox. Installs the three when missing; those tests fail,
+# not skip, if they are still absent.
+ensure_podman() {
+    if command -v podman >/dev/null 2>&1 && command -v runc >/dev/null 2>&1 && [[ -x /bin/busybox ]]; then
+        return 0
+    fi
+    echo "=== installing podman, runc and busybox-static (Debian packages) ==="
+    local sudo=""
+    if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq podman runc busybox-static \
+        || echo "warning: could not install podman; the container task tests will fail"
+}
+
 # Reads one attribute of the <Counters .../> element of a TRX file; prints 0 when absent.
 # grep rather than an XML tool because a fresh machine may have nothing but the SDK.
 trx_counter() {
@@ -144,6 +160,7 @@ trx_counter() {
 
 ensure_chromium
 ensure_nats
+ensure_podman
 
 echo "=== build (Release) ==="
 if ! dotnet build Weft.slnx -c Release; then

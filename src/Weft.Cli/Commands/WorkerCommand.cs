@@ -109,12 +109,13 @@ internal static partial class WorkerCommand
                 options.Tags.Add(tag);
             }
 
-            // weft.yaml gives the store and plugins: when the flags do not.
+            // weft.yaml gives the store and plugins: when the flags do not, and the container runtime.
             if (CliConfiguration.Load(result, io.Error) is not { } configuration)
             {
                 return Task.FromResult(ExitCodes.InvalidInput);
             }
 
+            configuration.Settings.Containers.CopyTo(options.Containers);
             IReadOnlyList<string> plugins = result.GetValue(assemblies) ?? [];
 
             // sql: over the configured connections and the plug-ins' kinds run here as on an engine's slots.

@@ -29,6 +29,17 @@ internal static class SpecRenderer
             Body = h.Body is null ? null : Render(h.Body, values),
             Json = Render(h.Json, values),
         },
+        ContainerSpec c => c with
+        {
+            Image = Render(c.Image, values),
+            Command = c.Command?.Select(a => Render(a, values)).ToList(),
+            Script = c.Script is null ? null : Render(c.Script, values),
+            Env = Render(c.Env, values),
+            Volumes = c.Volumes?.Select(v => Render(v, values)).ToList(),
+            WorkDir = c.WorkDir is null ? null : Render(c.WorkDir, values),
+            User = c.User is null ? null : Render(c.User, values),
+            Network = c.Network is null ? null : Render(c.Network, values),
+        },
         FunctionSpec f => f with { With = f.With is null ? null : (JsonObject)Render(f.With, values)! },
         SqlSpec q => q with { Params = Render(q.Params, values) },
         CustomSpec c => c with { Value = Render(c.Value, values) },

@@ -62,6 +62,9 @@ public sealed class ClusterWorkerOptions
     /// <summary>The HTTP client of <c>http</c> tasks: default request timeout, connection pool.</summary>
     public HttpOptions Http { get; } = new();
 
+    /// <summary>The container runtime of <c>container</c> tasks (the configuration's <c>containers:</c>).</summary>
+    public Configuration.ContainerSettings Containers { get; } = new();
+
     /// <summary>Functions that <c>function:</c> tasks call.</summary>
     public FunctionRegistry Functions { get; set; } = new();
 

@@ -36,8 +36,9 @@ internal sealed class ConfigNode
 /// <see cref="WeftSettings"/>' sections side by side at the top.</summary>
 internal static class ConfigSchema
 {
-    // What only C# can give: objects, callbacks and the clock.
-    private static readonly HashSet<string> CodeOnly = [nameof(WeftOptions.TimeProvider), nameof(WeftOptions.Store), nameof(WeftOptions.Hooks), nameof(WeftOptions.Handlers), nameof(WeftOptions.OnAlert), nameof(WeftOptions.LoggerFactory), nameof(RetryPolicy.RetryOn), nameof(Cluster.ClusterSchedulingOptions.Schedule)];
+    // What only C# can give: objects, callbacks and the clock. (WeftOptions.Containers is configured as
+    // the process setting `containers:`, which ApplyTo copies onto it.)
+    private static readonly HashSet<string> CodeOnly = [nameof(WeftOptions.TimeProvider), nameof(WeftOptions.Store), nameof(WeftOptions.Hooks), nameof(WeftOptions.Handlers), nameof(WeftOptions.OnAlert), nameof(WeftOptions.LoggerFactory), nameof(RetryPolicy.RetryOn), nameof(Cluster.ClusterSchedulingOptions.Schedule), nameof(WeftOptions.Containers)];
 
     public static ConfigNode Root { get; } = BuildRoot();
 

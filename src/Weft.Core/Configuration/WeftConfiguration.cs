@@ -100,6 +100,11 @@ public sealed class WeftConfiguration
         {
             options.RateLimits[name] = limit;
         }
+
+        if (_settings.Keys.Any(k => k.StartsWith(nameof(WeftSettings.Containers) + ":", StringComparison.OrdinalIgnoreCase)))
+        {
+            Settings.Containers.CopyTo(options.Containers);
+        }
     }
 
     /// <summary>Binds a host's <c>Weft</c> section (ASP.NET Core configuration) onto

@@ -189,10 +189,10 @@ public static class DefinitionJson
             w.WriteString("rateLimit", rate);
         }
 
-        if (task.Resources.Count > 0)
+        if (task.DeclaredResources.Count > 0)
         {
             w.WriteStartObject("resources");
-            foreach (var (name, amount) in task.Resources)
+            foreach (var (name, amount) in task.DeclaredResources)
             {
                 w.WriteString(name, amount.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
             }
@@ -314,6 +314,9 @@ public static class DefinitionJson
 
                 w.WriteEndObject();
                 break;
+            case ContainerSpec container:
+                WriteContainer(w, container);
+                break;
             case FunctionSpec function:
                 w.WriteString("function", function.Name);
                 if (function.With is { } with)
@@ -347,6 +350,40 @@ public static class DefinitionJson
                 break;
             default:
                 throw new NotSupportedException($"task kind '{spec.Kind}' ({spec.GetType().Name}) cannot be written as JSON");
+        }
+    }
+
+    private static void WriteContainer(Utf8JsonWriter w, ContainerSpec container)
+    {
+        w.WriteStartObject("container");
+        w.WriteString("image", container.Image);
+        WriteStrings(w, "command", container.Command);
+        WriteOptional(w, "command", container.Script);
+        WriteMap(w, "env", container.Env);
+        WriteStrings(w, "volumes", container.Volumes);
+        WriteOptional(w, "workdir", container.WorkDir);
+        WriteOptional(w, "user", container.User);
+        WriteOptional(w, "network", container.Network);
+        WriteOptional(w, "memory", container.Memory?.ToString(CultureInfo.InvariantCulture));
+        if (container.Cpus is { } cpus)
+        {
+            w.WriteNumber("cpus", cpus);
+        }
+
+        WriteOptional(w, "pull", container.Pull?.ToString().ToLowerInvariant());
+        if (container.Keep)
+        {
+            w.WriteBoolean("keep", true);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
         }
     }
 

@@ -3,11 +3,13 @@ using System.Globalization;
 namespace Weft.Definitions;
 
 /// <summary>Reads resource amounts: plain numbers (<c>2</c>, <c>0.5</c>), and for memory sizes
-/// with a unit (<c>512MB</c>, <c>2GiB</c>, <c>100k</c>) in bytes.</summary>
+/// with a unit (<c>512MB</c>, <c>2GiB</c>, <c>512Mi</c>, <c>100k</c>) in bytes.</summary>
 internal static class ResourceSizes
 {
     private static readonly (string Suffix, double Factor)[] Units =
     [
+        // Ki/Mi/Gi/Ti as Kubernetes and container limits write them.
+        ("Ki", 1024d), ("Mi", 1024d * 1024), ("Gi", 1024d * 1024 * 1024), ("Ti", 1024d * 1024 * 1024 * 1024),
         ("KiB", 1024d), ("MiB", 1024d * 1024), ("GiB", 1024d * 1024 * 1024), ("TiB", 1024d * 1024 * 1024 * 1024),
         ("KB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12), ("k", 1e3), ("K", 1e3), ("M", 1e6), ("G", 1e9), ("B", 1),
     ];

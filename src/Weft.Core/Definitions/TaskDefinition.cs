@@ -35,9 +35,21 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// <summary>The rate limit key this task's starts count against; null for none.</summary>
     public string? RateLimit { get; init; }
 
+    private readonly IReadOnlyDictionary<string, double> _resources = EmptyMaps.Doubles;
+
     /// <summary>What the task holds while it runs (<c>cpu</c>, <c>memory</c> in bytes, or custom
-    /// names such as <c>gpu</c>); empty for nothing beyond a slot.</summary>
-    public IReadOnlyDictionary<string, double> Resources { get; init; } = EmptyMaps.Doubles;
+    /// names such as <c>gpu</c>); empty for nothing beyond a slot. A <c>container</c> task that declares
+    /// none holds its <c>cpus</c> and <c>memory</c> limits.</summary>
+    public IReadOnlyDictionary<string, double> Resources
+    {
+        // Derived on read, not at load: a definition built in C#, read from a file or from the store
+        // reserves the same, and the stored definition stays as written.
+        get => _resources.Count == 0 && Spec is ContainerSpec container ? container.Reservation() : _resources;
+        init => _resources = value;
+    }
+
+    /// <summary>The resources as written (<c>resources:</c>), without those derived from the kind.</summary>
+    internal IReadOnlyDictionary<string, double> DeclaredResources => _resources;
 
     /// <summary>When the task should be done; nearing it raises the task's priority. Null: the run's
     /// deadline, if any. When both are set the earlier one counts.</summary>

@@ -24,7 +24,7 @@ public sealed class WorkflowLoadOptions
     /// <summary>The largest <see cref="MaxDepth"/> that may be set.</summary>
     public const int MaxAllowedDepth = 1000;
 
-    /// <summary>Kinds beyond the built-in ones (shell, http, function, sleep, noop, sql) that a file may
+    /// <summary>Kinds beyond the built-in ones (shell, http, function, sleep, noop, sql, container) that a file may
     /// use; their value is kept as a <see cref="CustomSpec"/>.</summary>
     public IReadOnlyCollection<string> ExtraKinds { get; init; } = [];
 

@@ -48,7 +48,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _coord = new Coordinator(options, durable, _store is MemoryStore memory ? memory.SaveFinal : null);
         var results = new ResultCache(options.Cache, _time, durable ? _store : null);
         _cache = new AttemptCache(results, options.Cache);
-        _handlers = HandlerTable.Create(Functions, options.Handlers, options.Http);
+        _handlers = HandlerTable.Create(Functions, options.Handlers, options.Http, options.Containers);
         _monitor = new MonitorService(_coord, options, results);
         _retention = new RetentionService(_coord, _store, options);
         var cluster = _store as IClusterStore;

@@ -72,6 +72,9 @@ public sealed class WeftOptions
     /// <summary>The HTTP client of <c>http</c> tasks: default request timeout, connection pool.</summary>
     public HttpOptions Http { get; } = new();
 
+    /// <summary>The container runtime of <c>container</c> tasks (the configuration's <c>containers:</c>).</summary>
+    public Configuration.ContainerSettings Containers { get; } = new();
+
     /// <summary>Circuit breaker settings.</summary>
     public BreakerOptions Breakers { get; } = new();
 

@@ -10,7 +10,7 @@ namespace Weft.Execution;
 /// Where the definition comes from is the transport's; how the attempt runs is this.</summary>
 internal sealed class WorkerAttempts(string worker, ClusterWorkerOptions options)
 {
-    private readonly Dictionary<string, ITaskHandler> _handlers = Handlers.HandlerTable.Create(options.Functions, options.Handlers, options.Http);
+    private readonly Dictionary<string, ITaskHandler> _handlers = Handlers.HandlerTable.Create(options.Functions, options.Handlers, options.Http, options.Containers);
     private readonly AttemptExecutor _executor = new(options.Hooks, options.TimeProvider);
 
     /// <summary>The kinds this worker runs.</summary>

@@ -7,9 +7,13 @@ namespace Weft.Handlers;
 /// here, so both run the same kinds the same way.</summary>
 internal static class HandlerTable
 {
-    public static Dictionary<string, ITaskHandler> Create(FunctionRegistry functions, IEnumerable<ITaskHandler> userHandlers, HttpOptions http)
+    public static Dictionary<string, ITaskHandler> Create(FunctionRegistry functions, IEnumerable<ITaskHandler> userHandlers, HttpOptions http, Configuration.ContainerSettings containers)
     {
-        ITaskHandler[] builtIns = [new ShellHandler(), new HttpHandler(http), new FunctionHandler(functions), new SleepHandler(), new NoopHandler()];
+        ITaskHandler[] builtIns =
+        [
+            new ShellHandler(), new HttpHandler(http), new FunctionHandler(functions), new SleepHandler(), new NoopHandler(),
+            new Containers.ContainerHandler(containers),
+        ];
         var table = new Dictionary<string, ITaskHandler>(StringComparer.Ordinal);
         foreach (var handler in builtIns.Concat(userHandlers))
         {

@@ -219,11 +219,11 @@ public sealed class ClusterWorkerTests : IAsyncLifetime
     {
         await _h.StartAsync();
 
-        await _h.QueueAsync([new TaskDefinition("box", new CustomSpec("container", null))]);
+        await _h.QueueAsync([new TaskDefinition("box", new CustomSpec("k8sJob", null))]);
         var done = await _h.CompletionsAsync(1);
 
         Assert.Equal(TaskOutcomeStatus.Failed, done["box"].Outcome.Status);
-        Assert.Contains("no handler for kind 'container'", done["box"].Outcome.Error);
+        Assert.Contains("no handler for kind 'k8sJob'", done["box"].Outcome.Error);
     }
 
     [Fact]

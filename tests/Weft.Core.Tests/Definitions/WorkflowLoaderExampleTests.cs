@@ -168,17 +168,17 @@ public sealed class WorkflowLoaderExampleTests
     [Fact]
     public void Parse_ExtraKind_BecomesCustomSpec()
     {
-        var options = new WorkflowLoadOptions { ExtraKinds = ["container"] };
+        var options = new WorkflowLoadOptions { ExtraKinds = ["k8sJob"] };
 
         var def = WorkflowLoader.Parse(Loading.Text("""
             name: f
             tasks:
               build:
-                container: { image: alpine, args: [echo, hi] }
+                k8sJob: { image: alpine, args: [echo, hi] }
             """), "f.yaml", options);
 
         var custom = Assert.IsType<CustomSpec>(def.Tasks[0].Spec);
-        Assert.Equal("container", custom.Kind);
+        Assert.Equal("k8sJob", custom.Kind);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"image":"alpine","args":["echo","hi"]}"""), custom.Value));
     }
 

@@ -18,6 +18,8 @@ internal sealed partial class DefinitionReader
                 return ReadHttp(index, value, ctx);
             case "sql":
                 return ReadSql(index, value, ctx);
+            case "container":
+                return ReadContainer(index, value, ctx);
             case "function":
                 var name = Text(value, $"'function' {ctx}");
                 return name is null ? null : new FunctionSpec(name);

@@ -21,6 +21,9 @@ internal sealed partial class ValidationRun
             case SqlSpec sql:
                 CheckSql(i, sql);
                 break;
+            case ContainerSpec container:
+                CheckContainer(i, container);
+                break;
         }
     }
 
@@ -32,7 +35,13 @@ internal sealed partial class ValidationRun
             Error(Place(i, "shell.command"), $"'shell' in task '{id}' has an empty command");
         }
 
-        foreach (var name in shell.Env?.Keys ?? [])
+        CheckEnvNames(i, "shell.env", shell.Env);
+    }
+
+    private void CheckEnvNames(int i, string field, IReadOnlyDictionary<string, string>? env)
+    {
+        var id = _def.Tasks[i].Id;
+        foreach (var name in env?.Keys ?? [])
         {
             var problem = name switch
             {
@@ -45,7 +54,7 @@ internal sealed partial class ValidationRun
             };
             if (problem is not null)
             {
-                Error(Place(i, FieldPaths.Member("shell.env", name)), $"'env' in task '{id}' has {problem}: '{name}'; an environment variable name is letters, digits and '_'");
+                Error(Place(i, FieldPaths.Member(field, name)), $"'env' in task '{id}' has {problem}: '{name}'; an environment variable name is letters, digits and '_'");
             }
         }
     }
@@ -102,7 +111,7 @@ internal sealed partial class ValidationRun
     private static bool IsHeaderNameChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
-    /// <summary>Warnings: a template in a <c>shell:</c> command inside single quotes reaches the command
+    /// <summary>Warnings: a template in a <c>shell:</c> command (or a <c>container:</c> command string) inside single quotes reaches the command
     /// as the text <c>${WEFT_V0}</c>; one outside any quotes is split into words and globbed.</summary>
     public IReadOnlyList<WorkflowError> Lint()
     {
@@ -110,15 +119,23 @@ internal sealed partial class ValidationRun
         for (var i = 0; i < _def.Tasks.Count; i++)
         {
             var task = _def.Tasks[i];
-            if (task.Spec is not ShellSpec { Args: null } shell || !Template.MayContainReferences(shell.Command))
+
+            // Both are parsed by a shell with templates passed as ${WEFT_Vn}: the same quoting rule holds.
+            var (field, command) = task.Spec switch
+            {
+                ShellSpec { Args: null } shell => ("shell.command", shell.Command),
+                ContainerSpec { Script: { } script } => ("container.command", script),
+                _ => ("", null),
+            };
+            if (command is null || !Template.MayContainReferences(command))
             {
                 continue;
             }
 
-            foreach (var reference in Template.Parse(shell.Command).References)
+            foreach (var reference in Template.Parse(command).References)
             {
                 var expression = $"{{{{ {reference} }}}}";
-                var message = ShellTemplateQuoting.At(shell.Command, reference.Offset) switch
+                var message = ShellTemplateQuoting.At(command, reference.Offset) switch
                 {
                     ShellTemplateQuoting.Quoting.Single =>
                         $"in task '{task.Id}', {expression} is inside single quotes, where the shell expands nothing: the command gets the text ${{WEFT_V…}}, not the value; use double quotes: \"{expression}\"",
@@ -128,7 +145,7 @@ internal sealed partial class ValidationRun
                 };
                 if (message is not null)
                 {
-                    warnings.Add(new WorkflowError(Place(i, "shell.command", reference.Offset), "warning: " + message));
+                    warnings.Add(new WorkflowError(Place(i, field, reference.Offset), "warning: " + message));
                 }
             }
         }

@@ -118,6 +118,13 @@ internal sealed partial class ValidationRun
                 }
 
                 break;
+            case ContainerSpec c:
+                foreach (var item in ContainerTexts(c))
+                {
+                    yield return item;
+                }
+
+                break;
             case FunctionSpec { With: { } with }:
                 foreach (var item in JsonTexts(with, "with"))
                 {
@@ -140,6 +147,33 @@ internal sealed partial class ValidationRun
                 }
 
                 break;
+        }
+    }
+
+    private static IEnumerable<(string Field, string Text)> ContainerTexts(ContainerSpec c)
+    {
+        yield return ("container.image", c.Image);
+        for (var j = 0; j < (c.Command?.Count ?? 0); j++)
+        {
+            yield return (FieldPaths.Item("container.command", j), c.Command![j]);
+        }
+
+        for (var j = 0; j < (c.Volumes?.Count ?? 0); j++)
+        {
+            yield return (FieldPaths.Item("container.volumes", j), c.Volumes![j]);
+        }
+
+        foreach (var (field, text) in new[] { ("command", c.Script), ("workdir", c.WorkDir), ("user", c.User), ("network", c.Network) })
+        {
+            if (text is not null)
+            {
+                yield return ("container." + field, text);
+            }
+        }
+
+        foreach (var (key, value) in c.Env ?? new Dictionary<string, string>())
+        {
+            yield return (FieldPaths.Member("container.env", key), value);
         }
     }
 
