@@ -19,6 +19,9 @@ internal sealed partial class Scheduler
             ref var slot = ref run.Slots[t];
             switch (slot.State)
             {
+                case TaskState.Running when run.IsMapTask(t):
+                    slot.State = TaskState.Pending; // restoring: it expands again, its final instances stay final
+                    break;
                 case TaskState.Running when adopt?.Invoke(t) == true:
                     Adopt(run, t);
                     break;
