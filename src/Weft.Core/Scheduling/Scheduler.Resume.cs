@@ -88,7 +88,8 @@ internal sealed partial class Scheduler
         run.StartedAt ??= now;
         JournalRun(run);
         Emit(run, RunEventKind.RunStarted, -1, now);
-        for (var t = 0; t < run.Slots.Length; t++)
+        // Up to the plan's tasks only: a map task deciding to run appends its instances, which it queues itself.
+        for (var t = 0; t < run.Plan.Count; t++)
         {
             if (run.Slots[t].State == TaskState.Pending)
             {
