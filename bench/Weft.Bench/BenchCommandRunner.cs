@@ -6,7 +6,11 @@ internal static class BenchCommandRunner
 {
     /// <summary>Workload names accepted, case-insensitively; "all" is every one of them in this order.
     /// MEM (100,000-task memory check) comes last so the process peak it reports is its own.</summary>
-    public static readonly IReadOnlyList<string> Names = ["W1", "W2", "W3", "W4", "MEM"];
+    public static readonly IReadOnlyList<string> Names = ["W1", "W2", "W3", "W4", "MAP10K", "FLAT10K", "MEM"];
+
+    /// <summary>What "all" runs: the fixed workloads of WORKLOADS.md. MAP10K and FLAT10K (a map task over
+    /// 10,000 elements against 10,000 static tasks) run when named.</summary>
+    public static readonly IReadOnlyList<string> AllNames = ["W1", "W2", "W3", "W4", "MEM"];
 
     /// <summary>Timed runs per workload when the user gives none; WORKLOADS.md asks for at least 5.</summary>
     public const int DefaultRuns = 5;
@@ -70,6 +74,12 @@ internal static class BenchCommandRunner
                     }
 
                     break;
+                case "MAP10K":
+                    results.Add(await runner.RunGraphAsync("MAP10K", Workloads.Map10K(), measureHop: false, ct, Workloads.MapElements));
+                    break;
+                case "FLAT10K":
+                    results.Add(await runner.RunGraphAsync("FLAT10K", Workloads.Flat(Workloads.MapElements, "bench-flat10k"), measureHop: false, ct));
+                    break;
                 case "MEM":
                     results.Add(await runner.RunMemoryCheckAsync(ct));
                     break;
@@ -88,7 +98,7 @@ internal static class BenchCommandRunner
             var name = raw.Trim().ToUpperInvariant();
             if (name == "ALL")
             {
-                wanted.UnionWith(Names);
+                wanted.UnionWith(AllNames);
             }
             else if (Names.Contains(name))
             {

@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var workload = new Argument<string>("WORKLOAD")
         {
-            Description = "W1 (flat), W2 (chain), W3 (layered DAG), W4 (I/O workflows) or all.",
+            Description = "W1 (flat), W2 (chain), W3 (layered DAG), W4 (I/O workflows), MAP10K (a map over 10,000 elements), FLAT10K (10,000 static tasks, to compare), MEM, or all (W1-W4 and MEM).",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
@@ -23,7 +23,7 @@ internal static class BenchCommand
             var value = r.Tokens.Count > 0 ? r.Tokens[0].Value : "all";
             if (ExpandWorkloads(value) is null)
             {
-                r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MEM or all");
+                r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MAP10K, FLAT10K, MEM or all");
             }
         });
         var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default), sqlite:PATH, or postgres://… (this process schedules, 2 weft worker processes run the tasks, in a fresh schema dropped at the end).", DefaultValueFactory = _ => StoreChoice.Memory };
@@ -61,7 +61,7 @@ internal static class BenchCommand
     {
         if (string.Equals(value, "all", StringComparison.OrdinalIgnoreCase))
         {
-            return Workloads;
+            return BenchCommandRunner.AllNames;
         }
 
         var upper = value.ToUpperInvariant();

@@ -65,7 +65,7 @@ internal static class TaskPayload
     // Most tasks have no templates; finding that out once per spec keeps dispatch allocation-free for them.
     private static readonly ConditionalWeakTable<TaskSpec, object> TemplateFree = [];
 
-    private static bool UsesTemplates(TaskSpec spec)
+    internal static bool UsesTemplates(TaskSpec spec)
     {
         if (TemplateFree.TryGetValue(spec, out _))
         {

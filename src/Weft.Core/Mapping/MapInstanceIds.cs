@@ -8,7 +8,7 @@ namespace Weft.Mapping;
 internal static class MapInstanceIds
 {
     public static string Format(string taskId, int index) =>
-        string.Concat(taskId, "[", index.ToString(CultureInfo.InvariantCulture), "]");
+        string.Create(CultureInfo.InvariantCulture, $"{taskId}[{index}]");
 
     /// <summary>The id of the task in the definition: the map task's for an instance, else the id itself.</summary>
     public static string DefinitionId(string id) => TryParse(id, out var task, out _) ? task : id;

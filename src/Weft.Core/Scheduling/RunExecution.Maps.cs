@@ -88,7 +88,7 @@ internal sealed partial class RunExecution
     /// <summary>The values the task's templates render with: the run's, plus item and index for an instance.</summary>
     public ITemplateValues ValuesFor(int task)
     {
-        if (FanOutOf(task) is not { } fan)
+        if (FanOutOf(task) is not { UsesTemplates: true } fan)
         {
             return this;
         }
@@ -102,7 +102,9 @@ internal sealed partial class RunExecution
     public MapFanOut AddFanOut(int mapTask, string[] items, int? maxParallel)
     {
         var first = Slots.Length;
-        var fan = new MapFanOut(mapTask, first, items, maxParallel);
+        var definition = Plan.Tasks[mapTask];
+        var usesTemplates = Cluster.TaskPayload.UsesTemplates(definition.Spec) || definition.Cache?.Key is not null;
+        var fan = new MapFanOut(mapTask, first, items, maxParallel, usesTemplates);
         var slots = new TaskSlot[first + items.Length];
         Array.Copy(Slots, slots, first);
         Slots = slots;

@@ -52,6 +52,11 @@ internal sealed partial class Scheduler
 
         var fan = run.AddFanOut(task, items, run.Plan.Tasks[task].Map!.MaxParallel);
         Counters.Outstanding += items.Length;
+        if (items.Length > 64)
+        {
+            _ready.Reserve(run.PriorityOf(task), Math.Min(items.Length, fan.MaxParallel ?? int.MaxValue));
+        }
+
         if (restored is not null)
         {
             RestoreInstances(run, fan, restored, now);

@@ -13,6 +13,10 @@ public sealed class BenchCommandRunnerTests
         Assert.Equal(["W1", "W4"], BenchCommandRunner.Select(["w4", "W1", "w1"]));
 
     [Fact]
+    public void Select_MapWorkloads_RunWhenNamedInFixedOrder() =>
+        Assert.Equal(["W1", "MAP10K", "FLAT10K"], BenchCommandRunner.Select(["flat10k", "map10k", "W1"]));
+
+    [Fact]
     public void Select_UnknownWorkload_ThrowsNamingIt()
     {
         var error = Assert.Throws<ArgumentException>(() => BenchCommandRunner.Select(["W9"]));
