@@ -37,7 +37,10 @@ internal static class CacheKeys
             Append(hash, SpecText(SpecRenderer.Render(definition.Spec, values)));
 
             // Parents are final before a task starts, so reading their outputs outside the lock is safe.
-            foreach (var parent in plan.ParentsOf(run.DefIndex(task)))
+            // A map instance's input is its element (hashed below), not the whole list: a list that
+            // grows reuses the instances of the elements it already had.
+            var parents = run.FanOutOf(task) is null ? plan.ParentsOf(task) : [];
+            foreach (var parent in parents)
             {
                 ref readonly var slot = ref run.Slots[parent];
                 Append(hash, plan.TaskIds[parent]);

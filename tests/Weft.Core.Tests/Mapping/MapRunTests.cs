@@ -198,6 +198,26 @@ public sealed class MapRunTests
     }
 
     [Fact]
+    public async Task Run_CachedMap_SecondRunReusesEachInstancesOutput_AndANewElementRuns()
+    {
+        var echo = new EchoHandler();
+        await using var h = Harness(2, echo);
+        var convert = Convert() with { Cache = CachePolicy.Default };
+
+        await h.RunAsync(EngineHarness.Flow(List("""["a", "b"]"""), convert));
+        var again = await h.RunAsync(EngineHarness.Flow(List("""["a", "b", "c"]"""), convert));
+
+        var byId = again.Tasks.ToDictionary(t => t.TaskId);
+        Assert.Equal(TaskState.Cached, byId["convert[0]"].State);
+        Assert.Equal(TaskState.Cached, byId["convert[1]"].State);
+        Assert.Equal(TaskState.Succeeded, byId["convert[2]"].State);
+        Assert.Equal(TaskState.Succeeded, byId["convert"].State);
+        Assert.Equal("""["0:a","1:b","2:c"]""", byId["convert"].Output);
+        Assert.Equal(1, echo.Started.Count(s => s.TaskId == "convert[0]"));
+        Assert.Equal(1, echo.Started.Count(s => s.TaskId == "convert[2]"));
+    }
+
+    [Fact]
     public async Task Cancel_MidMap_CancelsPendingInstancesAndEndsTheRun()
     {
         var echo = new EchoHandler();
