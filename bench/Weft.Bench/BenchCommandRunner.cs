@@ -6,7 +6,11 @@ internal static class BenchCommandRunner
 {
     /// <summary>Workload names accepted, case-insensitively; "all" is every one of them in this order.
     /// MEM (100,000-task memory check) comes last so the process peak it reports is its own.</summary>
-    public static readonly IReadOnlyList<string> Names = ["W1", "W2", "W3", "W4", "MEM"];
+    public static readonly IReadOnlyList<string> Names = ["W1", "W2", "W3", "W4", "MAP10K", "FLAT10K", "MEM"];
+
+    /// <summary>What "all" runs: the fixed workloads of WORKLOADS.md. MAP10K and FLAT10K (a map task over
+    /// 10,000 elements against 10,000 static tasks) run when named.</summary>
+    public static readonly IReadOnlyList<string> AllNames = ["W1", "W2", "W3", "W4", "MEM"];
 
     /// <summary>Workloads run only when named (not part of "all"): MIXED compares pool configurations
     /// and takes minutes; MANY submits 10,000 runs; MEM1M (last: it reports the process's peak memory)
@@ -75,6 +79,12 @@ internal static class BenchCommandRunner
                     }
 
                     break;
+                case "MAP10K":
+                    results.Add(await runner.RunGraphAsync("MAP10K", Workloads.Map10K(), measureHop: false, ct, Workloads.MapElements));
+                    break;
+                case "FLAT10K":
+                    results.Add(await runner.RunGraphAsync("FLAT10K", Workloads.Flat(Workloads.MapElements, "bench-flat10k"), measureHop: false, ct));
+                    break;
                 case "MEM":
                     results.Add(await runner.RunMemoryCheckAsync(ct));
                     break;
@@ -102,7 +112,7 @@ internal static class BenchCommandRunner
             var name = raw.Trim().ToUpperInvariant();
             if (name == "ALL")
             {
-                wanted.UnionWith(Names);
+                wanted.UnionWith(AllNames);
             }
             else if (Names.Contains(name) || Extra.Contains(name))
             {

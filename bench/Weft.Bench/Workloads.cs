@@ -24,6 +24,17 @@ internal static class Workloads
 
     public const int MemoryCheckTasks = 100_000;
 
+    /// <summary>MAP10K's elements, and FLAT10K's static tasks to compare it with.</summary>
+    public const int MapElements = 10_000;
+
+    /// <summary>MAP10K: one no-op task mapped over a literal array of 10,000 numbers, so the run's
+    /// 10,000 instances come from one plan of one task (the list is resolved and expanded in each run).</summary>
+    public static WorkflowDefinition Map10K()
+    {
+        var over = "[" + string.Join(',', Enumerable.Range(0, MapElements)) + "]";
+        return new WorkflowDefinition("bench-map10k", [Noop(0) with { Map = new MapSpec(over) }]);
+    }
+
     /// <summary>W1: 20,000 independent no-op tasks.</summary>
     public static WorkflowDefinition W1() => Flat(W1Tasks, "bench-w1");
 

@@ -191,7 +191,7 @@ internal sealed class NatsDispatcher : IDispatcher
                 var journal = _scheduler.Journal!;
                 while (_scheduler.TryStartNext(out var item, out var attempt))
                 {
-                    if (item.Run.Plan.Tasks[item.Task].Cache is { } policy)
+                    if (item.Run.TaskDef(item.Task).Cache is { } policy)
                     {
                         (cacheable ??= []).Add(new CacheCandidate(item, attempt, policy));
                         continue;
@@ -223,9 +223,9 @@ internal sealed class NatsDispatcher : IDispatcher
     {
         Kind = StoreChangeKind.Enqueue,
         RunId = item.Run.RunId,
-        TaskId = item.Run.Plan.TaskIds[item.Task],
+        TaskId = item.Run.TaskId(item.Task),
         Attempt = attempt,
-        Queue = item.Run.Plan.Tasks[item.Task].Queue,
+        Queue = item.Run.TaskDef(item.Task).Queue,
         Payload = TaskPayload.Build(item.Run, item.Task),
     };
 
@@ -257,7 +257,7 @@ internal sealed class NatsDispatcher : IDispatcher
             for (var i = 0; i < candidates.Count; i++)
             {
                 var (item, attempt, _) = candidates[i];
-                if (RunningAttempt(item.Run, item.Run.Plan.TaskIds[item.Task], attempt) is null)
+                if (RunningAttempt(item.Run, item.Run.TaskId(item.Task), attempt) is null)
                 {
                     continue;
                 }
@@ -504,7 +504,7 @@ internal sealed class NatsDispatcher : IDispatcher
 
     private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)
     {
-        if (!run.Plan.IndexOf.TryGetValue(taskId, out var task))
+        if (!run.TryFindTask(taskId, out var task))
         {
             return null;
         }

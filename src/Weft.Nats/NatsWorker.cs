@@ -408,12 +408,13 @@ public sealed class NatsWorker : IAsyncDisposable
         }
 
         var (workflow, byId) = tasks.Value;
-        if (!byId.TryGetValue(message.TaskId, out var task))
+        // A map task's instance (convert[17]) runs its map task's definition.
+        if (!byId.TryGetValue(Mapping.MapInstanceIds.DefinitionId(message.TaskId), out var task))
         {
             return TaskOutcome.Failed($"workflow '{workflow}' has no task '{message.TaskId}'");
         }
 
-        return await _attempts.RunAsync(workflow, task, message.RunId, message.Attempt, message.Payload, token).ConfigureAwait(false);
+        return await _attempts.RunAsync(workflow, task, message.RunId, message.Attempt, message.Payload, token, message.TaskId).ConfigureAwait(false);
     }
 
     /// <summary>The run's workflow (name, tasks by id), read from the bucket once per hash; null when absent.</summary>

@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var workload = new Argument<string>("WORKLOAD")
         {
-            Description = "W1 (flat), W2 (chain), W3 (layered DAG), W4 (I/O workflows), MEM (100,000 tasks, peak memory), all (those five), or, only by name: MIXED (CPU and I/O phases on fixed and adaptive pools), MANY (10,000 runs of 5 tasks against one run of 50,000), MEM1M (a million tasks, peak memory).",
+            Description = "W1 (flat), W2 (chain), W3 (layered DAG), W4 (I/O workflows), MEM (100,000 tasks, peak memory), all (those five), or, only by name: MAP10K (a map over 10,000 elements), FLAT10K (10,000 static tasks, to compare with it), MIXED (CPU and I/O phases on fixed and adaptive pools), MANY (10,000 runs of 5 tasks against one run of 50,000), MEM1M (a million tasks, peak memory).",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
@@ -23,7 +23,7 @@ internal static class BenchCommand
             var value = r.Tokens.Count > 0 ? r.Tokens[0].Value : "all";
             if (ExpandWorkloads(value) is null)
             {
-                r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MEM, MIXED, MANY, MEM1M or all");
+                r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MEM, MAP10K, FLAT10K, MIXED, MANY, MEM1M or all");
             }
         });
         var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default), sqlite:PATH, or postgres://… (this process schedules, 2 weft worker processes run the tasks, in a fresh schema dropped at the end).", DefaultValueFactory = _ => StoreChoice.Memory };
@@ -61,7 +61,7 @@ internal static class BenchCommand
     {
         if (string.Equals(value, "all", StringComparison.OrdinalIgnoreCase))
         {
-            return Workloads;
+            return BenchCommandRunner.AllNames;
         }
 
         var upper = value.ToUpperInvariant();

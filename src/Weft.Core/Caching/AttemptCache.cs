@@ -34,7 +34,7 @@ internal sealed class AttemptCache(ResultCache results, CacheOptions options)
     {
         if (outcome.IsSuccess && !item.Run.Cancellation.IsCancellationRequested)
         {
-            results.Remember(key, outcome, item.Run.Plan.Tasks[item.Task].Cache?.Ttl ?? options.DefaultTtl);
+            results.Remember(key, outcome, item.Run.TaskDef(item.Task).Cache?.Ttl ?? options.DefaultTtl);
         }
     }
 }

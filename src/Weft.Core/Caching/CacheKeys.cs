@@ -19,7 +19,8 @@ internal static class CacheKeys
     public static string For(RunExecution run, int task, CachePolicy policy)
     {
         var plan = run.Plan;
-        var definition = plan.Tasks[task];
+        var definition = run.TaskDef(task);
+        var values = run.ValuesFor(task);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Append(hash, Version);
         Append(hash, run.WorkflowName);
@@ -27,22 +28,32 @@ internal static class CacheKeys
         if (policy.Key is { } key)
         {
             Append(hash, "key");
-            Append(hash, SpecRenderer.Render(key, run));
+            Append(hash, SpecRenderer.Render(key, values));
         }
         else
         {
             Append(hash, "spec");
             Append(hash, definition.Kind);
-            Append(hash, SpecText(SpecRenderer.Render(definition.Spec, run)));
+            Append(hash, SpecText(SpecRenderer.Render(definition.Spec, values)));
 
             // Parents are final before a task starts, so reading their outputs outside the lock is safe.
-            foreach (var parent in plan.ParentsOf(task))
+            // A map instance's input is its element (hashed below), not the whole list: a list that
+            // grows reuses the instances of the elements it already had.
+            var parents = run.FanOutOf(task) is null ? plan.ParentsOf(task) : [];
+            foreach (var parent in parents)
             {
                 ref readonly var slot = ref run.Slots[parent];
                 Append(hash, plan.TaskIds[parent]);
                 Append(hash, slot.Output is null ? "n" : slot.OutputTruncated ? "t" : "o");
                 Append(hash, slot.Output ?? string.Empty);
             }
+        }
+
+        // An instance's work is its element's, whether or not its spec names it.
+        if (run.FanOutOf(task) is { } fan)
+        {
+            Append(hash, "item");
+            Append(hash, fan.Items[task - fan.First]);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

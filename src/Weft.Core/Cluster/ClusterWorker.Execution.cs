@@ -97,12 +97,13 @@ public sealed partial class ClusterWorker
             return TaskOutcome.Failed($"the workflow definition of run '{row.RunId}' (hash {row.DefinitionHash}) is not in the store");
         }
 
-        if (!definition.Tasks.TryGetValue(row.TaskId, out var task))
+        // A map task's instance (convert[17]) runs its map task's definition.
+        if (!definition.Tasks.TryGetValue(Mapping.MapInstanceIds.DefinitionId(row.TaskId), out var task))
         {
             return TaskOutcome.Failed($"workflow '{definition.Workflow.Name}' has no task '{row.TaskId}'");
         }
 
-        return await _attempts.RunAsync(definition.Workflow.Name, task, row.RunId, row.Attempt, row.Payload, token).ConfigureAwait(false);
+        return await _attempts.RunAsync(definition.Workflow.Name, task, row.RunId, row.Attempt, row.Payload, token, row.TaskId).ConfigureAwait(false);
     }
 
     /// <summary>The definition under <paramref name="hash"/>, fetched once (retrying while the store is

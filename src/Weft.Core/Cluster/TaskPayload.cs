@@ -18,7 +18,7 @@ internal static class TaskPayload
     /// upstream tasks are final.</summary>
     internal static string? Build(RunExecution run, int task)
     {
-        var planned = run.Plan.Tasks[task];
+        var planned = run.TaskDef(task);
         var timeout = EngineTimeout(run, task, planned);
         var spec = planned.Spec;
         if (!UsesTemplates(spec))
@@ -26,7 +26,7 @@ internal static class TaskPayload
             return timeout is null ? null : JsonSerializer.Serialize(new Document { TimeoutTicks = timeout.Value.Ticks }, PayloadJson.Default.Document);
         }
 
-        var recorder = new Recorder(run);
+        var recorder = new Recorder(run.ValuesFor(task));
         SpecRenderer.Render(spec, recorder);
         if (recorder.Values.Count == 0 && recorder.Errors.Count == 0 && timeout is null)
         {
@@ -58,14 +58,14 @@ internal static class TaskPayload
     // defaults filled in travels with the attempt. Without defaults the plan holds the definition's own
     // task objects, so this is one reference comparison.
     private static TimeSpan? EngineTimeout(RunExecution run, int task, Definitions.TaskDefinition planned) =>
-        ReferenceEquals(planned, run.Plan.Definition.Tasks[task]) || planned.Timeout == run.Plan.Definition.Tasks[task].Timeout
+        ReferenceEquals(planned, run.Plan.Definition.Tasks[run.DefIndex(task)]) || planned.Timeout == run.Plan.Definition.Tasks[run.DefIndex(task)].Timeout
             ? null
             : planned.Timeout;
 
     // Most tasks have no templates; finding that out once per spec keeps dispatch allocation-free for them.
     private static readonly ConditionalWeakTable<TaskSpec, object> TemplateFree = [];
 
-    private static bool UsesTemplates(TaskSpec spec)
+    internal static bool UsesTemplates(TaskSpec spec)
     {
         if (TemplateFree.TryGetValue(spec, out _))
         {

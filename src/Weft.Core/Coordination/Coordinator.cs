@@ -41,6 +41,7 @@ internal sealed class Coordinator
             OnBreakerDue = OnBreakerDue,
             OnRateDue = OnRateDue,
             Resources = Gates.Resources,
+            MaxMapItems = options.MaxMapItems,
         };
         Scheduler.Ready.Configure(ReadyQueueSettings.From(options));
         if (durable)

@@ -205,6 +205,18 @@ public static class DefinitionJson
             WriteCache(w, cache);
         }
 
+        if (task.Map is { } map)
+        {
+            w.WriteStartObject("map");
+            w.WriteString("over", map.Over);
+            if (map.MaxParallel is { } maxParallel)
+            {
+                w.WriteNumber("maxParallel", maxParallel);
+            }
+
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

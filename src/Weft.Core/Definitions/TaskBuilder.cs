@@ -16,6 +16,7 @@ public sealed class TaskBuilder
     private DeadlineSpec? _deadline;
     private CachePolicy? _cache;
     private string _queue = TaskDefinition.DefaultQueue;
+    private MapSpec? _map;
 
     internal TaskBuilder(string id) => _id = id;
 
@@ -102,6 +103,14 @@ public sealed class TaskBuilder
         return this;
     }
 
+    /// <summary>Runs the task once per element of the JSON array <paramref name="over"/> resolves to
+    /// (<c>map:</c>), at most <paramref name="maxParallel"/> instances at once (null: no own limit).</summary>
+    public TaskBuilder Map(string over, int? maxParallel = null)
+    {
+        _map = new MapSpec(over ?? throw new ArgumentNullException(nameof(over))) { MaxParallel = maxParallel };
+        return this;
+    }
+
     /// <summary>Routes the task to workers serving <paramref name="queue"/> (<c>queue:</c>); the
     /// default is <c>"default"</c>. Letters, digits, '.', '_' or '-'.</summary>
     public TaskBuilder Queue(string queue)
@@ -134,6 +143,7 @@ public sealed class TaskBuilder
             Deadline = _deadline,
             Cache = _cache,
             Queue = _queue,
+            Map = _map,
         };
     }
 }

@@ -58,6 +58,9 @@ public sealed record TaskDefinition(string Id, TaskSpec Spec)
     /// <summary>Reuse of earlier successful outputs (<c>cache:</c>); null for none.</summary>
     public CachePolicy? Cache { get; init; }
 
+    /// <summary>Fan-out over a runtime list (<c>map:</c>): one instance per element; null for a plain task.</summary>
+    public MapSpec? Map { get; init; }
+
     /// <summary>Where the task's id stands in its file.</summary>
     public SourceLocation? Location { get; init; }
 

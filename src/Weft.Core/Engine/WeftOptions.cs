@@ -108,6 +108,10 @@ public sealed class WeftOptions
     /// <c>defaults:</c>). Default null: such a task runs once. A task opts out with <c>retry: {maxAttempts: 1}</c>.</summary>
     public Definitions.RetryPolicy? DefaultRetry { get; set; }
 
+    /// <summary>The most elements a map task's <c>over</c> may have (config key <c>maxMapItems</c>); a
+    /// longer list fails the task, naming its size. Default 100,000.</summary>
+    public int MaxMapItems { get; set; } = 100_000;
+
     /// <summary>Seed for retry jitter; null draws one at random. Tests set it to get repeatable delays.</summary>
     public int? RandomSeed { get; set; }
 
@@ -176,6 +180,11 @@ public sealed class WeftOptions
         if (QueueLimit < 1)
         {
             errors.Add($"QueueLimit must be positive (was {QueueLimit})");
+        }
+
+        if (MaxMapItems < 1)
+        {
+            errors.Add($"MaxMapItems must be positive (was {MaxMapItems})");
         }
 
         if (DedupWindow <= TimeSpan.Zero)

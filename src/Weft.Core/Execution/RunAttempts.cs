@@ -11,7 +11,7 @@ namespace Weft.Execution;
 internal sealed class RunAttempts(AttemptExecutor executor, AttemptCache cache, TimeProvider time, int outputLimit)
 {
     public ValueTask<TaskOutcome> ExecuteAsync(WorkItem item, int attempt) =>
-        item.Run.Plan.Tasks[item.Task].Cache is { } policy
+        item.Run.TaskDef(item.Task).Cache is { } policy
             ? RunCachedAsync(item, attempt, policy)
             : Run(item, attempt);
 
@@ -37,19 +37,19 @@ internal sealed class RunAttempts(AttemptExecutor executor, AttemptCache cache, 
     private ValueTask<TaskOutcome> Run(WorkItem item, int attempt)
     {
         var run = item.Run;
-        var task = run.Plan.Tasks[item.Task];
+        var task = run.TaskDef(item.Task);
         var invocation = new TaskInvocation
         {
             RunId = run.RunId,
             WorkflowName = run.WorkflowName,
-            TaskId = task.Id,
+            TaskId = run.TaskId(item.Task),
             Attempt = attempt,
             Spec = task.Spec,
             CancellationToken = run.Cancellation.Token,
             TimeProvider = time,
             OutputLimit = outputLimit,
-            Values = run,
+            Values = run.ValuesFor(item.Task),
         };
-        return executor.RunAsync(run.Plan.Handlers[item.Task], invocation, task.Timeout);
+        return executor.RunAsync(run.Plan.Handlers[run.DefIndex(item.Task)], invocation, task.Timeout);
     }
 }

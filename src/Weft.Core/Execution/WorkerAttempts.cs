@@ -16,7 +16,7 @@ internal sealed class WorkerAttempts(string worker, ClusterWorkerOptions options
     /// <summary>The kinds this worker runs.</summary>
     public IReadOnlyCollection<string> Kinds => _handlers.Keys;
 
-    public async ValueTask<TaskOutcome> RunAsync(string workflow, TaskDefinition task, string runId, int attempt, string? payload, CancellationToken token)
+    public async ValueTask<TaskOutcome> RunAsync(string workflow, TaskDefinition task, string runId, int attempt, string? payload, CancellationToken token, string? taskId = null)
     {
         if (!_handlers.TryGetValue(task.Kind, out var handler))
         {
@@ -38,7 +38,7 @@ internal sealed class WorkerAttempts(string worker, ClusterWorkerOptions options
         {
             RunId = runId,
             WorkflowName = workflow,
-            TaskId = task.Id,
+            TaskId = taskId ?? task.Id,
             Attempt = attempt,
             Spec = task.Spec,
             CancellationToken = token,

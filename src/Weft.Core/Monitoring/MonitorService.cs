@@ -163,9 +163,9 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
             foreach (var (task, startedAt) in run.Running())
             {
                 var running = now - startedAt;
-                if (durations.Usual(task) is { } usual && running > usual + margin)
+                if (durations.Usual(run.DefIndex(task)) is { } usual && running > usual + margin)
                 {
-                    slow.Add(new SlowTask(run.RunId, run.Plan.Tasks[task].Id, running, usual));
+                    slow.Add(new SlowTask(run.RunId, run.TaskId(task), running, usual));
                 }
             }
         }

@@ -15,7 +15,7 @@ internal static class EventReplay
         for (var t = 0; t < run.Slots.Length; t++)
         {
             var slot = run.Slots[t];
-            var id = run.Plan.TaskIds[t];
+            var id = run.TaskId(t);
             if (slot.State == TaskState.Queued)
             {
                 yield return new RunEvent(RunEventKind.TaskQueued, run.RunId, started) { TaskId = id, Attempt = slot.Attempts };

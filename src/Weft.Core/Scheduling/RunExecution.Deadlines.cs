@@ -6,7 +6,7 @@ internal sealed partial class RunExecution
     private long[]? _deadlines;
 
     /// <summary>The task's effective deadline in UTC ticks, or <see cref="ReadyQueue.NoDeadline"/>.</summary>
-    public long DeadlineOf(int task) => _deadlines is null ? ReadyQueue.NoDeadline : _deadlines[task];
+    public long DeadlineOf(int task) => _deadlines is null ? ReadyQueue.NoDeadline : _deadlines[DefIndex(task)];
 
     /// <summary>Works out each task's effective deadline once, at submit: the earliest of its own,
     /// the workflow's and <paramref name="runDeadline"/> (from the submit options).</summary>

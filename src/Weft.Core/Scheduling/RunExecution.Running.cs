@@ -13,7 +13,8 @@ internal sealed partial class RunExecution
 
         for (var i = 0; i < Slots.Length; i++)
         {
-            if (Slots[i].State == TaskState.Running)
+            // A map task "runs" while its instances do; they are the ones with attempts.
+            if (Slots[i].State == TaskState.Running && !IsMapTask(i))
             {
                 yield return (i, Slots[i].AttemptStartedAt);
             }

@@ -41,8 +41,8 @@ internal sealed partial class RunExecution
     public TaskSnapshot TaskSnapshotOf(int task)
     {
         ref readonly var slot = ref Slots[task];
-        var definition = Plan.Tasks[task];
-        return new TaskSnapshot(definition.Id, definition.Kind, slot.State)
+        var definition = TaskDef(task);
+        return new TaskSnapshot(TaskId(task), definition.Kind, slot.State)
         {
             Attempts = slot.Attempts,
             StartedAt = slot.Attempts > 0 ? slot.StartedAt : null,

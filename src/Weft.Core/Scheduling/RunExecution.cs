@@ -34,7 +34,7 @@ internal sealed partial class RunExecution
 
     public TaskPriority? PriorityOverride { get; }
 
-    public TaskSlot[] Slots { get; }
+    public TaskSlot[] Slots { get; private set; }
 
     public RunState State { get; set; } = RunState.Pending;
 
@@ -77,7 +77,7 @@ internal sealed partial class RunExecution
     /// <summary>Live event subscribers; null (no cost) until someone watches.</summary>
     public List<ChannelWriter<RunEvent>>? Watchers { get; set; }
 
-    public TaskPriority PriorityOf(int task) => PriorityOverride ?? Plan.Tasks[task].Priority;
+    public TaskPriority PriorityOf(int task) => PriorityOverride ?? TaskDef(task).Priority;
 
     public void Emit(RunEvent e)
     {

@@ -56,17 +56,17 @@ internal sealed partial class Scheduler
         run.RunningCount++;
         Counters.Running++;
         var item = new WorkItem(run, task);
-        if (run.Plan.PoolGates?[task] is { } pool)
+        if (run.Plan.PoolGates?[run.DefIndex(task)] is { } pool)
         {
             pool.InUse++;
         }
 
-        if (run.Plan.UsesResources && run.Plan.Tasks[task].Resources is { Count: > 0 } needs)
+        if (run.Plan.UsesResources && run.TaskDef(task).Resources is { Count: > 0 } needs)
         {
             Resources?.Hold(needs);
         }
 
-        run.Plan.Breakers?[item.Task]?.Admit();
+        run.Plan.Breakers?[run.DefIndex(item.Task)]?.Admit();
     }
 
     private void JournalCancelQueued(RunExecution run)

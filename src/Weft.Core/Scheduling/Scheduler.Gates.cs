@@ -30,7 +30,8 @@ internal sealed partial class Scheduler
             return false;
         }
 
-        var pool = plan.PoolGates?[item.Task];
+        var def = item.Run.DefIndex(item.Task);
+        var pool = plan.PoolGates?[def];
         if (pool is not null && pool.IsFull)
         {
             pool.Waiting.Enqueue(item);
@@ -38,7 +39,7 @@ internal sealed partial class Scheduler
             return false;
         }
 
-        var needs = plan.UsesResources ? plan.Tasks[item.Task].Resources : null;
+        var needs = plan.UsesResources ? plan.Tasks[def].Resources : null;
         if (needs is { Count: > 0 } && Resources is { } resources && !resources.Fits(needs))
         {
             resources.Waiting.Enqueue(item);
@@ -46,7 +47,7 @@ internal sealed partial class Scheduler
             return false;
         }
 
-        var breaker = plan.Breakers?[item.Task];
+        var breaker = plan.Breakers?[def];
         if (breaker is not null && !breaker.CanAdmit())
         {
             breaker.Waiting.Enqueue(item);
@@ -54,7 +55,7 @@ internal sealed partial class Scheduler
             return false;
         }
 
-        var rate = plan.RateGates?[item.Task];
+        var rate = plan.RateGates?[def];
         if (rate is not null && !rate.CanTake(now))
         {
             rate.Waiting.Enqueue(item);
@@ -121,13 +122,13 @@ internal sealed partial class Scheduler
     private void ReleaseGates(WorkItem item, in TaskOutcome outcome, DateTimeOffset now)
     {
         var run = item.Run;
-        if (run.Plan.PoolGates?[item.Task] is { } pool)
+        if (run.Plan.PoolGates?[run.DefIndex(item.Task)] is { } pool)
         {
             pool.InUse--;
             ReleaseOne(pool.Waiting);
         }
 
-        if (run.Plan.UsesResources && run.Plan.Tasks[item.Task].Resources is { Count: > 0 } held && Resources is { } resources)
+        if (run.Plan.UsesResources && run.TaskDef(item.Task).Resources is { Count: > 0 } held && Resources is { } resources)
         {
             resources.Release(held);
 
@@ -140,7 +141,7 @@ internal sealed partial class Scheduler
                     continue;
                 }
 
-                if (!resources.Fits(head.Run.Plan.Tasks[head.Task].Resources))
+                if (!resources.Fits(head.Run.TaskDef(head.Task).Resources))
                 {
                     break;
                 }
@@ -161,9 +162,9 @@ internal sealed partial class Scheduler
             }
         }
 
-        if (run.Plan.Breakers?[item.Task] is { } breaker && outcome.Status != TaskOutcomeStatus.Cancelled)
+        if (run.Plan.Breakers?[run.DefIndex(item.Task)] is { } breaker && outcome.Status != TaskOutcomeStatus.Cancelled)
         {
-            var counts = !outcome.IsSuccess && RetryClassifier.Matches(run.Plan.Tasks[item.Task].Retry.RetryOn, outcome);
+            var counts = !outcome.IsSuccess && RetryClassifier.Matches(run.TaskDef(item.Task).Retry.RetryOn, outcome);
             if (breaker.Record(outcome.IsSuccess, counts, now))
             {
                 breaker.CoolDownTimer?.Dispose();
@@ -230,7 +231,7 @@ internal sealed partial class Scheduler
     }
 
     private void Requeue(WorkItem item) =>
-        _ready.Enqueue(item, item.Run.PriorityOf(item.Task), item.Run.Plan.RemainingPath[item.Task], item.Run.DeadlineOf(item.Task), time.GetUtcNow());
+        _ready.Enqueue(item, item.Run.PriorityOf(item.Task), item.Run.Plan.RemainingPath[item.Run.DefIndex(item.Task)], item.Run.DeadlineOf(item.Task), time.GetUtcNow());
 
     private sealed class BreakerTimerState(Action<CircuitBreaker>? callback, CircuitBreaker breaker)
     {

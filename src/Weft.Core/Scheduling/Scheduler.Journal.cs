@@ -33,7 +33,7 @@ internal sealed partial class Scheduler
         {
             Kind = StoreChangeKind.Task,
             RunId = run.RunId,
-            TaskId = run.Plan.TaskIds[task],
+            TaskId = run.TaskId(task),
             TaskState = slot.State,
             Attempt = slot.Attempts,
             StartedAt = slot.Attempts > 0 ? slot.StartedAt : null,
@@ -52,7 +52,7 @@ internal sealed partial class Scheduler
         }
 
         ref readonly var slot = ref run.Slots[task];
-        var change = AttemptChange(run.RunId, run.Plan.TaskIds[task], slot.Attempts, slot);
+        var change = AttemptChange(run.RunId, run.TaskId(task), slot.Attempts, slot);
         Journal.Add(slot.Error is null && slot.Stderr is null
             ? change
             : change with { Error = run.MaskSecrets(slot.Error), Stderr = run.MaskSecrets(slot.Stderr) });

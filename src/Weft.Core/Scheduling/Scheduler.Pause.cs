@@ -35,7 +35,7 @@ internal sealed partial class Scheduler
             {
                 if (run.Slots[task].State == TaskState.Queued)
                 {
-                    _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[task], run.DeadlineOf(task), now);
+                    _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[run.DefIndex(task)], run.DeadlineOf(task), now);
                 }
             }
 

@@ -6,9 +6,15 @@ internal sealed partial class Scheduler
 {
     private void Queue(RunExecution run, int task, DateTimeOffset now)
     {
+        if (run.IsMapTask(task))
+        {
+            StartMap(run, task, now);
+            return;
+        }
+
         TaskTransitions.Move(ref run.Slots[task], TaskState.Queued);
         run.Slots[task].QueuedAtTicks = now.UtcTicks;
-        _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[task], run.DeadlineOf(task), now);
+        _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[run.DefIndex(task)], run.DeadlineOf(task), now);
         Emit(run, RunEventKind.TaskQueued, task, now, run.Slots[task].Attempts);
     }
 
@@ -42,6 +48,12 @@ internal sealed partial class Scheduler
         while (pending.Count > 0)
         {
             var done = pending.Pop();
+            if (done >= run.Plan.Count)
+            {
+                InstanceFinal(run, done, now);
+                continue;
+            }
+
             var state = run.Slots[done].State;
             foreach (var child in run.Plan.ChildrenOf(done))
             {
@@ -115,6 +127,11 @@ internal sealed partial class Scheduler
 
     private void FinishRun(RunExecution run, DateTimeOffset now)
     {
+        if (run.State.IsFinal())
+        {
+            return; // a map task settled inside another task's propagation, which already ended the run
+        }
+
         if (run.State == RunState.Paused && !run.CancelRequested)
         {
             return; // a paused run ends when it is resumed (Unpause re-checks)
@@ -151,7 +168,7 @@ internal sealed partial class Scheduler
 
         run.Emit(new RunEvent(kind, run.RunId, now)
         {
-            TaskId = task < 0 ? null : run.Plan.TaskIds[task],
+            TaskId = task < 0 ? null : run.TaskId(task),
             Attempt = attempt,
             Error = error,
         });

@@ -19,6 +19,9 @@ internal sealed partial class Scheduler
             ref var slot = ref run.Slots[t];
             switch (slot.State)
             {
+                case TaskState.Running when run.IsMapTask(t):
+                    slot.State = TaskState.Pending; // restoring: it expands again, its final instances stay final
+                    break;
                 case TaskState.Running when adopt?.Invoke(t) == true:
                     Adopt(run, t);
                     break;
@@ -85,7 +88,8 @@ internal sealed partial class Scheduler
         run.StartedAt ??= now;
         JournalRun(run);
         Emit(run, RunEventKind.RunStarted, -1, now);
-        for (var t = 0; t < run.Slots.Length; t++)
+        // Up to the plan's tasks only: a map task deciding to run appends its instances, which it queues itself.
+        for (var t = 0; t < run.Plan.Count; t++)
         {
             if (run.Slots[t].State == TaskState.Pending)
             {

@@ -132,14 +132,14 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         {
             if (!outcome.FromCache)
             {
-                run.Plan.Durations?.Record(item.Task, now - slot.AttemptStartedAt);
+                run.Plan.Durations?.Record(run.DefIndex(item.Task), now - slot.AttemptStartedAt);
             }
 
             Finish(run, item.Task, outcome.FromCache ? TaskState.Cached : TaskState.Succeeded, now);
             return;
         }
 
-        var policy = run.Plan.Tasks[item.Task].Retry;
+        var policy = run.TaskDef(item.Task).Retry;
         if (RetryClassifier.ShouldRetry(policy, slot.Attempts, outcome))
         {
             ScheduleRetry(run, item.Task, policy.DelayBefore(slot.Attempts, random.NextDouble()), now);
@@ -193,6 +193,8 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             }
         }
 
+        SettleCancelledMaps(run, now);
+
         if (run.FinalCount == run.Slots.Length)
         {
             FinishRun(run, now);
@@ -219,7 +221,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         {
             run.Emit(new RunEvent(RunEventKind.TaskRetrying, run.RunId, now)
             {
-                TaskId = run.Plan.TaskIds[task],
+                TaskId = run.TaskId(task),
                 Attempt = slot.Attempts,
                 Error = slot.Error,
                 RetryDelay = delay,

@@ -90,38 +90,13 @@ internal sealed class MemoryRun
             return final;
         }
 
-        var tasks = Record.Definition.Tasks.Select(t =>
-        {
-            _attempts.TryGetValue(t.Id, out var attempts);
-            var history = attempts?.Values.Select(a => new AttemptSnapshot(a.Attempt, a.StartedAt ?? default)
-            {
-                FinishedAt = a.FinishedAt,
-                Outcome = a.Outcome,
-                ExitCode = a.ExitCode,
-                HttpStatus = a.HttpStatus,
-                Error = a.Error,
-                Stderr = a.Stderr,
-                Worker = a.Worker,
-            }).ToList() ?? [];
-            var last = attempts?.Values.LastOrDefault();
-            if (!_tasks.TryGetValue(t.Id, out var row))
-            {
-                return new TaskSnapshot(t.Id, t.Kind, TaskState.Pending);
-            }
+        var tasks = Record.Definition.Tasks.Select(t => TaskOf(t.Id, t.Kind)).ToList();
 
-            return new TaskSnapshot(t.Id, t.Kind, row.TaskState)
-            {
-                Attempts = row.Attempt,
-                StartedAt = row.StartedAt,
-                FinishedAt = row.FinishedAt,
-                Output = last?.Output,
-                OutputTruncated = last?.OutputTruncated ?? false,
-                Error = row.Error,
-                ExitCode = row.ExitCode,
-                RetryDueAt = row.RetryDueAt,
-                AttemptHistory = history,
-            };
-        }).ToList();
+        // Instances of map tasks (convert[17]) follow the definition's tasks, by task then index.
+        foreach (var (id, kind) in Mapping.MapInstanceIds.InstancesIn(Record.Definition, _tasks.Keys))
+        {
+            tasks.Add(TaskOf(id, kind));
+        }
 
         var parameters = Record.Params;
         if (maskSecrets && Record.Definition.Params.Any(p => p.Secret))
@@ -142,6 +117,39 @@ internal sealed class MemoryRun
             FinishedAt = FinishedAt,
             Params = parameters,
             Tasks = tasks,
+        };
+    }
+
+    private TaskSnapshot TaskOf(string id, string kind)
+    {
+        _attempts.TryGetValue(id, out var attempts);
+        var history = attempts?.Values.Select(a => new AttemptSnapshot(a.Attempt, a.StartedAt ?? default)
+        {
+            FinishedAt = a.FinishedAt,
+            Outcome = a.Outcome,
+            ExitCode = a.ExitCode,
+            HttpStatus = a.HttpStatus,
+            Error = a.Error,
+            Stderr = a.Stderr,
+            Worker = a.Worker,
+        }).ToList() ?? [];
+        var last = attempts?.Values.LastOrDefault();
+        if (!_tasks.TryGetValue(id, out var row))
+        {
+            return new TaskSnapshot(id, kind, TaskState.Pending);
+        }
+
+        return new TaskSnapshot(id, kind, row.TaskState)
+        {
+            Attempts = row.Attempt,
+            StartedAt = row.StartedAt,
+            FinishedAt = row.FinishedAt,
+            Output = last?.Output,
+            OutputTruncated = last?.OutputTruncated ?? false,
+            Error = row.Error,
+            ExitCode = row.ExitCode,
+            RetryDueAt = row.RetryDueAt,
+            AttemptHistory = history,
         };
     }
 }

@@ -75,6 +75,13 @@ internal sealed class TaskRowReader(BlobCodec codec, string runId)
                 : new TaskSnapshot(t.Id, t.Kind, TaskState.Pending));
         }
 
+        // Instances of map tasks (convert[17]) follow the definition's tasks, by task then index.
+        foreach (var (id, kind) in Mapping.MapInstanceIds.InstancesIn(definition, _rows.Keys))
+        {
+            var row = _rows[id];
+            tasks.Add(row.Task with { Kind = kind, Output = OutputOf(row), OutputTruncated = row.OutputTruncated, AttemptHistory = row.History });
+        }
+
         return tasks;
     }
 

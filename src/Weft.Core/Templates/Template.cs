@@ -137,9 +137,13 @@ internal sealed class Template
                 return new TemplateReference(TemplateReferenceKind.RunId, "id", [], offset, length);
             case "tasks" when parts.Length >= 3 && parts[2] == "output":
                 return new TemplateReference(TemplateReferenceKind.TaskOutput, parts[1], parts[3..], offset, length);
+            case "item":
+                return new TemplateReference(TemplateReferenceKind.Item, "item", parts[1..], offset, length);
+            case "index" when parts.Length == 1:
+                return new TemplateReference(TemplateReferenceKind.Index, "index", [], offset, length);
             default:
                 errors.Add(new TemplateError(
-                    $"unknown template expression '{{{{ {expression} }}}}'; expected params.NAME, run.id, tasks.ID.output or tasks.ID.output.FIELD",
+                    $"unknown template expression '{{{{ {expression} }}}}'; expected params.NAME, run.id, tasks.ID.output, tasks.ID.output.FIELD, item, item.FIELD or index",
                     offset));
                 return null;
         }

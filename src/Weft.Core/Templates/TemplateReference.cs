@@ -11,6 +11,12 @@ public enum TemplateReferenceKind
 
     /// <summary><c>{{ tasks.ID.output }}</c> or <c>{{ tasks.ID.output.FIELD... }}</c></summary>
     TaskOutput,
+
+    /// <summary><c>{{ item }}</c> or <c>{{ item.FIELD... }}</c>: the element an instance of a map task runs for.</summary>
+    Item,
+
+    /// <summary><c>{{ index }}</c>: the position (from 0) of a map task instance's element.</summary>
+    Index,
 }
 
 /// <summary>One <c>{{ ... }}</c> expression. <see cref="Name"/> is the parameter name or task id;
@@ -27,6 +33,8 @@ public sealed record TemplateReference(TemplateReferenceKind Kind, string Name, 
     {
         TemplateReferenceKind.Param => $"params.{Name}",
         TemplateReferenceKind.RunId => "run.id",
+        TemplateReferenceKind.Item => Path.Count == 0 ? "item" : $"item.{string.Join('.', Path)}",
+        TemplateReferenceKind.Index => "index",
         _ => Path.Count == 0 ? $"tasks.{Name}.output" : $"tasks.{Name}.output.{string.Join('.', Path)}",
     };
 }

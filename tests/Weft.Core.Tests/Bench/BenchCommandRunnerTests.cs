@@ -30,6 +30,10 @@ public sealed class BenchCommandRunnerTests
     }
 
     [Fact]
+    public void Select_MapWorkloads_RunWhenNamedInFixedOrder() =>
+        Assert.Equal(["W1", "MAP10K", "FLAT10K"], BenchCommandRunner.Select(["flat10k", "map10k", "W1"]));
+
+    [Fact]
     public void Select_UnknownWorkload_ThrowsNamingIt()
     {
         var error = Assert.Throws<ArgumentException>(() => BenchCommandRunner.Select(["W9"]));

@@ -134,7 +134,7 @@ public sealed class WorkflowLoaderErrorTests
             """, 6, 11);
 
         Assert.Equal(
-            "template in task 'a': unknown template expression '{{ nonsense }}'; expected params.NAME, run.id, tasks.ID.output or tasks.ID.output.FIELD",
+            "template in task 'a': unknown template expression '{{ nonsense }}'; expected params.NAME, run.id, tasks.ID.output, tasks.ID.output.FIELD, item, item.FIELD or index",
             error.Message);
     }
 

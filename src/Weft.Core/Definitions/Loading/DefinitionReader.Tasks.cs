@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "queue", "breaker", "rateLimit", "resources", "cache"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "queue", "breaker", "rateLimit", "resources", "cache", "map"];
     public static IReadOnlyList<string> TaskFieldNames => TaskFields;
 
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
@@ -143,6 +143,11 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("cache", out var cache))
         {
             task = task with { Cache = ReadCache(index, cache.Value, ctx) };
+        }
+
+        if (fields.TryGetValue("map", out var mapField))
+        {
+            task = task with { Map = ReadMap(index, mapField.Value, ctx) };
         }
 
         return ReadTaskDefaults(fields, ctx).Over(defaults).ApplyTo(task, index, Map);

@@ -10,6 +10,8 @@ internal static class FieldPaths
     public const string Timeout = "timeout";
     public const string Retry = "retry";
     public const string CacheKey = "cache.key";
+    public const string MapOver = "map.over";
+    public const string MapMaxParallel = "map.maxParallel";
 
     public static string Item(string list, int index) => $"{list}[{index}]";
 

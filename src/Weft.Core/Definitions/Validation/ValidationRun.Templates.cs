@@ -14,7 +14,7 @@ internal sealed partial class ValidationRun
     {
         var task = _def.Tasks[i];
         HashSet<int>? upstream = null;
-        foreach (var (field, text) in Texts(task.Spec).Concat(CacheKeyText(task)))
+        foreach (var (field, text) in Texts(task.Spec).Concat(CacheKeyText(task)).Concat(MapOverText(task)))
         {
             if (!Template.MayContainReferences(text))
             {
@@ -37,6 +37,10 @@ internal sealed partial class ValidationRun
                     {
                         Error(place, $"template in task '{task.Id}' names unknown param '{reference.Name}'{_hints.Hint(reference.Name, _paramNames)}");
                     }
+                }
+                else if (reference.Kind is TemplateReferenceKind.Item or TemplateReferenceKind.Index)
+                {
+                    CheckItemReference(i, field, place, reference);
                 }
                 else if (reference.Kind == TemplateReferenceKind.TaskOutput)
                 {

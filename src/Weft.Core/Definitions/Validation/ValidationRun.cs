@@ -111,6 +111,7 @@ internal sealed partial class ValidationRun
         }
 
         CheckSpec(i);
+        CheckMap(i);
         if (_checkValues)
         {
             CheckValues(i, task);
