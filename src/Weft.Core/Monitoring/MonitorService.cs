@@ -66,7 +66,7 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
             var open = coordinator.Gates.Breakers.Where(b => b.State != Limits.BreakerState.Closed).Select(b => $"{b.Key} ({b.StateName})");
             raised = _monitor.Observe(now, sample, queued, SlowTasks(now), open);
             critical = _monitor.Critical;
-            if (!critical && _intakeResumed is not null)
+            if ((!critical || NothingInFlight) && _intakeResumed is not null)
             {
                 resume = _intakeResumed;
                 _intakeResumed = null;
@@ -117,7 +117,10 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
     }
 
     /// <summary>Under the gate: a task to wait on while memory is critical, else null; throws instead
-    /// of waiting when the submitter would rather be told.</summary>
+    /// of waiting when the submitter would rather be told. A submitter that waits is let in when
+    /// nothing is in flight: only tasks finishing free the memory a pause waits for, so with none there
+    /// the wait would never end (the submission's own plan, built before it asks, may be what holds the
+    /// memory: a run of a million tasks on an idle engine).</summary>
     public Task? IntakePaused(bool wait)
     {
         if (!_monitor.Critical)
@@ -130,9 +133,17 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
             throw new WeftMemoryCriticalException();
         }
 
+        if (NothingInFlight)
+        {
+            return null;
+        }
+
         _intakeResumed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         return _intakeResumed.Task;
     }
+
+    // Under the gate: no admitted run has a task left to finish.
+    private bool NothingInFlight => coordinator.Scheduler.Counters.Outstanding == 0;
 
     protected override Task StoppedAsync()
     {

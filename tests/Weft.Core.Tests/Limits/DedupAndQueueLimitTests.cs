@@ -65,6 +65,9 @@ public sealed class DedupAndQueueLimitTests
             await h.Engine.SubmitAsync(EngineHarness.Flow(Def("x"), Def("y"), Def("z")), options: new SubmitOptions { WaitIfQueueFull = true }));
 
         Assert.Equal(3, ex.RunTasks);
+        Assert.Equal(
+            "queue full: this run has 3 tasks, more than the queue limit of 2 on its own; raise the limit (queueLimit in weft.yaml, WEFT__QUEUELIMIT, or WeftOptions.QueueLimit)",
+            ex.Message); // not "try again later": waiting cannot make it fit
     }
 
     [Fact]

@@ -74,13 +74,16 @@ public sealed class MonitoringTests
         var (h, sampler, _) = Create();
         await using (h)
         {
+            h.Script.BlockUntilCancelled("busy");
+            var busy = await h.Engine.SubmitAsync(EngineHarness.Flow(Def("busy")));
+            await EngineHarness.WaitUntilAsync(() => h.Script.Running == 1);
             sampler.WorkingSet = 900 * Mb;
             h.Clock.Advance(TimeSpan.FromSeconds(5));
             Assert.Equal(HealthState.Unhealthy, h.Engine.GetStatus().Health);
 
             var submitting = h.Engine.SubmitAsync(EngineHarness.Flow(Def("a"))).AsTask();
             Assert.False(submitting.IsCompleted);
-            Assert.Empty(h.Engine.RunIds());
+            Assert.Equal([busy.RunId], h.Engine.RunIds());
 
             sampler.WorkingSet = 500 * Mb; // still above the warning level: stays critical
             h.Clock.Advance(TimeSpan.FromSeconds(5));
@@ -88,6 +91,50 @@ public sealed class MonitoringTests
 
             sampler.WorkingSet = 200 * Mb;
             h.Clock.Advance(TimeSpan.FromSeconds(5));
+            var handle = await submitting.WaitAsync(EngineHarness.HardLimit);
+            Assert.Equal(RunState.Succeeded, (await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit)).State);
+            await h.Engine.CancelAsync(busy.RunId);
+        }
+    }
+
+    [Fact]
+    public async Task Monitor_CriticalMemory_WithNothingInFlight_LetsAWaitingSubmissionIn()
+    {
+        // Waiting would never end: no task is left whose end could free memory (the submission's own
+        // plan may be what holds it, as for a run of a million tasks on an idle engine).
+        var (h, sampler, _) = Create();
+        await using (h)
+        {
+            sampler.WorkingSet = 900 * Mb;
+            h.Clock.Advance(TimeSpan.FromSeconds(5));
+            Assert.Equal(HealthState.Unhealthy, h.Engine.GetStatus().Health);
+
+            var handle = await h.Engine.SubmitAsync(EngineHarness.Flow(Def("a"))).AsTask().WaitAsync(EngineHarness.HardLimit);
+
+            Assert.Equal(RunState.Succeeded, (await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit)).State);
+            await Assert.ThrowsAsync<WeftMemoryCriticalException>(async () =>
+                await h.Engine.SubmitAsync(EngineHarness.Flow(Def("b")), options: new SubmitOptions { WaitIfMemoryCritical = false }));
+        }
+    }
+
+    [Fact]
+    public async Task Monitor_CriticalMemory_TheLastRunInFlightEnding_LetsTheWaitingSubmissionIn()
+    {
+        var (h, sampler, _) = Create();
+        await using (h)
+        {
+            h.Script.BlockUntilCancelled("busy");
+            var busy = await h.Engine.SubmitAsync(EngineHarness.Flow(Def("busy")));
+            await EngineHarness.WaitUntilAsync(() => h.Script.Running == 1);
+            sampler.WorkingSet = 900 * Mb;
+            h.Clock.Advance(TimeSpan.FromSeconds(5));
+            var submitting = h.Engine.SubmitAsync(EngineHarness.Flow(Def("a"))).AsTask();
+            Assert.False(submitting.IsCompleted);
+
+            await h.Engine.CancelAsync(busy.RunId);
+            await busy.WaitAsync().WaitAsync(EngineHarness.HardLimit);
+            h.Clock.Advance(TimeSpan.FromSeconds(5)); // still critical, but nothing left in flight
+
             var handle = await submitting.WaitAsync(EngineHarness.HardLimit);
             Assert.Equal(RunState.Succeeded, (await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit)).State);
         }
