@@ -12,11 +12,16 @@ public sealed partial class SqliteStore
     // Under the write gate: a row changed twice in one batch is written once.
     private readonly LatestChanges _latest = new();
 
-    /// <summary>One transaction: the definition (once per content hash) and the run row. Tasks get
-    /// rows only as they change, so submit costs the same for 1 task or 20,000.</summary>
+    // Runs submitted and not yet committed; their flusher takes the write gate like any write.
+    private readonly PendingRuns _pendingRuns = new();
+
+    /// <summary>The definition (once per content hash) and the run row, committed before it returns.
+    /// Tasks get rows only as they change, so submit costs the same for 1 task or 20,000; runs submitted
+    /// while a commit is in flight share the next one (<see cref="PendingRuns"/>).</summary>
     public async ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var definition = _definitions.Write(run.Definition);
         var (clear, secrets) = RunParams.Split(run.Definition, run.Params);
         byte[]? secretBlob = null;
@@ -26,26 +31,84 @@ public sealed partial class SqliteStore
             secretBlob = _codec.Encode(JsonSerializer.Serialize(secrets), secret: true, out secretFlags);
         }
 
-        await WriteLockedAsync("record run " + run.RunId, () =>
+        // The last moment a cancel leaves nothing behind: once queued, the run is written with its batch
+        // (a caller told "cancelled" while its run was recorded would leave an orphan to be resumed).
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingRun(run, definition, JsonSerializer.Serialize(clear), secretBlob, secretFlags);
+        if (_pendingRuns.Add(pending))
         {
-            if (!_storedDefinitions.Contains(definition.Hash))
-            {
-                var body = _codec.Encode(definition.Json, secret: false, out var bodyFlags);
-                Exec(_commands.Definition, definition.Hash, run.Definition.Name, body, (long)bodyFlags);
-            }
+            await FlushRunsAsync().ConfigureAwait(false);
+        }
 
+        await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    // The flusher: one transaction per batch of queued runs, until none is left.
+    private async Task FlushRunsAsync()
+    {
+        // Commit on another thread: a caller submitting in a loop queues its next runs meanwhile (the
+        // gate is usually free, and the whole commit would otherwise run inside this first call).
+        await Task.Yield();
+        while (_pendingRuns.TakeOrStop() is { } batch)
+        {
             try
             {
-                Exec(_commands.Run, run.RunId, run.Definition.Name, definition.Hash, (long?)run.Priority, run.SubmittedAt.UtcTicks,
-                    JsonSerializer.Serialize(clear), secretBlob, (long)secretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks,
-                    run.Owner?.Name, run.Owner?.LeaseUntil.UtcTicks);
+                var written = new HashSet<string>(StringComparer.Ordinal);
+                await WriteLockedAsync(batch.Count == 1 ? "record run " + batch[0].Run.RunId : $"record {batch.Count} runs", () =>
+                {
+                    written.Clear();
+                    foreach (var pending in batch)
+                    {
+                        pending.Refused = null;
+                        InsertRun(pending, written);
+                    }
+                }, CancellationToken.None, committed: () => _storedDefinitions.UnionWith(written)).ConfigureAwait(false);
+                foreach (var pending in batch)
+                {
+                    if (pending.Refused is { } refused)
+                    {
+                        pending.Done.TrySetException(refused);
+                    }
+                    else
+                    {
+                        pending.Done.TrySetResult();
+                    }
+                }
             }
-            catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555)
+            catch (Exception e)
             {
-                // SQLITE_CONSTRAINT_PRIMARYKEY: same contract as MemoryStore.
-                throw new InvalidOperationException($"a run with id '{run.RunId}' already exists", e);
+                // The transaction failed as a whole: none of the batch is recorded.
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(e);
+                }
             }
-        }, cancellationToken, committed: () => _storedDefinitions.Add(definition.Hash)).ConfigureAwait(false);
+        }
+    }
+
+    // Under the write gate, inside the batch's transaction.
+    private void InsertRun(PendingRun pending, HashSet<string> written)
+    {
+        var run = pending.Run;
+        var hash = pending.Definition.Hash;
+        if (!_storedDefinitions.Contains(hash) && written.Add(hash))
+        {
+            var body = _codec.Encode(pending.Definition.Json, secret: false, out var bodyFlags);
+            Exec(_commands.Definition, hash, run.Definition.Name, body, (long)bodyFlags);
+        }
+
+        try
+        {
+            Exec(_commands.Run, run.RunId, run.Definition.Name, hash, (long?)run.Priority, run.SubmittedAt.UtcTicks,
+                pending.ClearParams, pending.Secrets, (long)pending.SecretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks,
+                run.Owner?.Name, run.Owner?.LeaseUntil.UtcTicks);
+        }
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555)
+        {
+            // SQLITE_CONSTRAINT_PRIMARYKEY: only this statement is undone, the batch goes on; same
+            // contract as MemoryStore.
+            pending.Refused = new InvalidOperationException($"a run with id '{run.RunId}' already exists", e);
+        }
     }
 
     /// <summary>The group-commit path: every change in one transaction, through prepared statements;

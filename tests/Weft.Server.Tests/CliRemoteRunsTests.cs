@@ -140,6 +140,36 @@ public sealed class CliRemoteRunsTests
     }
 
     [Fact]
+    public async Task Pause_RunningRunStartsNothingNewUntilResumed_AFinishedRunOrNoServerIsExit2()
+    {
+        await using var server = await TestServer.StartAsync();
+        var runId = await server.SubmitAsync(PausesBetween);
+
+        var (code, output, error) = await WeftAsync("runs", "pause", runId, "--server", server.Address);
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith($"paused run {runId} (pausable):", output, StringComparison.Ordinal);
+        var paused = JsonDocument.Parse(await server.Client.GetStringAsync($"/api/runs/{runId}")).RootElement;
+        Assert.Equal("paused", paused.GetProperty("state").GetString());
+        var again = await WeftAsync("runs", "pause", runId, "--server", server.Address);
+        Assert.Equal(2, again.Code);
+        Assert.Contains("is paused; only a running run can be paused", again.Error, StringComparison.Ordinal);
+
+        var resumed = await WeftAsync("runs", "resume", runId, "--server", server.Address, "--json");
+        Assert.True(resumed.Code == 0, resumed.Error);
+        var doc = JsonDocument.Parse(resumed.Out).RootElement;
+        Assert.Equal("succeeded", doc.GetProperty("state").GetString());
+        Assert.Contains("after-resume", doc.GetProperty("tasks").GetProperty("then").GetProperty("output").GetString(), StringComparison.Ordinal);
+
+        var finished = await WeftAsync("runs", "pause", runId, "--server", server.Address);
+        Assert.Equal(2, finished.Code);
+        Assert.Contains("is succeeded; only a running run can be paused", finished.Error, StringComparison.Ordinal);
+        var local = await WeftAsync("runs", "pause", runId, "--store", "memory");
+        Assert.Equal(2, local.Code);
+        Assert.Contains("needs the process that runs it: use --server URL", local.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resume_PausedRunContinues_FinishedRunShownAsItIs()
     {
         await using var server = await TestServer.StartAsync();

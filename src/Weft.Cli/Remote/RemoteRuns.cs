@@ -111,6 +111,22 @@ internal static class RemoteRuns
             return ExitCodes.Succeeded;
         });
 
+    public static Task<int> PauseAsync(RemoteTarget target, string given, CliIo io, CancellationToken ct) =>
+        GuardRunAsync(target, given, io, ct, async (client, runId) =>
+        {
+            var recorded = await client.GetRunAsync(runId, ct).ConfigureAwait(false);
+            if (recorded.State != RunState.Running && recorded.State != RunState.Pending)
+            {
+                io.Error.WriteLine($"error: run {runId} is {recorded.State.ToName()}; only a running run can be paused");
+                return ExitCodes.InvalidInput;
+            }
+
+            await client.PostAsync($"api/runs/{Uri.EscapeDataString(runId)}/pause", ct).ConfigureAwait(false);
+            var running = recorded.Tasks.Count(t => t.State == TaskState.Running);
+            io.Out.WriteLine(TerminalText.Clean($"paused run {runId} ({recorded.Workflow}): {running} running task(s) finish, no new task starts; `weft runs resume {runId}` continues it"));
+            return ExitCodes.Succeeded;
+        });
+
     public static async Task<int> RetryAsync(RemoteTarget target, string given, bool json, CliIo io, CancellationToken ct)
     {
         using var interrupt = InterruptSignal.Register(io.Error);

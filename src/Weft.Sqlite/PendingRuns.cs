@@ -1,0 +1,67 @@
+using Weft.Storage;
+
+namespace Weft.Sqlite;
+
+/// <summary>Run records waiting to be committed. Submissions that arrive while a commit is in flight
+/// share the next one, as the journal's changes do: a run is durable when its submit returns, and
+/// without this each of ten thousand concurrent submits paid an fsync of its own. The first
+/// submitter to find no commit pending becomes the flusher and writes batches until none is left.</summary>
+internal sealed class PendingRuns
+{
+    private readonly Lock _lock = new();
+    private List<PendingRun> _queued = [];
+    private bool _flushing;
+
+    /// <summary>Queues <paramref name="run"/>; true when the caller must flush (no one else is).</summary>
+    public bool Add(PendingRun run)
+    {
+        lock (_lock)
+        {
+            _queued.Add(run);
+            if (_flushing)
+            {
+                return false;
+            }
+
+            _flushing = true;
+            return true;
+        }
+    }
+
+    /// <summary>The flusher's next batch; null (and the flusher's turn ends) when none is queued.</summary>
+    public List<PendingRun>? TakeOrStop()
+    {
+        lock (_lock)
+        {
+            if (_queued.Count == 0)
+            {
+                _flushing = false;
+                return null;
+            }
+
+            var batch = _queued;
+            _queued = [];
+            return batch;
+        }
+    }
+}
+
+/// <summary>One submitted run, encoded and ready to insert; <see cref="Done"/> completes once its commit
+/// did (or with the reason it was not recorded).</summary>
+internal sealed class PendingRun(RunRecord run, DefinitionCache.Written definition, string clearParams, byte[]? secrets, BlobFlags secretFlags)
+{
+    public RunRecord Run { get; } = run;
+
+    public DefinitionCache.Written Definition { get; } = definition;
+
+    public string ClearParams { get; } = clearParams;
+
+    public byte[]? Secrets { get; } = secrets;
+
+    public BlobFlags SecretFlags { get; } = secretFlags;
+
+    /// <summary>Set inside the transaction when this run alone could not be inserted (its id exists).</summary>
+    public Exception? Refused { get; set; }
+
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
