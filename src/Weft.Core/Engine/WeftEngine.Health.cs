@@ -38,6 +38,21 @@ public sealed partial class WeftEngine
         }
     }
 
+    /// <summary>True while new runs are held back: memory is critical (<see cref="IsMemoryCritical"/>) and
+    /// some run still has tasks to finish, whose end is what frees memory. With nothing in flight intake
+    /// never pauses (the pause could never end). A host refusing work early (before reading a request's
+    /// body) asks this, not <see cref="IsMemoryCritical"/>.</summary>
+    public bool IsIntakePaused
+    {
+        get
+        {
+            lock (_coord.Gate)
+            {
+                return _monitor.Critical && _coord.Scheduler.Counters.Outstanding > 0;
+            }
+        }
+    }
+
     /// <summary>Worker crashes reported since the engine started (the <c>weft.worker.crashes</c> counter).</summary>
     internal long WorkerCrashes => _monitor.WorkerCrashes;
 

@@ -117,13 +117,14 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
     }
 
     /// <summary>Under the gate: a task to wait on while memory is critical, else null; throws instead
-    /// of waiting when the submitter would rather be told. A submitter that waits is let in when
-    /// nothing is in flight: only tasks finishing free the memory a pause waits for, so with none there
-    /// the wait would never end (the submission's own plan, built before it asks, may be what holds the
-    /// memory: a run of a million tasks on an idle engine).</summary>
+    /// of waiting when the submitter would rather be told. Intake pauses only while something is in
+    /// flight: tasks finishing are what frees the memory a pause waits for, so with none the pause would
+    /// never end — a waiting submitter would hang and a server would refuse every run for good (the
+    /// working set of an idle process need not fall, and a submission's own plan, built before it asks,
+    /// may be what holds the memory: a run of a million tasks on an idle engine).</summary>
     public Task? IntakePaused(bool wait)
     {
-        if (!_monitor.Critical)
+        if (!_monitor.Critical || NothingInFlight)
         {
             return null;
         }
@@ -131,11 +132,6 @@ internal sealed class MonitorService(Coordinator coordinator, WeftOptions option
         if (!wait)
         {
             throw new WeftMemoryCriticalException();
-        }
-
-        if (NothingInFlight)
-        {
-            return null;
         }
 
         _intakeResumed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

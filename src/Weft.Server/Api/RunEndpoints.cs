@@ -122,7 +122,7 @@ internal static class RunEndpoints
     private static async Task<IResult> SubmitAsync(HttpContext context, WeftEngine engine, RunSubmitter submitter, WorkflowRegistry registry, TimeProvider time, CancellationToken ct)
     {
         // Refused before the body is read: under memory pressure, a large definition is the last thing to take in.
-        if (engine.IsMemoryCritical)
+        if (engine.IsIntakePaused)
         {
             return Problems.Unavailable(context, MemoryCritical);
         }

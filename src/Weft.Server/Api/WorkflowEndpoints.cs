@@ -39,7 +39,7 @@ internal static class WorkflowEndpoints
 
     private static async Task<IResult> RegisterAsync(HttpContext context, WeftEngine engine, CancellationToken ct)
     {
-        if (engine.IsMemoryCritical)
+        if (engine.IsIntakePaused)
         {
             return Problems.Unavailable(context, RunEndpoints.MemoryCritical);
         }
