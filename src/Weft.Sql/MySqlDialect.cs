@@ -48,15 +48,17 @@ internal sealed partial class MySqlDialect : SqlDialect
             .Build();
     }
 
-    // A no-op when the pool ignores Prepare (preparedStatements: false). A statement the server cannot
-    // prepare runs as text instead of failing the task.
+    // A no-op when the pool ignores Prepare (preparedStatements: false). MySqlConnector prepares every
+    // statement of a batch before running the first, so "create table t …; insert into t …" cannot be
+    // prepared (t does not exist yet), nor can a statement the server does not prepare: those run as
+    // text, values escaped by MySqlConnector; a real error in the query is then reported by that run.
     public override async Task PrepareAsync(DbCommand command, CancellationToken token)
     {
         try
         {
             await command.PrepareAsync(token).ConfigureAwait(false);
         }
-        catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.UnsupportedPreparedStatement)
+        catch (MySqlException ex) when (!token.IsCancellationRequested && !IsConnectionFailure(ex))
         {
         }
     }

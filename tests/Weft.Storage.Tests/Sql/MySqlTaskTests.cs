@@ -100,6 +100,20 @@ public sealed class MySqlTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABatchThatCreatesTheTableItUses_Runs_ThoughItCannotBePreparedUpFront()
+    {
+        await using var handler = _bed.Handler(preparedStatements: true);
+
+        var outcome = await handler.ExecuteAsync(Invocation(new SqlSpec("my", "create table later (x varchar(50)); insert into later values (@x); select x from later")
+        {
+            Params = new Dictionary<string, string> { ["x"] = "it's; here" },
+        }));
+
+        Assert.True(outcome.Status == TaskOutcomeStatus.Succeeded, outcome.Error);
+        Assert.Equal("""[{"x":"it's; here"}]""", outcome.Output);
+    }
+
+    [Fact]
     public async Task AQueryError_FailsTheTask_WithTheServersMessageAndWhere()
     {
         await using var handler = _bed.Handler();
