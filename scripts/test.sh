@@ -104,6 +104,90 @@ ensure_postgres() {
     echo "=== PostgreSQL $("$bin/postgres" --version | grep -o '[0-9][0-9.]*' | head -n 1) on 127.0.0.1:$port (throwaway, $root) ==="
 }
 
+# The MySQL provider tests need a MariaDB server (tests/Shared/TestMySql.cs). A WEFT_TEST_MYSQL given by
+# the caller is used as is. Otherwise: installs Debian's mariadb-server when mariadbd is missing, starts
+# one throwaway server in a temporary directory (127.0.0.1 only, a free port, its socket in the
+# directory; as root it runs with --user=root) and stops it on exit, chained before the EXIT trap
+# already set. Exports WEFT_TEST_MYSQL for a user weft with a random password (so the tests see real
+# password authentication). If nothing works the MySQL tests fail with a message, they do not skip.
+ensure_mysql() {
+    if [[ -n "${WEFT_TEST_MYSQL:-}" ]]; then
+        echo "=== MySQL: using WEFT_TEST_MYSQL ==="
+        return 0
+    fi
+    local bin
+    bin=$(command -v mariadbd || ls /usr/sbin/mariadbd 2>/dev/null)
+    if [[ -z "$bin" ]] || ! command -v mariadb-install-db >/dev/null 2>&1; then
+        echo "=== installing mariadb-server (Debian package) ==="
+        local sudo=""
+        if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then
+            sudo="sudo"
+        fi
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq mariadb-server \
+            || echo "warning: could not install mariadb-server; the MySQL tests will fail"
+        bin=$(command -v mariadbd || ls /usr/sbin/mariadbd 2>/dev/null)
+        [[ -n "$bin" ]] && command -v mariadb-install-db >/dev/null 2>&1 || return 0
+    fi
+
+    # mariadbd refuses to run as root unless told to.
+    local root as=()
+    root=$(mktemp -d "${TMPDIR:-/tmp}/weft-mysql.XXXXXX")
+    if ((EUID == 0)); then
+        as=(--user=root)
+    fi
+    if ! mariadb-install-db --no-defaults "${as[@]}" --datadir="$root/data" --auth-root-authentication-method=normal \
+        --skip-test-db >"$root/install.log" 2>&1; then
+        echo "warning: mariadb-install-db failed (see below); the MySQL tests will fail"
+        cat "$root/install.log"
+        rm -rf "$root"
+        return 0
+    fi
+
+    local port="" try pid i
+    for try in 1 2 3 4 5; do
+        try=$((20000 + RANDOM % 40000))
+        "$bin" --no-defaults "${as[@]}" --datadir="$root/data" --socket="$root/mysqld.sock" --pid-file="$root/mysqld.pid" \
+            --port="$try" --bind-address=127.0.0.1 --skip-name-resolve --max-connections=300 \
+            --log-error="$root/server.log" >/dev/null 2>&1 &
+        pid=$!
+        for i in $(seq 1 120); do
+            if mariadb-admin --no-defaults --socket="$root/mysqld.sock" -u root ping >/dev/null 2>&1; then
+                port=$try
+                break
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.5
+        done
+        [[ -n "$port" ]] && break
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    if [[ -z "$port" ]]; then
+        echo "warning: could not start MariaDB (see below); the MySQL tests will fail"
+        cat "$root/server.log" 2>/dev/null
+        rm -rf "$root"
+        return 0
+    fi
+
+    local previous=""
+    eval "local -a current=($(trap -p EXIT))"
+    if ((${#current[@]} >= 3)); then
+        previous=${current[2]}
+    fi
+    # shellcheck disable=SC2064 # expanded now, on purpose: the trap runs after this function returns
+    trap "mariadb-admin --no-defaults --socket='$root/mysqld.sock' -u root shutdown >/dev/null 2>&1 || kill -9 $pid 2>/dev/null; rm -rf '$root'; $previous" EXIT
+
+    local password="weft-$RANDOM$RANDOM$RANDOM"
+    if ! mariadb --no-defaults --socket="$root/mysqld.sock" -u root \
+        -e "CREATE USER 'weft'@'%' IDENTIFIED BY '$password'; GRANT ALL PRIVILEGES ON *.* TO 'weft'@'%';" >"$root/user.log" 2>&1; then
+        echo "warning: could not create the MariaDB test user (see below); the MySQL tests will fail"
+        cat "$root/user.log"
+        return 0
+    fi
+    export WEFT_TEST_MYSQL="Server=127.0.0.1;Port=$port;User ID=weft;Password=$password"
+    echo "=== MariaDB $("$bin" --version | grep -o '[0-9][0-9.]*-MariaDB' | head -n 1) on 127.0.0.1:$port (throwaway, $root) ==="
+}
+
 # The dashboard tests drive Debian's headless Chromium through chromedriver. Installs both when
 # missing (root on a fresh machine); the browser test fails, not skips, if they are still absent.
 ensure_chromium() {
@@ -172,6 +256,7 @@ fi
 results_dir=$(mktemp -d "${TMPDIR:-/tmp}/weft-test.XXXXXX")
 trap 'rm -rf "$results_dir"' EXIT
 ensure_postgres
+ensure_mysql
 
 project_timeout=${WEFT_TEST_TIMEOUT:-20m}
 limit=""

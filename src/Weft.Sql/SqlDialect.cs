@@ -20,6 +20,10 @@ internal abstract class SqlDialect
     /// <summary>Gives a parameter its value. Values are text (templates rendered).</summary>
     public virtual void Bind(DbParameter parameter, string value) => parameter.Value = value;
 
+    /// <summary>Prepares <paramref name="command"/> on the server where the provider wants it asked
+    /// (others prepare on their own, or not at all).</summary>
+    public virtual Task PrepareAsync(DbCommand command, CancellationToken token) => Task.CompletedTask;
+
     /// <summary>True when <paramref name="ex"/> says the database could not be reached or refused the
     /// session (as opposed to the query failing).</summary>
     public abstract bool IsConnectionFailure(Exception ex);
@@ -30,6 +34,7 @@ internal abstract class SqlDialect
     public static SqlDialect For(ConnectionProvider provider) => provider switch
     {
         ConnectionProvider.Sqlite => SqliteDialect.Instance,
+        ConnectionProvider.Mysql => MySqlDialect.Instance,
         _ => PostgresDialect.Instance,
     };
 }

@@ -76,6 +76,8 @@ internal sealed class SqlHandler(SqlPools pools) : ITaskHandler, IConnectionPool
                 command.Parameters.Add(parameter);
             }
 
+            await dialect.PrepareAsync(command, token).ConfigureAwait(false);
+
             var outcome = spec.Result switch
             {
                 SqlResult.None => await NoneAsync(command, token).ConfigureAwait(false),

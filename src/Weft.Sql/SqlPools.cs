@@ -45,7 +45,7 @@ internal sealed class SqlPools(SqlConnectionDirectory directory) : IAsyncDisposa
     {
         var used = _pools.Values.Select(p => p.Status());
         var unused = directory.ConfiguredNames.Where(n => !_pools.ContainsKey(n)).Select(n => directory.Find(n, out _) is { } found
-            ? new Weft.ConnectionPoolStatus(n, SqlDialect.For(found.Target.Provider).Name) { MaxConnections = found.Settings.MaxConnections, Opened = found.Target.Provider == Configuration.ConnectionProvider.Postgres ? 0 : null }
+            ? new Weft.ConnectionPoolStatus(n, SqlDialect.For(found.Target.Provider).Name) { MaxConnections = found.Settings.MaxConnections, Opened = SqlDialect.For(found.Target.Provider).CountsOpens ? 0 : null }
             : null).OfType<Weft.ConnectionPoolStatus>();
         return [.. used.Concat(unused).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
     }

@@ -40,7 +40,7 @@ internal static class SqlRows
         for (var i = 0; i < names.Length; i++)
         {
             names[i] = reader.GetName(i);
-            json[i] = reader.GetDataTypeName(i) is "json" or "jsonb";
+            json[i] = reader.GetDataTypeName(i).ToUpperInvariant() is "JSON" or "JSONB"; // MySQL says JSON
         }
 
         using var buffer = new MemoryStream();

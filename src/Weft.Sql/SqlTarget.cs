@@ -6,7 +6,8 @@ namespace Weft.Sql;
 
 /// <summary>Where a named connection points: the provider and its connection string, read from the
 /// forms <c>--store</c> takes (<c>sqlite:PATH</c>, <c>postgres://…</c>, <c>postgresql://…</c>, the Npgsql
-/// keyword form) or, for <see cref="ConnectionProvider.Sqlite"/>, a Microsoft.Data.Sqlite keyword string.
+/// keyword form), <c>mysql://…</c> or <c>mariadb://…</c>, or the keyword string of the configured
+/// provider (Microsoft.Data.Sqlite's, MySqlConnector's). A URL or <c>sqlite:</c> chooses the provider itself.
 /// <see cref="Description"/> is what messages show: never a password.</summary>
 internal sealed record SqlTarget(ConnectionProvider Provider, string ConnectionString, string Description)
 {
@@ -28,6 +29,11 @@ internal sealed record SqlTarget(ConnectionProvider Provider, string ConnectionS
             return Sqlite(new SqliteConnectionStringBuilder { DataSource = path });
         }
 
+        if (MySqlAddress.IsUri(trimmed))
+        {
+            return MySqlAddress.TryParse(trimmed, out error);
+        }
+
         var isUri = trimmed.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
         if (isUri || provider == ConnectionProvider.Postgres)
         {
@@ -38,6 +44,11 @@ internal sealed record SqlTarget(ConnectionProvider Provider, string ConnectionS
             }
 
             return new SqlTarget(ConnectionProvider.Postgres, connection.ConnectionString, $"postgres://{connection.Description}");
+        }
+
+        if (provider == ConnectionProvider.Mysql)
+        {
+            return MySqlAddress.TryParse(trimmed, out error);
         }
 
         try

@@ -7,6 +7,8 @@ public enum ConnectionProvider
     Postgres,
     /// <summary>A SQLite file, through Microsoft.Data.Sqlite.</summary>
     Sqlite,
+    /// <summary>MySQL or MariaDB, through MySqlConnector.</summary>
+    Mysql,
 }
 
 /// <summary>One entry of <c>connections:</c>, a named SQL connection with its pool.</summary>

@@ -3,7 +3,7 @@ namespace Weft;
 /// <summary>The pool of one named SQL connection in this process, as <c>weft status</c> and
 /// <c>/metrics</c> show it. Counts since the process started.</summary>
 /// <param name="Name">The connection's name, as tasks give it.</param>
-/// <param name="Provider">postgres or sqlite.</param>
+/// <param name="Provider">postgres, mysql or sqlite.</param>
 public sealed record ConnectionPoolStatus(string Name, string Provider)
 {
     /// <summary>The most connections the pool holds at once.</summary>
