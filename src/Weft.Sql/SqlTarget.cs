@@ -11,6 +11,10 @@ namespace Weft.Sql;
 /// <see cref="Description"/> is what messages show: never a password.</summary>
 internal sealed record SqlTarget(ConnectionProvider Provider, string ConnectionString, string Description)
 {
+    /// <summary>The description only: the record's generated text would print the connection string,
+    /// password and all, wherever a target reached a log or a message.</summary>
+    public override string ToString() => Description;
+
     /// <summary>The target <paramref name="text"/> names, or null with <paramref name="error"/> (which never
     /// repeats the text, since it may hold a password).</summary>
     public static SqlTarget? TryParse(string text, ConnectionProvider provider, out string? error)

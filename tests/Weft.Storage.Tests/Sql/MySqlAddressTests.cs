@@ -61,4 +61,17 @@ public sealed class MySqlAddressTests
         Assert.Null(directory.Find("shop", out var error));
         Assert.Equal("connection 'shop' (WEFT_CONNECTION_SHOP) is not usable: the URL names no host (mysql://user:password@HOST:port/database)", error);
     }
+
+    [Theory]
+    [InlineData("mysql://app:hunter2@db/shop", ConnectionProvider.Mysql)]
+    [InlineData("postgres://app:hunter2@db/shop", ConnectionProvider.Postgres)]
+    [InlineData("Host=db;Username=app;Password=hunter2;Database=shop", ConnectionProvider.Postgres)]
+    public void ATargetShownAsText_IsItsDescription_NeverItsPassword(string text, ConnectionProvider provider)
+    {
+        var target = SqlTarget.TryParse(text, provider, out _);
+
+        Assert.NotNull(target);
+        Assert.Equal(target.Description, target.ToString());
+        Assert.DoesNotContain("hunter2", $"{target}", StringComparison.Ordinal);
+    }
 }
