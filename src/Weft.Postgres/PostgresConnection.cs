@@ -83,22 +83,22 @@ public sealed partial record PostgresConnection
             return $"'{Redact(text)}' is not a valid URI; expected postgres://user:password@host:port/database?schema=name";
         }
 
-        builder.Host = uri.IdnHost.Trim('[', ']');
-        builder.Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port;
-        if (uri.UserInfo.Length > 0)
+        var url = Weft.Storage.DatabaseUrl.Of(uri, 5432);
+        builder.Host = url.Host;
+        builder.Port = url.Port;
+        if (url.User is { } user)
         {
-            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            builder.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            if (colon >= 0)
-            {
-                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-            }
+            builder.Username = user;
         }
 
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Contains('/', StringComparison.Ordinal))
+        if (url.Password is { } password)
         {
-            return $"the URI path '/{database}' is not a database name; expected postgres://host:port/database";
+            builder.Password = password;
+        }
+
+        if (url.Database is not { } database)
+        {
+            return $"the URI path '/{url.Path}' is not a database name; expected postgres://host:port/database";
         }
 
         if (database.Length > 0)
@@ -106,11 +106,8 @@ public sealed partial record PostgresConnection
             builder.Database = database;
         }
 
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in url.Options)
         {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
-            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
             if (key.Equals("schema", StringComparison.OrdinalIgnoreCase))
             {
                 schema = value;

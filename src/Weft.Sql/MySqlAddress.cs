@@ -58,22 +58,22 @@ internal static class MySqlAddress
             return $"not a valid {scheme}:// URL; expected {scheme}://user:password@host:port/database";
         }
 
-        builder.Server = uri.IdnHost.Trim('[', ']');
-        builder.Port = uri.Port is > 0 and <= ushort.MaxValue ? (uint)uri.Port : DefaultPort;
-        if (uri.UserInfo.Length > 0)
+        var url = Storage.DatabaseUrl.Of(uri, DefaultPort);
+        builder.Server = url.Host;
+        builder.Port = (uint)url.Port;
+        if (url.User is { } user)
         {
-            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            builder.UserID = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            if (colon >= 0)
-            {
-                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-            }
+            builder.UserID = user;
         }
 
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Contains('/', StringComparison.Ordinal))
+        if (url.Password is { } password)
         {
-            return $"the URL path '/{database}' is not a database name; expected {scheme}://host:port/database";
+            builder.Password = password;
+        }
+
+        if (url.Database is not { } database)
+        {
+            return $"the URL path '/{url.Path}' is not a database name; expected {scheme}://host:port/database";
         }
 
         if (database.Length > 0)
@@ -81,11 +81,8 @@ internal static class MySqlAddress
             builder.Database = database;
         }
 
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in url.Options)
         {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
-            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
             if (Set(builder, key, value) is { } error)
             {
                 return error;

@@ -290,12 +290,7 @@ internal sealed partial class Scheduler
             switch (slot.State)
             {
                 case TaskState.Running:
-                    slot.AttemptOutcome = TaskOutcomeStatus.Interrupted;
-                    slot.AttemptFinishedAt = now;
-                    slot.Error = "interrupted: the process running this attempt stopped before it finished";
-                    JournalAttempt(run, t);
-                    (slot.History ??= []).Add(slot.CurrentAttempt(slot.Attempts));
-                    slot.State = TaskState.Pending; // restoring, not a transition: the instance starts over
+                    RestoreInterrupted(run, t, now); // the instance starts over
                     break;
                 case TaskState.Queued:
                     slot.State = TaskState.Pending;

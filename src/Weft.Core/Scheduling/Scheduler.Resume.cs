@@ -26,12 +26,7 @@ internal sealed partial class Scheduler
                     Adopt(run, t);
                     break;
                 case TaskState.Running:
-                    slot.AttemptOutcome = TaskOutcomeStatus.Interrupted;
-                    slot.AttemptFinishedAt = now;
-                    slot.Error = "interrupted: the process running this attempt stopped before it finished";
-                    JournalAttempt(run, t);
-                    (slot.History ??= []).Add(slot.CurrentAttempt(slot.Attempts));
-                    slot.State = TaskState.Pending; // restoring, not a transition: the task starts over
+                    RestoreInterrupted(run, t, now); // the task starts over
                     break;
                 case TaskState.Queued:
                     slot.State = TaskState.Pending;
@@ -101,5 +96,18 @@ internal sealed partial class Scheduler
         {
             FinishRun(run, now);
         }
+    }
+
+    /// <summary>Restoring a task or map instance whose attempt was running when its process stopped: the
+    /// attempt is recorded interrupted and the slot is pending again (restoring, not a transition).</summary>
+    private void RestoreInterrupted(RunExecution run, int t, DateTimeOffset now)
+    {
+        ref var slot = ref run.Slots[t];
+        slot.AttemptOutcome = TaskOutcomeStatus.Interrupted;
+        slot.AttemptFinishedAt = now;
+        slot.Error = "interrupted: the process running this attempt stopped before it finished";
+        JournalAttempt(run, t);
+        (slot.History ??= []).Add(slot.CurrentAttempt(slot.Attempts));
+        slot.State = TaskState.Pending;
     }
 }
