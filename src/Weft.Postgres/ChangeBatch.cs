@@ -20,6 +20,7 @@ internal sealed class ChangeBatch(BlobCodec codec)
     private readonly List<EnqueueRow> _enqueues = [];
     private readonly HashSet<long> _dequeues = [];
     private readonly HashSet<string> _cancelled = new(StringComparer.Ordinal);
+    private readonly List<(long Id, long At)> _signalsTaken = [];
 
     private sealed record RunRow(string State, long? StartedAt, long? FinishedAt);
 
@@ -58,6 +59,9 @@ internal sealed class ChangeBatch(BlobCodec codec)
             case StoreChangeKind.Dequeue:
                 _dequeues.Add(c.QueueId);
                 break;
+            case StoreChangeKind.SignalTaken:
+                _signalsTaken.Add((c.QueueId, (c.FinishedAt ?? DateTimeOffset.UnixEpoch).UtcTicks));
+                break;
             case StoreChangeKind.CancelQueued:
                 // Rows this batch enqueued before the cancel are inserted already flagged; the UPDATE
                 // (run before the INSERT) flags the rows of earlier batches.
@@ -90,6 +94,13 @@ internal sealed class ChangeBatch(BlobCodec codec)
         if (_attempts.Count > 0)
         {
             batch.BatchCommands.Add(Attempts());
+        }
+
+        if (_signalsTaken.Count > 0)
+        {
+            batch.BatchCommands.Add(Command("""
+                UPDATE signals s SET taken_at = u.at FROM unnest(@p0::bigint[], @p1::bigint[]) AS u(id, at) WHERE s.id = u.id
+                """, _signalsTaken.Select(t => t.Id).ToArray(), _signalsTaken.Select(t => t.At).ToArray()));
         }
 
         if (_cancelled.Count > 0)

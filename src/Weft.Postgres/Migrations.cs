@@ -245,5 +245,22 @@ internal static class Migrations
             last_run_id  text
         );
         """,
+        // 6 → 7: signals for waiting tasks (wait: { signal }), as in the SQLite store: recorded by any
+        // process, taken by the leader's scheduler in the transaction that records their effect.
+        """
+        CREATE TABLE signals (
+            id         bigserial PRIMARY KEY,
+            run_id     text NOT NULL,
+            task_id    text NOT NULL,
+            sent_at    bigint NOT NULL,
+            origin     text NOT NULL,
+            reject     boolean NOT NULL DEFAULT false,
+            data       bytea,
+            data_flags integer NOT NULL DEFAULT 0,
+            taken_at   bigint
+        );
+        CREATE INDEX signals_pending ON signals (id) WHERE taken_at IS NULL;
+        CREATE INDEX signals_by_run ON signals (run_id);
+        """,
     ];
 }

@@ -108,7 +108,7 @@ public sealed partial class PostgresStore
         {
             const string Old = "SELECT run_id FROM runs WHERE finished_at < @p0 AND state IN ('succeeded', 'failed', 'cancelled', 'timed_out')";
             await using var batch = new NpgsqlBatch(c);
-            string[] tables = ["attempts", "tasks", "completions", "queue", "runs"];
+            string[] tables = ["attempts", "tasks", "completions", "queue", "signals", "runs"];
             foreach (var table in tables)
             {
                 batch.BatchCommands.Add(ChangeBatch.Command($"DELETE FROM {table} WHERE run_id IN ({Old})", finishedBefore.UtcTicks));

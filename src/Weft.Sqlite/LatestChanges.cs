@@ -54,6 +54,7 @@ internal sealed class LatestChanges
         {
             StoreChangeKind.Run => new(c.Kind, c.RunId, null, 0),
             StoreChangeKind.Task => new(c.Kind, c.RunId, c.TaskId, 0),
+            StoreChangeKind.SignalTaken => new(c.Kind, c.RunId, c.QueueId.ToString(System.Globalization.CultureInfo.InvariantCulture), 0),
             // Attempt rows; queue changes, which this store ignores, alike.
             _ => new(c.Kind, c.RunId, c.TaskId, c.Attempt),
         };

@@ -135,5 +135,23 @@ internal static class Migrations
             last_run_id  TEXT
         ) WITHOUT ROWID;
         """,
+        // 6 → 7: signals for waiting tasks (wait: { signal }), recorded before they take effect so a
+        // signal sent from another process reaches the run's scheduler, which marks it taken in the
+        // same transaction as the task's end. The partial index holds only the pending ones.
+        """
+        CREATE TABLE signals (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id     TEXT NOT NULL,
+            task_id    TEXT NOT NULL,
+            sent_at    INTEGER NOT NULL,
+            origin     TEXT NOT NULL,
+            reject     INTEGER NOT NULL DEFAULT 0,
+            data       BLOB,
+            data_flags INTEGER NOT NULL DEFAULT 0,
+            taken_at   INTEGER
+        );
+        CREATE INDEX signals_pending ON signals (id) WHERE taken_at IS NULL;
+        CREATE INDEX signals_by_run ON signals (run_id);
+        """,
     ];
 }

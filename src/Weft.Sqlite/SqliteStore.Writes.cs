@@ -134,7 +134,7 @@ public sealed partial class SqliteStore
             using var command = _writer.CreateCommand();
             command.Transaction = _commands.Current;
             command.Parameters.AddWithValue("$before", finishedBefore.UtcTicks);
-            foreach (var sql in new[] { $"DELETE FROM attempts WHERE run_id IN ({Old})", $"DELETE FROM tasks WHERE run_id IN ({Old})" })
+            foreach (var sql in new[] { $"DELETE FROM attempts WHERE run_id IN ({Old})", $"DELETE FROM tasks WHERE run_id IN ({Old})", $"DELETE FROM signals WHERE run_id IN ({Old})" })
             {
                 command.CommandText = sql;
                 command.ExecuteNonQuery();
@@ -144,7 +144,7 @@ public sealed partial class SqliteStore
             purged = command.ExecuteNonQuery();
             command.CommandText = "DELETE FROM definitions WHERE hash NOT IN (SELECT definition_hash FROM runs)";
             command.ExecuteNonQuery();
-            _statements += 4;
+            _statements += 5;
             _storedDefinitions.Clear();
         }, cancellationToken).ConfigureAwait(false);
         return purged;
@@ -169,6 +169,9 @@ public sealed partial class SqliteStore
                 Exec(_commands.Attempt, c.RunId, c.TaskId, (long)c.Attempt, c.StartedAt?.UtcTicks, c.FinishedAt?.UtcTicks,
                     c.Outcome is { } o ? StoreColumns.Of(o) : null, output, (long)outputFlags, c.OutputTruncated ? 1L : 0L,
                     stderr, (long)stderrFlags, error, (long?)c.ExitCode, (long?)c.HttpStatus, c.Worker, (long)errorFlags);
+                break;
+            case StoreChangeKind.SignalTaken:
+                TakeSignal(c);
                 break;
         }
     }

@@ -45,7 +45,7 @@ internal static class ProgressView
         var header = new Markup(
             $"[bold]{Markup.Escape(TerminalText.Clean(run.Workflow))}[/] {Markup.Escape(TerminalText.Clean(run.RunId))}  {bar} {done}/{total} ({percent}%){failedText}");
 
-        var running = run.Tasks.Where(t => t.State is TaskState.Running or TaskState.Retrying).ToList();
+        var running = run.Tasks.Where(t => t.State is TaskState.Running or TaskState.Retrying or TaskState.Waiting).ToList();
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("running");
         table.AddColumn("state");

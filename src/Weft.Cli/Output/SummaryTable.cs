@@ -55,6 +55,7 @@ internal static class SummaryTable
         TaskState.Succeeded or TaskState.Cached => Color.Green,
         TaskState.Failed or TaskState.TimedOut or TaskState.UpstreamFailed => Color.Red,
         TaskState.Running => Color.Blue,
+        TaskState.Waiting => Color.Aqua,
         TaskState.Retrying or TaskState.Cancelled => Color.Yellow,
         _ => Color.Grey,
     };

@@ -16,4 +16,12 @@ public sealed partial class MemoryClusterStore
     /// <inheritdoc />
     public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) =>
         _data.Runs.ReleaseRunsAsync(owner, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<TaskSignal> AddSignalAsync(TaskSignal signal, CancellationToken cancellationToken = default) =>
+        _data.Runs.AddSignalAsync(signal, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TaskSignal>> PendingSignalsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
+        _data.Runs.PendingSignalsAsync(limit, cancellationToken);
 }

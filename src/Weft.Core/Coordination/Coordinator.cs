@@ -43,6 +43,7 @@ internal sealed class Coordinator
             Resources = Gates.Resources,
             MaxMapItems = options.MaxMapItems,
         };
+        Scheduler.OnWaitDue = OnWaitDue;
         Scheduler.Ready.Configure(ReadyQueueSettings.From(options));
         if (durable)
         {
@@ -409,10 +410,14 @@ internal sealed class Coordinator
 
             run.StartTimer?.Dispose();
             run.StartTimer = null;
+            Scheduler.StopWaits(run);
         }
     }
 
     private void OnRetryDue(RunExecution run, int task) => Step((run, task), static (s, a) => s.RetryDue(a.run, a.task));
+
+    private void OnWaitDue(RunExecution run, int task, ActiveWait wait) =>
+        Step((run, task, wait), static (s, a) => s.WaitDue(a.run, a.task, a.wait));
 
     private void OnRateDue(RateGate rate) => Step(rate, static (s, r) => s.RateDue(r));
 

@@ -293,38 +293,10 @@ public static class DefinitionJson
                 w.WriteEndObject();
                 break;
             case HttpSpec http:
-                w.WriteStartObject("http");
-                w.WriteString("method", http.Method);
-                w.WriteString("url", http.Url);
-                WriteMap(w, "headers", http.Headers);
-                if (http.Body is { } body)
-                {
-                    w.WriteString("body", body);
-                }
-
-                if (http.Json is { } json)
-                {
-                    w.WritePropertyName("json");
-                    json.WriteTo(w);
-                }
-
-                if (http.ExpectStatus is { } expect)
-                {
-                    w.WriteStartArray("expectStatus");
-                    foreach (var status in expect)
-                    {
-                        w.WriteNumberValue(status);
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                if (http.Timeout is { } timeout)
-                {
-                    w.WriteString("timeout", Duration(timeout));
-                }
-
-                w.WriteEndObject();
+                WriteHttp(w, http);
+                break;
+            case WaitSpec wait:
+                WriteWait(w, wait);
                 break;
             case ContainerSpec container:
                 WriteContainer(w, container);
@@ -363,6 +335,77 @@ public static class DefinitionJson
             default:
                 throw new NotSupportedException($"task kind '{spec.Kind}' ({spec.GetType().Name}) cannot be written as JSON");
         }
+    }
+
+    private static void WriteHttp(Utf8JsonWriter w, HttpSpec http)
+    {
+        w.WriteStartObject("http");
+        WriteHttpFields(w, http);
+        w.WriteEndObject();
+    }
+
+    private static void WriteHttpFields(Utf8JsonWriter w, HttpSpec http)
+    {
+        w.WriteString("method", http.Method);
+        w.WriteString("url", http.Url);
+        WriteMap(w, "headers", http.Headers);
+        if (http.Body is { } body)
+        {
+            w.WriteString("body", body);
+        }
+
+        if (http.Json is { } json)
+        {
+            w.WritePropertyName("json");
+            json.WriteTo(w);
+        }
+
+        if (http.ExpectStatus is { } expect)
+        {
+            w.WriteStartArray("expectStatus");
+            foreach (var status in expect)
+            {
+                w.WriteNumberValue(status);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (http.Timeout is { } timeout)
+        {
+            w.WriteString("timeout", Duration(timeout));
+        }
+    }
+
+    private static void WriteWait(Utf8JsonWriter w, WaitSpec wait)
+    {
+        w.WriteStartObject("wait");
+        WriteOptional(w, "signal", wait.Signal);
+        WriteOptional(w, "until", wait.Until);
+        if (wait.Http is { } http)
+        {
+            w.WritePropertyName("http");
+            w.WriteStartObject();
+            WriteHttpFields(w, http);
+            w.WriteEndObject();
+        }
+
+        if (wait.Http is not null && wait.Every != WaitSpec.DefaultEvery)
+        {
+            w.WriteString("every", Duration(wait.Every));
+        }
+
+        if (wait.Timeout is { } timeout)
+        {
+            w.WriteString("timeout", Duration(timeout));
+        }
+
+        if (wait.OnTimeout == WaitTimeoutOutcome.Succeed)
+        {
+            w.WriteString("onTimeout", "succeed");
+        }
+
+        w.WriteEndObject();
     }
 
     private static void WriteContainer(Utf8JsonWriter w, ContainerSpec container)

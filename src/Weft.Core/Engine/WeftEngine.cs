@@ -87,6 +87,9 @@ public sealed partial class WeftEngine : IAsyncDisposable
             _clusterQueue.Log = message => Logging.EngineLog.Cluster(logger, message);
         }
 
+        // Sensors poll through this process's http handler (a cluster's scheduler keeps its waits too).
+        var sensor = new Waiting.WaitSensor(_coord, _handlers["http"], _time, options.OutputLimitBytes);
+        _coord.Scheduler.OnPollDue = sensor.Start;
         _coord.Dispatcher = _dispatcher;
         if (_coord.Journal is { } journal)
         {
@@ -102,6 +105,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _services = new EngineServices(
         [
             Schedules,
+            new Waiting.SignalInbox(_coord, _store, options),
             _retention,
             _monitor,
             _scaler,

@@ -112,6 +112,10 @@ public sealed class WeftOptions
     /// longer list fails the task, naming its size. Default 100,000.</summary>
     public int MaxMapItems { get; set; } = 100_000;
 
+    /// <summary>How often an engine on a durable store looks for signals that other processes recorded
+    /// for its waiting tasks (<c>weft runs signal --store</c>); only while some task waits. Default 1 s.</summary>
+    public TimeSpan SignalPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Seed for retry jitter; null draws one at random. Tests set it to get repeatable delays.</summary>
     public int? RandomSeed { get; set; }
 
@@ -180,6 +184,11 @@ public sealed class WeftOptions
         if (QueueLimit < 1)
         {
             errors.Add($"QueueLimit must be positive (was {QueueLimit})");
+        }
+
+        if (SignalPollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"SignalPollInterval must be positive (was {SignalPollInterval})");
         }
 
         if (MaxMapItems < 1)

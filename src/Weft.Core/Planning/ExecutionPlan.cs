@@ -76,6 +76,9 @@ internal sealed class ExecutionPlan
     /// <summary>Whether the workflow or any task has a deadline (runs without one allocate nothing for it).</summary>
     public bool HasDeadlines { get; private set; }
 
+    /// <summary>Whether any task is a <c>wait:</c> task (queueing checks for one only then).</summary>
+    public bool HasWaits { get; private set; }
+
     /// <summary>Where successful attempts' durations are recorded, to weigh plans compiled later; null when not tracked.</summary>
     public Scheduling.PlanDurations? Durations { get; set; }
 
@@ -95,6 +98,7 @@ internal sealed class ExecutionPlan
     {
         var plan = new ExecutionPlan(definition, weights, defaults);
         plan.HasDeadlines = definition.Deadline is not null || definition.Tasks.Any(t => t.Deadline is not null);
+        plan.HasWaits = definition.Tasks.Any(t => t.Spec is WaitSpec);
         plan.BuildEdges();
         plan.BuildLevels();
         plan.BuildCriticalPath();

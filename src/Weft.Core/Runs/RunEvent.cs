@@ -30,7 +30,8 @@ public enum RunEventKind
     /// <summary>A paused run goes on.</summary>
     RunResumed,
 
-    /// <summary>A queued task waits on a pool, a circuit breaker or maxParallel; <c>Error</c> says why.</summary>
+    /// <summary>A queued task waits on a pool, a circuit breaker or maxParallel, or a <c>wait:</c> task
+    /// waits for its signal, time or condition; <c>Error</c> says why.</summary>
     TaskWaiting,
 }
 

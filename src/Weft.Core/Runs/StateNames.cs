@@ -4,7 +4,7 @@ namespace Weft;
 public static class StateNames
 {
     private static readonly string[] TaskNames =
-        ["pending", "queued", "running", "retrying", "succeeded", "failed", "timed_out", "cancelled", "upstream_failed", "skipped", "cached"];
+        ["pending", "queued", "running", "retrying", "succeeded", "failed", "timed_out", "cancelled", "upstream_failed", "skipped", "cached", "waiting"];
 
     private static readonly string[] RunNames =
         ["pending", "running", "paused", "succeeded", "failed", "cancelled", "timed_out"];

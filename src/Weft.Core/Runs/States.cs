@@ -44,4 +44,6 @@ public enum TaskState : byte
     Skipped,
     /// <summary>Final: its output was reused from the result cache.</summary>
     Cached,
+    /// <summary>A <c>wait:</c> task waiting for its signal, time or condition; it holds no slot.</summary>
+    Waiting,
 }

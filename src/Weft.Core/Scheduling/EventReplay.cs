@@ -32,6 +32,12 @@ internal static class EventReplay
                 yield return new RunEvent(RunEventKind.TaskStarted, run.RunId, slot.AttemptStartedAt) { TaskId = id, Attempt = slot.Attempts };
             }
 
+            if (slot.State == TaskState.Waiting)
+            {
+                yield return new RunEvent(RunEventKind.TaskWaiting, run.RunId, slot.AttemptStartedAt) { TaskId = id, Attempt = slot.Attempts, Error = slot.WaitReason };
+                continue;
+            }
+
             var final = slot.State switch
             {
                 TaskState.Succeeded or TaskState.Cached => RunEventKind.TaskSucceeded,

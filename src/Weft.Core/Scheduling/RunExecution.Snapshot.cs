@@ -51,7 +51,7 @@ internal sealed partial class RunExecution
             OutputTruncated = slot.OutputTruncated,
             Error = slot.Error,
             ExitCode = slot.ExitCode,
-            WaitReason = slot.State == TaskState.Queued ? slot.WaitReason : null,
+            WaitReason = slot.State is TaskState.Queued or TaskState.Waiting ? slot.WaitReason : null,
             AttemptHistory = History(in slot),
         };
     }

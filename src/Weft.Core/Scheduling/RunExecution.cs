@@ -60,6 +60,9 @@ internal sealed partial class RunExecution
 
     public int? MaxParallel => Plan.Definition.MaxParallel;
 
+    /// <summary>The <c>wait:</c> tasks waiting now, by task; null until one waits.</summary>
+    public Dictionary<int, ActiveWait>? Waits { get; set; }
+
     /// <summary>Ready tasks held back while the run is paused.</summary>
     public List<int>? Held { get; set; }
 

@@ -12,6 +12,12 @@ internal sealed partial class Scheduler
             return;
         }
 
+        if (run.Plan.HasWaits && task < run.Plan.Count && run.Plan.Tasks[task].Spec is WaitSpec)
+        {
+            StartWait(run, task, now);
+            return;
+        }
+
         TaskTransitions.Move(ref run.Slots[task], TaskState.Queued);
         run.Slots[task].QueuedAtTicks = now.UtcTicks;
         _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[run.DefIndex(task)], run.DeadlineOf(task), now);

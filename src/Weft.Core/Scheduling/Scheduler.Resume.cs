@@ -31,6 +31,9 @@ internal sealed partial class Scheduler
                 case TaskState.Queued:
                     slot.State = TaskState.Pending;
                     break;
+                case TaskState.Waiting:
+                    slot.State = TaskState.Pending; // restoring: it waits again, keeping its attempt and start time
+                    break;
                 case TaskState.Retrying:
                     var delay = retryDueAt[t] is { } due && due > now ? due - now : TimeSpan.Zero;
                     slot.RetryDelay = delay;

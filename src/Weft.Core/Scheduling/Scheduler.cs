@@ -178,8 +178,18 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         for (var t = 0; t < run.Slots.Length; t++)
         {
             ref var slot = ref run.Slots[t];
-            if (slot.State is TaskState.Pending or TaskState.Queued or TaskState.Retrying)
+            if (slot.State is TaskState.Pending or TaskState.Queued or TaskState.Retrying or TaskState.Waiting)
             {
+                if (slot.State == TaskState.Waiting)
+                {
+                    DropWait(run, t);
+                    slot.AttemptOutcome = TaskOutcomeStatus.Cancelled;
+                    slot.AttemptFinishedAt = now;
+                    slot.WaitReason = null;
+                    slot.Error = "cancelled while waiting";
+                    JournalAttempt(run, t);
+                }
+
                 slot.RetryTimer?.Dispose();
                 slot.RetryTimer = null;
                 slot.Error ??= "cancelled before it ran";

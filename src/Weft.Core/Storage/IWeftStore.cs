@@ -66,6 +66,14 @@ public interface IWeftStore : IAsyncDisposable
     /// A run records no owner once it is final.</summary>
     ValueTask<int> RenewRunsAsync(string owner, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
 
+    /// <summary>Records a signal for a waiting task (<see cref="TaskSignal"/>) and returns it with its id.
+    /// The scheduler of the run takes it (<see cref="PendingSignalsAsync"/>) and marks it taken
+    /// (<see cref="StoreChangeKind.SignalTaken"/>) in the same transaction as its effect.</summary>
+    ValueTask<TaskSignal> AddSignalAsync(TaskSignal signal, CancellationToken cancellationToken = default);
+
+    /// <summary>Signals not yet taken, oldest first, at most <paramref name="limit"/>.</summary>
+    ValueTask<IReadOnlyList<TaskSignal>> PendingSignalsAsync(int limit = 1000, CancellationToken cancellationToken = default);
+
     /// <summary>Gives up <paramref name="owner"/>'s runs (an engine stopping and leaving runs unfinished),
     /// so another process may take them up at once.</summary>
     ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default);

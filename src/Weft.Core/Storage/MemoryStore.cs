@@ -35,7 +35,11 @@ public sealed partial class MemoryStore : IWeftStore
         {
             foreach (var change in changes)
             {
-                if (_runs.TryGetValue(change.RunId, out var run))
+                if (change.Kind == StoreChangeKind.SignalTaken)
+                {
+                    TakeSignal(change);
+                }
+                else if (_runs.TryGetValue(change.RunId, out var run))
                 {
                     run.Apply(change);
                 }

@@ -25,6 +25,10 @@ public enum StoreChangeKind
     /// <summary>Cluster stores only: marks every queue row of RunId cancelled, so the workers holding
     /// them stop them at their next heartbeat. Other stores ignore it.</summary>
     CancelQueued,
+
+    /// <summary>A recorded <see cref="TaskSignal"/> (<see cref="StoreChange.QueueId"/> is its id) was taken
+    /// by the run's scheduler, in the same transaction as its effect on the task.</summary>
+    SignalTaken,
 }
 
 /// <summary>One change for the store, as the latest full state of one row, so applying it twice is
@@ -88,6 +92,6 @@ public readonly record struct StoreChange
     /// <summary>Enqueue only: the template values the task needs (<see cref="Cluster.TaskPayload"/>), or null.</summary>
     public string? Payload { get; init; }
 
-    /// <summary>Dequeue only: the queue row's id.</summary>
+    /// <summary>Dequeue: the queue row's id. SignalTaken: the signal's id.</summary>
     public long QueueId { get; init; }
 }

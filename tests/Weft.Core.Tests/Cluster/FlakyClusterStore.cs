@@ -121,5 +121,10 @@ internal sealed class FlakyClusterStore(MemoryClusterStore inner) : IClusterStor
 
     public ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) => Inner.ReleaseRunsAsync(owner, cancellationToken);
 
+    public ValueTask<TaskSignal> AddSignalAsync(TaskSignal signal, CancellationToken cancellationToken = default) => Inner.AddSignalAsync(signal, cancellationToken);
+
+    public ValueTask<IReadOnlyList<TaskSignal>> PendingSignalsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
+        Inner.PendingSignalsAsync(limit, cancellationToken);
+
     public ValueTask DisposeAsync() => Inner.DisposeAsync();
 }

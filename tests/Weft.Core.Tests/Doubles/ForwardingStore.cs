@@ -44,5 +44,10 @@ internal abstract class ForwardingStore(MemoryStore inner) : IWeftStore
 
     public virtual ValueTask ReleaseRunsAsync(string owner, CancellationToken cancellationToken = default) => inner.ReleaseRunsAsync(owner, cancellationToken);
 
+    public virtual ValueTask<TaskSignal> AddSignalAsync(TaskSignal signal, CancellationToken cancellationToken = default) => inner.AddSignalAsync(signal, cancellationToken);
+
+    public virtual ValueTask<IReadOnlyList<TaskSignal>> PendingSignalsAsync(int limit = 1000, CancellationToken cancellationToken = default) =>
+        inner.PendingSignalsAsync(limit, cancellationToken);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -20,6 +20,8 @@ internal sealed partial class DefinitionReader
                 return ReadSql(index, value, ctx);
             case "container":
                 return ReadContainer(index, value, ctx);
+            case "wait":
+                return ReadWait(index, value, ctx);
             case "function":
                 var name = Text(value, $"'function' {ctx}");
                 return name is null ? null : new FunctionSpec(name);

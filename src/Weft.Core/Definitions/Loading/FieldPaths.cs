@@ -12,6 +12,12 @@ internal static class FieldPaths
     public const string CacheKey = "cache.key";
     public const string MapOver = "map.over";
     public const string MapMaxParallel = "map.maxParallel";
+    public const string Wait = "wait";
+    public const string WaitSignal = "wait.signal";
+    public const string WaitUntil = "wait.until";
+    public const string WaitHttp = "wait.http";
+    public const string WaitEvery = "wait.every";
+    public const string WaitTimeout = "wait.timeout";
 
     public static string Item(string list, int index) => $"{list}[{index}]";
 

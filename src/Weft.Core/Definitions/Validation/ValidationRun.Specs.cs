@@ -24,6 +24,9 @@ internal sealed partial class ValidationRun
             case ContainerSpec container:
                 CheckContainer(i, container);
                 break;
+            case WaitSpec wait:
+                CheckWait(i, wait);
+                break;
         }
     }
 

@@ -104,6 +104,16 @@ internal sealed partial class ValidationRun
                 }
 
                 break;
+            case WaitSpec { Http: null, Until: { } until }:
+                yield return (FieldPaths.WaitUntil, until);
+                break;
+            case WaitSpec { Http: { } sensor }:
+                foreach (var item in Texts(sensor))
+                {
+                    yield return item;
+                }
+
+                break;
             case HttpSpec h:
                 yield return ("http.url", h.Url);
                 foreach (var (key, value) in h.Headers ?? new Dictionary<string, string>())
