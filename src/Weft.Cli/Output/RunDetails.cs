@@ -25,7 +25,13 @@ internal static class RunDetails
         }
 
         console.Write(SummaryTable.Build(run));
-        foreach (var task in run.Tasks.Where(t => t.AttemptHistory.Count > 1))
+        foreach (var task in run.Tasks.Where(t => t.State == TaskState.Waiting && t.WaitReason is not null))
+        {
+            Line($"{task.TaskId}: {task.WaitReason}");
+        }
+
+        // A wait ended by a signal: who sent it and when ("on signal from cli ada@host").
+        foreach (var task in run.Tasks.Where(t => t.AttemptHistory.Count > 1 || (t.Kind == "wait" && t.AttemptHistory.Any(a => a.Worker is not null))))
         {
             Line($"{task.TaskId}: {task.AttemptHistory.Count} attempts");
             foreach (var attempt in task.AttemptHistory)

@@ -53,6 +53,8 @@ internal sealed class WeftClient : IDisposable
 
     public Task<JsonElement> PostAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Post, path, null, ct);
 
+    public Task<JsonElement> PostAsync(string path, object body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, ct);
+
     /// <summary>A run's events from the server's SSE stream, ending after run_finished.</summary>
     public async IAsyncEnumerable<RunEvent> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken ct)
     {

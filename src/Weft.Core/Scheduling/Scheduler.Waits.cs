@@ -4,6 +4,7 @@ using Weft.Definitions.Validation;
 using Weft.Execution;
 using Weft.Storage;
 using Weft.Templates;
+using Weft.Waiting;
 
 namespace Weft.Scheduling;
 
@@ -166,7 +167,7 @@ internal sealed partial class Scheduler
         if (signal.Reject)
         {
             SettleWait(run, task, TaskState.Failed, signal.Data,
-                $"rejected by {signal.Origin} at {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}", now);
+                $"rejected by {signal.Origin} at {WaitReasons.Time(at)}", now);
         }
         else
         {
@@ -256,13 +257,7 @@ internal sealed partial class Scheduler
         return null;
     }
 
-    private static string Reason(ActiveWait wait)
-    {
-        var reason = $"waits for {wait.Spec.Describe()}";
-        return wait.TimeoutAt is { } t
-            ? $"{reason}, at most until {t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}"
-            : reason;
-    }
+    private static string Reason(ActiveWait wait) => WaitReasons.Of(wait.Spec, wait.TimeoutAt);
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;

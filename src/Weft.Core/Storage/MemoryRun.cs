@@ -90,7 +90,9 @@ internal sealed class MemoryRun
             return final;
         }
 
-        var tasks = Record.Definition.Tasks.Select(t => TaskOf(t.Id, t.Kind)).ToList();
+        var tasks = Record.Definition.Tasks.Select(t => TaskOf(t.Id, t.Kind) is var task && task.State == TaskState.Waiting
+            ? task with { WaitReason = Waiting.WaitReasons.Of(t, task) }
+            : task).ToList();
 
         // Instances of map tasks (convert[17]) follow the definition's tasks, by task then index.
         foreach (var (id, kind) in Mapping.MapInstanceIds.InstancesIn(Record.Definition, _tasks.Keys))

@@ -70,9 +70,10 @@ internal sealed class TaskRowReader(BlobCodec codec, string runId)
         var tasks = new List<TaskSnapshot>(definition.Tasks.Count);
         foreach (var t in definition.Tasks)
         {
-            tasks.Add(_rows.TryGetValue(t.Id, out var row)
+            var task = _rows.TryGetValue(t.Id, out var row)
                 ? row.Task with { Kind = t.Kind, Output = OutputOf(row), OutputTruncated = row.OutputTruncated, AttemptHistory = row.History }
-                : new TaskSnapshot(t.Id, t.Kind, TaskState.Pending));
+                : new TaskSnapshot(t.Id, t.Kind, TaskState.Pending);
+            tasks.Add(task.State == TaskState.Waiting ? task with { WaitReason = Waiting.WaitReasons.Of(t, task) } : task);
         }
 
         // Instances of map tasks (convert[17]) follow the definition's tasks, by task then index.

@@ -33,6 +33,7 @@ public static class WeftApiEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
         RunEndpoints.MapMutations(mutations);
         ControlEndpoints.MapMutations(mutations);
+        SignalEndpoints.MapMutations(mutations);
         WorkflowEndpoints.MapMutations(mutations);
         ScheduleEndpoints.MapMutations(mutations);
         BreakerEndpoints.MapMutations(mutations);

@@ -46,6 +46,19 @@ public abstract class DurableStoreConformanceTests : StoreConformanceTests
     }
 
     [Fact]
+    public async Task ASignalRecordedByAnotherHandle_IsPendingHere_AndSurvivesAReopen()
+    {
+        await Store.CreateRunAsync(Run("r1", T0));
+        var other = Track(await ReopenAsync());
+
+        var sent = await other.AddSignalAsync(new TaskSignal("r1", "a") { Data = "\"yes\"", Origin = "cli ops@host", SentAt = T0 });
+
+        Assert.Equal([sent], await Store.PendingSignalsAsync());
+        await Store.DisposeAsync();
+        Assert.Equal([sent], await Track(await ReopenAsync()).PendingSignalsAsync());
+    }
+
+    [Fact]
     public async Task Reopen_CacheEntriesSurvive()
     {
         var large = string.Concat(Enumerable.Repeat("compressible output ", 500));

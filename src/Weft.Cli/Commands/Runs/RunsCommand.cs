@@ -3,7 +3,7 @@ using Weft.Cli.Remote;
 
 namespace Weft.Cli.Commands.Runs;
 
-/// <summary><c>weft runs list|show|output|cancel|pause|retry|resume|purge</c>: the history of runs kept
+/// <summary><c>weft runs list|show|output|cancel|pause|signal|retry|resume|purge</c>: the history of runs kept
 /// in a durable store, and the commands that act on recorded runs.</summary>
 internal static class RunsCommand
 {
@@ -22,6 +22,7 @@ internal static class RunsCommand
         RunOutputCommand.Create(io),
         CancelRunCommand.Create(io),
         PauseRunCommand.Create(io),
+        SignalRunCommand.Create(io),
         RetryRunCommand.Create(io),
         ResumeRunCommand.Create(io),
         PurgeRunsCommand.Create(io),
