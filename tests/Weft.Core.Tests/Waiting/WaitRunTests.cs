@@ -201,4 +201,28 @@ public sealed class WaitRunTests
         h.Clock.Advance(TimeSpan.FromMinutes(3)); // past the timeout: its timer is gone, nothing changes
         Assert.Equal(TaskState.Cancelled, h.Engine.GetRun(handle.RunId)!.Tasks.Single(t => t.TaskId == "approve").State);
     }
+
+    [Fact]
+    public async Task TheExample_WaitsForItsApproval_ThenItsWindow_ThenDeploys()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Weft.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        var example = WorkflowLoader.LoadFile(Path.Combine(dir!.FullName, "examples", "approval.yaml"), null, out var warnings);
+        Assert.Empty(warnings);
+        var (h, _) = Start();
+        await using var _h = h;
+        var handle = await h.Engine.SubmitAsync(example, new Dictionary<string, string> { ["window_start"] = "2026-01-01T02:00:00Z" });
+        await WaitingAsync(h.Engine, handle.RunId, "approve");
+        await h.Engine.SignalAsync(new TaskSignal(handle.RunId, "approve") { Data = """{"version":"1.4.2"}""" });
+        await WaitingAsync(h.Engine, handle.RunId, "night");
+        h.Clock.Advance(TimeSpan.FromHours(2));
+        var run = await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal("deploying 1.4.2", run.Tasks.Single(t => t.TaskId == "deploy").Output);
+    }
 }
