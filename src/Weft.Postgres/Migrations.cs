@@ -257,6 +257,7 @@ internal static class Migrations
             reject     boolean NOT NULL DEFAULT false,
             data       bytea,
             data_flags integer NOT NULL DEFAULT 0,
+            control    text,
             taken_at   bigint
         );
         CREATE INDEX signals_pending ON signals (id) WHERE taken_at IS NULL;

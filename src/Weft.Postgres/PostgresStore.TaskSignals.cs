@@ -15,8 +15,8 @@ public sealed partial class PostgresStore
         return RunAsync($"record a signal for task {signal.TaskId} of run {signal.RunId}", async (c, ct) =>
         {
             await using var command = Command(c, """
-                INSERT INTO signals (run_id, task_id, sent_at, origin, reject, data, data_flags)
-                VALUES (@run, @task, @at, @origin, @reject, @data, @flags) RETURNING id
+                INSERT INTO signals (run_id, task_id, sent_at, origin, reject, data, data_flags, control)
+                VALUES (@run, @task, @at, @origin, @reject, @data, @flags, @control) RETURNING id
                 """);
             command.Parameters.AddWithValue("run", signal.RunId);
             command.Parameters.AddWithValue("task", signal.TaskId);
@@ -25,6 +25,7 @@ public sealed partial class PostgresStore
             command.Parameters.AddWithValue("reject", signal.Reject);
             command.Parameters.Add(new Npgsql.NpgsqlParameter("data", NpgsqlTypes.NpgsqlDbType.Bytea) { Value = (object?)data ?? DBNull.Value });
             command.Parameters.AddWithValue("flags", flags);
+            command.Parameters.Add(new Npgsql.NpgsqlParameter("control", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)StoreColumns.Of(signal.Control) ?? DBNull.Value });
             var id = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
             CountCommit();
             return signal with { Id = id };
@@ -36,7 +37,7 @@ public sealed partial class PostgresStore
         RunAsync("read pending signals", async (c, ct) =>
         {
             await using var command = Command(c, """
-                SELECT id, run_id, task_id, sent_at, origin, reject, data, data_flags
+                SELECT id, run_id, task_id, sent_at, origin, reject, data, data_flags, control
                 FROM signals WHERE taken_at IS NULL ORDER BY id LIMIT @limit
                 """);
             command.Parameters.AddWithValue("limit", limit);
@@ -51,6 +52,7 @@ public sealed partial class PostgresStore
                     Origin = r.GetString(4),
                     Reject = r.GetBoolean(5),
                     Data = r.IsDBNull(6) ? null : _codec.Decode(r.GetFieldValue<byte[]>(6), (BlobFlags)r.GetInt32(7), $"signal {r.GetInt64(0)}"),
+                    Control = r.IsDBNull(8) ? null : StoreColumns.Control(r.GetString(8)),
                 });
             }
 

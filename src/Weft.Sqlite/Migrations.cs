@@ -137,7 +137,8 @@ internal static class Migrations
         """,
         // 6 → 7: signals for waiting tasks (wait: { signal }), recorded before they take effect so a
         // signal sent from another process reaches the run's scheduler, which marks it taken in the
-        // same transaction as the task's end. The partial index holds only the pending ones.
+        // same transaction as the task's end. The partial index holds only the pending ones. A row with
+        // a control ('pause', 'resume') is a run-level command through the store (weft runs pause).
         """
         CREATE TABLE signals (
             id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -148,6 +149,7 @@ internal static class Migrations
             reject     INTEGER NOT NULL DEFAULT 0,
             data       BLOB,
             data_flags INTEGER NOT NULL DEFAULT 0,
+            control    TEXT,
             taken_at   INTEGER
         );
         CREATE INDEX signals_pending ON signals (id) WHERE taken_at IS NULL;

@@ -7,7 +7,7 @@ namespace Weft.Sqlite;
 /// The data is a blob through the codec, like outputs (encrypted when a key is set).</summary>
 public sealed partial class SqliteStore
 {
-    private const string SignalColumns = "id, run_id, task_id, sent_at, origin, reject, data, data_flags";
+    private const string SignalColumns = "id, run_id, task_id, sent_at, origin, reject, data, data_flags, control";
 
     /// <inheritdoc />
     public async ValueTask<TaskSignal> AddSignalAsync(TaskSignal signal, CancellationToken cancellationToken = default)
@@ -17,8 +17,8 @@ public sealed partial class SqliteStore
         await WriteLockedAsync($"record a signal for task {signal.TaskId} of run {signal.RunId}", () =>
         {
             using var insert = Command("""
-                INSERT INTO signals (run_id, task_id, sent_at, origin, reject, data, data_flags)
-                VALUES ($run, $task, $at, $origin, $reject, $data, $flags) RETURNING id
+                INSERT INTO signals (run_id, task_id, sent_at, origin, reject, data, data_flags, control)
+                VALUES ($run, $task, $at, $origin, $reject, $data, $flags, $control) RETURNING id
                 """);
             var data = Encode(signal.Data, out var flags);
             insert.Parameters.AddWithValue("$run", signal.RunId);
@@ -28,6 +28,7 @@ public sealed partial class SqliteStore
             insert.Parameters.AddWithValue("$reject", signal.Reject ? 1 : 0);
             insert.Parameters.AddWithValue("$data", (object?)data ?? DBNull.Value);
             insert.Parameters.AddWithValue("$flags", (long)flags);
+            insert.Parameters.AddWithValue("$control", (object?)StoreColumns.Of(signal.Control) ?? DBNull.Value);
             recorded = signal with { Id = (long)insert.ExecuteScalar()! };
             _statements++;
         }, cancellationToken).ConfigureAwait(false);
@@ -52,6 +53,7 @@ public sealed partial class SqliteStore
                     Origin = r.GetString(4),
                     Reject = r.GetInt64(5) != 0,
                     Data = r.IsDBNull(6) ? null : _codec.Decode((byte[])r[6], (BlobFlags)r.GetInt32(7), $"signal {r.GetInt64(0)}"),
+                    Control = r.IsDBNull(8) ? null : StoreColumns.Control(r.GetString(8)),
                 });
             }
 

@@ -166,7 +166,7 @@ public sealed class CliRemoteRunsTests
         Assert.Contains("is succeeded; only a running run can be paused", finished.Error, StringComparison.Ordinal);
         var local = await WeftAsync("runs", "pause", runId, "--store", "memory");
         Assert.Equal(2, local.Code);
-        Assert.Contains("needs the process that runs it: use --server URL", local.Error, StringComparison.Ordinal);
+        Assert.Contains("the memory store keeps no runs between commands", local.Error, StringComparison.Ordinal);
     }
 
     [Fact]

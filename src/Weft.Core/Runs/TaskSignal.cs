@@ -22,4 +22,21 @@ public sealed record TaskSignal(string RunId, string TaskId)
 
     /// <summary>When it was sent (the sender's clock).</summary>
     public DateTimeOffset SentAt { get; init; }
+
+    /// <summary>Set for a run-level command instead of a task signal (<see cref="TaskId"/> is then empty):
+    /// <c>weft runs pause</c> or <c>weft runs resume</c> through the store, for the process running the run.</summary>
+    public RunControl? Control { get; init; }
+
+    /// <summary>A pause or resume for the process running <paramref name="runId"/>.</summary>
+    public static TaskSignal ForRun(string runId, RunControl control) => new(runId, string.Empty) { Control = control };
+}
+
+/// <summary>A run-level command recorded in the store for the process running the run.</summary>
+public enum RunControl
+{
+    /// <summary>Start no new task until resumed (running ones finish; waits keep counting).</summary>
+    Pause,
+
+    /// <summary>Go on after a pause.</summary>
+    Resume,
 }

@@ -177,6 +177,14 @@ internal sealed partial class Scheduler
         return null;
     }
 
+    /// <summary>Applies a run-level command recorded in the store (under the lock): pause or resume the
+    /// run, marking the command taken in the same batch. False when the run's state does not allow it.</summary>
+    public bool Control(RunExecution run, TaskSignal command)
+    {
+        Journal?.Add(new StoreChange { Kind = StoreChangeKind.SignalTaken, RunId = run.RunId, TaskId = command.TaskId, QueueId = command.Id, FinishedAt = time.GetUtcNow() });
+        return command.Control == RunControl.Pause ? Pause(run) : Unpause(run);
+    }
+
     /// <summary>Ends a wait (cancel, stop): its timers stop; the task's state is the caller's to set.</summary>
     private void DropWait(RunExecution run, int task)
     {

@@ -21,6 +21,21 @@ internal static class StoreColumns
 
     public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
 
+    /// <summary>A run-level command's column value: <c>pause</c>, <c>resume</c>; null for a task signal.</summary>
+    public static string? Of(RunControl? control) => control switch
+    {
+        RunControl.Pause => "pause",
+        RunControl.Resume => "resume",
+        _ => null,
+    };
+
+    public static RunControl? Control(string name) => name switch
+    {
+        "pause" => RunControl.Pause,
+        "resume" => RunControl.Resume,
+        _ => throw new WeftStoreException($"unknown run control '{name}' in the signals table"),
+    };
+
     private static WeftStoreException Unknown(string what, string name) =>
         new($"the database holds an unknown {what} '{name}'; was it written by a newer weft?");
 }

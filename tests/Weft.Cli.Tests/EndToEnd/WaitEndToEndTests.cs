@@ -118,4 +118,58 @@ public sealed class WaitEndToEndTests : IDisposable
         Assert.Contains("\"upstream_failed\"", shown.Stdout, StringComparison.Ordinal);
         Assert.Contains("rejected by cli ", shown.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PauseAndResumeThroughTheStore_ReachTheProcessRunningTheRun()
+    {
+        var flow = _files.Write("pausable.yaml", """
+            name: pausable
+            tasks:
+              approve:
+                wait: { signal: go }
+              then:
+                dependsOn: approve
+                shell: echo after-resume
+            """);
+        using var run = WeftProcess.Start(_files.Directory, "run", flow, "--store", Store);
+        var runId = await WaitingRunAsync();
+
+        var pause = await WeftProcess.RunAsync(_files.Directory, "runs", "pause", runId, "--store", Store);
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        Assert.StartsWith($"pausing run {runId} (pausable): the process running it pauses it within about a second", pause.Stdout, StringComparison.Ordinal);
+        await StoredAsync(runId, r => r.State == RunState.Paused, "the run paused");
+
+        // A paused run's waits still end; what follows them does not start until it is resumed.
+        var signal = await WeftProcess.RunAsync(_files.Directory, "runs", "signal", runId, "approve", "--store", Store);
+        Assert.True(signal.ExitCode == 0, signal.ToString());
+        await StoredAsync(runId, r => r.Tasks.Single(t => t.TaskId == "approve").State == TaskState.Succeeded, "approve succeeded");
+        var held = await StoredAsync(runId, r => r.State == RunState.Paused, "the run still paused");
+        Assert.NotEqual(TaskState.Succeeded, held.Tasks.Single(t => t.TaskId == "then").State);
+        var again = await WeftProcess.RunAsync(_files.Directory, "runs", "pause", runId, "--store", Store);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("is paused; only a running run can be paused", again.Stderr, StringComparison.Ordinal);
+
+        var resume = await WeftProcess.RunAsync(_files.Directory, "runs", "resume", runId, "--store", Store);
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.StartsWith($"resuming run {runId} (pausable): the process running it goes on", resume.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, await run.WaitForExitAsync().WaitAsync(Within));
+        Assert.Contains("after-resume", (await WeftProcess.RunAsync(_files.Directory, "runs", "output", runId, "then", "--store", Store)).Stdout, StringComparison.Ordinal);
+    }
+
+    private async Task<RunSnapshot> StoredAsync(string runId, Func<RunSnapshot, bool> condition, string what)
+    {
+        var until = DateTime.UtcNow + Within;
+        while (DateTime.UtcNow < until)
+        {
+            await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Db });
+            if (await store.GetRunAsync(runId) is { } run && condition(run))
+            {
+                return run;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"not seen in the store: {what}");
+    }
 }

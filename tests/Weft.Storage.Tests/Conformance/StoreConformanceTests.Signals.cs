@@ -34,5 +34,9 @@ public abstract partial class StoreConformanceTests
         var task = (await Store.GetRunAsync("r1"))!.Tasks.Single(t => t.TaskId == "a");
         Assert.Equal("signal from cli ada@box", task.AttemptHistory[0].Worker);
         Assert.Single(await Store.PendingSignalsAsync(limit: 1));
+
+        var pause = await Store.AddSignalAsync(TaskSignal.ForRun("r1", RunControl.Pause) with { Origin = "cli ops@box", SentAt = T0.AddMinutes(4) });
+        Assert.Equal(RunControl.Pause, (await Store.PendingSignalsAsync()).Single(s => s.Id == pause.Id).Control);
+        Assert.Null((await Store.PendingSignalsAsync()).Single(s => s.Id == second.Id).Control);
     }
 }

@@ -12,7 +12,8 @@ internal static class FollowingCommand
 
     public delegate Task<int> RemoteStart(RemoteTarget target, string runId, bool json, CliIo io, CancellationToken ct);
 
-    public static Command Create(string name, string idDescription, string jsonDescription, string description, CliIo io, LocalStart local, RemoteStart remote)
+    public static Command Create(string name, string idDescription, string jsonDescription, string description, CliIo io, LocalStart local, RemoteStart remote,
+        bool resumeWhereHeld = false)
     {
         var id = new Argument<string>("ID") { Description = idDescription };
         var store = RunsStore.CreateOption();
@@ -42,7 +43,8 @@ internal static class FollowingCommand
                 result.GetValue(assemblies) ?? [],
                 io,
                 (engine, runId, token) => local(engine, runId, token),
-                ct));
+                ct,
+                resumeWhereHeld));
         return command;
     }
 }

@@ -16,13 +16,15 @@ internal static class PauseRunCommand
             `paused` until `weft runs resume ID` continues it. A finished or already paused run cannot be
             paused (exit 2).
 
-            Pausing needs the process that runs the run, so it works with --server URL (a Weft
-            server's run). With --store only (a run going in `weft run` in another process), it is
-            refused: that process would not hear of it; press Ctrl+C there, or run it on a server.
+            With --store (the default) the pause is recorded in the store, and the process running the
+            run (`weft run` on the same SQLite file, or a cluster's scheduler) pauses it within about a
+            second; `weft runs resume ID` then lets it go on there. With --server URL the server pauses
+            it at once. Waits (`wait:` tasks) keep counting while a run is paused.
 
             Examples:
+              weft runs pause 0192f3c4…
+              weft runs resume 0192f3c4…
               weft runs pause 0192f3c4… --server http://127.0.0.1:5080
-              weft runs resume 0192f3c4… --server http://127.0.0.1:5080
             """)
         {
             id,
@@ -36,8 +38,7 @@ internal static class PauseRunCommand
                 return RemoteRuns.PauseAsync(target, result.GetValue(id)!, io, ct);
             }
 
-            io.Error.WriteLine("error: pausing a run needs the process that runs it: use --server URL (a run of `weft run` in another process cannot be paused through the store; press Ctrl+C there)");
-            return Task.FromResult(ExitCodes.InvalidInput);
+            return RunControlThroughStore.SendAsync(result.GetValue(store), result.GetValue(id)!, RunControl.Pause, io, ct);
         });
         return command;
     }

@@ -12,10 +12,12 @@ internal static class ResumeRunCommand
         "Print one JSON document describing the finished run (as `weft run --json`), and nothing else.",
         """
             Continue a run whose process stopped (a crash, a kill, a reboot) and wait for it to end.
+            A run paused (`weft runs pause ID`) in a process that still runs it goes on in that
+            process: the resume is recorded in the store and taken there within about a second.
             Tasks recorded as finished are not run again; a task that was running gets a new attempt,
             and its history says the earlier one was interrupted. A finished run is shown as it is.
-            A run still going in another process (its owner renews a lease on it) is refused with exit
-            code 2 naming that process; it can be resumed once that process has stopped.
+            Any other run still going in another process (its owner renews a lease on it) is refused
+            with exit code 2 naming that process; it can be resumed once that process has stopped.
             Exit code as `weft run`: 0 succeeded, 1 failed or timed out, 2 invalid input, 130 cancelled.
 
             Examples:
@@ -24,5 +26,6 @@ internal static class ResumeRunCommand
             """,
         io,
         (engine, runId, ct) => engine.ResumeAsync(runId, ct),
-        RemoteRuns.ResumeAsync);
+        RemoteRuns.ResumeAsync,
+        resumeWhereHeld: true);
 }

@@ -22,7 +22,8 @@ internal static class RunFollowing
         IReadOnlyList<string> assemblies,
         CliIo io,
         Func<WeftEngine, string, CancellationToken, ValueTask<RunHandle>> start,
-        CancellationToken ct)
+        CancellationToken ct,
+        bool resumeWhereHeld = false)
     {
         using var interrupt = InterruptSignal.Register(io.Error);
         var session = await RunsStore.OpenEngineAsync(store, runId, io.Error, ct).ConfigureAwait(false);
@@ -52,6 +53,12 @@ internal static class RunFollowing
             }
             catch (WeftRunOwnedException ex)
             {
+                if (resumeWhereHeld && (await session.Store.GetRunAsync(ex.RunId, ct).ConfigureAwait(false))?.State == RunState.Paused)
+                {
+                    // Paused in a live process: that process goes on with it (through the store).
+                    return await RunControlThroughStore.SendAsync(store, ex.RunId, RunControl.Resume, io, ct).ConfigureAwait(false);
+                }
+
                 // Live in another process: running it here too would run its tasks twice.
                 io.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.InvalidInput;
