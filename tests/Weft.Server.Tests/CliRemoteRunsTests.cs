@@ -170,6 +170,37 @@ public sealed class CliRemoteRunsTests
     }
 
     [Fact]
+    public async Task Signal_ThroughTheServer_ApprovesWithData_AndATaskNotWaitingIsExit2()
+    {
+        await using var server = await TestServer.StartAsync();
+        var runId = await server.SubmitAsync("""
+            name: approval
+            tasks:
+              approve: { wait: { signal: approval } }
+              deploy: { dependsOn: approve, shell: 'echo "v={{ tasks.approve.output.v }}"' }
+            """);
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (JsonDocument.Parse(await server.Client.GetStringAsync($"/api/runs/{runId}", limit.Token)).RootElement
+                       .GetProperty("tasks")[0].GetProperty("state").GetString() != "waiting")
+            {
+                await Task.Delay(20, limit.Token);
+            }
+        }
+
+        var early = await WeftAsync("runs", "signal", runId, "deploy", "--server", server.Address);
+        var (code, output, error) = await WeftAsync("runs", "signal", runId, "approve", "--data", """{"v":3}""", "--server", server.Address);
+        var run = await server.WaitAsync(runId);
+
+        Assert.Equal(2, early.Code);
+        Assert.Contains("is pending, not waiting", early.Error, StringComparison.Ordinal);
+        Assert.True(code == 0, error);
+        Assert.StartsWith($"approved task approve of run {runId} (signal ", output, StringComparison.Ordinal);
+        Assert.Equal("v=3", run.Tasks.Single(t => t.TaskId == "deploy").Output?.Trim());
+        Assert.StartsWith("signal from cli ", run.Tasks[0].AttemptHistory[0].Worker, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resume_PausedRunContinues_FinishedRunShownAsItIs()
     {
         await using var server = await TestServer.StartAsync();
