@@ -71,7 +71,8 @@ export async function showRun(runId, query) {
 
   // Re-rendered only when something shown changed, so a button is not replaced under the pointer.
   function renderHeader() {
-    const key = JSON.stringify([run.state, run.startedAt, run.finishedAt, run.durationMs]);
+    // The half-minute is part of the key so that "2 min ago" does not stay "just now".
+    const key = JSON.stringify([run.state, run.startedAt, run.finishedAt, run.durationMs, Math.floor(Date.now() / 30000)]);
     if (key === headerKey) return;
     headerKey = key;
     const counts = {};
@@ -108,6 +109,7 @@ export async function showRun(runId, query) {
       h('p', {}, `${t.kind} · ${t.attempts} attempt(s) · ${duration(t.startedAt, t.finishedAt)}`),
       t.dependsOn.length ? h('p', { class: 'muted' }, 'after ' + t.dependsOn.join(', ')) : null,
       t.waitReason ? h('p', { class: 'muted' }, t.waitReason) : null,
+      t.state === 'waiting' ? h('p', {}, h('a', { href: `#/runs/${enc(runId)}/tasks/${enc(t.taskId)}`, class: 'button' }, 'Approve or reject…')) : null,
       t.error ? h('pre', { class: 'error', id: 'task-error' }, t.error) : null,
       h('table', { class: 'attempts' }, h('thead', {}, h('tr', {}, ['#', 'Outcome', 'Started', 'Took', 'Exit', 'Worker'].map(c => h('th', {}, c)))),
         h('tbody', {}, t.attemptHistory.map(a => h('tr', {}, h('td', {}, a.number), h('td', {}, a.outcome ?? 'running'), h('td', {}, fmtTime(a.startedAt)),
