@@ -106,6 +106,17 @@ public sealed class DashboardBrowserTests
         // The other pages render.
         b.Open("#/workflows");
         b.Until(() => b.Text("h1") == "Workflows" && b.Text("#view").Contains("No workflow is registered", StringComparison.Ordinal), "the workflows page");
+
+        // Registering from the page: a mistake is named and nothing is stored; then the workflow's page opens.
+        b.Click("details.panel summary");
+        b.One("#register-definition").SendKeys("name: broken\ntasks:\n  a:\n    shell: echo hi\n    dependsOn: [missing]\n");
+        b.Click("#register");
+        b.Until(() => b.Text("#register-error").Contains("missing", StringComparison.Ordinal), "the definition's error");
+        Assert.Empty((await server.GetJsonAsync("/api/workflows")).EnumerateArray());
+        b.One("#register-definition").Clear();
+        b.One("#register-definition").SendKeys(Workflows.Hello.ReplaceLineEndings("\n"));
+        b.Click("#register");
+        b.Until(() => b.Browser.Url.EndsWith("#/workflows/hello", StringComparison.Ordinal) && b.All("#dag g.node").Count == 3, "the registered workflow's page");
         b.Open("#/workers");
         b.Until(() => b.All("#workers tbody tr").Count == 1 && b.Text("#status").Contains("Active runs", StringComparison.Ordinal), "the workers page");
         b.Open("#/status");
