@@ -36,11 +36,11 @@ export async function showTask(runId, taskId) {
     if (t.state !== 'waiting') { put(signal); return; }
     const data = h('textarea', { id: 'signal-data', rows: 3, placeholder: 'Optional JSON data, e.g. {"approvedBy": "me"}' });
     const send = reject => async () => {
-      let payload = null;
+      const body = { reject };
       if (data.value.trim()) {
-        try { payload = JSON.parse(data.value); } catch (e) { throw new Error(`The data is not valid JSON: ${e.message}`); }
+        try { body.data = JSON.parse(data.value); } catch (e) { throw new Error(`The data is not valid JSON: ${e.message}`); }
       }
-      await post(`/runs/${enc(runId)}/tasks/${enc(taskId)}/signal`, { data: payload, reject });
+      await post(`/runs/${enc(runId)}/tasks/${enc(taskId)}/signal`, body);
       key = ''; await refresh();
     };
     put(signal, h('div', { class: 'panel' }, h('h2', {}, 'Waiting for a signal'), data,
