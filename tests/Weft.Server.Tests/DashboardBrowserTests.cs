@@ -226,6 +226,7 @@ public sealed class DashboardBrowserTests
         b.Until(() => !b.Browser.Url.EndsWith(slow, StringComparison.Ordinal) && b.Text("#run-state") == "running", "a new run of the same workflow");
         var retry = b.Browser.Url[(b.Browser.Url.LastIndexOf('/') + 1)..];
         Assert.Equal("slow", server.Engine.GetRun(retry)!.Workflow);
+        await server.Engine.CancelAsync(retry);
     }
 
     [Fact]
