@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium.Interactions;
+using Weft.Sqlite;
+using Weft.Storage;
 
 namespace Weft.Server.Tests;
 
@@ -129,8 +132,12 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task Dashboard_StartRegisteredWorkflowFromItsForm_RunAppearsLive_TaskPageShowsEveryAttempt()
     {
-        await using var server = await TestServer.StartAsync();
-        var marker = Path.Combine(Path.GetTempPath(), "weft-dash-" + Guid.NewGuid().ToString("N"));
+        // On SQLite, as `weft server --store sqlite:…` runs: a durable store keeps every attempt's output
+        // (the in-memory store keeps the last attempt's only).
+        var directory = Directory.CreateTempSubdirectory("weft-dash-").FullName;
+        var marker = Path.Combine(directory, "marker");
+        await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(directory, "weft.db") });
+        await using var server = await TestServer.StartAsync(customize: b => b.Services.AddSingleton<IWeftStore>(store));
         var definition = $$$"""
             name: greeter
             description: Greets someone after a flaky first step
@@ -140,7 +147,7 @@ public sealed class DashboardBrowserTests
               marker: { default: "{{{marker}}}" }
             tasks:
               flaky:
-                shell: 'if [ -f "{{ params.marker }}" ]; then echo second-try-ok; else touch "{{ params.marker }}"; echo first-try-broke >&2; exit 3; fi'
+                shell: 'if [ -f "{{ params.marker }}" ]; then echo second-try-ok; else touch "{{ params.marker }}"; echo first-try-said; echo first-try-broke >&2; exit 3; fi'
                 retry: { maxAttempts: 2, delay: 10ms }
               greet:
                 shell: 'echo "{{ params.greeting }}, {{ params.who }}"'
@@ -161,7 +168,7 @@ public sealed class DashboardBrowserTests
         // A required parameter left out: the server's error is shown and nothing starts.
         b.Click("#start-run");
         b.Until(() => b.Text("#start-error").Contains("who", StringComparison.Ordinal), "the missing parameter named");
-        Assert.Empty(await server.Engine.Store.ListRunsAsync(new Storage.RunQuery { Limit = 10 }));
+        Assert.Empty(await server.Engine.Store.ListRunsAsync(new RunQuery { Limit = 10 }));
 
         b.One("#start-form input[name=who]").SendKeys("Ada");
         b.Click("#start-run");
@@ -182,6 +189,7 @@ public sealed class DashboardBrowserTests
         b.Until(() => b.All("section.attempt").Count == 2, "both attempts");
         Assert.Equal("failed", b.One("#attempt-1").GetAttribute("data-outcome"));
         Assert.Contains("first-try-broke", b.Text("#attempt-1 .attempt-stderr"), StringComparison.Ordinal);
+        Assert.Contains("first-try-said", b.Text("#attempt-1 .attempt-output"), StringComparison.Ordinal);
         Assert.Equal("3", b.Text("#attempt-1 .exit-code"));
         Assert.Contains("exit", b.Text("#attempt-1 .attempt-error"), StringComparison.OrdinalIgnoreCase);
         Assert.Equal("succeeded", b.One("#attempt-2").GetAttribute("data-outcome"));
@@ -194,7 +202,6 @@ public sealed class DashboardBrowserTests
         b.Click("#view-graph");
         b.Click("#task-greet rect");
         b.Until(() => b.Text("#task-output").Contains("hello, Ada", StringComparison.Ordinal), "the greeting with the parameter given in the form");
-        File.Delete(marker);
     }
 
     [Fact]

@@ -51,7 +51,8 @@ export async function showTask(runId, taskId) {
     const done = a.finishedAt !== null && a.finishedAt !== undefined;
     let text = outputs.get(a.number);
     if (text === undefined) {
-      try { text = (await api(`/runs/${enc(runId)}/tasks/${enc(taskId)}/output?attempt=${a.number}`)).output ?? ''; } catch (e) { text = `(output unavailable: ${e.message})`; }
+      // Null is "nothing kept": no output, or an earlier attempt's on a store that keeps only the latest (in-memory).
+      try { text = (await api(`/runs/${enc(runId)}/tasks/${enc(taskId)}/output?attempt=${a.number}`)).output ?? '(no output recorded)'; } catch (e) { text = `(output unavailable: ${e.message})`; }
       if (done) outputs.set(a.number, text);
     }
     const row = (label, value) => h('tr', {}, h('th', {}, label), h('td', {}, value));
