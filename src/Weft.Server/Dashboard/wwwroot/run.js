@@ -121,6 +121,6 @@ export async function showRun(runId, query) {
   }
 
   renderTabs();
+  follow(runId, () => run && FINAL.includes(run.state), () => run ? refresh() : Promise.resolve()); // before the first await: a page left while loading stops it
   await refresh();
-  follow(runId, () => run && FINAL.includes(run.state), refresh);
 }

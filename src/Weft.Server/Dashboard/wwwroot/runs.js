@@ -49,8 +49,8 @@ export async function showRuns(query) {
       h('span', { class: 'muted' }, ` ${runs.items.length ? offset + 1 : 0}–${offset + runs.items.length} `),
       h('a', { class: 'button', href: runs.hasMore ? runsHash({ ...filters, offset: String(offset + 50) }) : null }, 'Older →'));
   }
+  page.every(3000, () => load().catch(() => {})); // before the first await: a page left while loading stops it
   await load();
-  page.every(3000, () => load().catch(() => {}));
 }
 
 // A run of an inline definition (YAML or JSON); registered workflows start from their own page.

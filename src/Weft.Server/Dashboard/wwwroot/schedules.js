@@ -37,6 +37,6 @@ export async function showSchedules() {
 
   async function change(name, what) { await post(`/schedules/${enc(name)}/${what}`); await load(true); }
 
+  page.every(5000, () => load(false).catch(() => {})); // before the first await: a page left while loading stops it
   await load(true);
-  page.every(5000, () => load(false).catch(() => {}));
 }

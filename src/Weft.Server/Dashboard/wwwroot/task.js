@@ -67,6 +67,6 @@ export async function showTask(runId, taskId) {
       a.stderr ? [h('h3', {}, 'Stderr'), h('pre', { class: 'output attempt-stderr' }, a.stderr)] : null);
   }
 
+  follow(runId, () => run && FINAL.includes(run.state), () => run ? refresh() : Promise.resolve()); // before the first await: a page left while loading stops it
   await refresh();
-  follow(runId, () => run && FINAL.includes(run.state), refresh);
 }

@@ -22,8 +22,8 @@ export async function showWorkers() {
       h('h2', {}, 'Alerts'), s.alerts.length ? h('ul', {}, s.alerts.map(a => h('li', {}, a))) : h('p', { class: 'muted' }, 'None.'),
       h('h2', {}, 'Circuit breakers'), Object.keys(s.breakers).length ? h('ul', {}, Object.entries(s.breakers).map(([k, v]) => h('li', {}, `${k}: ${v}`))) : h('p', { class: 'muted' }, 'None.'));
   }
+  page.every(2000, () => load().catch(() => {})); // before the first await: a page left while loading stops it
   await load();
-  page.every(2000, () => load().catch(() => {}));
 }
 
 const card = (label, value) => h('div', { class: 'card' }, h('div', { class: 'muted' }, label), h('div', { class: 'value' }, value));
