@@ -31,6 +31,7 @@ public sealed class LoadTests
 
         // The page itself carries no runs: it fetches one page of 50 from the API.
         Assert.DoesNotContain("run0", dashboard, StringComparison.Ordinal);
-        Assert.Contains("limit: 50", await server.Client.GetStringAsync("/dashboard/app.js"), StringComparison.Ordinal);
+        Assert.Contains("limit: 50", await server.Client.GetStringAsync("/dashboard/runs.js"), StringComparison.Ordinal);
+        Assert.Equal(10_000, (await server.GetJsonAsync("/api/run-counts")).GetProperty("pending").GetInt32());
     }
 }

@@ -80,6 +80,22 @@ internal sealed record WorkflowView(string Name, int Version, string Hash, DateT
 
 internal sealed record WorkflowVersionsView(string Name, IReadOnlyList<WorkflowView> Versions);
 
-internal sealed record WorkflowSourceView(WorkflowView Workflow, string Source);
+internal sealed record WorkflowSourceView(WorkflowView Workflow, string Source)
+{
+    /// <summary>The tasks with their dependencies and DAG levels, so the dashboard can draw the graph.</summary>
+    public IReadOnlyList<WorkflowTaskView> Tasks { get; init; } = [];
 
-internal sealed record ScheduleView(string Workflow, string Cron, string TimeZone, string CatchUp, bool Paused, DateTimeOffset? NextTick, DateTimeOffset? LastTick, string? LastRunId);
+    /// <summary>The parameters in full, so the dashboard can build a form to start a run.</summary>
+    public IReadOnlyList<ParamView> Parameters { get; init; } = [];
+}
+
+internal sealed record WorkflowTaskView(string TaskId, string Kind, int Level, IReadOnlyList<string> DependsOn);
+
+/// <summary>A parameter as a form needs it; a secret one's default is never sent (<see cref="HasDefault"/> says whether it has one).</summary>
+internal sealed record ParamView(string Name, string? Default, bool HasDefault, string? Description, bool Required, bool Secret);
+
+internal sealed record ScheduleView(string Workflow, string Cron, string TimeZone, string CatchUp, bool Paused, DateTimeOffset? NextTick, DateTimeOffset? LastTick, string? LastRunId)
+{
+    /// <summary>The next few ticks from <see cref="NextTick"/> on; empty while paused.</summary>
+    public IReadOnlyList<DateTimeOffset> NextTicks { get; init; } = [];
+}

@@ -20,6 +20,7 @@ internal static class RunEndpoints
     public static void MapReads(RouteGroupBuilder api)
     {
         api.MapGet("/runs", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, filtered (workflow, state, since, until, q, idPrefix) and paged.");
+        api.MapGet("/run-counts", CountsAsync).WithName("CountRuns").WithSummary("How many runs are in each state (every state named, zero included).");
         api.MapGet("/runs/{runId}", GetAsync).WithName("GetRun").WithSummary("A run with its tasks and attempts.");
         api.MapGet("/runs/{runId}/tasks/{taskId}/output", OutputAsync).WithName("GetOutput").WithSummary("The output of a task attempt (the latest by default).");
     }
@@ -82,7 +83,32 @@ internal static class RunEndpoints
             Limit = take + 1,
             Offset = skip,
         }, ct).ConfigureAwait(false);
-        return Results.Ok(new RunListView([.. page.Take(take).Select(RunViews.Summary)], skip, take, page.Count > take));
+        return Results.Ok(new RunListView([.. page.Take(take).Select(s => RunViews.Summary(Live(engine, s)))], skip, take, page.Count > take));
+    }
+
+    // A store that is not durable learns a run's state only when it ends (the engine journals nothing
+    // to it), so a running run would be listed and counted as pending: the engine's live state wins.
+    private static RunSummary Live(WeftEngine engine, RunSummary stored) =>
+        !stored.State.IsFinal() && engine.GetRun(stored.RunId) is { } live && live.State != stored.State
+            ? stored with { State = live.State, StartedAt = live.StartedAt ?? stored.StartedAt, FinishedAt = live.FinishedAt }
+            : stored;
+
+    private static async Task<IResult> CountsAsync(WeftEngine engine, CancellationToken ct)
+    {
+        var counts = new Dictionary<RunState, int>(await engine.Store.CountRunsByStateAsync(ct).ConfigureAwait(false));
+        if (!engine.Store.IsDurable)
+        {
+            foreach (var runId in await engine.Store.ListUnfinishedRunsAsync(ct).ConfigureAwait(false))
+            {
+                if (engine.GetRun(runId) is { } live && (await engine.Store.GetRunAsync(runId, ct).ConfigureAwait(false))?.State is { } stored && live.State != stored)
+                {
+                    counts[stored] = counts.GetValueOrDefault(stored) - 1;
+                    counts[live.State] = counts.GetValueOrDefault(live.State) + 1;
+                }
+            }
+        }
+
+        return Results.Ok(Enum.GetValues<RunState>().ToDictionary(s => s.ToName(), s => Math.Max(0, counts.GetValueOrDefault(s))));
     }
 
     private static async Task<IResult> GetAsync(string runId, RunViews views, CancellationToken ct) =>

@@ -26,8 +26,29 @@ internal static class ScheduleEndpoints
             .WithName("TriggerSchedule").WithSummary("Starts a run of the scheduled workflow now, outside its ticks.");
     }
 
+    private const int TicksShown = 5;
+
     public static ScheduleView View(ScheduleStatus s) => new(s.Workflow, s.Schedule.Cron, s.Schedule.TimeZone ?? "UTC",
-        RunViews.Name(s.Schedule.CatchUp), s.Paused, s.NextTick, s.LastTick, s.LastRunId);
+        RunViews.Name(s.Schedule.CatchUp), s.Paused, s.NextTick, s.LastTick, s.LastRunId)
+    { NextTicks = NextTicks(s) };
+
+    // From the engine's next tick on, by the same expression and zone the scheduler uses.
+    private static List<DateTimeOffset> NextTicks(ScheduleStatus s)
+    {
+        var ticks = new List<DateTimeOffset>(TicksShown);
+        if (s.NextTick is not { } tick)
+        {
+            return ticks;
+        }
+
+        var (expression, zone) = (s.Schedule.Expression(), s.Schedule.Zone());
+        for (DateTimeOffset? t = tick; t is { } at && ticks.Count < TicksShown; t = expression.GetNextOccurrence(at, zone, inclusive: false))
+        {
+            ticks.Add(at);
+        }
+
+        return ticks;
+    }
 
     private static IResult Found(string name, ScheduleStatus? status) =>
         status is not null ? Results.Ok(View(status)) : Problems.NotFound($"no schedule for workflow '{name}'");

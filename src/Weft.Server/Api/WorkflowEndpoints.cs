@@ -24,7 +24,7 @@ internal static class WorkflowEndpoints
             .WithName("GetWorkflow").WithSummary("Every version of one workflow.");
         api.MapGet("/workflows/{name}/versions/{version:int}", async (string name, int version, WeftEngine engine, CancellationToken ct) =>
                 await engine.Workflows.FindAsync(name, version, ct).ConfigureAwait(false) is { } v
-                    ? Results.Ok(new WorkflowSourceView(View(v), v.MaskedSource))
+                    ? Results.Ok(SourceView(v))
                     : Problems.NotFound($"no version {version} of workflow '{name}'"))
             .WithName("GetWorkflowVersion").WithSummary("One version with the text it was registered from (secret parameters' defaults masked).");
     }
@@ -36,6 +36,16 @@ internal static class WorkflowEndpoints
 
     public static WorkflowView View(RegisteredWorkflow v) => new(v.Name, v.Version, v.Hash, v.RegisteredAt, v.Definition.Description,
         v.Definition.Tasks.Count, [.. v.Definition.Params.Select(p => p.Name)], v.Definition.Schedule?.Cron);
+
+    private static WorkflowSourceView SourceView(RegisteredWorkflow v)
+    {
+        var levels = RunViews.Levels(v.Definition);
+        return new(View(v), v.MaskedSource)
+        {
+            Tasks = [.. v.Definition.Tasks.Select(t => new WorkflowTaskView(t.Id, t.Kind, levels.GetValueOrDefault(t.Id), t.DependsOn))],
+            Parameters = [.. v.Definition.Params.Select(p => new ParamView(p.Name, p.Secret ? null : p.Default, p.Default is not null, p.Description, p.Required, p.Secret))],
+        };
+    }
 
     private static async Task<IResult> RegisterAsync(HttpContext context, WeftEngine engine, CancellationToken ct)
     {
