@@ -237,6 +237,45 @@ public sealed class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task Dashboard_WaitingTask_ApproveOnTheRunPage_RejectWithDataOnTheTaskPage()
+    {
+        await using var server = await TestServer.StartAsync();
+        const string Approval = """
+            name: approval
+            tasks:
+              approve:
+                wait: { signal: approval, timeout: 1h }
+              deploy:
+                dependsOn: approve
+                shell: echo deployed
+            """;
+        var first = await server.SubmitAsync(Approval);
+        var second = await server.SubmitAsync(Approval);
+        using var b = DashboardBrowser.Start(server);
+
+        b.Open($"#/runs/{first}?task=approve");
+        b.Until(() => b.One("#task-approve").GetAttribute("data-state") == "waiting" && b.All("#run-approve").Count == 1, "approve waiting, with Approve on the run page");
+        Assert.Contains("waits for signal 'approval'", b.Text("#task-panel"), StringComparison.Ordinal);
+        b.Save("wait-1-waiting");
+        b.Click("#run-approve");
+        b.Until(() => b.Text("#run-state") == "succeeded", "the run succeeded after Approve");
+        var approved = await server.WaitAsync(first);
+        Assert.StartsWith("signal from dashboard ", approved.Tasks[0].AttemptHistory[0].Worker, StringComparison.Ordinal);
+
+        b.Open($"#/runs/{second}/tasks/approve");
+        b.Until(() => b.All("#signal-reject").Count == 1, "Reject on the task page");
+        b.One("#signal-data").SendKeys("""{"reason":"not today"}""");
+        b.Click("#signal-reject");
+        var rejected = await server.WaitAsync(second);
+        b.Until(() => b.All("#signal-reject").Count == 0, "the buttons gone once the task is not waiting");
+        b.Save("wait-2-rejected");
+        Assert.Equal(RunState.Failed, rejected.State);
+        Assert.StartsWith("rejected by dashboard ", rejected.Tasks[0].Error, StringComparison.Ordinal);
+        Assert.Equal("""{"reason":"not today"}""", rejected.Tasks[0].Output);
+        Assert.Equal(TaskState.UpstreamFailed, rejected.Tasks[1].State);
+    }
+
+    [Fact]
     public async Task Dashboard_Schedules_NextTicks_PauseResume_TriggerNow()
     {
         await using var server = await TestServer.StartAsync();

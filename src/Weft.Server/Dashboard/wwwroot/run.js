@@ -50,6 +50,14 @@ export async function showRun(runId, query) {
     if (selected) renderTask(false);
   }
 
+  // Approve or Reject a waiting task from the run page (data can be given on the task's page).
+  function signalButton(taskId, reject) {
+    return action(reject ? 'run-reject' : 'run-approve', reject ? 'Reject' : 'Approve', message, async () => {
+      await post(`/runs/${enc(runId)}/tasks/${enc(taskId)}/signal`, { reject, origin: 'dashboard' });
+      await refresh();
+    });
+  }
+
   function select(taskId) { selected = taskId; dag.update(run.tasks, selected); renderTask(true); }
 
   function control(name) {
@@ -109,7 +117,9 @@ export async function showRun(runId, query) {
       h('p', {}, `${t.kind} · ${t.attempts} attempt(s) · ${duration(t.startedAt, t.finishedAt)}`),
       t.dependsOn.length ? h('p', { class: 'muted' }, 'after ' + t.dependsOn.join(', ')) : null,
       t.waitReason ? h('p', { class: 'muted' }, t.waitReason) : null,
-      t.state === 'waiting' ? h('p', {}, h('a', { href: `#/runs/${enc(runId)}/tasks/${enc(t.taskId)}`, class: 'button' }, 'Approve or reject…')) : null,
+      t.state === 'waiting' ? h('div', { class: 'controls', id: 'wait-controls' },
+        signalButton(t.taskId, false), signalButton(t.taskId, true),
+        h('a', { href: `#/runs/${enc(runId)}/tasks/${enc(t.taskId)}` }, 'with data…')) : null,
       t.error ? h('pre', { class: 'error', id: 'task-error' }, t.error) : null,
       h('table', { class: 'attempts' }, h('thead', {}, h('tr', {}, ['#', 'Outcome', 'Started', 'Took', 'Exit', 'Worker'].map(c => h('th', {}, c)))),
         h('tbody', {}, t.attemptHistory.map(a => h('tr', {}, h('td', {}, a.number), h('td', {}, a.outcome ?? 'running'), h('td', {}, fmtTime(a.startedAt)),

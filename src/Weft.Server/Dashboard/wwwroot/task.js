@@ -36,7 +36,7 @@ export async function showTask(runId, taskId) {
     if (t.state !== 'waiting') { put(signal); return; }
     const data = h('textarea', { id: 'signal-data', rows: 3, placeholder: 'Optional JSON data, e.g. {"approvedBy": "me"}' });
     const send = reject => async () => {
-      const body = { reject };
+      const body = { reject, origin: 'dashboard' };
       if (data.value.trim()) {
         try { body.data = JSON.parse(data.value); } catch (e) { throw new Error(`The data is not valid JSON: ${e.message}`); }
       }
