@@ -262,6 +262,7 @@ internal static class Migrations
         );
         CREATE INDEX signals_pending ON signals (id) WHERE taken_at IS NULL;
         CREATE INDEX signals_by_run ON signals (run_id);
+        ALTER TABLE runs ADD COLUMN triggered_by text;
         """,
     ];
 }

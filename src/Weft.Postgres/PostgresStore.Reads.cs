@@ -30,7 +30,7 @@ public sealed partial class PostgresStore
             Filter(command, where, "(strpos(lower(run_id), lower(@text)) > 0 OR strpos(lower(workflow), lower(@text)) > 0)", "text", query.Text);
             Filter(command, where, "left(run_id, length(@prefix)) = @prefix", "prefix", query.IdPrefix);
             command.CommandText = $"""
-                SELECT run_id, workflow, state, submitted_at, started_at, finished_at FROM runs
+                SELECT run_id, workflow, state, submitted_at, started_at, finished_at, triggered_by FROM runs
                 {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
                 ORDER BY submitted_at DESC, run_id DESC LIMIT @limit OFFSET @offset
                 """;
@@ -44,6 +44,7 @@ public sealed partial class PostgresStore
                 {
                     StartedAt = Ticks(r, 4),
                     FinishedAt = Ticks(r, 5),
+                    TriggeredBy = r.IsDBNull(6) ? null : r.GetString(6),
                 });
             }
 
@@ -103,7 +104,8 @@ public sealed partial class PostgresStore
     {
         await using var batch = new NpgsqlBatch(c);
         batch.BatchCommands.Add(ChangeBatch.Command("""
-            SELECT definition_hash, state, priority, submitted_at, started_at, finished_at, params, secrets, secrets_flags, not_before, deadline
+            SELECT definition_hash, state, priority, submitted_at, started_at, finished_at, params, secrets, secrets_flags, not_before, deadline,
+                triggered_by
             FROM runs WHERE run_id = @p0
             """, runId));
         batch.BatchCommands.Add(ChangeBatch.Command(TaskRows.TasksSql, runId));
@@ -141,8 +143,15 @@ public sealed partial class PostgresStore
                 StartedAt = Ticks(r, 4),
                 FinishedAt = Ticks(r, 5),
                 Params = parameters,
+                TriggeredBy = r.IsDBNull(11) ? null : r.GetString(11),
             };
-            record = new RunRecord(runId, null!, parameters, submitted) { Priority = priority, NotBefore = Ticks(r, 9), Deadline = Ticks(r, 10) };
+            record = new RunRecord(runId, null!, parameters, submitted)
+            {
+                Priority = priority,
+                NotBefore = Ticks(r, 9),
+                Deadline = Ticks(r, 10),
+                TriggeredBy = snapshot.TriggeredBy,
+            };
             await r.NextResultAsync(ct).ConfigureAwait(false);
             await TaskRows.ReadAsync(r, rows.AddTask, ct).ConfigureAwait(false);
             await r.NextResultAsync(ct).ConfigureAwait(false);

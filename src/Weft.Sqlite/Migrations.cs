@@ -139,6 +139,7 @@ internal static class Migrations
         // signal sent from another process reaches the run's scheduler, which marks it taken in the
         // same transaction as the task's end. The partial index holds only the pending ones. A row with
         // a control ('pause', 'resume') is a run-level command through the store (weft runs pause).
+        // Runs record who or what started them (triggered_by: api, cli, schedule, dashboard, retry).
         """
         CREATE TABLE signals (
             id         INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -154,6 +155,7 @@ internal static class Migrations
         );
         CREATE INDEX signals_pending ON signals (id) WHERE taken_at IS NULL;
         CREATE INDEX signals_by_run ON signals (run_id);
+        ALTER TABLE runs ADD COLUMN triggered_by TEXT;
         """,
     ];
 }

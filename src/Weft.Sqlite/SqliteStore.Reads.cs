@@ -29,7 +29,7 @@ public sealed partial class SqliteStore
             Filter(command, where, "(instr(lower(run_id), lower($text)) > 0 OR instr(lower(workflow), lower($text)) > 0)", "$text", query.Text);
             Filter(command, where, "substr(run_id, 1, length($prefix)) = $prefix", "$prefix", query.IdPrefix);
             command.CommandText = $"""
-                SELECT run_id, workflow, state, submitted_at, started_at, finished_at FROM runs
+                SELECT run_id, workflow, state, submitted_at, started_at, finished_at, triggered_by FROM runs
                 {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
                 ORDER BY submitted_at DESC, run_id DESC LIMIT $limit OFFSET $offset
                 """;
@@ -43,6 +43,7 @@ public sealed partial class SqliteStore
                 {
                     StartedAt = Ticks(r, 4),
                     FinishedAt = Ticks(r, 5),
+                    TriggeredBy = r.IsDBNull(6) ? null : r.GetString(6),
                 });
             }
 
@@ -104,7 +105,7 @@ public sealed partial class SqliteStore
         using var command = c.CreateCommand();
         command.CommandText = """
             SELECT r.definition_hash, r.state, r.priority, r.submitted_at, r.started_at, r.finished_at, r.params, r.secrets, r.secrets_flags,
-                r.not_before, r.deadline
+                r.not_before, r.deadline, r.triggered_by
             FROM runs r WHERE r.run_id = $run
             """;
         command.Parameters.AddWithValue("$run", runId);
@@ -132,6 +133,7 @@ public sealed partial class SqliteStore
             Priority = r.IsDBNull(2) ? null : (Definitions.TaskPriority)r.GetInt32(2),
             NotBefore = Ticks(r, 9),
             Deadline = Ticks(r, 10),
+            TriggeredBy = r.IsDBNull(11) ? null : r.GetString(11),
         };
         var snapshot = new RunSnapshot(runId, definition.Name, StoreColumns.Run(r.GetString(1)))
         {
@@ -140,6 +142,7 @@ public sealed partial class SqliteStore
             FinishedAt = Ticks(r, 5),
             Params = parameters,
             Tasks = new TaskRows(_codec, runId).Load(c, definition),
+            TriggeredBy = record.TriggeredBy,
         };
         return new StoredRun(record, snapshot);
     }

@@ -34,6 +34,8 @@ public sealed class SignalApiTests
         var runId = await server.SubmitAsync(Approval);
         await WaitingAsync(server, runId);
         var task = (await server.GetJsonAsync($"/api/runs/{runId}")).GetProperty("tasks")[0];
+        Assert.Equal("api 127.0.0.1", (await server.GetJsonAsync($"/api/runs/{runId}")).GetProperty("triggeredBy").GetString());
+        Assert.Equal("api 127.0.0.1", (await server.GetJsonAsync("/api/runs")).GetProperty("items")[0].GetProperty("triggeredBy").GetString());
         Assert.StartsWith("waits for signal 'approval', at most until ", task.GetProperty("waitReason").GetString(), StringComparison.Ordinal);
 
         var early = await server.Client.PostAsJsonAsync($"/api/runs/{runId}/tasks/deploy/signal", new { });

@@ -46,6 +46,7 @@ internal sealed record RunRequest(string? File)
         Priority = Priority,
         DedupKey = DedupKey,
         RunId = DedupKey is { } key ? RunIdForDedupKey(key) : null,
+        TriggeredBy = $"cli {Environment.UserName}@{Environment.MachineName}",
     };
 
     /// <summary>The server's limit (POST /api/runs refuses longer keys).</summary>

@@ -36,6 +36,7 @@ public sealed class ClusterClient(IClusterStore store, TimeProvider? timeProvide
                 Priority = options?.Priority,
                 NotBefore = options?.NotBefore, // the scheduler that takes the run up waits for it
                 Deadline = options?.Deadline,
+                TriggeredBy = options?.TriggeredBy,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))

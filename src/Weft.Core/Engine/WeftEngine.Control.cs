@@ -61,7 +61,13 @@ public sealed partial class WeftEngine
             _coord.Runs.Add(newId, run);
         }
 
-        await _store.CreateRunAsync(new RunRecord(newId, definition, run.Params, now) { Priority = source.Record.Priority, Owner = NewLease() }, cancellationToken).ConfigureAwait(false);
+        run.TriggeredBy = $"retry of {runId}";
+        await _store.CreateRunAsync(new RunRecord(newId, definition, run.Params, now)
+        {
+            Priority = source.Record.Priority,
+            Owner = NewLease(),
+            TriggeredBy = run.TriggeredBy,
+        }, cancellationToken).ConfigureAwait(false);
         FollowUp follow;
         lock (_coord.Gate)
         {

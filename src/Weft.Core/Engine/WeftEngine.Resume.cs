@@ -100,7 +100,10 @@ public sealed partial class WeftEngine
             throw await RefuseUnusableAsync(runId, stored, tooFar, null).ConfigureAwait(false);
         }
 
-        var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt);
+        var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt)
+        {
+            TriggeredBy = stored.Record.TriggeredBy,
+        };
         run.ResolveDeadlines(stored.Record.Deadline);
         if (!cancel && stored.Snapshot.State == RunState.Pending && stored.Record.NotBefore is { } notBefore && notBefore > now)
         {

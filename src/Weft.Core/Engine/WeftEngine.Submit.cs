@@ -25,6 +25,7 @@ public sealed partial class WeftEngine
         var runId = options?.RunId ?? NewRunId();
         var run = new RunExecution(runId, plan, values, options?.Priority, _time.GetUtcNow());
         run.ResolveDeadlines(options?.Deadline);
+        run.TriggeredBy = options?.TriggeredBy;
         var dedupKey = options?.DedupKey;
         while (_coord.Admit(run, dedupKey, options?.WaitIfQueueFull ?? false, () => _monitor.IntakePaused(options?.WaitIfMemoryCritical ?? true)) is var admission
             && (admission.Existing is not null || admission.Wait is not null))
@@ -47,6 +48,7 @@ public sealed partial class WeftEngine
                     NotBefore = options?.NotBefore,
                     Deadline = options?.Deadline,
                     Owner = NewLease(),
+                    TriggeredBy = options?.TriggeredBy,
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))

@@ -69,7 +69,8 @@ public sealed partial class ScheduleService
             return null;
         }
 
-        var handle = await _engine.SubmitAsync(found.Workflow.Definition, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var handle = await _engine.SubmitAsync(found.Workflow.Definition, options: new SubmitOptions { TriggeredBy = "schedule (triggered now)" },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         await _store.RecordScheduleRunAsync(workflow, null, handle.RunId, cancellationToken).ConfigureAwait(false);
         RunStarted?.Invoke(handle.RunId);
         return handle;
@@ -135,7 +136,12 @@ public sealed partial class ScheduleService
         var runId = TickRunId(workflow.Name, tick);
         try
         {
-            var options = new SubmitOptions { RunId = runId, DedupKey = DedupKey(workflow.Name, tick) };
+            var options = new SubmitOptions
+            {
+                RunId = runId,
+                DedupKey = DedupKey(workflow.Name, tick),
+                TriggeredBy = $"schedule {tick.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}",
+            };
             runId = (await _engine.SubmitAsync(workflow.Definition, options: options, cancellationToken: cancellationToken).ConfigureAwait(false)).RunId;
             RunStarted?.Invoke(runId);
         }

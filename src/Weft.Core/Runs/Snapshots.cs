@@ -18,6 +18,9 @@ public sealed record RunSnapshot(string RunId, string Workflow, RunState State)
     /// <summary>Tasks in definition order.</summary>
     public IReadOnlyList<TaskSnapshot> Tasks { get; init; } = [];
 
+    /// <summary>Who or what started the run (<see cref="Storage.RunRecord.TriggeredBy"/>); null when not recorded.</summary>
+    public string? TriggeredBy { get; init; }
+
     /// <summary>From start to finish; null until both are known.</summary>
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

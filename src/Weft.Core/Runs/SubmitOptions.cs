@@ -31,6 +31,10 @@ public sealed class SubmitOptions
     /// nears, the run's ready tasks rise in priority; nothing is cancelled. Null: the workflow's, if any.</summary>
     public DateTimeOffset? Deadline { get; set; }
 
+    /// <summary>Who or what starts the run, recorded with it and shown in run lists (<c>api 10.0.0.7</c>,
+    /// <c>cli ada@laptop</c>, <c>schedule …</c>); null records nothing.</summary>
+    public string? TriggeredBy { get; set; }
+
     /// <summary>Why a run cannot be held until <paramref name="notBefore"/> when submitted at
     /// <paramref name="now"/> (it is more than <see cref="Durations.Maximum"/> ahead), or null when it can.
     /// The message names the field as <c>notBefore</c>; front ends check with it before submitting.</summary>

@@ -35,6 +35,7 @@ internal sealed partial class RunExecution
             FinishedAt = FinishedAt,
             Params = MaskedParams(),
             Tasks = tasks,
+            TriggeredBy = TriggeredBy,
         };
     }
 

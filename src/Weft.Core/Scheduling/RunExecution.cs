@@ -40,6 +40,9 @@ internal sealed partial class RunExecution
 
     public DateTimeOffset SubmittedAt { get; }
 
+    /// <summary>Who or what started the run (recorded with it); null when not recorded.</summary>
+    public string? TriggeredBy { get; set; }
+
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }

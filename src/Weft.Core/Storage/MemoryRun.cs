@@ -70,6 +70,7 @@ internal sealed class MemoryRun
     {
         StartedAt = StartedAt,
         FinishedAt = FinishedAt,
+        TriggeredBy = Record.TriggeredBy,
     };
 
     public string? OutputOf(string taskId, int? attempt)
@@ -119,6 +120,7 @@ internal sealed class MemoryRun
             FinishedAt = FinishedAt,
             Params = parameters,
             Tasks = tasks,
+            TriggeredBy = Record.TriggeredBy,
         };
     }
 

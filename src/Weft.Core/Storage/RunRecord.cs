@@ -20,4 +20,8 @@ public sealed record RunRecord(string RunId, WorkflowDefinition Definition, IRea
     /// <summary>The engine that runs it, with its first lease (see <see cref="IWeftStore.TakeRunAsync"/>);
     /// null for a run nobody runs yet (a cluster's runs, whose one scheduler is its leader).</summary>
     public RunOwner? Owner { get; init; }
+
+    /// <summary>Who or what started the run, as users see it: <c>api 10.0.0.7</c>, <c>cli ada@laptop</c>,
+    /// <c>schedule 2026-12-03T02:00:00Z</c>, <c>dashboard …</c>, <c>retry of RUN</c>; null when not recorded.</summary>
+    public string? TriggeredBy { get; init; }
 }

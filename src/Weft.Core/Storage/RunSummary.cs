@@ -7,4 +7,7 @@ public sealed record RunSummary(string RunId, string Workflow, RunState State, D
     public DateTimeOffset? StartedAt { get; init; }
     /// <summary>When it reached a final state; null before.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Who or what started the run (<see cref="RunRecord.TriggeredBy"/>); null when not recorded.</summary>
+    public string? TriggeredBy { get; init; }
 }

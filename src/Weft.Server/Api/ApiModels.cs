@@ -12,11 +12,13 @@ internal sealed record SubmitRequest(
     Dictionary<string, string>? Params = null,
     string? Priority = null,
     string? DedupKey = null,
-    DateTimeOffset? NotBefore = null);
+    DateTimeOffset? NotBefore = null,
+    string? TriggeredBy = null);
 
 internal sealed record SubmitResponse(string RunId, string State, bool Deduplicated, DateTimeOffset? NotBefore);
 
-internal sealed record RunSummaryView(string RunId, string Workflow, string State, DateTimeOffset SubmittedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+internal sealed record RunSummaryView(string RunId, string Workflow, string State, DateTimeOffset SubmittedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    string? TriggeredBy = null);
 
 internal sealed record RunListView(IReadOnlyList<RunSummaryView> Items, int Offset, int Limit, bool HasMore);
 
@@ -29,7 +31,8 @@ internal sealed record RunView(
     DateTimeOffset? FinishedAt,
     long? DurationMs,
     IReadOnlyDictionary<string, string> Params,
-    IReadOnlyList<TaskView> Tasks);
+    IReadOnlyList<TaskView> Tasks,
+    string? TriggeredBy = null);
 
 /// <summary>A task with its place in the DAG: <see cref="Level"/> 0 for tasks with no dependencies,
 /// else one more than its deepest dependency.</summary>

@@ -231,6 +231,7 @@ internal static class RunEndpoints
                 DedupKey = request.DedupKey,
                 NotBefore = request.NotBefore,
                 WaitIfMemoryCritical = false,
+                TriggeredBy = TriggeredBy(request.TriggeredBy, context),
             }, ct).ConfigureAwait(false);
         }
         catch (WeftMemoryCriticalException)
@@ -272,5 +273,13 @@ internal static class RunEndpoints
         }
 
         return false;
+    }
+
+    // "api 10.0.0.7", or what the caller says it is ("cli ada@laptop", "dashboard") with its address.
+    private static string TriggeredBy(string? given, HttpContext context)
+    {
+        var who = string.IsNullOrWhiteSpace(given) ? "api" : given.Trim();
+        who = who.Length > 100 ? who[..100] : who;
+        return context.Connection.RemoteIpAddress is { } ip ? $"{who} {ip}" : who;
     }
 }

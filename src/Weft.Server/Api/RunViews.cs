@@ -12,7 +12,7 @@ internal sealed class RunViews(WeftEngine engine, RunSecrets secrets)
 {
     public static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    public static RunSummaryView Summary(RunSummary s) => new(s.RunId, s.Workflow, s.State.ToName(), s.SubmittedAt, s.StartedAt, s.FinishedAt);
+    public static RunSummaryView Summary(RunSummary s) => new(s.RunId, s.Workflow, s.State.ToName(), s.SubmittedAt, s.StartedAt, s.FinishedAt, s.TriggeredBy);
 
     /// <summary>The run as the engine (live) or the store has it; on a cluster, a task no worker has
     /// claimed yet shows as queued (<see cref="Cluster.QueuedTaskStates"/>).</summary>
@@ -40,7 +40,7 @@ internal sealed class RunViews(WeftEngine engine, RunSecrets secrets)
             [.. t.AttemptHistory.Select(a => new AttemptView(a.Number, a.StartedAt, a.FinishedAt, a.Outcome is { } o ? Name(o) : null, a.ExitCode, a.HttpStatus,
                 a.Error, a.Stderr, a.Worker))]));
         return new RunView(run.RunId, run.Workflow, run.State.ToName(), run.SubmittedAt, run.StartedAt, run.FinishedAt,
-            run.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null, run.Params, [.. tasks]);
+            run.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null, run.Params, [.. tasks], run.TriggeredBy);
     }
 
     public async ValueTask<EventView> EventAsync(RunEvent unmasked)

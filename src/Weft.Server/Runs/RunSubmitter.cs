@@ -21,6 +21,7 @@ internal sealed class RunSubmitter(WeftEngine engine, RunTracer tracer, TimeProv
             NotBefore = command.NotBefore,
             DedupKey = command.DedupKey,
             WaitIfMemoryCritical = command.WaitIfMemoryCritical,
+            TriggeredBy = command.TriggeredBy,
         };
         RunHandle handle;
         try

@@ -14,6 +14,9 @@ internal sealed record SubmitCommand(WorkflowDefinition Definition)
     /// <summary>A run id chosen by the submitter; null generates one.</summary>
     public string? RunId { get; init; }
 
+    /// <summary>Who or what starts the run (recorded with it).</summary>
+    public string? TriggeredBy { get; init; }
+
     /// <summary>The run is not started before this time.</summary>
     public DateTimeOffset? NotBefore { get; init; }
 

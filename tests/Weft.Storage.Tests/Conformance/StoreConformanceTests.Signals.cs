@@ -39,4 +39,15 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(RunControl.Pause, (await Store.PendingSignalsAsync()).Single(s => s.Id == pause.Id).Control);
         Assert.Null((await Store.PendingSignalsAsync()).Single(s => s.Id == second.Id).Control);
     }
+
+    [Fact]
+    public async Task WhoTriggeredARun_IsRecordedWithIt_InListsSnapshotsAndLoads()
+    {
+        await Store.CreateRunAsync(Run("r1", T0) with { TriggeredBy = "schedule 2026-01-01T00:00:00Z" });
+        await Store.CreateRunAsync(Run("r2", T0.AddMinutes(1)));
+
+        Assert.Equal(["schedule 2026-01-01T00:00:00Z", null], (await Store.ListRunsAsync(new RunQuery())).Reverse().Select(r => r.TriggeredBy));
+        Assert.Equal("schedule 2026-01-01T00:00:00Z", (await Store.GetRunAsync("r1"))!.TriggeredBy);
+        Assert.Equal("schedule 2026-01-01T00:00:00Z", (await Store.LoadRunAsync("r1"))!.Record.TriggeredBy);
+    }
 }

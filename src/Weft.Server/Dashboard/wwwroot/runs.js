@@ -29,8 +29,7 @@ export async function showRuns(query) {
     h('button', { type: 'submit' }, 'Filter'),
     Object.values(filters).some(Boolean) ? h('a', { href: '#/runs', id: 'clear-filters' }, 'Clear') : null);
   put(view, h('h1', {}, 'Runs'), counts, form, submitPanel(),
-    h('table', { class: 'runs' }, h('thead', {}, h('tr', {}, ['Run', 'Workflow', 'State', 'Submitted', 'Started', 'Duration'].map(c => h('th', {}, c)))), list), pager,
-    h('p', { class: 'muted' }, 'Who started a run (API, schedule, CLI) is not recorded by the server yet.'));
+    h('table', { class: 'runs' }, h('thead', {}, h('tr', {}, ['Run', 'Workflow', 'State', 'Submitted', 'Started', 'Duration', 'Triggered by'].map(c => h('th', {}, c)))), list), pager);
 
   async function load() {
     const p = new URLSearchParams({ limit: 50, offset });
@@ -42,8 +41,9 @@ export async function showRuns(query) {
     put(list, ...runs.items.map(r => h('tr', { 'data-run': r.runId },
       h('td', {}, h('a', { href: `#/runs/${r.runId}`, class: 'mono' }, r.runId.slice(0, 12))),
       h('td', {}, h('a', { href: runsHash({ workflow: r.workflow }) }, r.workflow)), h('td', {}, badge(r.state)),
-      h('td', {}, relative(r.submittedAt)), h('td', {}, relative(r.startedAt)), h('td', {}, duration(r.startedAt, r.finishedAt)))));
-    if (runs.items.length === 0) put(list, h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No runs match.')));
+      h('td', {}, relative(r.submittedAt)), h('td', {}, relative(r.startedAt)), h('td', {}, duration(r.startedAt, r.finishedAt)),
+      h('td', { class: 'triggered-by' }, r.triggeredBy ?? '—'))));
+    if (runs.items.length === 0) put(list, h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No runs match.')));
     put(pager,
       h('a', { class: 'button', href: offset === 0 ? null : runsHash({ ...filters, offset: String(Math.max(0, offset - 50)) }) }, '← Newer'),
       h('span', { class: 'muted' }, ` ${runs.items.length ? offset + 1 : 0}–${offset + runs.items.length} `),
@@ -61,6 +61,6 @@ function submitPanel() {
   return h('details', { class: 'panel' }, h('summary', {}, 'New run from a definition'), text,
     h('button', { id: 'submit-run', onclick: async () => {
       error.textContent = '';
-      try { const r = await post('/runs', { definition: text.value }); location.hash = `#/runs/${r.runId}`; } catch (e) { error.textContent = e.message; }
+      try { const r = await post('/runs', { definition: text.value, triggeredBy: 'dashboard' }); location.hash = `#/runs/${r.runId}`; } catch (e) { error.textContent = e.message; }
     } }, 'Submit'), error);
 }

@@ -55,7 +55,7 @@ function startForm(name, version, parameters) {
     // An empty field means "use the default", so only filled fields are sent.
     const params = Object.fromEntries(parameters.map(p => [p.name, form.elements[p.name].value]).filter(([, v]) => v !== ''));
     try {
-      const r = await post('/runs', { workflow: name, version, params, priority: priority.value || null });
+      const r = await post('/runs', { workflow: name, version, params, priority: priority.value || null, triggeredBy: 'dashboard' });
       location.hash = `#/runs/${r.runId}`;
     } catch (err) { error.textContent = err.message; }
   } }, h('h2', {}, 'Start a run'), inputs.length ? inputs : h('p', { class: 'muted' }, 'This workflow takes no parameters.'),
