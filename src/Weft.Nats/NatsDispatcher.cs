@@ -71,7 +71,7 @@ internal sealed class NatsDispatcher : IDispatcher
             return;
         }
 
-        _connection = NatsSetup.Connect(_transport.Url, "weft-scheduler");
+        _connection = NatsSetup.Connect(_transport, "weft-scheduler");
         _loops = [Task.Run(DispatchLoopAsync), Task.Run(DeclareAsync), Task.Run(PublishLoopAsync), Task.Run(CollectLoopAsync), Task.Run(AckLoopAsync), Task.Run(CancelLoopAsync)];
     }
 
@@ -292,7 +292,10 @@ internal sealed class NatsDispatcher : IDispatcher
             }
             catch (Exception ex) when (!token.IsCancellationRequested)
             {
-                Log($"NATS {_transport.Describe()} not ready ({ex.Message}); retrying in {retry.Next.TotalMilliseconds:0} ms");
+                // A refusal is said as one (credentials may be fixed on the server meanwhile, so it retries too).
+                Log(NatsCredentials.IsRefusal(ex)
+                    ? $"{NatsCredentials.RefusalMessage(_transport, ex)}; retrying in {retry.Next.TotalMilliseconds:0} ms"
+                    : $"NATS {_transport.Describe()} not ready ({ex.Message}); retrying in {retry.Next.TotalMilliseconds:0} ms");
                 if (!await retry.WaitAsync(token).ConfigureAwait(false))
                 {
                     break;

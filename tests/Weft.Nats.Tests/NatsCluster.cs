@@ -26,16 +26,23 @@ internal sealed class NatsCluster : IAsyncDisposable
 
     public List<string> Log { get; } = [];
 
-    public static async Task<NatsCluster> StartAsync()
+    /// <summary>How the workers reach NATS (the scheduler's transport unless a test says otherwise).</summary>
+    public NatsTransport WorkerTransport { get; set; } = null!;
+
+    /// <summary>A scheduler on <paramref name="server"/> (a new one without authorization when null) through
+    /// <paramref name="transport"/> (its URL, no credentials, when null).</summary>
+    public static async Task<NatsCluster> StartAsync(NatsServer? server = null, NatsTransport? transport = null)
     {
-        var server = await NatsServer.StartAsync();
-        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName);
+        server ??= await NatsServer.StartAsync();
+        transport ??= new NatsTransport(server.Url);
+        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName) { WorkerTransport = transport };
+        transport.OnLog = cluster.Add;
         cluster._store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(cluster._directory, "weft.db") });
         cluster.Engine = WeftEngine.Create(o =>
         {
             o.Store = cluster._store;
             o.Retention = null;
-            o.Transport = new NatsTransport(server.Url) { OnLog = cluster.Add };
+            o.Transport = transport;
         });
         return cluster;
     }
@@ -53,7 +60,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         }
 
         configure?.Invoke(options);
-        var worker = await NatsWorker.StartAsync(Server.Url, options);
+        var worker = await NatsWorker.StartAsync(WorkerTransport, options, CancellationToken.None);
         lock (_workers)
         {
             _workers.Add(worker);
@@ -83,6 +90,14 @@ internal sealed class NatsCluster : IAsyncDisposable
 
         await Server.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    public string Transcript()
+    {
+        lock (Log)
+        {
+            return string.Join("\n", Log);
+        }
     }
 
     private void Add(string line)
