@@ -31,6 +31,11 @@ internal sealed class NatsDispatcher : IDispatcher
 {
     private static readonly TimeSpan ResultAckWait = TimeSpan.FromSeconds(30);
 
+    // A pull request does not survive a NATS server restart, and the client pulls again only when the one
+    // out expires (or its heartbeats are missed): short pulls keep outcomes flowing seconds after a restart
+    // rather than the default 30 s.
+    private static readonly NatsJSConsumeOpts ConsumeOpts = new() { MaxMsgs = 1000, Expires = TimeSpan.FromSeconds(5), IdleHeartbeat = TimeSpan.FromSeconds(1) };
+
     private readonly Coordinator _coordinator;
     private readonly Scheduler _scheduler;
     private readonly AttemptCache _cache;
@@ -366,7 +371,7 @@ internal sealed class NatsDispatcher : IDispatcher
                         NatsNames.ResultStream,
                         new ConsumerConfig(NatsNames.SchedulerConsumer) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = ResultAckWait, MaxAckPending = 100_000 },
                         token).ConfigureAwait(false);
-                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1000 }, cancellationToken: token).ConfigureAwait(false))
+                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: ConsumeOpts, cancellationToken: token).ConfigureAwait(false))
                     {
                         retry = new Backoff();
                         Collect(message);

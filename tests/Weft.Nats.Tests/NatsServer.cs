@@ -71,21 +71,30 @@ public sealed class NatsServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Kills the server (SIGKILL: no goodbye to clients) and starts it again on the same port
-    /// with the same JetStream storage, after <paramref name="downFor"/>.</summary>
-    public async Task RestartAsync(TimeSpan downFor)
+    /// <summary>Stops the server and starts it again on the same port with the same JetStream storage, after
+    /// <paramref name="downFor"/>: gracefully (SIGTERM: JetStream writes its state out, as a service restart
+    /// does) or, with <paramref name="crash"/>, by SIGKILL (what it had not written out yet is gone).</summary>
+    public async Task RestartAsync(TimeSpan downFor, bool crash = false)
     {
-        await StopAsync();
+        await StopAsync(crash);
         await Task.Delay(downFor);
         await StartProcessAsync();
     }
 
-    /// <summary>Stops the server (SIGKILL), leaving its storage for <see cref="RestartAsync"/>.</summary>
-    public async Task StopAsync()
+    /// <summary>Stops the server (SIGTERM, or SIGKILL with <paramref name="crash"/>), leaving its storage.</summary>
+    public async Task StopAsync(bool crash = false)
     {
         if (_process is { HasExited: false } process)
         {
-            process.Kill(entireProcessTree: true);
+            if (crash)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            else
+            {
+                await SignalAsync("TERM");
+            }
+
             await process.WaitForExitAsync();
         }
     }
