@@ -65,6 +65,13 @@ internal static class NatsSetup
     public static async Task PublishStoredAsync(INatsJSContext js, string subject, byte[] data, string messageId, CancellationToken token)
     {
         var ack = await js.PublishAsync(subject, data, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: token).ConfigureAwait(false);
+        if (ack.Duplicate)
+        {
+            // EnsureSuccess counts it a failure; a publisher retrying after a lost answer would then
+            // retry forever, never acking what it holds.
+            return;
+        }
+
         ack.EnsureSuccess();
     }
 

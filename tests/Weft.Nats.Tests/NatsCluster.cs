@@ -38,14 +38,24 @@ internal sealed class NatsCluster : IAsyncDisposable
         var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName) { WorkerTransport = transport };
         transport.OnLog = cluster.Add;
         cluster._store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(cluster._directory, "weft.db") });
-        cluster.Engine = WeftEngine.Create(o =>
-        {
-            o.Store = cluster._store;
-            o.Retention = null;
-            o.Transport = transport;
-        });
+        cluster.Engine = cluster.NewEngine(transport);
         return cluster;
     }
+
+    /// <summary>Stops the scheduler engine as a server process stops (its runs stay unfinished in the store)
+    /// and starts a new one on the same store and NATS server; the runs it held are for the test to take up.</summary>
+    public async Task RestartEngineAsync()
+    {
+        await Engine.StopAsync(TimeSpan.Zero);
+        Engine = NewEngine(new NatsTransport(WorkerTransport.Url) { CredsFile = WorkerTransport.CredsFile, NKeySeedFile = WorkerTransport.NKeySeedFile, OnLog = Add });
+    }
+
+    private WeftEngine NewEngine(NatsTransport transport) => WeftEngine.Create(o =>
+    {
+        o.Store = _store;
+        o.Retention = null;
+        o.Transport = transport;
+    });
 
     public async Task<NatsWorker> WorkerAsync(string name, int slots = 4, string[]? queues = null, Action<ClusterWorkerOptions>? configure = null)
     {
