@@ -113,29 +113,32 @@ public sealed partial class NatsClusterProcessTests(Xunit.Abstractions.ITestOutp
         output.WriteLine(string.Join("\n", recorded.Tasks.Select(t => $"{t.TaskId} {t.Attempts} {string.Join("; ", t.History)}")));
         Assert.Equal("succeeded", recorded.State);
         Assert.True(succeededAtOutage.Count < recorded.Tasks.Count, "the run had finished before the outage: not a test of it");
-        // A crashed nats-server (SIGKILL) may forget deliveries and acks it had not written out: a task then
-        // comes back (at least once) as a worker-lost attempt or a second delivery of the same attempt.
-        AssertEachTaskSucceededOnce(cluster, recorded, succeededAtOutage, allowReruns: outage == "crash");
+        // A crashed nats-server (SIGKILL; 2.9 writes JetStream state out asynchronously) may forget deliveries
+        // and acks: a task then comes back (at least once), as a worker-lost attempt or as a second delivery
+        // of the same attempt, which may run again on a worker. The record still holds one success per task.
+        AssertEachTaskSucceededOnce(cluster, recorded, succeededAtOutage, allowReruns: outage == "crash", atLeastOnce: outage == "crash");
     }
 
-    // Every task succeeded in exactly one attempt, each attempt that began ran once (the log), and what had
-    // succeeded before the incident did not run again; without reruns allowed, every task ran exactly once.
-    private static void AssertEachTaskSucceededOnce(NatsProcessCluster cluster, RecordedRun recorded, List<string> succeededBefore, bool allowReruns)
+    // Every task succeeded in exactly one recorded attempt, and what had succeeded before the incident got no
+    // new attempt. Each attempt that began ran once (the log; a worker-lost attempt reported by the worker
+    // that got the redelivery never began there), unless the incident may deliver an attempt twice
+    // (atLeastOnce); without it, every task also ran in exactly one attempt.
+    private static void AssertEachTaskSucceededOnce(NatsProcessCluster cluster, RecordedRun recorded, List<string> succeededBefore, bool allowReruns, bool atLeastOnce = false)
     {
         var log = cluster.LogCounts("log.txt");
         Assert.All(recorded.Tasks, t =>
         {
             var history = string.Join("; ", t.History);
+            var began = log.GetValueOrDefault(t.TaskId);
             Assert.True(t.State == "succeeded", $"{t.TaskId} is {t.State}: {history}");
             Assert.True(t.History.Count(a => a.Outcome == "succeeded") == 1, $"{t.TaskId}: {history}");
             Assert.True(allowReruns || t.Attempts == 1, $"{t.TaskId} ran {t.Attempts} attempts: {history}\n{cluster.Transcript()}");
-            // A worker-lost attempt reported by the worker that got the redelivery never began there.
-            Assert.True(log.GetValueOrDefault(t.TaskId) <= t.Attempts && log.GetValueOrDefault(t.TaskId) >= 1, $"{t.TaskId}: began {log.GetValueOrDefault(t.TaskId)} times in {t.Attempts} attempts: {history}");
+            Assert.True(began >= 1 && (atLeastOnce || began <= t.Attempts), $"{t.TaskId}: began {began} times in {t.Attempts} attempts: {history}");
         });
         foreach (var id in succeededBefore)
         {
             Assert.Equal(1, recorded.Tasks.Single(t => t.TaskId == id).Attempts);
-            Assert.Equal(1, log.GetValueOrDefault(id));
+            Assert.True(atLeastOnce || log.GetValueOrDefault(id) == 1, $"{id} began {log.GetValueOrDefault(id)} times");
         }
     }
 
