@@ -1,14 +1,28 @@
+#if WEFT_BENCH
 using Weft.Bench;
+#endif
 using System.CommandLine;
 
 namespace Weft.Cli.Commands;
 
 /// <summary><c>weft bench [W1|W2|W3|W4|all] [--store memory] [--runs N] [--json]</c>: the fixed
 /// workloads of WORKLOADS.md. The options are parsed here; running them is Weft.Bench's
-/// <c>BenchCommandRunner.RunAsync</c>, which lives on another branch.</summary>
+/// <c>BenchCommandRunner.RunAsync</c>. A build without the benchmark (Debug, see Weft.Cli.csproj) has the
+/// same command, options and help, and running it says how to get a build that has it.</summary>
 internal static class BenchCommand
 {
+    /// <summary>What <c>weft bench</c> says (exit 2) in a build without the benchmark.</summary>
+    public const string NotInThisBuild = """
+        error: weft bench is not in this build. A Debug build (the README's first `dotnet run`) leaves the
+        benchmark out to build faster, and Debug code is not worth measuring. Use one of:
+          dotnet run -c Release --project src/Weft.Cli -- bench ...
+          scripts/install-weft.sh, then: weft bench ...
+          dotnet publish src/Weft.Cli -r linux-x64 -o DIR, then: DIR/weft bench ...
+        """;
+
+#if WEFT_BENCH
     public static readonly IReadOnlyList<string> Workloads = BenchCommandRunner.Names;
+#endif
 
     public static Command Create(CliIo io)
     {
@@ -18,6 +32,7 @@ internal static class BenchCommand
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
+#if WEFT_BENCH
         workload.Validators.Add(r =>
         {
             var value = r.Tokens.Count > 0 ? r.Tokens[0].Value : "all";
@@ -26,6 +41,7 @@ internal static class BenchCommand
                 r.AddError($"unknown workload '{value}'; use W1, W2, W3, W4, MEM, MAP10K, FLAT10K, MIXED, MANY, MEM1M or all");
             }
         });
+#endif
         var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default), sqlite:PATH, or postgres://… (this process schedules, 2 weft worker processes run the tasks, in a fresh schema dropped at the end).", DefaultValueFactory = _ => StoreChoice.Memory };
         var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
         runs.InRange(1, int.MaxValue);
@@ -46,6 +62,7 @@ internal static class BenchCommand
             runs,
             json,
         };
+#if WEFT_BENCH
         command.SetAction((result, ct) => ExecuteAsync(
             ExpandWorkloads(result.GetValue(workload) ?? "all")!,
             result.GetValue(store) ?? StoreChoice.Memory,
@@ -53,8 +70,16 @@ internal static class BenchCommand
             result.GetValue(json),
             io,
             ct));
+#else
+        command.SetAction(_ =>
+        {
+            io.Error.Write(NotInThisBuild);
+            return ExitCodes.InvalidInput;
+        });
+#endif
         return command;
     }
+#if WEFT_BENCH
 
     /// <summary>"all" → W1..W4; one workload name (any case) → itself; anything else → null.</summary>
     public static IReadOnlyList<string>? ExpandWorkloads(string value)
@@ -92,4 +117,5 @@ internal static class BenchCommand
         io.Out.WriteLine(json ? BenchJson.Format(results) : BenchText.Format(results));
         return ExitCodes.Succeeded;
     }
+#endif
 }

@@ -241,7 +241,12 @@ internal static partial class WorkerCommand
             return ExitCodes.InvalidInput;
         }
 
+#if WEFT_BENCH
         var stats = WorkerStatsReporter.Start(statsFile, opened, worker, startCalled);
+#else
+        // Only the benchmark's own worker processes pass --stats-file, and they run the same (bench) build.
+        _ = statsFile;
+#endif
         io.Out.WriteLine($"weft worker {options.Name} serving {string.Join(",", options.Queues)} with {options.Slots} slots on {choice.Describe()}");
         io.Out.Flush();
         try
@@ -254,10 +259,12 @@ internal static partial class WorkerCommand
         }
 
         await worker.StopAsync(drain, CancellationToken.None).ConfigureAwait(false);
+#if WEFT_BENCH
         if (stats is not null)
         {
             await stats.StopAsync().ConfigureAwait(false);
         }
+#endif
 
         io.Out.WriteLine($"weft worker {options.Name} stopped: {worker.Stats.Completed} tasks completed");
         return ExitCodes.Succeeded;

@@ -1,3 +1,4 @@
+#if WEFT_BENCH
 using Weft.Bench;
 using Weft.Cluster;
 using Weft.Postgres;
@@ -84,3 +85,4 @@ internal sealed class WorkerStatsReporter
         }
     }
 }
+#endif

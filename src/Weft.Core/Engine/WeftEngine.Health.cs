@@ -56,6 +56,9 @@ public sealed partial class WeftEngine
     /// <summary>Worker crashes reported since the engine started (the <c>weft.worker.crashes</c> counter).</summary>
     internal long WorkerCrashes => _monitor.WorkerCrashes;
 
+    /// <summary>The scheduler's counters, where <see cref="WeftMetrics"/> attaches its per-task instruments.</summary>
+    internal EngineCounters Counters => _coord.Scheduler.Counters;
+
     /// <summary>The sampler of process readings; tests substitute one to drive the alerts.</summary>
     internal IProcessSampler Sampler
     {

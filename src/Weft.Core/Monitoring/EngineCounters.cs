@@ -20,4 +20,8 @@ internal sealed class EngineCounters
 
     /// <summary>Finished attempts per second over the last 60 one-second buckets.</summary>
     public readonly ThroughputWindow Throughput = new();
+
+    /// <summary>The per-task instruments of the engine's <see cref="WeftMetrics"/>, once one is made;
+    /// null until then (one null check per task).</summary>
+    public TaskInstruments? Instruments;
 }

@@ -124,6 +124,8 @@ internal sealed partial class Scheduler
             Counters.TasksSucceeded++;
         }
 
+        Counters.Instruments?.TaskFinished(run, task, final);
+
         JournalTask(run, task);
         if (run.Watchers is not null)
         {

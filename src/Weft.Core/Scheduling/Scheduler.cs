@@ -70,6 +70,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
 
             slot.WaitReason = null;
             Counters.QueueWait.Record(now.UtcTicks - slot.QueuedAtTicks);
+            Counters.Instruments?.Started(item.Run, item.Task, now.UtcTicks - slot.QueuedAtTicks);
             TaskTransitions.Move(ref slot, TaskState.Running);
             attempt = ++slot.Attempts;
             if (attempt == 1)
@@ -109,6 +110,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         Counters.Throughput.Record(now);
         ReleaseGates(item, outcome, now);
         Counters.RunTime.Record(now.UtcTicks - slot.AttemptStartedAt.UtcTicks);
+        Counters.Instruments?.AttemptFinished(run, item.Task, outcome.Status, now.UtcTicks - slot.AttemptStartedAt.UtcTicks);
         slot.AttemptFinishedAt = now;
         slot.AttemptOutcome = outcome.Status;
         slot.Output = outcome.Output;

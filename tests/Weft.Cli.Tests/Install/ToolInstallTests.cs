@@ -24,6 +24,11 @@ public sealed class ToolInstallTests : IDisposable
         var run = await RunAsync(weft, root, TimeSpan.FromMinutes(1), "run", Path.Combine(root, "examples", "hello.yaml"), "--store", "memory");
         Assert.True(run.Code == 0, run.Output);
         Assert.Contains("succeeded", run.Output, StringComparison.Ordinal);
+
+        // The packed tool carries the benchmark (a plain Debug build does not: BenchInBuildTests).
+        var bench = await RunAsync(weft, root, TimeSpan.FromMinutes(2), "bench", "W2", "--runs", "1", "--json");
+        Assert.True(bench.Code == 0, bench.Output);
+        Assert.Contains("\"W2\"", bench.Output, StringComparison.Ordinal);
     }
 
     public void Dispose()
@@ -34,7 +39,7 @@ public sealed class ToolInstallTests : IDisposable
         }
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -47,7 +52,7 @@ public sealed class ToolInstallTests : IDisposable
         throw new InvalidOperationException("the repository root (Weft.slnx) is not above the test's folder");
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string program, string directory, TimeSpan limit, params string[] args)
+    internal static async Task<(int Code, string Output)> RunAsync(string program, string directory, TimeSpan limit, params string[] args)
     {
         var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
