@@ -24,7 +24,7 @@ public sealed class EngineServicesTests
     public async Task Engine_ListsItsServicesInShutdownOrder_AndStopsTwiceSafely()
     {
         var engine = WeftEngine.Create(o => o.Workers = 2);
-        Assert.Equal(["schedule runner", "retention", "resource monitor", "pool scaler", "local slot pool", "run lease renewal"], engine.ServiceNames);
+        Assert.Equal(["schedule runner", "signal inbox", "retention", "resource monitor", "pool scaler", "local slot pool", "run lease renewal"], engine.ServiceNames);
 
         await engine.StopAsync(TimeSpan.FromSeconds(5));
         await engine.DisposeAsync();
