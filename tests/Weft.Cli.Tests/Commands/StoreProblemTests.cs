@@ -87,7 +87,14 @@ public sealed class StoreProblemTests : IDisposable
     public async Task CorruptDatabase_StatusIsUnhealthyAndRunExits2_BothNamingTheFile()
     {
         var db = Path.Combine(_files.Directory, "weft.db");
-        var flow = Path.Combine(_files.Directory, _files.Write("hello.yaml", WorkflowFiles.Hello));
+        // Outputs that do not compress fill the second half of the file with data pages, past the
+        // schema's pages (allocated by the migrations at the start), so the damage is in the data.
+        var flow = Path.Combine(_files.Directory, _files.Write("noisy.yaml", """
+            name: noisy
+            tasks:
+              a:
+                shell: head -c 300000 /dev/urandom | base64 -w 100
+            """));
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(0, (await WeftAsync("run", flow, "--store", "sqlite:" + db)).Exit);
