@@ -26,36 +26,19 @@ internal sealed class NatsCluster : IAsyncDisposable
 
     public List<string> Log { get; } = [];
 
-    /// <summary>How the workers reach NATS (the scheduler's transport unless a test says otherwise).</summary>
-    public NatsTransport WorkerTransport { get; set; } = null!;
-
-    /// <summary>A scheduler on <paramref name="server"/> (a new one without authorization when null) through
-    /// <paramref name="transport"/> (its URL, no credentials, when null).</summary>
-    public static async Task<NatsCluster> StartAsync(NatsServer? server = null, NatsTransport? transport = null)
+    public static async Task<NatsCluster> StartAsync()
     {
-        server ??= await NatsServer.StartAsync();
-        transport ??= new NatsTransport(server.Url);
-        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName) { WorkerTransport = transport };
-        transport.OnLog = cluster.Add;
+        var server = await NatsServer.StartAsync();
+        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName);
         cluster._store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(cluster._directory, "weft.db") });
-        cluster.Engine = cluster.NewEngine(transport);
+        cluster.Engine = WeftEngine.Create(o =>
+        {
+            o.Store = cluster._store;
+            o.Retention = null;
+            o.Transport = new NatsTransport(server.Url) { OnLog = cluster.Add };
+        });
         return cluster;
     }
-
-    /// <summary>Stops the scheduler engine as a server process stops (its runs stay unfinished in the store)
-    /// and starts a new one on the same store and NATS server; the runs it held are for the test to take up.</summary>
-    public async Task RestartEngineAsync()
-    {
-        await Engine.StopAsync(TimeSpan.Zero);
-        Engine = NewEngine(new NatsTransport(WorkerTransport.Url) { CredsFile = WorkerTransport.CredsFile, NKeySeedFile = WorkerTransport.NKeySeedFile, OnLog = Add });
-    }
-
-    private WeftEngine NewEngine(NatsTransport transport) => WeftEngine.Create(o =>
-    {
-        o.Store = _store;
-        o.Retention = null;
-        o.Transport = transport;
-    });
 
     public async Task<NatsWorker> WorkerAsync(string name, int slots = 4, string[]? queues = null, Action<ClusterWorkerOptions>? configure = null)
     {
@@ -70,7 +53,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         }
 
         configure?.Invoke(options);
-        var worker = await NatsWorker.StartAsync(WorkerTransport, options, CancellationToken.None);
+        var worker = await NatsWorker.StartAsync(Server.Url, options);
         lock (_workers)
         {
             _workers.Add(worker);
@@ -100,14 +83,6 @@ internal sealed class NatsCluster : IAsyncDisposable
 
         await Server.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    public string Transcript()
-    {
-        lock (Log)
-        {
-            return string.Join("\n", Log);
-        }
     }
 
     private void Add(string line)
