@@ -46,7 +46,7 @@ internal sealed record RunRequest(string? File)
         Priority = Priority,
         DedupKey = DedupKey,
         RunId = DedupKey is { } key ? RunIdForDedupKey(key) : null,
-        TriggeredBy = $"cli {Environment.UserName}@{Environment.MachineName}",
+        TriggeredBy = CliOrigin.Name,
     };
 
     /// <summary>The server's limit (POST /api/runs refuses longer keys).</summary>

@@ -42,7 +42,7 @@ internal sealed class WeftClient : IDisposable
             priority = submission.Priority?.ToString().ToLowerInvariant(),
             dedupKey = submission.DedupKey,
             notBefore = submission.NotBefore,
-            triggeredBy = $"cli {Environment.UserName}@{Environment.MachineName}",
+            triggeredBy = CliOrigin.Name,
         }, ct).ConfigureAwait(false);
         return (body.GetProperty("runId").GetString()!, body.TryGetProperty("deduplicated", out var d) && d.ValueKind == JsonValueKind.True);
     }

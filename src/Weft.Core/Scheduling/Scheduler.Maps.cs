@@ -22,16 +22,7 @@ internal sealed partial class Scheduler
         ref var slot = ref run.Slots[task];
         TaskTransitions.Move(ref slot, TaskState.Queued);
         TaskTransitions.Move(ref slot, TaskState.Running);
-        if (slot.Attempts == 0)
-        {
-            // A resumed map keeps its one attempt: the fan-out, whose instances keep theirs.
-            slot.Attempts = 1;
-            slot.StartedAt = now;
-            slot.AttemptStartedAt = now;
-            slot.AttemptOutcome = null;
-            slot.Output = null;
-            slot.Error = null;
-        }
+        BeginHeldAttempt(ref slot, now); // a resumed map keeps its one attempt: the fan-out, whose instances keep theirs
 
         var restored = run.TakeRestoredInstances(task);
         var items = Elements(run, task, out var problem);
@@ -231,21 +222,8 @@ internal sealed partial class Scheduler
         SettleMapTask(run, fan.Task, cancelled && run.CancelRequested ? TaskState.Cancelled : TaskState.Failed, output, error, now);
     }
 
-    private void SettleMapTask(RunExecution run, int task, TaskState final, string? output, string? error, DateTimeOffset now)
-    {
-        ref var slot = ref run.Slots[task];
-        slot.AttemptFinishedAt = now;
-        slot.AttemptOutcome = final switch
-        {
-            TaskState.Succeeded => TaskOutcomeStatus.Succeeded,
-            TaskState.Cancelled => TaskOutcomeStatus.Cancelled,
-            _ => TaskOutcomeStatus.Failed,
-        };
-        slot.Output = output;
-        slot.Error = error;
-        JournalAttempt(run, task);
-        Finish(run, task, final, now);
-    }
+    private void SettleMapTask(RunExecution run, int task, TaskState final, string? output, string? error, DateTimeOffset now) =>
+        SettleHeldAttempt(run, task, final, output, error, now);
 
     private static void WriteOutput(Utf8JsonWriter w, string? output)
     {

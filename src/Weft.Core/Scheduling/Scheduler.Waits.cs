@@ -33,16 +33,7 @@ internal sealed partial class Scheduler
         var spec = (WaitSpec)run.TaskDef(task).Spec;
         TaskTransitions.Move(ref slot, TaskState.Queued);
         TaskTransitions.Move(ref slot, TaskState.Waiting);
-        if (slot.Attempts == 0)
-        {
-            // A restored wait (Attempts > 0) keeps its attempt and start: its timeout counts from then.
-            slot.Attempts = 1;
-            slot.StartedAt = now;
-            slot.AttemptStartedAt = now;
-            slot.AttemptOutcome = null;
-            slot.Output = null;
-            slot.Error = null;
-        }
+        BeginHeldAttempt(ref slot, now); // a restored wait's timeout counts from its first start
 
         DateTimeOffset? until = null;
         if (spec.Http is null && spec.Until is { } untilText)
@@ -222,20 +213,8 @@ internal sealed partial class Scheduler
     private void SettleWait(RunExecution run, int task, TaskState final, string? output, string? error, DateTimeOffset now)
     {
         DropWait(run, task);
-        ref var slot = ref run.Slots[task];
-        slot.WaitReason = null;
-        slot.AttemptFinishedAt = now;
-        slot.AttemptOutcome = final switch
-        {
-            TaskState.Succeeded => TaskOutcomeStatus.Succeeded,
-            TaskState.TimedOut => TaskOutcomeStatus.TimedOut,
-            TaskState.Cancelled => TaskOutcomeStatus.Cancelled,
-            _ => TaskOutcomeStatus.Failed,
-        };
-        slot.Output = output;
-        slot.Error = error;
-        JournalAttempt(run, task);
-        Finish(run, task, final, now);
+        run.Slots[task].WaitReason = null;
+        SettleHeldAttempt(run, task, final, output, error, now);
     }
 
     private static bool IsCurrent(RunExecution run, int task, ActiveWait wait) =>

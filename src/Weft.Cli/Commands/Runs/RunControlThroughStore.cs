@@ -21,7 +21,7 @@ internal static class RunControlThroughStore
 
             var sent = await opened.Store.AddSignalAsync(TaskSignal.ForRun(run.RunId, control) with
             {
-                Origin = $"cli {Environment.UserName}@{Environment.MachineName}",
+                Origin = CliOrigin.Name,
                 SentAt = DateTimeOffset.UtcNow,
             }, ct).ConfigureAwait(false);
             io.Out.WriteLine(TerminalText.Clean(control == RunControl.Pause

@@ -57,7 +57,7 @@ internal static class SignalRunCommand
             {
                 Data = given,
                 Reject = result.GetValue(reject),
-                Origin = $"cli {Environment.UserName}@{Environment.MachineName}",
+                Origin = CliOrigin.Name,
                 SentAt = DateTimeOffset.UtcNow,
             };
             return remote.Target(result) is { } target
