@@ -2,20 +2,38 @@ namespace Weft.Cli;
 
 /// <summary>Which transport <c>--transport</c> (or <c>WEFT_TRANSPORT</c>) names: none (tasks run on the
 /// server's slots, or the PostgreSQL queue), or a NATS JetStream server, <c>nats://[user:pass@]host:port</c>
-/// (<c>tls://</c> for TLS). Credentials in the URL are never printed (<see cref="Describe"/>).</summary>
+/// or <c>nats://token@host:port</c> (<c>tls://</c> for TLS), with at most one of a creds file or an nkey
+/// seed file (<see cref="TransportCredentials"/>). Credentials are never printed (<see cref="Describe"/>).</summary>
 internal sealed record TransportChoice(string Url)
 {
     public const string Variable = "WEFT_TRANSPORT";
 
+    public string? CredsFile { get; init; }
+
+    public string? NKeySeedFile { get; init; }
+
     public string Describe() => Nats.NatsSetup.Redact(Url);
 
+    /// <summary>The library's transport, with the credentials this choice names.</summary>
+    public Nats.NatsTransport ToTransport() => new(Url) { CredsFile = CredsFile, NKeySeedFile = NKeySeedFile };
+
     /// <summary>Null with no error when neither the option nor the variable names one.</summary>
-    public static TransportChoice? TryParse(string? value, out string? error)
+    public static TransportChoice? TryParse(string? value, out string? error) =>
+        TryParse(value, TransportCredentials.None, out error);
+
+    /// <summary>As <see cref="TryParse(string?, out string?)"/>, with the credential files the options,
+    /// variables or configuration name; an error names the option, variable or key at fault.</summary>
+    public static TransportChoice? TryParse(string? value, TransportCredentials credentials, out string? error)
     {
         error = null;
         var text = value ?? Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrWhiteSpace(text))
         {
+            if (credentials.First is { } orphan)
+            {
+                error = $"{orphan.Source}: credentials for a NATS transport, but no transport is given (--transport nats://host:4222, ${Variable} or transport: in the configuration)";
+            }
+
             return null;
         }
 
@@ -27,6 +45,30 @@ internal sealed record TransportChoice(string Url)
             return null;
         }
 
-        return new TransportChoice(text.Trim());
+        if (credentials.Creds is { } creds && credentials.NKey is { } nkey)
+        {
+            error = $"{creds.Source} and {nkey.Source}: a NATS client connects with one of a creds file or an nkey seed file, not both";
+            return null;
+        }
+
+        if (credentials.First is { } file && uri.UserInfo.Length > 0)
+        {
+            error = $"{file.Source}: {source} already carries credentials (user and password, or a token); give one or the other";
+            return null;
+        }
+
+        var choice = new TransportChoice(text.Trim()) { CredsFile = credentials.Creds?.Path, NKeySeedFile = credentials.NKey?.Path };
+        try
+        {
+            // Reads the file now: an unusable one is an input error before anything starts.
+            Nats.NatsCredentials.AuthOf(choice.ToTransport());
+        }
+        catch (WeftConfigurationException ex)
+        {
+            error = $"{credentials.First!.Value.Source}: {ex.Message}";
+            return null;
+        }
+
+        return choice;
     }
 }

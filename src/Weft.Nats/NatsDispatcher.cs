@@ -31,11 +31,20 @@ internal sealed class NatsDispatcher : IDispatcher
 {
     private static readonly TimeSpan ResultAckWait = TimeSpan.FromSeconds(30);
 
+    // How soon an outcome of a run not yet taken up is offered again.
+    private static readonly TimeSpan UnheldRetry = TimeSpan.FromSeconds(1);
+
+    // A pull request does not survive a NATS server restart, and the client pulls again only when the one
+    // out expires (or its heartbeats are missed): short pulls keep outcomes flowing seconds after a restart
+    // rather than the default 30 s.
+    private static readonly NatsJSConsumeOpts ConsumeOpts = new() { MaxMsgs = 1000, Expires = TimeSpan.FromSeconds(5), IdleHeartbeat = TimeSpan.FromSeconds(1) };
+
     private readonly Coordinator _coordinator;
     private readonly Scheduler _scheduler;
     private readonly AttemptCache _cache;
     private readonly NatsTransport _transport;
     private readonly Action<string, string> _onWorkerLost;
+    private readonly IWeftStore _store;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Channel<(TaskMessage Task, string DefinitionJson)> _outbox = Channel.CreateUnbounded<(TaskMessage, string)>(new UnboundedChannelOptions { SingleReader = true });
@@ -58,6 +67,7 @@ internal sealed class NatsDispatcher : IDispatcher
         _scheduler = _coordinator.Scheduler;
         _cache = context.Cache;
         _onWorkerLost = context.OnWorkerLost;
+        _store = context.Store;
         _transport = transport;
         _scheduler.Distributed = true;
     }
@@ -71,7 +81,7 @@ internal sealed class NatsDispatcher : IDispatcher
             return;
         }
 
-        _connection = NatsSetup.Connect(_transport.Url, "weft-scheduler");
+        _connection = NatsSetup.Connect(_transport, "weft-scheduler");
         _loops = [Task.Run(DispatchLoopAsync), Task.Run(DeclareAsync), Task.Run(PublishLoopAsync), Task.Run(CollectLoopAsync), Task.Run(AckLoopAsync), Task.Run(CancelLoopAsync)];
     }
 
@@ -108,8 +118,49 @@ internal sealed class NatsDispatcher : IDispatcher
 
     public Task BeginDrain() => Task.CompletedTask;
 
-    // Not yet: an attempt published before a restart is run again (interrupted) rather than adopted.
-    public ValueTask<Func<int, bool>?> AdoptionForAsync(RunExecution run, CancellationToken cancellationToken) => ValueTask.FromResult<Func<int, bool>?>(null);
+    /// <summary>A run taken up from the store (after this scheduler or another one stopped): each of its tasks
+    /// recorded running keeps its attempt, whose outcome is still to come over NATS, and that attempt's task
+    /// message is published again under its message id. JetStream drops the repeat when the first one was
+    /// stored within its duplicate window (the attempt waits for a worker, runs, or has reported), and
+    /// stores it when the scheduler stopped between recording the start and publishing it.</summary>
+    public ValueTask<Func<int, bool>?> AdoptionForAsync(RunExecution run, CancellationToken cancellationToken)
+    {
+        var adopted = new HashSet<int>();
+        var republish = new List<TaskMessage>();
+        lock (_coordinator.Gate)
+        {
+            for (var task = 0; task < run.Slots.Length; task++)
+            {
+                ref readonly var slot = ref run.Slots[task];
+                if (slot.State != TaskState.Running || slot.Attempts < 1)
+                {
+                    continue;
+                }
+
+                adopted.Add(task);
+                republish.Add(new TaskMessage
+                {
+                    RunId = run.RunId,
+                    TaskId = run.TaskId(task),
+                    Attempt = slot.Attempts,
+                    Queue = run.TaskDef(task).Queue ?? "default",
+                    DefinitionHash = "",
+                    Payload = TaskPayload.Build(run, task),
+                });
+            }
+        }
+
+        if (republish.Count > 0)
+        {
+            var written = _definitions.Write(run.Plan.Definition);
+            foreach (var task in republish)
+            {
+                _outbox.Writer.TryWrite((task with { DefinitionHash = written.Hash }, written.Json));
+            }
+        }
+
+        return ValueTask.FromResult<Func<int, bool>?>(adopted.Contains);
+    }
 
     /// <summary>After a journal batch is committed: its tasks may now be published, its outcomes acked.</summary>
     public void Committed(List<StoreChange> batch)
@@ -292,7 +343,10 @@ internal sealed class NatsDispatcher : IDispatcher
             }
             catch (Exception ex) when (!token.IsCancellationRequested)
             {
-                Log($"NATS {_transport.Describe()} not ready ({ex.Message}); retrying in {retry.Next.TotalMilliseconds:0} ms");
+                // A refusal is said as one (credentials may be fixed on the server meanwhile, so it retries too).
+                Log(NatsCredentials.IsRefusal(ex)
+                    ? $"{NatsCredentials.RefusalMessage(_transport, ex)}; retrying in {retry.Next.TotalMilliseconds:0} ms"
+                    : $"NATS {_transport.Describe()} not ready ({ex.Message}); retrying in {retry.Next.TotalMilliseconds:0} ms");
                 if (!await retry.WaitAsync(token).ConfigureAwait(false))
                 {
                     break;
@@ -363,10 +417,13 @@ internal sealed class NatsDispatcher : IDispatcher
                         NatsNames.ResultStream,
                         new ConsumerConfig(NatsNames.SchedulerConsumer) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = ResultAckWait, MaxAckPending = 100_000 },
                         token).ConfigureAwait(false);
-                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = 1000 }, cancellationToken: token).ConfigureAwait(false))
+                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: ConsumeOpts, cancellationToken: token).ConfigureAwait(false))
                     {
                         retry = new Backoff();
-                        Collect(message);
+                        if (Collect(message) is { } unheld)
+                        {
+                            await SettleUnheldAsync(message, unheld, token).ConfigureAwait(false);
+                        }
                     }
                 }
                 catch (Exception ex) when (!token.IsCancellationRequested)
@@ -384,8 +441,33 @@ internal sealed class NatsDispatcher : IDispatcher
         }
     }
 
-    // Takes one outcome into the scheduler in one locked step; its ack waits for the journal.
-    private void Collect(INatsJSMsg<byte[]> message)
+    /// <summary>An outcome for a run this scheduler does not hold: stale when the store has the run finished
+    /// (or not at all), and acked; otherwise the run is still to be taken up (this scheduler just started,
+    /// or another one holds it), so the outcome comes back a little later rather than being lost.</summary>
+    private async Task SettleUnheldAsync(INatsJSMsg<byte[]> message, string runId, CancellationToken token)
+    {
+        try
+        {
+            var stored = await _store.GetRunAsync(runId, token).ConfigureAwait(false);
+            if (stored is not null && !stored.State.IsFinal())
+            {
+                await message.NakAsync(new AckOpts { NakDelay = UnheldRetry }, token).ConfigureAwait(false);
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Neither acked nor nak'd: JetStream offers it again after its ack wait.
+            Log($"an outcome of run {runId} waits: the store could not say whether the run is finished ({ex.Message})");
+            return;
+        }
+
+        _acks.Writer.TryWrite(message);
+    }
+
+    // Takes one outcome into the scheduler in one locked step; its ack waits for the journal. Returns the
+    // run id when the outcome is of a run this scheduler does not hold (see SettleUnheldAsync).
+    private string? Collect(INatsJSMsg<byte[]> message)
     {
         OutcomeMessage? outcome;
         try
@@ -399,6 +481,7 @@ internal sealed class NatsDispatcher : IDispatcher
         }
 
         var ackNow = false;
+        string? unheld = null;
         var lost = false;
         (WorkItem Item, string Key, TaskOutcome Outcome)? remember = null;
         FollowUp follow;
@@ -406,13 +489,16 @@ internal sealed class NatsDispatcher : IDispatcher
         {
             if (_coordinator.Stopping)
             {
-                return; // not acked: the next scheduler takes it
+                return null; // not acked: the next scheduler takes it
             }
 
-            if (outcome is null || !_coordinator.Runs.TryGetValue(outcome.RunId, out var run))
+            if (outcome is null)
             {
-                // Unreadable, or of a run this scheduler does not hold (finished and forgotten): stale.
-                ackNow = true;
+                ackNow = true; // unreadable: nothing can ever use it
+            }
+            else if (!_coordinator.Runs.TryGetValue(outcome.RunId, out var run))
+            {
+                unheld = outcome.RunId;
             }
             else
             {
@@ -466,6 +552,8 @@ internal sealed class NatsDispatcher : IDispatcher
             Log($"an attempt of {outcome!.RunId}/{outcome.TaskId} (attempt {outcome.Attempt}) lost its worker; the task runs again");
             _onWorkerLost("a worker", $"lost while running {outcome.RunId}/{outcome.TaskId} (attempt {outcome.Attempt})");
         }
+
+        return unheld;
     }
 
     /// <summary>Tells every worker that a run was cancelled (once its cancel is committed): a worker running

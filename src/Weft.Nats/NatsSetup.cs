@@ -10,7 +10,29 @@ namespace Weft.Nats;
 /// every worker declare it on start and whichever comes first creates it.</summary>
 internal static class NatsSetup
 {
-    public static NatsConnection Connect(string url, string name) => new(new NatsOpts { Url = url, Name = name });
+    public static NatsConnection Connect(string url, string name) => Connect(new NatsTransport(url), name);
+
+    /// <summary>A connection (not yet open) with the transport's credentials; throws
+    /// <see cref="WeftConfigurationException"/> when a creds or seed file cannot be used.</summary>
+    public static NatsConnection Connect(NatsTransport transport, string name) =>
+        new(new NatsOpts { Url = transport.Url, Name = name, AuthOpts = NatsCredentials.AuthOf(transport) });
+
+    /// <summary>Connects once, waiting at most <paramref name="within"/>: null when the server answered, else
+    /// why not. A refusal of the credentials is told apart by <see cref="NatsCredentials.IsRefusal"/>.</summary>
+    public static async Task<Exception?> ProbeAsync(NatsTransport transport, TimeSpan within, CancellationToken token)
+    {
+        await using var connection = Connect(transport, "weft-probe");
+        try
+        {
+            // Real time on purpose: a real server's answer, whatever the engine's clock.
+            await connection.ConnectAsync().AsTask().WaitAsync(within, token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            return ex;
+        }
+    }
 
     /// <summary>The task and result streams (file storage: they survive a NATS restart) and the definitions bucket.</summary>
     public static async Task<(INatsJSContext Js, INatsKVStore Definitions)> DeclareAsync(NatsConnection connection, CancellationToken token)
@@ -43,6 +65,13 @@ internal static class NatsSetup
     public static async Task PublishStoredAsync(INatsJSContext js, string subject, byte[] data, string messageId, CancellationToken token)
     {
         var ack = await js.PublishAsync(subject, data, opts: new NatsJSPubOpts { MsgId = messageId }, cancellationToken: token).ConfigureAwait(false);
+        if (ack.Duplicate)
+        {
+            // EnsureSuccess counts it a failure; a publisher retrying after a lost answer would then
+            // retry forever, never acking what it holds.
+            return;
+        }
+
         ack.EnsureSuccess();
     }
 

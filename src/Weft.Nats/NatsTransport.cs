@@ -18,11 +18,26 @@ public sealed class NatsTransport : ITransport
     /// <summary>The NATS server, e.g. nats://127.0.0.1:4222 (credentials in the URL are never printed).</summary>
     public string Url { get; }
 
+    /// <summary>A NATS creds file (user JWT and nkey seed, as <c>nsc</c> writes it) to connect with; not with
+    /// credentials in <see cref="Url"/> nor <see cref="NKeySeedFile"/>.</summary>
+    public string? CredsFile { get; set; }
+
+    /// <summary>A file holding an nkey user seed (<c>SU…</c>, as <c>nk -gen user</c> writes it) to connect with;
+    /// not with credentials in <see cref="Url"/> nor <see cref="CredsFile"/>.</summary>
+    public string? NKeySeedFile { get; set; }
+
     /// <summary>After this many attempts of one task lost their worker, it fails as quarantined.</summary>
     public int QuarantineAfter { get; set; } = 3;
 
     /// <summary>What an operator should see: connection trouble, workers lost.</summary>
     public Action<string>? OnLog { get; set; }
+
+    /// <summary>Starts a worker on this server with these credentials (as <see cref="NatsWorker.StartAsync(string, Cluster.ClusterWorkerOptions, CancellationToken)"/>
+    /// does with a URL). A server that is away is waited for (retrying); one that refuses the credentials, or a
+    /// creds or seed file that cannot be used, is a <see cref="WeftConfigurationException"/> naming the server
+    /// and where the credentials came from.</summary>
+    public Task<NatsWorker> StartWorkerAsync(Cluster.ClusterWorkerOptions options, CancellationToken cancellationToken = default) =>
+        NatsWorker.StartAsync(this, options, cancellationToken);
 
     /// <summary>The server's URL without its credentials, for messages and logs.</summary>
     public string Describe() => NatsSetup.Redact(Url);

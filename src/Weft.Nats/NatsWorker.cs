@@ -53,7 +53,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private volatile bool _abandoned;
     private long _completed;
 
-    private NatsWorker(string url, ClusterWorkerOptions options)
+    private NatsWorker(ClusterWorkerOptions options)
     {
         _options = options;
         _time = options.TimeProvider;
@@ -69,9 +69,16 @@ public sealed class NatsWorker : IAsyncDisposable
 
     /// <summary>Validates <paramref name="options"/> (throws <see cref="WeftConfigurationException"/> with every
     /// error), connects, declares the streams and each queue's consumer, and starts pulling.</summary>
-    public static async Task<NatsWorker> StartAsync(string url, ClusterWorkerOptions options, CancellationToken cancellationToken = default)
+    public static Task<NatsWorker> StartAsync(string url, ClusterWorkerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
+        return StartAsync(new NatsTransport(url), options, cancellationToken);
+    }
+
+    /// <summary>Behind <see cref="NatsTransport.StartWorkerAsync"/>.</summary>
+    internal static async Task<NatsWorker> StartAsync(NatsTransport transport, ClusterWorkerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -79,8 +86,8 @@ public sealed class NatsWorker : IAsyncDisposable
             throw new WeftConfigurationException(errors);
         }
 
-        var worker = new NatsWorker(url, options);
-        worker._connection = NatsSetup.Connect(url, "weft-worker-" + options.Name);
+        var worker = new NatsWorker(options);
+        worker._connection = NatsSetup.Connect(transport, "weft-worker-" + options.Name);
         var retry = new Backoff();
         while (true)
         {
@@ -106,9 +113,14 @@ public sealed class NatsWorker : IAsyncDisposable
                 worker._pullLoops = [.. consumers.Select(c => Task.Run(() => worker.PullLoopAsync(c), CancellationToken.None))];
                 break;
             }
+            catch (Exception ex) when (NatsCredentials.IsRefusal(ex))
+            {
+                await worker._connection.DisposeAsync().ConfigureAwait(false);
+                throw new WeftConfigurationException([$"worker '{options.Name}': {NatsCredentials.RefusalMessage(transport, ex)}"]);
+            }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                options.OnLog?.Invoke($"worker '{options.Name}': NATS {NatsSetup.Redact(url)} not ready ({ex.Message}); retrying");
+                options.OnLog?.Invoke($"worker '{options.Name}': NATS {transport.Describe()} not ready ({ex.Message}); retrying");
                 if (!await retry.WaitAsync(cancellationToken).ConfigureAwait(false))
                 {
                     await worker._connection.DisposeAsync().ConfigureAwait(false);
@@ -117,7 +129,7 @@ public sealed class NatsWorker : IAsyncDisposable
             }
         }
 
-        options.OnLog?.Invoke($"worker '{options.Name}' started on NATS {NatsSetup.Redact(url)}: {options.Slots} slots, queues {string.Join(", ", options.Queues)}");
+        options.OnLog?.Invoke($"worker '{options.Name}' started on NATS {transport.Describe()}: {options.Slots} slots, queues {string.Join(", ", options.Queues)}");
         return worker;
     }
 

@@ -26,19 +26,36 @@ internal sealed class NatsCluster : IAsyncDisposable
 
     public List<string> Log { get; } = [];
 
-    public static async Task<NatsCluster> StartAsync()
+    /// <summary>How the workers reach NATS (the scheduler's transport unless a test says otherwise).</summary>
+    public NatsTransport WorkerTransport { get; set; } = null!;
+
+    /// <summary>A scheduler on <paramref name="server"/> (a new one without authorization when null) through
+    /// <paramref name="transport"/> (its URL, no credentials, when null).</summary>
+    public static async Task<NatsCluster> StartAsync(NatsServer? server = null, NatsTransport? transport = null)
     {
-        var server = await NatsServer.StartAsync();
-        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName);
+        server ??= await NatsServer.StartAsync();
+        transport ??= new NatsTransport(server.Url);
+        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName) { WorkerTransport = transport };
+        transport.OnLog = cluster.Add;
         cluster._store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(cluster._directory, "weft.db") });
-        cluster.Engine = WeftEngine.Create(o =>
-        {
-            o.Store = cluster._store;
-            o.Retention = null;
-            o.Transport = new NatsTransport(server.Url) { OnLog = cluster.Add };
-        });
+        cluster.Engine = cluster.NewEngine(transport);
         return cluster;
     }
+
+    /// <summary>Stops the scheduler engine as a server process stops (its runs stay unfinished in the store)
+    /// and starts a new one on the same store and NATS server; the runs it held are for the test to take up.</summary>
+    public async Task RestartEngineAsync()
+    {
+        await Engine.StopAsync(TimeSpan.Zero);
+        Engine = NewEngine(new NatsTransport(WorkerTransport.Url) { CredsFile = WorkerTransport.CredsFile, NKeySeedFile = WorkerTransport.NKeySeedFile, OnLog = Add });
+    }
+
+    private WeftEngine NewEngine(NatsTransport transport) => WeftEngine.Create(o =>
+    {
+        o.Store = _store;
+        o.Retention = null;
+        o.Transport = transport;
+    });
 
     public async Task<NatsWorker> WorkerAsync(string name, int slots = 4, string[]? queues = null, Action<ClusterWorkerOptions>? configure = null)
     {
@@ -53,7 +70,7 @@ internal sealed class NatsCluster : IAsyncDisposable
         }
 
         configure?.Invoke(options);
-        var worker = await NatsWorker.StartAsync(Server.Url, options);
+        var worker = await NatsWorker.StartAsync(WorkerTransport, options, CancellationToken.None);
         lock (_workers)
         {
             _workers.Add(worker);
@@ -83,6 +100,14 @@ internal sealed class NatsCluster : IAsyncDisposable
 
         await Server.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    public string Transcript()
+    {
+        lock (Log)
+        {
+            return string.Join("\n", Log);
+        }
     }
 
     private void Add(string line)

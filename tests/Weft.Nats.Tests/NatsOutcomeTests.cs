@@ -44,6 +44,21 @@ public sealed class NatsOutcomeTests
     }
 
     [Fact]
+    public async Task Publishing_again_under_a_message_id_already_stored_counts_as_stored_and_stores_nothing_more()
+    {
+        await using var server = await NatsServer.StartAsync();
+        await using var connection = NatsSetup.Connect(server.Url, "test");
+        var (js, _) = await NatsSetup.DeclareAsync(connection, CancellationToken.None);
+        var data = System.Text.Encoding.UTF8.GetBytes("{}");
+
+        // A publisher whose first answer was lost (a NATS restart, a timeout) publishes again: that must not fail.
+        await NatsSetup.PublishStoredAsync(js, NatsNames.ResultSubject, data, "run/task/1", CancellationToken.None);
+        await NatsSetup.PublishStoredAsync(js, NatsNames.ResultSubject, data, "run/task/1", CancellationToken.None);
+
+        Assert.Equal(1L, (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages);
+    }
+
+    [Fact]
     public void A_transport_needs_a_durable_store_that_is_not_a_cluster_store()
     {
         var error = Assert.Throws<WeftConfigurationException>(() => WeftEngine.Create(o => o.Transport = new NatsTransport("nats://alice:secret@127.0.0.1:4222")));

@@ -139,6 +139,85 @@ public sealed class NatsTransportTests
         Assert.Equal("w1", task.AttemptHistory.Single().Worker);
     }
 
+    [Fact]
+    public async Task After_a_nats_server_restart_an_outcome_reaches_the_scheduler_within_seconds_and_nothing_runs_twice()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new GatedHandler(gate.Task);
+        var worker = await cluster.WorkerAsync("w1", configure: o => o.Handlers.Add(handler));
+        var flow = new WorkflowBuilder("restart").Task("held", t => t.Kind(new CustomSpec("gated", JsonValue.Create(1)))).Task("after", t => t.Noop().DependsOn("held")).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await handler.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        await cluster.Server.RestartAsync(downFor: TimeSpan.FromSeconds(1));
+        gate.SetResult();
+
+        // Clients reconnect within a few seconds of the restart; the scheduler's consumer of outcomes must
+        // pull again then, not when its last pull request would have expired.
+        var run = await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(12));
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.All(run.Tasks, t => Assert.Equal(1, t.Attempts));
+        Assert.Equal(1, handler.Runs);
+        Assert.Equal(2, await SettledAsync(() => worker.Completed, 2));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_task_running_on_a_worker_while_the_scheduler_restarts_is_adopted_and_its_outcome_recorded_once(bool outcomeBeforeTakeUp)
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new GatedHandler(gate.Task);
+        var worker = await cluster.WorkerAsync("w1", configure: o => o.Handlers.Add(handler));
+        var flow = new WorkflowBuilder("adopt").Task("held", t => t.Kind(new CustomSpec("gated", JsonValue.Create(1)))).Task("after", t => t.Noop().DependsOn("held")).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await handler.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        await cluster.RestartEngineAsync();
+        var before = await cluster.Engine.Store.GetRunAsync(handle.RunId);
+        var beforeText = $"{before!.State} " + string.Join("; ", before.Tasks.Select(t => $"{t.TaskId} {t.State} {t.Attempts} {t.Error}"));
+        if (outcomeBeforeTakeUp)
+        {
+            // The new scheduler is up (it ran a run of its own) and the outcome reaches it before the run it
+            // belongs to is taken up: it must wait for the run, not be dropped as stale.
+            Assert.Equal(RunState.Succeeded, (await cluster.RunAsync(new WorkflowBuilder("other").Task("x", t => t.Noop()).Build())).State);
+            gate.SetResult();
+            Assert.Equal(2, await SettledAsync(() => worker.Completed, 2));
+        }
+
+        var resumed = await cluster.Engine.ResumeAsync(handle.RunId);
+        gate.TrySetResult();
+        var run = await resumed.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.True(run.State == RunState.Succeeded, string.Join("\n", run.Tasks.Select(t => $"{t.TaskId} {t.State} {t.Attempts}: {string.Join("; ", t.AttemptHistory.Select(a => $"{a.Outcome} {a.Error} {a.Worker}"))}")) + "\n" + cluster.Transcript() + "\nBEFORE " + beforeText);
+        var held = run.Tasks.Single(t => t.TaskId == "held");
+        Assert.Equal(1, held.Attempts);
+        Assert.Equal("gated done", held.Output);
+        Assert.Equal("w1", held.AttemptHistory.Single().Worker);
+        Assert.Equal(1, handler.Runs); // the attempt out with the worker was adopted, not run again
+    }
+
+    private sealed class GatedHandler(Task gate) : ITaskHandler
+    {
+        private int _runs;
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        public string Kind => "gated";
+
+        public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
+        {
+            Interlocked.Increment(ref _runs);
+            Started.TrySetResult();
+            await gate.WaitAsync(invocation.CancellationToken);
+            return TaskOutcome.Succeeded("gated done");
+        }
+    }
+
     private static CustomSpec Hold() => new("hold", JsonValue.Create(true));
 
     /// <summary>A worker counts an outcome once it is acked, just after the scheduler may already have finished the run:

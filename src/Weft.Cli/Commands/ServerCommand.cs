@@ -24,6 +24,8 @@ internal static partial class ServerCommand
             Description = $"Hand started tasks to weft worker processes over NATS JetStream: nats://[user:pass@]host:4222 (needs --store sqlite:PATH; workers run with the same --transport). Default: ${TransportChoice.Variable}, else transport: in the configuration.",
             HelpName = "URL",
         };
+        var transportCreds = TransportCredentials.CredsOption();
+        var transportNKey = TransportCredentials.NKeyOption();
         var urls = new Option<string>("--urls")
         {
             Description = $"Where to listen, ';'-separated. Default {WeftServerApp.DefaultUrl}. Anything but loopback needs --token or --insecure.",
@@ -59,11 +61,14 @@ internal static partial class ServerCommand
               weft server --workflows flows/
               weft server --store postgres://weft:secret@db:5432/weft --workers 0
               weft server --store sqlite:runs.db --transport nats://127.0.0.1:4222
+              weft server --store sqlite:runs.db --transport nats://nats.internal:4222 --transport-nkey /etc/weft/server.nk
               weft server --plugin plugins/MyKinds.dll
             """)
         {
             store,
             transport,
+            transportCreds,
+            transportNKey,
             urls,
             workers,
             token,
@@ -103,6 +108,7 @@ internal static partial class ServerCommand
             return RunAsync(
                 CliConfiguration.Store(result.GetValue(store), configuration),
                 CliConfiguration.Transport(result.GetValue(transport), configuration),
+                TransportCredentials.From(result, transportCreds, transportNKey, configuration),
                 result.GetValue(workflows) ?? file.Workflows,
                 typedUrls is not null ? SplitUrls(typedUrls) : file.Urls.Count > 0 ? [.. file.Urls] : SplitUrls(WeftServerApp.DefaultUrl),
                 options,
@@ -129,7 +135,7 @@ internal static partial class ServerCommand
         configuration.ApplyTo(engine);
     }
 
-    private static async Task<int> RunAsync(string? store, string? transportText, string? workflowDir, string[] urls, WeftServerOptions options, Plugins.TaskKinds kinds, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string? store, string? transportText, TransportCredentials credentials, string? workflowDir, string[] urls, WeftServerOptions options, Plugins.TaskKinds kinds, CliIo io, CancellationToken ct)
     {
         await using var kindsLifetime = kinds.ConfigureAwait(false);
         if (StoreChoice.TryParse(store, out var storeError) is not { } choice)
@@ -138,7 +144,7 @@ internal static partial class ServerCommand
             return ExitCodes.InvalidInput;
         }
 
-        var transport = TransportChoice.TryParse(transportText, out var transportError);
+        var transport = TransportChoice.TryParse(transportText, credentials, out var transportError);
         transportError ??= transport is null ? null : TransportProblem(choice, transport);
         if (transportError is not null)
         {
@@ -165,6 +171,11 @@ internal static partial class ServerCommand
 
         if (transport is not null)
         {
+            if (await RefusedAsync(transport, io, ct).ConfigureAwait(false))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
             UseTransport(options, transport, io);
         }
         else if (options.Workers < 1)

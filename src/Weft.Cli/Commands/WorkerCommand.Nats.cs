@@ -29,8 +29,9 @@ internal static partial class WorkerCommand
         NatsWorker worker;
         try
         {
-            // Waits (retrying) for the NATS server until it answers or the worker is asked to stop.
-            worker = await NatsWorker.StartAsync(transport.Url, options, interrupt.Token).ConfigureAwait(false);
+            // Waits (retrying) for the NATS server until it answers or the worker is asked to stop;
+            // a refusal of the credentials is an input error (exit 2).
+            worker = await transport.ToTransport().StartWorkerAsync(options, interrupt.Token).ConfigureAwait(false);
         }
         catch (WeftConfigurationException ex)
         {

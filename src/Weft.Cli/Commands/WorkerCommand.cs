@@ -22,6 +22,8 @@ internal static partial class WorkerCommand
             Description = $"Take tasks from NATS JetStream instead of a store: nats://[user:pass@]host:4222 (the server runs with the same --transport). A worker on NATS has no --store. Default: ${TransportChoice.Variable}, else transport: in the configuration.",
             HelpName = "URL",
         };
+        var transportCreds = TransportCredentials.CredsOption();
+        var transportNKey = TransportCredentials.NKeyOption();
         var slots = new Option<int>("--slots") { Description = "Tasks this worker runs at once. Default 8.", DefaultValueFactory = _ => 8 };
         slots.InRange(1, 4096);
         var queues = new Option<string?>("--queues") { Description = "Comma-separated queues to serve (a task's queue: field). Default: default.", HelpName = "LIST" };
@@ -56,11 +58,14 @@ internal static partial class WorkerCommand
               weft worker --store "$WEFT_STORE" --slots 32 --queues default,gpu --name gpu-1
               weft worker --store "$WEFT_STORE" --heartbeat 2 --dead-after 10   # notice a dead worker sooner
               weft worker --transport nats://127.0.0.1:4222 --slots 8 --queues default,gpu --name w1
+              weft worker --transport nats://nats.internal:4222 --transport-creds /etc/weft/worker.creds
               weft worker --store "$WEFT_STORE" --plugin plugins/MyKinds.dll   # runs the plug-in's kinds too
             """)
         {
             store,
             transport,
+            transportCreds,
+            transportNKey,
             slots,
             queues,
             tags,
@@ -130,7 +135,8 @@ internal static partial class WorkerCommand
                 return ClosingAsync(kinds, Task.FromResult(ExitCodes.InvalidInput));
             }
 
-            if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), out var transportError) is { } nats)
+            var credentials = TransportCredentials.From(result, transportCreds, transportNKey, configuration);
+            if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), credentials, out var transportError) is { } nats)
             {
                 // A worker on NATS has no store: only a typed --store is an error, not the file's.
                 return ClosingAsync(kinds, RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct));

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 namespace Weft.Configuration;
 
 /// <summary>What <c>weft config show</c> must not print: tokens, keys, passwords, and the password inside
-/// a connection string (<c>Password=…</c> or <c>postgres://user:PASSWORD@host</c>).</summary>
+/// a connection string (<c>Password=…</c> or <c>postgres://user:PASSWORD@host</c>), and the token of a NATS
+/// URL (<c>nats://TOKEN@host</c>).</summary>
 internal static partial class ConfigSecrets
 {
     public const string Mask = "***";
@@ -20,7 +21,10 @@ internal static partial class ConfigSecrets
         }
 
         value = KeywordPassword().Replace(value, m => m.Groups[1].Value + Mask);
-        return UrlPassword().Replace(value, m => m.Groups[1].Value + Mask + "@");
+        value = UrlPassword().Replace(value, m => m.Groups[1].Value + Mask + "@");
+
+        // A NATS URL's user info without a password is a token: all of it is the secret.
+        return NatsToken().Replace(value, m => m.Groups[1].Value + Mask + "@");
     }
 
     [GeneratedRegex(@"((?:^|;)\s*(?:password|pwd)\s*=\s*)[^;]*", RegexOptions.IgnoreCase)]
@@ -28,4 +32,7 @@ internal static partial class ConfigSecrets
 
     [GeneratedRegex(@"(://[^:/@\s]*:)[^@\s]*@")]
     private static partial Regex UrlPassword();
+
+    [GeneratedRegex(@"((?:^|\s)(?:nats|tls)://)[^:/@\s]+@", RegexOptions.IgnoreCase)]
+    private static partial Regex NatsToken();
 }

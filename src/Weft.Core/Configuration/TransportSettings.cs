@@ -21,6 +21,14 @@ public sealed class TransportSettings
     /// <c>tls://…</c>. Credentials in it are never printed.</summary>
     public string? Url { get; set; }
 
+    /// <summary>For <see cref="TransportKind.Nats"/>: a NATS creds file (user JWT and seed) to connect with,
+    /// relative to the configuration file; <c>--transport-creds</c> and <c>WEFT_TRANSPORT_CREDS</c> take precedence.</summary>
+    public string? Creds { get; set; }
+
+    /// <summary>For <see cref="TransportKind.Nats"/>: a file holding an nkey user seed (<c>SU…</c>) to connect
+    /// with, relative to the configuration file; <c>--transport-nkey</c> and <c>WEFT_TRANSPORT_NKEY</c> take precedence.</summary>
+    public string? Nkey { get; set; }
+
     internal IEnumerable<(string Path, string Message)> Validate()
     {
         if (Kind == TransportKind.Nats)
@@ -34,9 +42,15 @@ public sealed class TransportSettings
                 yield return ("transport:url", "is not a NATS server URL; expected nats://host:4222 (or tls://host:4222)");
             }
         }
-        else if (!string.IsNullOrWhiteSpace(Url))
+        else
         {
-            yield return ("transport:url", "is only read when transport.kind is nats");
+            foreach (var (key, value) in new[] { ("url", Url), ("creds", Creds), ("nkey", Nkey) })
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    yield return ($"transport:{key}", "is only read when transport.kind is nats");
+                }
+            }
         }
     }
 

@@ -15,5 +15,6 @@ public interface ITransport
     internal IDispatcher CreateDispatcher(TransportContext context);
 }
 
-/// <summary>The parts of an engine a transport's dispatcher works with.</summary>
-internal sealed record TransportContext(Coordinator Coordinator, AttemptCache Cache, TimeProvider Time, Action<string, string> OnWorkerLost);
+/// <summary>The parts of an engine a transport's dispatcher works with (the store: whether a run it does not
+/// hold is still unfinished there, so an outcome for it waits for the run to be taken up).</summary>
+internal sealed record TransportContext(Coordinator Coordinator, AttemptCache Cache, TimeProvider Time, Action<string, string> OnWorkerLost, Storage.IWeftStore Store);

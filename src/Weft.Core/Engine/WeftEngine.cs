@@ -62,7 +62,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         if (options.Transport is { } transport)
         {
             // Tasks run on worker processes reached through the transport.
-            _dispatcher = transport.CreateDispatcher(new TransportContext(_coord, _cache, _time, _monitor.ReportWorkerCrash));
+            _dispatcher = transport.CreateDispatcher(new TransportContext(_coord, _cache, _time, _monitor.ReportWorkerCrash, _store));
         }
         else if (cluster is not null)
         {
