@@ -22,6 +22,15 @@ internal static class NatsNames
     /// <summary>Key-value bucket of workflow definitions by content hash, read by workers once per hash.</summary>
     public const string DefinitionBucket = "weft-definitions";
 
+    /// <summary>Key-value bucket of attempt claims: a worker creates an attempt's key before it runs it, so
+    /// a second delivery of the attempt to any worker finds it (the delivery count alone cannot tell).</summary>
+    public const string ClaimBucket = "weft-claims";
+
+    /// <summary>An attempt's key in <see cref="ClaimBucket"/>: its <see cref="OutcomeId"/> in hex (run and task
+    /// ids may hold characters a key may not).</summary>
+    public static string ClaimKey(string runId, string taskId, int attempt) =>
+        Convert.ToHexString(Encoding.UTF8.GetBytes(OutcomeId(runId, taskId, attempt)));
+
     public static string TaskSubject(string queue) => "weft.tasks." + Token(queue);
 
     public static string WorkerConsumer(string queue) => "weft-queue-" + Token(queue);

@@ -60,6 +60,16 @@ internal static class NatsSetup
         return (js, definitions);
     }
 
+    // Longer than any lease and its redeliveries: a claim only has to outlive the deliveries of its attempt.
+    private static readonly TimeSpan ClaimMemory = TimeSpan.FromMinutes(15);
+
+    /// <summary>The bucket of attempt claims (file storage, so a NATS restart does not make a begun attempt look new).</summary>
+    public static async Task<INatsKVStore> DeclareClaimsAsync(NatsConnection connection, CancellationToken token)
+    {
+        var kv = connection.CreateKeyValueStoreContext();
+        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.ClaimBucket) { Storage = NatsKVStorageType.File, MaxAge = ClaimMemory }, token).ConfigureAwait(false);
+    }
+
     /// <summary>Publishes to a stream and waits for JetStream to have stored it (a duplicate within the
     /// window counts as stored: it was, the first time).</summary>
     public static async Task PublishStoredAsync(INatsJSContext js, string subject, byte[] data, string messageId, CancellationToken token)

@@ -34,6 +34,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private readonly DefinitionCache _definitions = new();
     private readonly ConcurrentDictionary<string, Dictionary<string, TaskDefinition>> _tasksByHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly TakenAttempts _taken;
     private readonly CancellationTokenSource _stopPulling = new();
     private readonly CancellationTokenSource _interrupt = new();
     private readonly CancellationTokenSource _stopListening = new();
@@ -48,6 +49,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private NatsConnection? _connection;
     private INatsJSContext? _js;
     private INatsKVStore? _definitionBucket;
+    private INatsKVStore? _claims;
     private Task[] _pullLoops = [];
     private Task? _stopping;
     private volatile bool _abandoned;
@@ -59,6 +61,7 @@ public sealed class NatsWorker : IAsyncDisposable
         _time = options.TimeProvider;
         _attempts = new WorkerAttempts(options.Name, options);
         _slots = new SemaphoreSlim(options.Slots);
+        _taken = new TakenAttempts(_time);
     }
 
     /// <summary>The worker's name, as attempts record it.</summary>
@@ -94,6 +97,7 @@ public sealed class NatsWorker : IAsyncDisposable
             try
             {
                 (worker._js, worker._definitionBucket) = await NatsSetup.DeclareAsync(worker._connection, cancellationToken).ConfigureAwait(false);
+                worker._claims = await NatsSetup.DeclareClaimsAsync(worker._connection, cancellationToken).ConfigureAwait(false);
                 var consumers = new List<INatsJSConsumer>();
                 foreach (var queue in options.Queues.Distinct(StringComparer.Ordinal))
                 {
@@ -238,6 +242,7 @@ public sealed class NatsWorker : IAsyncDisposable
 
     private async Task RunAsync(INatsJSMsg<byte[]> message)
     {
+        string? attempt = null;
         try
         {
             await Task.Yield();
@@ -259,8 +264,23 @@ public sealed class NatsWorker : IAsyncDisposable
                 return;
             }
 
+            attempt = NatsNames.OutcomeId(task.RunId, task.TaskId, task.Attempt);
+            if (!_taken.TryTake(attempt))
+            {
+                // A second delivery of an attempt this worker has: while it still runs here, the first
+                // delivery's lease extensions and ack cover both (JetStream acks by stream sequence); once its
+                // outcome is stored, this copy is spent.
+                if (!_taken.IsRunning(attempt))
+                {
+                    await message.AckAsync().ConfigureAwait(false);
+                }
+
+                attempt = null;
+                return;
+            }
+
             OutcomeMessage outcome;
-            if (message.Metadata?.NumDelivered > 1)
+            if (message.Metadata?.NumDelivered > 1 || !await ClaimAsync(task).ConfigureAwait(false))
             {
                 // Whoever had it before stopped extending its lease: report that attempt lost rather than
                 // run it again under the same number; the scheduler decides on a new attempt.
@@ -278,6 +298,8 @@ public sealed class NatsWorker : IAsyncDisposable
 
             await PublishOutcomeAsync(outcome).ConfigureAwait(false);
             await message.AckAsync().ConfigureAwait(false);
+            _taken.Ended(attempt);
+            attempt = null;
             Interlocked.Increment(ref _completed);
         }
         catch (Exception ex) when (_abandoned || ex is OperationCanceledException)
@@ -290,8 +312,22 @@ public sealed class NatsWorker : IAsyncDisposable
         }
         finally
         {
+            if (attempt is not null)
+            {
+                _taken.Release(attempt);
+            }
+
             _slots.Release();
         }
+    }
+
+    /// <summary>Creates the attempt's claim: true when this delivery is the first to any worker, false when a
+    /// claim is there (another worker, or this one before a restart, began the attempt and its lease lapsed).</summary>
+    private async ValueTask<bool> ClaimAsync(TaskMessage task)
+    {
+        var key = NatsNames.ClaimKey(task.RunId, task.TaskId, task.Attempt);
+        var claimed = await _claims!.TryCreateAsync(key, System.Text.Encoding.UTF8.GetBytes(Name)).ConfigureAwait(false);
+        return claimed.Success || (claimed.Error is NatsKVCreateException or NatsKVWrongLastRevisionException ? false : throw claimed.Error);
     }
 
     private async Task<TaskOutcome> RunWithLeaseAsync(INatsJSMsg<byte[]> message, TaskMessage task)

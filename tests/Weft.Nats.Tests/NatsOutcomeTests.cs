@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using NATS.Net;
 using Weft.Definitions;
 using Weft.Execution;
@@ -41,6 +42,54 @@ public sealed class NatsOutcomeTests
         Assert.Equal("w1", task.AttemptHistory.Single().Worker);
         await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages == 0, "the real outcome acked after its commit");
         Assert.Equal(0L, (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages); // the task was acked too
+    }
+
+    [Fact]
+    public async Task A_task_delivered_again_to_the_worker_that_has_it_runs_once_and_every_copy_is_acked()
+    {
+        // JetStream delivers a task again when a loaded worker's lease lapsed while it still ran it, and
+        // nats-server 2.9 may do so with the delivery count back at 1: the worker must know the attempt itself.
+        await using var cluster = await NatsCluster.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new GatedHandler(gate.Task);
+        var w1 = await cluster.WorkerAsync("w1", configure: o =>
+        {
+            o.Handlers.Add(handler);
+            o.LeaseFor = TimeSpan.FromSeconds(2);
+            o.HeartbeatEvery = TimeSpan.FromMilliseconds(400);
+        });
+        var flow = new WorkflowBuilder("again").Task("slow", t => t.Kind(new CustomSpec("gated", JsonValue.Create(1)))).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await handler.Started.Task.WaitAsync(NatsCluster.HardLimit);
+
+        await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
+        var js = connection.CreateJetStreamContext();
+        var tasks = await js.GetStreamAsync(NatsNames.TaskStream);
+        var stored = await tasks.GetAsync(new StreamMsgGetRequest { Seq = tasks.Info.State.FirstSeq });
+        var copy = stored.Message.Data.ToArray();
+        await NatsSetup.PublishStoredAsync(js, stored.Message.Subject, copy, "copy-while-running", CancellationToken.None);
+        await EventuallyAsync(async () => (await js.GetConsumerAsync(NatsNames.TaskStream, NatsNames.WorkerConsumer("default"))).Info.NumAckPending == 2, "the copy delivered to the worker");
+
+        gate.SetResult();
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+        await NatsSetup.PublishStoredAsync(js, stored.Message.Subject, copy, "copy-after-the-end", CancellationToken.None);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal(1, run.Tasks.Single().Attempts);
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages == 0, "every copy acked");
+        Assert.Equal(1, handler.Runs);
+        Assert.Equal(1, cluster.Engine.GetRun(handle.RunId)!.Tasks.Single().Attempts);
+
+        // A copy reaching another worker (nats-server 2.9 may hand one to any of them, delivery count 1):
+        // the attempt's claim tells it the attempt was begun, so it reports it lost instead of running it.
+        await w1.StopAsync(TimeSpan.Zero);
+        var other = new GatedHandler(Task.CompletedTask);
+        await cluster.WorkerAsync("w2", configure: o => o.Handlers.Add(other));
+        await NatsSetup.PublishStoredAsync(js, stored.Message.Subject, copy, "copy-to-another-worker", CancellationToken.None);
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages == 0, "the copy acked by w2");
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages == 0, "w2's report of a lost attempt acked");
+        Assert.Equal(0, other.Runs);
+        Assert.Equal(1, cluster.Engine.GetRun(handle.RunId)!.Tasks.Single().Attempts);
     }
 
     [Fact]
@@ -90,12 +139,17 @@ public sealed class NatsOutcomeTests
 
     private sealed class GatedHandler(Task gate) : ITaskHandler
     {
+        private int _runs;
+
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Runs => Volatile.Read(ref _runs);
 
         public string Kind => "gated";
 
         public async ValueTask<TaskOutcome> ExecuteAsync(TaskInvocation invocation)
         {
+            Interlocked.Increment(ref _runs);
             Started.TrySetResult();
             await gate.WaitAsync(invocation.CancellationToken);
             return TaskOutcome.Succeeded("gated done");

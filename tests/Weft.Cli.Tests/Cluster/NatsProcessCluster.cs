@@ -93,7 +93,7 @@ internal sealed class NatsProcessCluster : IAsyncDisposable
 
     /// <summary>Polls <paramref name="probe"/> until it returns a value, within <see cref="Patience"/>; an
     /// HTTP error counts as not yet.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, Func<string>? context = null)
         where T : class
     {
         var clock = Stopwatch.StartNew();
@@ -115,7 +115,7 @@ internal sealed class NatsProcessCluster : IAsyncDisposable
             await Task.Delay(25);
         }
 
-        Assert.Fail($"still waiting for {what} after {Patience.TotalSeconds:0} s{(last is null ? "" : $" (last error: {last.Message})")}");
+        Assert.Fail($"still waiting for {what} after {Patience.TotalSeconds:0} s{(last is null ? "" : $" (last error: {last.Message})")}{(context is null ? "" : "\n" + context())}");
         throw new UnreachableException();
     }
 

@@ -41,13 +41,17 @@ public sealed class NatsTransportProcessTests
 
         using var run = WeftProcess.Start(files.Directory, "run", file, "--server", url);
         Assert.True(await run.WaitForOutputAsync("long started", Patience), run.Stdout + run.Stderr);
+        // "started" is when the scheduler published it; kill the victim once it is running it (its first
+        // step is the marker file), or on a loaded machine the survivor may get its first delivery.
+        var marker = Path.Combine(files.Directory, "long.once");
+        await NatsProcessCluster.EventuallyAsync(() => Task.FromResult(File.Exists(marker) ? "" : null), "long to begin on the victim");
         victim.Crash();
         using var survivor = WeftProcess.Start(files.Directory, ["worker", "--transport", nats.Url, "--name", "survivor", .. QuickLeases]);
         var exit = await run.WaitForExitAsync();
 
-        var transcript = $"run:\n{run.Stdout}\n{run.Stderr}\nserver:\n{server.Stdout}\nsurvivor:\n{survivor.Stdout}";
+        var transcript = $"run:\n{run.Stdout}\n{run.Stderr}\nserver:\n{server.Stdout}\nvictim:\n{victim.Stdout}{victim.Stderr}\nsurvivor:\n{survivor.Stdout}{survivor.Stderr}\nlog:\n{File.ReadAllText(Path.Combine(files.Directory, "log.txt"))}";
         Assert.True(exit == 0, transcript);
-        Assert.Contains("worker lost", run.Stdout, StringComparison.Ordinal);
+        Assert.True(run.Stdout.Contains("worker lost", StringComparison.Ordinal), transcript);
         Assert.Contains("joined", run.Stdout, StringComparison.Ordinal);
         var log = File.ReadAllLines(Path.Combine(files.Directory, "log.txt"));
         foreach (var once in new[] { "split", "quick1", "quick2", "quick3", "join" })

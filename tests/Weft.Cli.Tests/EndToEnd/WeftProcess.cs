@@ -131,6 +131,37 @@ internal sealed class WeftProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>How many processes this one has started that still run (Linux: parents in /proc): a worker
+    /// with a child is running a shell task right now, not merely holding one it was sent.</summary>
+    public int ChildCount()
+    {
+        var count = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                // /proc/PID/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields.Length > 1 && fields[1] == _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    count++;
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Runs to the end and returns the exit code and both outputs.</summary>
     public static async Task<WeftResult> RunAsync(string workingDirectory, params string[] args)
     {
