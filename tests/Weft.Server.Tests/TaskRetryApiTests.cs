@@ -79,4 +79,32 @@ public sealed class TaskRetryApiTests
         Assert.Contains("a task can be retried only once its run has finished", await retry.Content.ReadAsStringAsync());
         await server.Client.PostAsync($"/api/runs/{runId}/cancel", null);
     }
+
+    [Fact]
+    public async Task CliRetryTask_WithServer_RerunsTheTaskThere_AndRefusesASucceededOneWithExit2()
+    {
+        var (server, runId) = await FailedRunAsync();
+        await using var owned = server;
+
+        var (code, output, error) = await WeftAsync("runs", "retry", runId, "--task", "load", "--server", server.Address, "--json");
+        var refused = await WeftAsync("runs", "retry", runId, "--task", "extract", "--server", server.Address);
+
+        Assert.True(code == 1, error); // `mail` still failed
+        var tasks = JsonDocument.Parse(output).RootElement.GetProperty("tasks");
+        Assert.Equal("cached", tasks.GetProperty("extract").GetProperty("state").GetString());
+        Assert.Equal("succeeded", tasks.GetProperty("load").GetProperty("state").GetString());
+        Assert.Equal("succeeded", tasks.GetProperty("report").GetProperty("state").GetString());
+        Assert.Equal("failed", tasks.GetProperty("mail").GetProperty("state").GetString());
+        Assert.Equal(2, refused.Code);
+        Assert.Contains($"task 'extract' of run '{runId}' is succeeded", refused.Error, StringComparison.Ordinal);
+        Assert.Equal("", refused.Out);
+    }
+
+    private static async Task<(int Code, string Out, string Error)> WeftAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Weft.Cli.WeftCli.InvokeAsync(args, Weft.Cli.CliIo.Redirected(output, error));
+        return (code, output.ToString(), error.ToString());
+    }
 }
