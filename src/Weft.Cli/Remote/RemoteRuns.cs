@@ -196,6 +196,7 @@ internal static class RemoteRuns
         {
             StartedAt = item.TryGetProperty("startedAt", out var s) && s.ValueKind == JsonValueKind.String ? s.GetDateTimeOffset() : null,
             FinishedAt = item.TryGetProperty("finishedAt", out var f) && f.ValueKind == JsonValueKind.String ? f.GetDateTimeOffset() : null,
+            TriggeredBy = item.TryGetProperty("triggeredBy", out var by) && by.ValueKind == JsonValueKind.String ? by.GetString() : null,
         };
     }
 
