@@ -56,8 +56,9 @@ internal sealed class TaskRetrySelection
             pending.Push(index);
         }
 
-        // Downstream of a task that runs again, whatever did not succeed runs again too; a task that
-        // succeeded keeps its output, and so does what hangs below it through it alone.
+        // Downstream of a task that runs again, whatever did not succeed runs again too. The walk stops
+        // at a task that succeeded (an all_done child, say): it keeps its output, and what lies below it
+        // runs again only when another path from a chosen task reaches it.
         while (pending.Count > 0)
         {
             foreach (var child in plan.ChildrenOf(pending.Pop()))
