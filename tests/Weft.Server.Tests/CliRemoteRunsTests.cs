@@ -47,7 +47,8 @@ public sealed class CliRemoteRunsTests
         Assert.True(code == 0, error);
         var runs = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
         Assert.Equal([second, first], runs.Select(r => r.GetProperty("runId").GetString()));
-        Assert.Equal(["runId", "workflow", "state", "startedAt", "finishedAt"], runs[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["runId", "workflow", "state", "startedAt", "finishedAt", "triggeredBy"], runs[0].EnumerateObject().Select(p => p.Name));
+        Assert.StartsWith("api ", runs[0].GetProperty("triggeredBy").GetString(), StringComparison.Ordinal);
         Assert.Equal("succeeded", runs[0].GetProperty("state").GetString());
         Assert.Equal(0, text.Code);
         Assert.Contains(second, text.Out, StringComparison.Ordinal);
@@ -68,6 +69,7 @@ public sealed class CliRemoteRunsTests
         Assert.Equal(runId, doc.GetProperty("runId").GetString());
         Assert.Equal("succeeded", doc.GetProperty("state").GetString());
         Assert.Contains("hello-from-weft", doc.GetProperty("tasks").GetProperty("greet").GetProperty("output").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("api ", doc.GetProperty("triggeredBy").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, text.Code);
         Assert.Contains("greet", text.Out, StringComparison.Ordinal);
     }

@@ -237,6 +237,52 @@ public sealed class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task Dashboard_RetryAFailedTask_FromTheRunPageAndTheTaskPage_OnlyWhereItApplies()
+    {
+        await using var server = await TestServer.StartAsync();
+        var loads = 0;
+        var mails = 0;
+        server.Engine.Functions.Register("flaky", _ => Interlocked.Increment(ref loads) == 1 ? throw new InvalidOperationException("db down") : "loaded");
+        server.Engine.Functions.Register("broken", _ => Interlocked.Increment(ref mails) == 1 ? throw new InvalidOperationException("smtp refused") : "sent");
+        var failed = await server.SubmitAsync(Workflows.Flaky);
+        await server.WaitAsync(failed);
+        using var b = DashboardBrowser.Start(server);
+
+        b.Open($"#/runs/{failed}?task=extract");
+        b.Until(() => b.Text("#run-state") == "failed" && b.Text("#task-panel").Contains("extract", StringComparison.Ordinal), "the failed run, extract selected");
+        Assert.Empty(b.All("#run-task-retry")); // extract succeeded: nothing to retry
+
+        b.Open($"#/runs/{failed}?task=load");
+        b.Until(() => b.All("#run-task-retry").Count == 1, "Retry on the failed task's panel");
+        b.Save("retry-task-1-run-page");
+        b.Click("#run-task-retry");
+        b.Until(() => !b.Browser.Url.Contains(failed, StringComparison.Ordinal) && b.Text("#run-state") == "failed", "the new run, ended (mail still failed)");
+        var fromRunPage = b.Browser.Url[(b.Browser.Url.LastIndexOf('/') + 1)..];
+        var first = await server.Engine.Store.GetRunAsync(fromRunPage);
+        Assert.Equal(["cached", "succeeded", "succeeded", "failed"], first!.Tasks.Select(t => t.State.ToName()));
+        b.Until(() => b.One("#task-load").GetAttribute("data-state") == "succeeded", "the new run's graph shows load succeeded");
+
+        b.Open($"#/runs/{fromRunPage}/tasks/report");
+        b.Until(() => b.Text("#task-state") == "succeeded", "the task page of a task that succeeded");
+        Assert.Empty(b.All("#task-retry"));
+        b.Open($"#/runs/{fromRunPage}/tasks/mail");
+        b.Until(() => b.All("#task-retry").Count == 1, "Retry on the failed task's page");
+        b.Click("#task-retry");
+        b.Until(() => !b.Browser.Url.Contains(fromRunPage, StringComparison.Ordinal) && b.Text("#run-state") == "succeeded", "the second retry succeeded");
+        var fromTaskPage = b.Browser.Url[(b.Browser.Url.LastIndexOf('/') + 1)..];
+        b.Save("retry-task-2-succeeded");
+        var second = await server.Engine.Store.GetRunAsync(fromTaskPage);
+        Assert.Equal(["cached", "cached", "cached", "succeeded"], second!.Tasks.Select(t => t.State.ToName()));
+        Assert.Equal((2, 2), (loads, mails));
+
+        var slow = await server.SubmitAsync(Workflows.Slow);
+        b.Open($"#/runs/{slow}/tasks/wait");
+        b.Until(() => b.Text("#task-state") == "running", "a running task");
+        Assert.Empty(b.All("#task-retry"));
+        await server.Engine.CancelAsync(slow);
+    }
+
+    [Fact]
     public async Task Dashboard_WaitingTask_ApproveOnTheRunPage_RejectWithDataOnTheTaskPage()
     {
         await using var server = await TestServer.StartAsync();

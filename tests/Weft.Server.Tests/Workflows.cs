@@ -33,4 +33,21 @@ internal static class Workflows
           leak:
             shell: 'echo "pw={{ params.password }}"'
         """;
+
+    /// <summary>`load` calls the function `flaky` (the test decides when it fails); `mail` calls
+    /// `broken`, which fails on its own; `report` depends on `load`.</summary>
+    public const string Flaky = """
+        name: flaky
+        tasks:
+          extract:
+            shell: echo rows
+          load:
+            function: flaky
+            dependsOn: [extract]
+          report:
+            noop: {}
+            dependsOn: [load]
+          mail:
+            function: broken
+        """;
 }

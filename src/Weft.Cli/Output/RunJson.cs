@@ -9,7 +9,8 @@ namespace Weft.Cli.Output;
 /// <c>{"runId","workflow","state","startedAt","finishedAt","durationMs","tasks":{ID:{"state","attempts",
 /// "startedAt","finishedAt","output","error","exitCode","kind","upstreamFailed","waitReason",
 /// "attemptHistory":[{"number","outcome","startedAt","finishedAt","durationMs","exitCode","httpStatus",
-/// "error","worker"}]}},"submittedAt","params"}</c>, states in snake_case, timestamps in ISO-8601, tasks in
+/// "error","worker"}]}},"submittedAt","params","triggeredBy"}</c> (triggeredBy: who or what started the run,
+/// such as <c>cli user@host</c>, <c>schedule …</c>, <c>retry of RUN</c>), states in snake_case, timestamps in ISO-8601, tasks in
 /// definition order, missing values written as null.</summary>
 internal static class RunJson
 {
@@ -65,6 +66,7 @@ internal static class RunJson
         }
 
         writer.WriteEndObject();
+        writer.WriteString("triggeredBy", run.TriggeredBy);
         writer.WriteEndObject();
     }
 

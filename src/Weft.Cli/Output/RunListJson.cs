@@ -6,8 +6,8 @@ using Weft.Storage;
 namespace Weft.Cli.Output;
 
 /// <summary>The JSON document of <c>weft runs list --json</c>: one array of
-/// <c>{"runId","workflow","state","startedAt","finishedAt"}</c> in the order given (newest first),
-/// states in snake_case, times in ISO-8601, missing times as null. The shape is a contract.</summary>
+/// <c>{"runId","workflow","state","startedAt","finishedAt","triggeredBy"}</c> in the order given (newest
+/// first), states in snake_case, times in ISO-8601, missing times (and an unrecorded triggeredBy) as null. The shape is a contract.</summary>
 internal static class RunListJson
 {
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -30,6 +30,7 @@ internal static class RunListJson
                 writer.WriteString("state", run.State.ToName());
                 WriteTime(writer, "startedAt", run.StartedAt);
                 WriteTime(writer, "finishedAt", run.FinishedAt);
+                writer.WriteString("triggeredBy", run.TriggeredBy);
                 writer.WriteEndObject();
             }
 

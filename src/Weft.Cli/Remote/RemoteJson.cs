@@ -17,6 +17,7 @@ internal static class RemoteJson
             FinishedAt = Time(run, "finishedAt"),
             Params = run.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""),
             Tasks = [.. run.GetProperty("tasks").EnumerateArray().Select(ToTask)],
+            TriggeredBy = run.TryGetProperty("triggeredBy", out var by) && by.ValueKind == JsonValueKind.String ? by.GetString() : null,
         };
     }
 

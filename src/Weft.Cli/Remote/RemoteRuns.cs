@@ -127,12 +127,15 @@ internal static class RemoteRuns
             return ExitCodes.Succeeded;
         });
 
-    public static async Task<int> RetryAsync(RemoteTarget target, string given, bool json, CliIo io, CancellationToken ct)
+    public static async Task<int> RetryAsync(RemoteTarget target, string given, IReadOnlyList<string> tasks, bool json, CliIo io, CancellationToken ct)
     {
         using var interrupt = InterruptSignal.Register(io.Error);
         return await GuardRunAsync(target, given, io, ct, async (client, runId) =>
         {
-            var answer = await client.PostAsync($"api/runs/{Uri.EscapeDataString(runId)}/retry", ct).ConfigureAwait(false);
+            var path = $"api/runs/{Uri.EscapeDataString(runId)}/retry";
+            var answer = tasks.Count == 0
+                ? await client.PostAsync(path, ct).ConfigureAwait(false)
+                : await client.PostAsync(path, new { tasks }, ct).ConfigureAwait(false);
             var newRunId = answer.GetProperty("runId").GetString()!;
             return await RemoteRunExecutor.FollowAndReportAsync(client, newRunId, json, interrupt, io, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
@@ -193,6 +196,7 @@ internal static class RemoteRuns
         {
             StartedAt = item.TryGetProperty("startedAt", out var s) && s.ValueKind == JsonValueKind.String ? s.GetDateTimeOffset() : null,
             FinishedAt = item.TryGetProperty("finishedAt", out var f) && f.ValueKind == JsonValueKind.String ? f.GetDateTimeOffset() : null,
+            TriggeredBy = item.TryGetProperty("triggeredBy", out var by) && by.ValueKind == JsonValueKind.String ? by.GetString() : null,
         };
     }
 

@@ -1,12 +1,14 @@
 namespace Weft.Cluster;
 
 /// <summary>Runs a <see cref="WeftEngine"/> as the cluster's one scheduler while this process leads
-/// (DESIGN.md "Modes": a PostgreSQL advisory lock). <see cref="AcquireAsync"/> waits as a standby until
+/// (DESIGN.md "Modes": a PostgreSQL advisory lock). <c>AcquireAsync</c> waits as a standby until
 /// the lock is free, then starts the engine, which takes up every unfinished run from the tables
 /// (adopting attempts still out with workers). If the lock's connection breaks (the database restarts),
 /// the engine stops dispatching and collecting, and leads again once it gets the lock back; if another
-/// scheduler got it meanwhile, <see cref="Deposed"/> fires and this one must stop.</summary>
-internal sealed class SchedulerLeadership : IAsyncDisposable
+/// scheduler got it meanwhile, <see cref="Deposed"/> fires and this one must stop.
+/// <para>What <c>weft server --store postgres://…</c> and a host with <c>UsePostgres</c> run; an app
+/// that schedules a cluster by hand holds one while it leads and disposes it to step down.</para></summary>
+public sealed class SchedulerLeadership : IAsyncDisposable
 {
     private readonly IClusterStore _store;
     private readonly Action<string> _log;
@@ -31,8 +33,31 @@ internal sealed class SchedulerLeadership : IAsyncDisposable
 
     /// <summary>Waits (as a standby, trying every <paramref name="retryEvery"/>, default 1 s) until this
     /// process leads, then starts the scheduling engine on <paramref name="store"/>.</summary>
-    public static async Task<SchedulerLeadership> AcquireAsync(
-        IClusterStore store, Action<WeftOptions>? configure = null, Action<string>? log = null, TimeSpan? retryEvery = null, CancellationToken cancellationToken = default)
+    internal static Task<SchedulerLeadership> AcquireAsync(
+        IClusterStore store, Action<WeftOptions>? configure = null, Action<string>? log = null, TimeSpan? retryEvery = null, CancellationToken cancellationToken = default) =>
+        AcquireAsync(store, () => WeftEngine.Create(o =>
+        {
+            configure?.Invoke(o);
+            o.Store = store;
+            o.Cluster.Schedule = true;
+        }), log, retryEvery, cancellationToken);
+
+    /// <summary>Waits as a standby (trying the lock every second; <paramref name="log"/> hears
+    /// <c>standby: …</c> once) until this process leads the cluster of <paramref name="store"/>, then
+    /// calls <paramref name="createEngine"/> for the scheduling engine, which takes up the cluster's
+    /// unfinished runs. The engine must be created on <paramref name="store"/> with
+    /// <see cref="Cluster.ClusterSchedulingOptions.Schedule"/> set; otherwise the lock is given back and
+    /// <see cref="InvalidOperationException"/> is thrown. Cancelling <paramref name="cancellationToken"/>
+    /// ends the wait.</summary>
+    public static Task<SchedulerLeadership> AcquireAsync(IClusterStore store, Func<WeftEngine> createEngine, Action<string>? log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(createEngine);
+        return AcquireAsync(store, createEngine, log, null, cancellationToken);
+    }
+
+    private static async Task<SchedulerLeadership> AcquireAsync(
+        IClusterStore store, Func<WeftEngine> createEngine, Action<string>? log, TimeSpan? retryEvery, CancellationToken cancellationToken)
     {
         log ??= static _ => { };
         var every = retryEvery ?? TimeSpan.FromSeconds(1);
@@ -54,12 +79,12 @@ internal sealed class SchedulerLeadership : IAsyncDisposable
                 WeftEngine engine;
                 try
                 {
-                    engine = WeftEngine.Create(o =>
+                    engine = createEngine();
+                    if (!ReferenceEquals(engine.Store, store) || !engine.IsClusterScheduler)
                     {
-                        configure?.Invoke(o);
-                        o.Store = store;
-                        o.Cluster.Schedule = true;
-                    });
+                        await engine.DisposeAsync().ConfigureAwait(false);
+                        throw new InvalidOperationException("the engine that schedules a cluster must be created on the cluster's store with Cluster.Schedule set");
+                    }
                 }
                 catch
                 {

@@ -19,7 +19,22 @@ public sealed partial class WeftEngine
     /// <summary>Starts a new run of the same definition and parameters that reuses the outputs of
     /// the tasks that succeeded in <paramref name="runId"/> (they finish at once as <c>cached</c>)
     /// and runs the rest. The earlier run may be finished or not, in this engine or only in the store.</summary>
-    public async ValueTask<RunHandle> RetryAsync(string runId, CancellationToken cancellationToken = default)
+    public ValueTask<RunHandle> RetryAsync(string runId, CancellationToken cancellationToken = default) =>
+        RetryCoreAsync(runId, null, cancellationToken);
+
+    /// <summary>Starts a new run that runs again the chosen tasks of the finished run
+    /// <paramref name="runId"/> and every task downstream of them that did not succeed; all other
+    /// tasks keep what they had (those that succeeded finish at once as <c>cached</c> with their
+    /// output, the rest keep their final state and error). Each chosen task must have failed, timed
+    /// out, failed upstream or been cancelled; otherwise <see cref="WeftTaskRetryException"/> names it
+    /// and its state, and nothing is stored.</summary>
+    public ValueTask<RunHandle> RetryTasksAsync(string runId, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        return RetryCoreAsync(runId, taskIds, cancellationToken);
+    }
+
+    private async ValueTask<RunHandle> RetryCoreAsync(string runId, IReadOnlyCollection<string>? taskIds, CancellationToken cancellationToken)
     {
         ThrowIfStopping();
         StoredRun? source;
@@ -37,6 +52,7 @@ public sealed partial class WeftEngine
 
         var definition = source.Record.Definition;
         var plan = _planner.PlanFor(definition);
+        var chosen = taskIds is null ? null : TaskRetrySelection.Resolve(runId, source.Snapshot, plan, taskIds);
         var newId = NewRunId();
         var now = _time.GetUtcNow();
         var run = new RunExecution(newId, plan, source.Record.Params, source.Record.Priority, now);
@@ -53,6 +69,10 @@ public sealed partial class WeftEngine
                 slot.StartedAt = now;
                 slot.FinishedAt = now;
             }
+            else if (chosen is not null && task.State.IsFinal() && plan.IndexOf.TryGetValue(task.TaskId, out var kept) && !chosen.Reruns(kept))
+            {
+                TaskRetrySelection.Keep(ref run.Slots[kept], task, runId, now);
+            }
         }
 
         lock (_coord.Gate)
@@ -61,7 +81,7 @@ public sealed partial class WeftEngine
             _coord.Runs.Add(newId, run);
         }
 
-        run.TriggeredBy = $"retry of {runId}";
+        run.TriggeredBy = $"retry of {runId}{TaskRetrySelection.Describe(taskIds)}";
         await _store.CreateRunAsync(new RunRecord(newId, definition, run.Params, now)
         {
             Priority = source.Record.Priority,

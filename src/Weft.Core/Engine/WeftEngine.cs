@@ -46,6 +46,11 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _store = options.Store ?? new MemoryStore();
         var durable = _store.IsDurable;
         _coord = new Coordinator(options, durable, _store is MemoryStore memory ? memory.SaveFinal : null);
+        if (_store is MemoryStore live)
+        {
+            _coord.Scheduler.OnRunState = run => live.SaveState(run.RunId, run.State, run.StartedAt);
+        }
+
         var results = new ResultCache(options.Cache, _time, durable ? _store : null);
         _cache = new AttemptCache(results, options.Cache);
         _handlers = HandlerTable.Create(Functions, options.Handlers, options.Http, options.Containers);

@@ -136,6 +136,37 @@ public sealed class WeftBuilder
         return engine;
     }
 
+    /// <summary>Gives a cluster worker of the host (one that runs tasks beside a host on a cluster
+    /// store) the functions, handlers and hooks added here, activated from <paramref name="services"/>
+    /// as the engine's are.</summary>
+    public void ConfigureWorker(IServiceProvider services, Cluster.ClusterWorkerOptions worker)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(worker);
+
+        // Handlers and hooks are added through the engine's options; gather them on options of their own.
+        var options = new WeftOptions();
+        foreach (var configure in _configure)
+        {
+            configure(services, options);
+        }
+
+        foreach (var handler in options.Handlers)
+        {
+            worker.Handlers.Add(handler);
+        }
+
+        foreach (var hook in options.Hooks)
+        {
+            worker.Hooks.Add(hook);
+        }
+
+        foreach (var register in _functions)
+        {
+            register(services, worker.Functions);
+        }
+    }
+
     private void AddScopedFunction<TFunction, TIn, TOut>(string name)
         where TFunction : class, IWeftFunction<TIn, TOut>
     {

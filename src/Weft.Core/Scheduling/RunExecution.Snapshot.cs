@@ -19,6 +19,7 @@ internal sealed partial class RunExecution
                 FinishedAt = FinishedAt,
                 Params = MaskedParams(),
                 Tasks = new FinalTaskList(this),
+                TriggeredBy = TriggeredBy,
             };
         }
 

@@ -9,8 +9,13 @@ internal sealed partial class Scheduler
 {
     public List<StoreChange>? Journal { get; set; }
 
+    /// <summary>Told of each run state change when there is no journal (the in-memory store), so that
+    /// the store lists a running or paused run in its state rather than as pending.</summary>
+    public Action<RunExecution>? OnRunState { get; set; }
+
     private void JournalRun(RunExecution run)
     {
+        OnRunState?.Invoke(run);
         Journal?.Add(new StoreChange
         {
             Kind = StoreChangeKind.Run,

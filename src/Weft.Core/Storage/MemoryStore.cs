@@ -139,6 +139,25 @@ public sealed partial class MemoryStore : IWeftStore
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Keeps the state of a run an engine is running on this store (it journals nothing here),
+    /// so listing and counting by state see it running or paused. The end comes with <see cref="SaveFinal"/>,
+    /// together with the tasks' final states.</summary>
+    internal void SaveState(string runId, RunState state, DateTimeOffset? startedAt)
+    {
+        if (state.IsFinal())
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_runs.TryGetValue(runId, out var run) && run.Final is null)
+            {
+                run.Apply(new StoreChange { Kind = StoreChangeKind.Run, RunId = runId, RunState = state, StartedAt = startedAt });
+            }
+        }
+    }
+
     /// <summary>Keeps the final picture of a run that an engine ran on this store; cheaper than
     /// applying a change per task, which only a durable store needs.</summary>
     internal void SaveFinal(RunSnapshot snapshot)

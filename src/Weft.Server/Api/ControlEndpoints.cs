@@ -13,7 +13,7 @@ internal static class ControlEndpoints
         api.MapPost("/runs/{runId}/cancel", CancelAsync).WithName("CancelRun").WithSummary("Cancels a run: running tasks are stopped, waiting ones cancelled.");
         api.MapPost("/runs/{runId}/pause", PauseAsync).WithName("PauseRun").WithSummary("Pauses a running run: running tasks finish, nothing new starts.");
         api.MapPost("/runs/{runId}/resume", ResumeAsync).WithName("ResumeRun").WithSummary("Resumes a paused run (or recovers an unfinished one from the store).");
-        api.MapPost("/runs/{runId}/retry", RetryAsync).WithName("RetryRun").WithSummary("Starts a new run that reuses the tasks that succeeded.");
+        api.MapPost("/runs/{runId}/retry", RetryAsync).WithName("RetryRun").WithSummary("Starts a new run that reuses the tasks that succeeded; with {\"tasks\": [...]}, only those failed tasks and what depends on them run again.");
     }
 
     private static async Task<IResult> CancelAsync(string runId, WeftEngine engine, RunViews views, CancellationToken ct)
@@ -64,9 +64,17 @@ internal static class ControlEndpoints
 
     private static async Task<IResult> RetryAsync(string runId, WeftEngine engine, RunTracer tracer, HttpContext context, CancellationToken ct)
     {
+        var (tasks, bad) = await RetryRequest.ReadTasksAsync(context, ct).ConfigureAwait(false);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
         try
         {
-            var handle = await engine.RetryAsync(runId, ct).ConfigureAwait(false);
+            var handle = tasks is null
+                ? await engine.RetryAsync(runId, ct).ConfigureAwait(false)
+                : await engine.RetryTasksAsync(runId, tasks, ct).ConfigureAwait(false);
             tracer.Follow(handle.RunId);
             return Results.Created(Locations.Of(context, "runs", $"runs/{handle.RunId}"),
                 new SubmitResponse(handle.RunId, RunState.Running.ToName(), false, null));
@@ -74,6 +82,14 @@ internal static class ControlEndpoints
         catch (KeyNotFoundException)
         {
             return Problems.NotFound($"no run with id '{runId}'");
+        }
+        catch (WeftTaskRetryException ex) when (ex.TaskId is not null && ex.TaskState is null)
+        {
+            return Problems.Field("tasks", ex.Message);
+        }
+        catch (WeftTaskRetryException ex)
+        {
+            return Problems.Conflict(ex.Message);
         }
         catch (WeftConfigurationException ex)
         {

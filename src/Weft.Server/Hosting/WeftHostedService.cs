@@ -18,6 +18,7 @@ namespace Weft.Server;
 /// beyond loopback, and stops the app if it is.</summary>
 internal sealed partial class WeftHostedService(
     WeftStoreLifetime store,
+    ClusterMembership cluster,
     IOptions<WeftServerOptions> options,
     IHostApplicationLifetime lifetime,
     IServiceProvider services,
@@ -30,6 +31,12 @@ internal sealed partial class WeftHostedService(
         // The store first (asynchronously), then the engine on it: resolved here rather than injected, so
         // the host's start is where a bad store or bad options surface, every option problem together.
         await store.OpenAsync(services, cancellationToken).ConfigureAwait(false);
+        if (store.OpenedStore(services) is Cluster.IClusterStore clusterStore)
+        {
+            // A cluster member: its worker starts now, and its engine once it leads (waiting as a standby).
+            await cluster.JoinAsync(clusterStore, services, cancellationToken).ConfigureAwait(false);
+        }
+
         var engine = _engine = services.GetRequiredService<WeftEngine>();
         services.GetRequiredService<MetricsExporter>().Start();
         LogStarted(logger, engine.Workers, options.Value.ReadOnly);
@@ -46,6 +53,7 @@ internal sealed partial class WeftHostedService(
         var drain = options.Value.ShutdownDrain;
         LogStopping(logger, engine.GetStatus().ActiveRuns, drain.TotalSeconds);
         await engine.StopAsync(drain, cancellationToken).ConfigureAwait(false);
+        await cluster.LeaveAsync(drain, cancellationToken).ConfigureAwait(false);
     }
 
     // Addresses are known only once the server listens, after hosted services started.

@@ -64,10 +64,28 @@ public static class WeftServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new WeftStoreLifetime(builder));
+        services.AddSingleton(sp => new ClusterMembership(
+            builder,
+            provider => builder.CreateEngine(provider, provider.GetRequiredService<WeftStoreLifetime>().OpenedStore(provider), e =>
+            {
+                var problems = HostSettings(provider, e, fixedWorkers);
+                e.Workers = 1; // the scheduling engine runs no task itself: the members' workers do
+                e.Cluster.Schedule = true; // created only while this host leads (ClusterMembership)
+                return problems;
+            }),
+            sp.GetRequiredService<IOptions<WeftServerOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ClusterMembership>>()));
         services.AddSingleton(sp =>
         {
-            var store = sp.GetRequiredService<WeftStoreLifetime>().OpenedStore(sp) ?? sp.GetService<IWeftStore>();
-            return builder.CreateEngine(sp, store, e => HostSettings(sp, e, fixedWorkers));
+            var opened = sp.GetRequiredService<WeftStoreLifetime>().OpenedStore(sp);
+            if (opened is Cluster.IClusterStore)
+            {
+                return sp.GetRequiredService<ClusterMembership>().Engine ?? throw new InvalidOperationException(
+                    "a host on a cluster store has an engine once it leads the cluster: resolve WeftEngine after the host has started");
+            }
+
+            return builder.CreateEngine(sp, opened ?? sp.GetService<IWeftStore>(), e => HostSettings(sp, e, fixedWorkers));
         });
         services.AddSingleton(sp => sp.GetRequiredService<WeftEngine>().Workflows);
         services.AddSingleton(sp => sp.GetRequiredService<WeftEngine>().Schedules);

@@ -44,7 +44,7 @@ public sealed class RunsEndToEndTests : IDisposable
 
     private readonly WorkflowFiles _files = new();
 
-    private static readonly string[] ListKeys = ["runId", "workflow", "state", "startedAt", "finishedAt"];
+    private static readonly string[] ListKeys = ["runId", "workflow", "state", "startedAt", "finishedAt", "triggeredBy"];
 
     public void Dispose()
     {
@@ -68,6 +68,7 @@ public sealed class RunsEndToEndTests : IDisposable
             Assert.Equal(ListKeys, run.AsObject().Select(p => p.Key));
             Assert.True(DateTimeOffset.TryParse(run["startedAt"]!.GetValue<string>(), out _));
             Assert.True(DateTimeOffset.TryParse(run["finishedAt"]!.GetValue<string>(), out _));
+            Assert.Equal($"cli {Environment.UserName}@{Environment.MachineName}", run["triggeredBy"]!.GetValue<string>());
         }
 
         Assert.Equal(["succeeded", "failed", "succeeded"], all.Select(r => r["state"]!.GetValue<string>()));
@@ -94,6 +95,7 @@ public sealed class RunsEndToEndTests : IDisposable
 
         Assert.True(show.ExitCode == 0, show.ToString());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(run.Stdout), JsonNode.Parse(show.Stdout)), $"run:\n{run.Stdout}\nshow:\n{show.Stdout}");
+        Assert.Equal($"cli {Environment.UserName}@{Environment.MachineName}", JsonNode.Parse(show.Stdout)!["triggeredBy"]!.GetValue<string>());
 
         var plain = await Weft("runs", "show", id);
         Assert.True(plain.ExitCode == 0, plain.ToString());

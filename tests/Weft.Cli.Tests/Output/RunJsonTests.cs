@@ -12,6 +12,7 @@ public sealed class RunJsonTests
         SubmittedAt = T0,
         StartedAt = T0,
         FinishedAt = T0.AddMilliseconds(1500),
+        TriggeredBy = "retry of run-0",
         Tasks =
         [
             new TaskSnapshot("extract", "shell", TaskState.Succeeded)
@@ -40,8 +41,9 @@ public sealed class RunJsonTests
         var root = doc.RootElement;
 
         Assert.Equal(
-            ["runId", "workflow", "state", "startedAt", "finishedAt", "durationMs", "tasks", "submittedAt", "params"],
+            ["runId", "workflow", "state", "startedAt", "finishedAt", "durationMs", "tasks", "submittedAt", "params", "triggeredBy"],
             root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("retry of run-0", root.GetProperty("triggeredBy").GetString());
         Assert.Equal("run-1", root.GetProperty("runId").GetString());
         Assert.Equal("etl", root.GetProperty("workflow").GetString());
         Assert.Equal("failed", root.GetProperty("state").GetString());
@@ -115,5 +117,30 @@ public sealed class RunJsonTests
 
         Assert.Contains("\"startedAt\": \"2026-11-22T12:00:00+00:00\"", json, StringComparison.Ordinal);
         Assert.Contains("\"finishedAt\": \"2026-11-22T12:00:01.5+00:00\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToJson_TriggeredByNotRecorded_IsNull()
+    {
+        using var doc = JsonDocument.Parse(RunJson.ToJson(SampleRun() with { TriggeredBy = null }));
+
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("triggeredBy").ValueKind);
+    }
+
+    [Fact]
+    public void ListJson_EachRun_HasTheContractKeysAndTriggeredBy()
+    {
+        var runs = new[]
+        {
+            new Weft.Storage.RunSummary("run-2", "etl", RunState.Running, T0) { StartedAt = T0, TriggeredBy = "schedule 2026-11-22T12:00:00Z" },
+            new Weft.Storage.RunSummary("run-1", "etl", RunState.Succeeded, T0) { StartedAt = T0, FinishedAt = T0 },
+        };
+
+        using var doc = JsonDocument.Parse(RunListJson.ToJson(runs));
+        var list = doc.RootElement.EnumerateArray().ToList();
+
+        Assert.All(list, r => Assert.Equal(["runId", "workflow", "state", "startedAt", "finishedAt", "triggeredBy"], r.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal("schedule 2026-11-22T12:00:00Z", list[0].GetProperty("triggeredBy").GetString());
+        Assert.Equal(JsonValueKind.Null, list[1].GetProperty("triggeredBy").ValueKind);
     }
 }

@@ -12,8 +12,20 @@ internal static class FollowingCommand
 
     public delegate Task<int> RemoteStart(RemoteTarget target, string runId, bool json, CliIo io, CancellationToken ct);
 
+    /// <summary>A start that reads the command's own options (<paramref name="result"/>) too.</summary>
+    public delegate ValueTask<RunHandle> LocalStartWith(WeftEngine engine, string runId, ParseResult result, CancellationToken ct);
+
+    /// <summary>A remote start that reads the command's own options (<paramref name="result"/>) too.</summary>
+    public delegate Task<int> RemoteStartWith(RemoteTarget target, string runId, bool json, ParseResult result, CliIo io, CancellationToken ct);
+
     public static Command Create(string name, string idDescription, string jsonDescription, string description, CliIo io, LocalStart local, RemoteStart remote,
-        bool resumeWhereHeld = false)
+        bool resumeWhereHeld = false) =>
+        Create(name, idDescription, jsonDescription, description, io, (engine, runId, _, ct) => local(engine, runId, ct),
+            (target, runId, json, _, io, ct) => remote(target, runId, json, io, ct), [], resumeWhereHeld);
+
+    /// <summary>As above, with options of the command's own (<paramref name="options"/>) that the starts read.</summary>
+    public static Command Create(string name, string idDescription, string jsonDescription, string description, CliIo io, LocalStartWith local, RemoteStartWith remote,
+        IReadOnlyList<Option> options, bool resumeWhereHeld = false)
     {
         var id = new Argument<string>("ID") { Description = idDescription };
         var store = RunsStore.CreateOption();
@@ -26,6 +38,11 @@ internal static class FollowingCommand
             json,
             assemblies,
         };
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
         var server = new RemoteOptions().AddTo(command, store);
         command.Validators.Add(r =>
         {
@@ -35,14 +52,14 @@ internal static class FollowingCommand
             }
         });
         command.SetAction((result, ct) => server.Target(result) is { } target
-            ? remote(target, result.GetValue(id)!, result.GetValue(json), io, ct)
+            ? remote(target, result.GetValue(id)!, result.GetValue(json), result, io, ct)
             : RunFollowing.ExecuteAsync(
                 result.GetValue(id)!,
                 result.GetValue(store),
                 result.GetValue(json),
                 result.GetValue(assemblies) ?? [],
                 io,
-                (engine, runId, token) => local(engine, runId, token),
+                (engine, runId, token) => local(engine, runId, result, token),
                 ct,
                 resumeWhereHeld));
         return command;

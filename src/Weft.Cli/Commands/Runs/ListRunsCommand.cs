@@ -25,7 +25,7 @@ internal static class ListRunsCommand
         };
         limit.InRange(1, 100_000);
         var store = RunsStore.CreateOption();
-        var json = new Option<bool>("--json") { Description = "Print one JSON array of {runId, workflow, state, startedAt, finishedAt}, newest first." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON array of {runId, workflow, state, startedAt, finishedAt, triggeredBy}, newest first." };
         var command = new Command("list", """
             List recorded runs, newest first.
 

@@ -63,6 +63,11 @@ internal static class RunFollowing
                 io.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.InvalidInput;
             }
+            catch (WeftTaskRetryException ex)
+            {
+                io.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
             catch (KeyNotFoundException)
             {
                 io.Error.WriteLine($"error: no run with id '{runId}' in {session.Choice.Describe()}");

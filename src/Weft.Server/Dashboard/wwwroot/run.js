@@ -2,6 +2,7 @@
 // and a side panel for the selected task. Live from the run's event stream, with a poll as a safety net.
 import { h, put, api, post, view, badge, fmtTime, fmtMs, duration, relative, page, enc, action, API, FINAL } from './core.js';
 import { createDag } from './dag.js';
+import { canRetryTask, retryTask } from './retry.js';
 
 // Which control applies in which run state: no Cancel on a finished run, Resume only when paused,
 // Retry (a new run reusing what succeeded) only when something did not succeed.
@@ -120,6 +121,7 @@ export async function showRun(runId, query) {
       t.state === 'waiting' ? h('div', { class: 'controls', id: 'wait-controls' },
         signalButton(t.taskId, false), signalButton(t.taskId, true),
         h('a', { href: `#/runs/${enc(runId)}/tasks/${enc(t.taskId)}` }, 'with data…')) : null,
+      canRetryTask(run, t) ? retryTask('run-task-retry', runId, t.taskId, message) : null,
       t.error ? h('pre', { class: 'error', id: 'task-error' }, t.error) : null,
       h('table', { class: 'attempts' }, h('thead', {}, h('tr', {}, ['#', 'Outcome', 'Started', 'Took', 'Exit', 'Worker'].map(c => h('th', {}, c)))),
         h('tbody', {}, t.attemptHistory.map(a => h('tr', {}, h('td', {}, a.number), h('td', {}, a.outcome ?? 'running'), h('td', {}, fmtTime(a.startedAt)),

@@ -1,7 +1,8 @@
 // One task of a run: every attempt with its output, stderr, error, exit code, worker and timings;
-// Approve / Reject for a task waiting on a signal.
+// Approve / Reject for a task waiting on a signal; Retry for a task that failed in a finished run.
 import { h, put, api, post, view, badge, fmtTime, duration, relative, enc, action, FINAL } from './core.js';
 import { follow } from './run.js';
+import { canRetryTask, retryTask } from './retry.js';
 
 export async function showTask(runId, taskId) {
   let run = null, key = '';
@@ -16,7 +17,7 @@ export async function showTask(runId, taskId) {
     run = await api(`/runs/${enc(runId)}`);
     const t = run.tasks.find(x => x.taskId === taskId);
     if (!t) { put(header, h('p', { class: 'error' }, `Run ${runId} has no task '${taskId}'.`)); return; }
-    const next = JSON.stringify([t.state, t.attempts, t.attemptHistory, t.waitReason, t.retryDueAt, t.error]);
+    const next = JSON.stringify([run.state, t.state, t.attempts, t.attemptHistory, t.waitReason, t.retryDueAt, t.error]);
     if (next === key) return;
     key = next;
     put(header,
@@ -25,7 +26,8 @@ export async function showTask(runId, taskId) {
       h('p', {}, `${t.kind} · ${t.attempts} attempt(s) · took ${duration(t.startedAt, t.finishedAt)}`),
       t.dependsOn.length ? h('p', { class: 'muted' }, 'after ', t.dependsOn.map((d, i) => [i ? ', ' : '', h('a', { href: `#/runs/${enc(runId)}/tasks/${enc(d)}` }, d)])) : null,
       t.waitReason ? h('p', { class: 'muted', id: 'wait-reason' }, t.waitReason) : null,
-      t.retryDueAt ? h('p', {}, 'Next attempt ', relative(t.retryDueAt)) : null);
+      t.retryDueAt ? h('p', {}, 'Next attempt ', relative(t.retryDueAt)) : null,
+      canRetryTask(run, t) ? retryTask('task-retry', runId, taskId, message) : null);
     renderSignal(t);
     const cards = await Promise.all(t.attemptHistory.slice().reverse().map(a => attempt(t, a)));
     put(attempts, cards.length ? cards : h('p', { class: 'muted' }, 'No attempt has started yet.'));
