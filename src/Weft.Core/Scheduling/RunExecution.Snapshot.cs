@@ -36,6 +36,8 @@ internal sealed partial class RunExecution
             Params = MaskedParams(),
             Tasks = tasks,
             TriggeredBy = TriggeredBy,
+            ParentRunId = ParentRunId,
+            ParentTaskId = ParentTaskId,
         };
     }
 
