@@ -19,6 +19,9 @@ internal sealed partial class RunExecution
                 FinishedAt = FinishedAt,
                 Params = MaskedParams(),
                 Tasks = new FinalTaskList(this),
+                TriggeredBy = TriggeredBy,
+                ParentRunId = ParentRunId,
+                ParentTaskId = ParentTaskId,
             };
         }
 

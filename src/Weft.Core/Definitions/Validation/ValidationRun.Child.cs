@@ -34,7 +34,7 @@ internal sealed partial class ValidationRun
         {
             if (!declared.Contains(name))
             {
-                var known = declared.Count == 0 ? "it declares none" : $"it declares {Names.List(declared)}";
+                var known = declared.Count == 0 ? "it declares none" : $"it declares {Names.List(declared.Select(n => $"'{n}'"))}";
                 yield return (FieldPaths.Member(FieldPaths.WorkflowParams, name),
                     $"'params' in task '{taskId}' gives '{name}', which workflow '{definition.Name}' does not declare ({known}){Suggestions.Hint(name, declared)}");
             }
