@@ -78,6 +78,7 @@ internal sealed class ChildRuns(WeftEngine engine, Coordinator coordinator, IWef
                 TriggeredBy = $"parent {run.RunId}/{run.TaskId(task)}",
                 Priority = run.PriorityOverride,
                 WaitIfQueueFull = true,
+                ParentTrace = Telemetry.WeftTracing.Source.HasListeners() ? Telemetry.WeftTracing.RunContext(run) : default,
             }).ConfigureAwait(false);
         }
         catch (WeftDuplicateRunException)

@@ -33,6 +33,7 @@ public sealed partial class WeftEngine
         run.TriggeredBy = options?.TriggeredBy;
         run.ParentRunId = options?.ParentRunId;
         run.ParentTaskId = options?.ParentTaskId;
+        run.ParentTrace = options?.ParentTrace ?? default;
         var dedupKey = options?.DedupKey;
         while (_coord.Admit(run, dedupKey, options?.WaitIfQueueFull ?? false, () => _monitor.IntakePaused(options?.WaitIfMemoryCritical ?? true)) is var admission
             && (admission.Existing is not null || admission.Wait is not null))

@@ -49,6 +49,9 @@ internal sealed partial class RunExecution
     /// <inheritdoc cref="ParentRunId"/>
     public string? ParentTaskId { get; set; }
 
+    /// <summary>For a child workflow's run submitted while tracing: its parent run's span, which its own links to.</summary>
+    public System.Diagnostics.ActivityContext ParentTrace { get; set; }
+
     /// <summary>The child runs of this run's <c>workflow:</c> tasks while they run, by task (under the lock).</summary>
     public Dictionary<int, ChildWorkflows.ActiveChild>? Children { get; set; }
 
