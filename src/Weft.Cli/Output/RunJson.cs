@@ -65,6 +65,12 @@ internal static class RunJson
         }
 
         writer.WriteEndObject();
+        if (run.ParentRunId is { } parent)
+        {
+            writer.WriteString("parentRunId", parent);
+            writer.WriteString("parentTaskId", run.ParentTaskId);
+        }
+
         writer.WriteEndObject();
     }
 

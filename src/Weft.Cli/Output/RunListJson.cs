@@ -30,6 +30,12 @@ internal static class RunListJson
                 writer.WriteString("state", run.State.ToName());
                 WriteTime(writer, "startedAt", run.StartedAt);
                 WriteTime(writer, "finishedAt", run.FinishedAt);
+                if (run.ParentRunId is { } parent)
+                {
+                    writer.WriteString("parentRunId", parent);
+                    writer.WriteString("parentTaskId", run.ParentTaskId);
+                }
+
                 writer.WriteEndObject();
             }
 
