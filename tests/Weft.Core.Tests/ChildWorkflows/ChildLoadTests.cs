@@ -162,4 +162,28 @@ public sealed class ChildLoadTests : IDisposable
         Assert.Null(reg.Definition);
         Assert.Contains("\"workflow\":\"registered-one\"", json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ABrokenChildNamedTwice_HasItsErrorsReportedOnce()
+    {
+        var child = Write("child.yaml", """
+            name: child
+            tasks:
+              go: { echo: hi, dependsOn: nowhere }
+            """);
+        var parent = Write("parent.yaml", """
+            name: parent
+            tasks:
+              one: { workflow: child.yaml }
+              two: { workflow: child.yaml }
+            """);
+
+        var ex = Assert.Throws<WorkflowValidationException>(() => Load(parent));
+
+        Assert.Equal(
+            [$"{parent}:3:20: 'workflow' in task 'one': 'child.yaml' is not a valid workflow (1 error below)",
+             $"{child}:3:30: task 'go' depends on unknown task 'nowhere'",
+             $"{parent}:4:20: 'workflow' in task 'two': 'child.yaml' is not a valid workflow (see above)"],
+            ex.Errors.Select(e => e.ToString()));
+    }
 }

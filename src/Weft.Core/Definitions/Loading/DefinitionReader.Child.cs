@@ -9,6 +9,9 @@ internal sealed partial class DefinitionReader
 {
     private static readonly string[] StoredChildFields = ["path", "definition"];
 
+    // A file named by several tasks is read once (and its errors reported once).
+    private readonly Dictionary<string, WorkflowDefinition?> _childFiles = new(StringComparer.Ordinal);
+
     private ChildWorkflowSpec? ReadChildWorkflow(int index, DocNode value, string ctx)
     {
         AddPlace(index, FieldPaths.Workflow, value);
@@ -51,9 +54,20 @@ internal sealed partial class DefinitionReader
             return null;
         }
 
+        if (_childFiles.TryGetValue(full, out var known))
+        {
+            if (known is null)
+            {
+                Error(place, $"'workflow' {ctx}: '{path}' is not a valid workflow (see above)");
+            }
+
+            return known;
+        }
+
+        _childFiles[full] = null;
         try
         {
-            return WorkflowLoader.LoadFile(full, new WorkflowLoadOptions
+            return _childFiles[full] = WorkflowLoader.LoadFile(full, new WorkflowLoadOptions
             {
                 ExtraKinds = _options.ExtraKinds,
                 MaxFileBytes = _options.MaxFileBytes,
