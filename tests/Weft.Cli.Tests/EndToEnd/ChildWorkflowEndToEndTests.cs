@@ -90,4 +90,66 @@ public sealed class ChildWorkflowEndToEndTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("b.yaml:3:21: 'workflow' in task 'to_a' makes a cycle of workflows: a.yaml → b.yaml → a.yaml", result.Stderr + result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AProcessKilledWhileTheChildRuns_ResumeReattachesToTheSameChild()
+    {
+        _files.Write("gate.yaml", """
+            name: gate
+            tasks:
+              approve: { wait: { signal: go } }
+            """);
+        var parent = _files.Write("outer.yaml", """
+            name: outer
+            tasks:
+              gate: { workflow: gate.yaml }
+              after:
+                dependsOn: gate
+                shell: 'echo "after {{ tasks.gate.output.approve.ok }}"'
+            """);
+
+        string parentId;
+        string childId;
+        using (var run = WeftProcess.Start(_files.Directory, "run", parent, "--store", Store))
+        {
+            (parentId, childId) = await ChildWaitingAsync();
+            run.Crash();
+            await run.WaitForExitAsync().WaitAsync(WeftProcess.HardTimeout);
+        }
+
+        using var resumed = WeftProcess.Start(_files.Directory, "runs", "resume", parentId, "--store", Store);
+        var signal = await WeftProcess.RunAsync(_files.Directory, "runs", "signal", childId, "approve", "--data", """{"ok":"yes"}""", "--store", Store);
+        Assert.True(signal.ExitCode == 0, signal.ToString());
+
+        Assert.Equal(0, await resumed.WaitForExitAsync().WaitAsync(WeftProcess.HardTimeout));
+        await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Db });
+        var child = Assert.Single(await store.ListRunsAsync(new Storage.RunQuery { ParentRunId = parentId }));
+        Assert.Equal((childId, RunState.Succeeded), (child.RunId, child.State));
+        var after = await WeftProcess.RunAsync(_files.Directory, "runs", "output", parentId, "after", "--store", Store);
+        Assert.Equal("after yes", after.Stdout.Trim());
+    }
+
+    // The parent run and its child run, once the child's 'approve' is recorded as waiting.
+    private async Task<(string Parent, string Child)> ChildWaitingAsync()
+    {
+        var until = DateTime.UtcNow + WeftProcess.HardTimeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (File.Exists(Db))
+            {
+                await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Db });
+                foreach (var summary in await store.ListRunsAsync(new Storage.RunQuery()))
+                {
+                    if (summary.ParentRunId is { } parent && (await store.GetRunAsync(summary.RunId))?.Tasks[0].State == TaskState.Waiting)
+                    {
+                        return (parent, summary.RunId);
+                    }
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("no child run waited on 'approve'");
+    }
 }
