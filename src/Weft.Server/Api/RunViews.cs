@@ -39,10 +39,10 @@ internal sealed class RunViews(WeftEngine engine, RunSecrets secrets)
             t.Attempts, t.StartedAt, t.FinishedAt, t.Output, t.OutputTruncated, t.Error, t.ExitCode, t.WaitReason, t.RetryDueAt,
             [.. t.AttemptHistory.Select(a => new AttemptView(a.Number, a.StartedAt, a.FinishedAt, a.Outcome is { } o ? Name(o) : null, a.ExitCode, a.HttpStatus,
                 a.Error, a.Stderr, a.Worker))]));
-        // Child runs cost one indexed query, and only for runs with workflow tasks.
+        // Child runs cost one indexed query, and only for runs with workflow tasks; a live one shows the engine's state.
         IReadOnlyList<ChildRunView> children = definition?.Tasks.Any(t => t.Spec is ChildWorkflowSpec) == true
             ? [.. (await engine.Store.ListRunsAsync(new RunQuery { ParentRunId = runId, Limit = 1000 }, ct).ConfigureAwait(false))
-                .OrderBy(c => c.SubmittedAt).Select(c => new ChildRunView(c.RunId, c.Workflow, c.State.ToName(), c.ParentTaskId))]
+                .OrderBy(c => c.SubmittedAt).Select(c => new ChildRunView(c.RunId, c.Workflow, (engine.GetRun(c.RunId)?.State ?? c.State).ToName(), c.ParentTaskId))]
             : [];
         return new RunView(run.RunId, run.Workflow, run.State.ToName(), run.SubmittedAt, run.StartedAt, run.FinishedAt,
             run.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null, run.Params, [.. tasks], run.TriggeredBy,
