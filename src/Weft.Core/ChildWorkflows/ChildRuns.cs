@@ -31,6 +31,11 @@ internal sealed class ChildRuns(WeftEngine engine, Coordinator coordinator, IWef
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            if (coordinator.Stopping || coordinator.Draining)
+            {
+                return; // the engine stops: the task stays waiting in the store, and a resume finds its child
+            }
+
             result = new ChildResult(RunState.Failed, null, $"child workflow '{child.Spec.Workflow}' (run {child.RunId}): {Describe(ex)}");
         }
 

@@ -66,4 +66,27 @@ public sealed class ChildCancelTests
         Assert.Equal(TaskState.UpstreamFailed, Task(run, "after").State);
         Assert.Equal("cleaned", Task(run, "cleanup").Output);
     }
+
+    [Fact]
+    public async Task ASignalToAWorkflowTask_IsRefusedNamingItsChildRun_InTheEngineAndThroughTheStore()
+    {
+        // A durable store, so the task's waiting state is recorded for the store's check to read.
+        await using var h = new ChildHarness(configure: o => o.Store = new Recovery.CrashableStore(new Storage.MemoryStore()));
+        await h.RegisterAsync(Slow);
+        h.Echo.Hold = true;
+        var handle = await h.Engine.SubmitAsync(Parent);
+        var child = await h.ChildOfAsync(handle.RunId);
+        await EngineHarness.WaitUntilAsync(() => h.Echo.Running == 1);
+
+        var live = await Assert.ThrowsAsync<WeftTaskNotWaitingException>(() => h.Engine.SignalAsync(new TaskSignal(handle.RunId, "sub")).AsTask());
+        await EngineHarness.WaitUntilAsync(async () => (await h.Engine.Store.GetRunAsync(handle.RunId))?.Tasks[0].State == TaskState.Waiting);
+        var stored = await Assert.ThrowsAsync<WeftTaskNotWaitingException>(() =>
+            Weft.Waiting.SignalSender.RecordAsync(h.Engine.Store, new TaskSignal(handle.RunId, "sub"), CancellationToken.None).AsTask());
+
+        var expected = $"task 'sub' of run '{handle.RunId}' runs a child workflow (child run {child.RunId} (slow)) and ends with it, not with a signal; signal the child run's waiting task instead";
+        Assert.Equal(expected, live.Message);
+        Assert.Equal(expected, stored.Message);
+        h.Echo.Gate.SetResult();
+        Assert.Equal(RunState.Succeeded, (await handle.WaitAsync().WaitAsync(EngineHarness.HardLimit)).State);
+    }
 }
