@@ -264,5 +264,11 @@ internal static class Migrations
         CREATE INDEX signals_by_run ON signals (run_id);
         ALTER TABLE runs ADD COLUMN triggered_by text;
         """,
+        // 7 → 8: a child workflow's run records its parent run and task, as in the SQLite store.
+        """
+        ALTER TABLE runs ADD COLUMN parent_run_id text;
+        ALTER TABLE runs ADD COLUMN parent_task_id text;
+        CREATE INDEX runs_by_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+        """,
     ];
 }

@@ -29,8 +29,9 @@ public sealed partial class PostgresStore
             Filter(command, where, "submitted_at < @until", "until", query.Until?.UtcTicks);
             Filter(command, where, "(strpos(lower(run_id), lower(@text)) > 0 OR strpos(lower(workflow), lower(@text)) > 0)", "text", query.Text);
             Filter(command, where, "left(run_id, length(@prefix)) = @prefix", "prefix", query.IdPrefix);
+            Filter(command, where, "parent_run_id = @parent", "parent", query.ParentRunId);
             command.CommandText = $"""
-                SELECT run_id, workflow, state, submitted_at, started_at, finished_at, triggered_by FROM runs
+                SELECT run_id, workflow, state, submitted_at, started_at, finished_at, triggered_by, parent_run_id, parent_task_id FROM runs
                 {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
                 ORDER BY submitted_at DESC, run_id DESC LIMIT @limit OFFSET @offset
                 """;
@@ -45,6 +46,8 @@ public sealed partial class PostgresStore
                     StartedAt = Ticks(r, 4),
                     FinishedAt = Ticks(r, 5),
                     TriggeredBy = r.IsDBNull(6) ? null : r.GetString(6),
+                    ParentRunId = r.IsDBNull(7) ? null : r.GetString(7),
+                    ParentTaskId = r.IsDBNull(8) ? null : r.GetString(8),
                 });
             }
 
@@ -105,7 +108,7 @@ public sealed partial class PostgresStore
         await using var batch = new NpgsqlBatch(c);
         batch.BatchCommands.Add(ChangeBatch.Command("""
             SELECT definition_hash, state, priority, submitted_at, started_at, finished_at, params, secrets, secrets_flags, not_before, deadline,
-                triggered_by
+                triggered_by, parent_run_id, parent_task_id
             FROM runs WHERE run_id = @p0
             """, runId));
         batch.BatchCommands.Add(ChangeBatch.Command(TaskRows.TasksSql, runId));
@@ -144,6 +147,8 @@ public sealed partial class PostgresStore
                 FinishedAt = Ticks(r, 5),
                 Params = parameters,
                 TriggeredBy = r.IsDBNull(11) ? null : r.GetString(11),
+                ParentRunId = r.IsDBNull(12) ? null : r.GetString(12),
+                ParentTaskId = r.IsDBNull(13) ? null : r.GetString(13),
             };
             record = new RunRecord(runId, null!, parameters, submitted)
             {
@@ -151,6 +156,8 @@ public sealed partial class PostgresStore
                 NotBefore = Ticks(r, 9),
                 Deadline = Ticks(r, 10),
                 TriggeredBy = snapshot.TriggeredBy,
+                ParentRunId = snapshot.ParentRunId,
+                ParentTaskId = snapshot.ParentTaskId,
             };
             await r.NextResultAsync(ct).ConfigureAwait(false);
             await TaskRows.ReadAsync(r, rows.AddTask, ct).ConfigureAwait(false);

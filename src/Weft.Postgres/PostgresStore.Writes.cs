@@ -44,14 +44,14 @@ public sealed partial class PostgresStore
 
                 var insert = ChangeBatch.Command("""
                     INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags, not_before, deadline,
-                        owner, lease_until, triggered_by)
-                    VALUES (@p0, @p1, @p2, 'pending', @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12)
+                        owner, lease_until, triggered_by, parent_run_id, parent_task_id)
+                    VALUES (@p0, @p1, @p2, 'pending', @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
                     """,
                     run.RunId, run.Definition.Name, definition.Hash, (object?)(int?)run.Priority ?? DBNull.Value, run.SubmittedAt.UtcTicks,
                     JsonSerializer.Serialize(clear), (object?)secretBlob ?? DBNull.Value, (int)secretFlags,
                     (object?)run.NotBefore?.UtcTicks ?? DBNull.Value, (object?)run.Deadline?.UtcTicks ?? DBNull.Value,
                     (object?)run.Owner?.Name ?? DBNull.Value, (object?)run.Owner?.LeaseUntil.UtcTicks ?? DBNull.Value,
-                    (object?)run.TriggeredBy ?? DBNull.Value);
+                    (object?)run.TriggeredBy ?? DBNull.Value, (object?)run.ParentRunId ?? DBNull.Value, (object?)run.ParentTaskId ?? DBNull.Value);
                 batch.BatchCommands.Add(insert);
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(Channels.Notify(_channels.Of1(ClusterSignal.RunSubmitted))));
                 try

@@ -157,5 +157,12 @@ internal static class Migrations
         CREATE INDEX signals_by_run ON signals (run_id);
         ALTER TABLE runs ADD COLUMN triggered_by TEXT;
         """,
+        // 7 → 8: a child workflow's run (workflow: tasks) records its parent run and task; the index
+        // lists a run's children (weft runs show, the API) without a scan.
+        """
+        ALTER TABLE runs ADD COLUMN parent_run_id TEXT;
+        ALTER TABLE runs ADD COLUMN parent_task_id TEXT;
+        CREATE INDEX runs_by_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+        """,
     ];
 }

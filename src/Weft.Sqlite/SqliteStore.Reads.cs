@@ -28,8 +28,9 @@ public sealed partial class SqliteStore
             Filter(command, where, "submitted_at < $until", "$until", query.Until?.UtcTicks);
             Filter(command, where, "(instr(lower(run_id), lower($text)) > 0 OR instr(lower(workflow), lower($text)) > 0)", "$text", query.Text);
             Filter(command, where, "substr(run_id, 1, length($prefix)) = $prefix", "$prefix", query.IdPrefix);
+            Filter(command, where, "parent_run_id = $parent", "$parent", query.ParentRunId);
             command.CommandText = $"""
-                SELECT run_id, workflow, state, submitted_at, started_at, finished_at, triggered_by FROM runs
+                SELECT run_id, workflow, state, submitted_at, started_at, finished_at, triggered_by, parent_run_id, parent_task_id FROM runs
                 {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
                 ORDER BY submitted_at DESC, run_id DESC LIMIT $limit OFFSET $offset
                 """;
@@ -44,6 +45,8 @@ public sealed partial class SqliteStore
                     StartedAt = Ticks(r, 4),
                     FinishedAt = Ticks(r, 5),
                     TriggeredBy = r.IsDBNull(6) ? null : r.GetString(6),
+                    ParentRunId = r.IsDBNull(7) ? null : r.GetString(7),
+                    ParentTaskId = r.IsDBNull(8) ? null : r.GetString(8),
                 });
             }
 
@@ -105,7 +108,7 @@ public sealed partial class SqliteStore
         using var command = c.CreateCommand();
         command.CommandText = """
             SELECT r.definition_hash, r.state, r.priority, r.submitted_at, r.started_at, r.finished_at, r.params, r.secrets, r.secrets_flags,
-                r.not_before, r.deadline, r.triggered_by
+                r.not_before, r.deadline, r.triggered_by, r.parent_run_id, r.parent_task_id
             FROM runs r WHERE r.run_id = $run
             """;
         command.Parameters.AddWithValue("$run", runId);
@@ -134,6 +137,8 @@ public sealed partial class SqliteStore
             NotBefore = Ticks(r, 9),
             Deadline = Ticks(r, 10),
             TriggeredBy = r.IsDBNull(11) ? null : r.GetString(11),
+            ParentRunId = r.IsDBNull(12) ? null : r.GetString(12),
+            ParentTaskId = r.IsDBNull(13) ? null : r.GetString(13),
         };
         var snapshot = new RunSnapshot(runId, definition.Name, StoreColumns.Run(r.GetString(1)))
         {
@@ -143,6 +148,8 @@ public sealed partial class SqliteStore
             Params = parameters,
             Tasks = new TaskRows(_codec, runId).Load(c, definition),
             TriggeredBy = record.TriggeredBy,
+            ParentRunId = record.ParentRunId,
+            ParentTaskId = record.ParentTaskId,
         };
         return new StoredRun(record, snapshot);
     }

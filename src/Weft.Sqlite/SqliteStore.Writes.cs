@@ -101,7 +101,7 @@ public sealed partial class SqliteStore
         {
             Exec(_commands.Run, run.RunId, run.Definition.Name, hash, (long?)run.Priority, run.SubmittedAt.UtcTicks,
                 pending.ClearParams, pending.Secrets, (long)pending.SecretFlags, run.NotBefore?.UtcTicks, run.Deadline?.UtcTicks,
-                run.Owner?.Name, run.Owner?.LeaseUntil.UtcTicks, run.TriggeredBy);
+                run.Owner?.Name, run.Owner?.LeaseUntil.UtcTicks, run.TriggeredBy, run.ParentRunId, run.ParentTaskId);
         }
         catch (SqliteException e) when (e.SqliteExtendedErrorCode == 1555)
         {

@@ -14,11 +14,11 @@ internal sealed class WriteCommands : IDisposable
             """, "$hash", "$name", "$body", "$flags");
         Run = new RawStatement(writer, """
             INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags, not_before, deadline,
-                owner, lease_until, triggered_by)
+                owner, lease_until, triggered_by, parent_run_id, parent_task_id)
             VALUES ($run, $workflow, $hash, 'pending', $priority, $submitted, $params, $secrets, $secretsFlags, $notBefore, $deadline,
-                $owner, $leaseUntil, $triggeredBy)
+                $owner, $leaseUntil, $triggeredBy, $parentRun, $parentTask)
             """, "$run", "$workflow", "$hash", "$priority", "$submitted", "$params", "$secrets", "$secretsFlags", "$notBefore", "$deadline",
-            "$owner", "$leaseUntil", "$triggeredBy");
+            "$owner", "$leaseUntil", "$triggeredBy", "$parentRun", "$parentTask");
         // A final run has no owner any more (nothing to renew, nothing to take up).
         RunState = new RawStatement(writer, """
             UPDATE runs SET state = $state, started_at = coalesce($started, started_at), finished_at = $finished,

@@ -9,7 +9,7 @@ namespace Weft.Cli.Output;
 /// and the headline.</summary>
 internal static class RunDetails
 {
-    public static void Write(IAnsiConsole console, RunSnapshot run, TimeZoneInfo zone)
+    public static void Write(IAnsiConsole console, RunSnapshot run, TimeZoneInfo zone, IReadOnlyList<Storage.RunSummary>? children = null)
     {
         // Every line quotes recorded text (names, parameters, errors): cleaned for the terminal.
         void Line(string text) => console.WriteLine(TerminalText.Clean(text));
@@ -19,6 +19,10 @@ internal static class RunDetails
         Line($"submitted {RunListTable.Time(run.SubmittedAt, zone)}");
         Line($"started   {RunListTable.Time(run.StartedAt, zone)}");
         Line($"finished  {RunListTable.Time(run.FinishedAt, zone)}");
+        if (run.ParentRunId is { } parent)
+        {
+            Line($"parent    {parent} (task {run.ParentTaskId})");
+        }
         foreach (var (name, value) in run.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Line($"param     {name}={value}");
@@ -28,6 +32,12 @@ internal static class RunDetails
         foreach (var task in run.Tasks.Where(t => t.State == TaskState.Waiting && t.WaitReason is not null))
         {
             Line($"{task.TaskId}: {task.WaitReason}");
+        }
+
+        // The child runs of workflow tasks, oldest first (a retried task has one per attempt).
+        foreach (var child in (children ?? []).OrderBy(c => c.SubmittedAt).ThenBy(c => c.RunId, StringComparer.Ordinal))
+        {
+            Line($"{child.ParentTaskId}: child run {child.RunId}  {child.Workflow}  {child.State.ToName()}");
         }
 
         // A wait ended by a signal: who sent it and when ("on signal from cli ada@host").

@@ -67,6 +67,12 @@ internal static class RunJson
 
         writer.WriteEndObject();
         writer.WriteString("triggeredBy", run.TriggeredBy);
+        if (run.ParentRunId is { } parent)
+        {
+            writer.WriteString("parentRunId", parent);
+            writer.WriteString("parentTaskId", run.ParentTaskId);
+        }
+
         writer.WriteEndObject();
     }
 

@@ -31,6 +31,12 @@ internal static class RunListJson
                 WriteTime(writer, "startedAt", run.StartedAt);
                 WriteTime(writer, "finishedAt", run.FinishedAt);
                 writer.WriteString("triggeredBy", run.TriggeredBy);
+                if (run.ParentRunId is { } parent)
+                {
+                    writer.WriteString("parentRunId", parent);
+                    writer.WriteString("parentTaskId", run.ParentTaskId);
+                }
+
                 writer.WriteEndObject();
             }
 

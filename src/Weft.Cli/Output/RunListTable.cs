@@ -21,7 +21,7 @@ internal static class RunListTable
         {
             table.AddRow(
                 new Text(TerminalText.Clean(run.RunId)),
-                new Text(TerminalText.Clean(run.Workflow)),
+                new Text(TerminalText.Clean(run.ParentRunId is { } parent ? $"{run.Workflow} (child of {Short(parent)})" : run.Workflow)),
                 new Text(run.State.ToName(), new Style(StateColor(run.State))),
                 new Text(Time(run.StartedAt, zone)),
                 new Text(Time(run.FinishedAt, zone)),
@@ -30,6 +30,9 @@ internal static class RunListTable
 
         return table;
     }
+
+    /// <summary>A run id cut to its first 12 characters (enough to find it with <c>weft runs show</c>).</summary>
+    private static string Short(string runId) => runId.Length > 12 ? runId[..12] : runId;
 
     /// <summary>"2026-11-22 15:32:12" in <paramref name="zone"/>; empty when there is no time.</summary>
     public static string Time(DateTimeOffset? value, TimeZoneInfo zone) =>

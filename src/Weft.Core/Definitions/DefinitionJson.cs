@@ -298,6 +298,9 @@ public static class DefinitionJson
             case WaitSpec wait:
                 WriteWait(w, wait);
                 break;
+            case ChildWorkflowSpec child:
+                WriteChild(w, child);
+                break;
             case ContainerSpec container:
                 WriteContainer(w, container);
                 break;
@@ -374,6 +377,29 @@ public static class DefinitionJson
         if (http.Timeout is { } timeout)
         {
             w.WriteString("timeout", Duration(timeout));
+        }
+    }
+
+    /// <summary>A registered child as its name; a child read from a file with its definition, so the stored
+    /// parent runs the child it was validated with, wherever and whenever it runs.</summary>
+    private static void WriteChild(Utf8JsonWriter w, ChildWorkflowSpec child)
+    {
+        if (child.Definition is { } definition)
+        {
+            w.WriteStartObject("workflow");
+            w.WriteString("path", child.Workflow);
+            w.WritePropertyName("definition");
+            w.WriteRawValue(Write(definition), skipInputValidation: true);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteString("workflow", child.Workflow);
+        }
+
+        if (child.Params.Count > 0)
+        {
+            WriteMap(w, "params", child.Params);
         }
     }
 

@@ -3,7 +3,7 @@ namespace Weft.Definitions;
 /// <summary>The names a workflow file spells: kinds, enum values, and what makes a valid id.</summary>
 internal static class Names
 {
-    public static readonly string[] BuiltInKinds = ["shell", "http", "function", "sleep", "noop", "sql", "container", "wait"];
+    public static readonly string[] BuiltInKinds = ["shell", "http", "function", "sleep", "noop", "sql", "container", "wait", "workflow"];
 
     public static readonly (string Name, TaskPriority Value)[] Priorities =
     [

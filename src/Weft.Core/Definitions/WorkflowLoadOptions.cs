@@ -46,6 +46,10 @@ public sealed class WorkflowLoadOptions
     /// <summary>The most errors reported; more are summed up in a last "… and N more errors".</summary>
     public int MaxErrors { get; init; } = DefaultMaxErrors;
 
+    /// <summary>The full paths of the files whose <c>workflow:</c> tasks led to this one, outermost first:
+    /// a file met again is a cycle, refused where it is named.</summary>
+    internal IReadOnlyList<string> Including { get; init; } = [];
+
     /// <summary>For a definition this system stored after loading it: it was within the limits then,
     /// and its stored form is larger (expanded aliases, defaults copied into each task, JSON quoting),
     /// so reading it back is bounded only by what the store holds, and by a depth the recursion bears.</summary>

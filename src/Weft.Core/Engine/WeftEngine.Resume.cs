@@ -103,6 +103,8 @@ public sealed partial class WeftEngine
         var run = new RunExecution(runId, plan, stored.Record.Params, stored.Record.Priority, stored.Record.SubmittedAt)
         {
             TriggeredBy = stored.Record.TriggeredBy,
+            ParentRunId = stored.Record.ParentRunId,
+            ParentTaskId = stored.Record.ParentTaskId,
         };
         run.ResolveDeadlines(stored.Record.Deadline);
         if (!cancel && stored.Snapshot.State == RunState.Pending && stored.Record.NotBefore is { } notBefore && notBefore > now)

@@ -68,6 +68,11 @@ public sealed partial class WeftEngine
             }
 
             var state = run.Slots[task].State;
+            if (state == TaskState.Waiting && run.Children?.ContainsKey(task) == true)
+            {
+                throw WeftTaskNotWaitingException.ForChild(signal.RunId, signal.TaskId, run.Slots[task].WaitReason);
+            }
+
             return state == TaskState.Waiting ? true : throw new WeftTaskNotWaitingException(signal.RunId, signal.TaskId, state);
         }
     }

@@ -22,10 +22,18 @@ public sealed partial class WeftEngine
         SubmitOptions.ThrowIfInvalid(options, _time.GetUtcNow());
         var plan = _planner.PlanFor(definition);
         var values = ResolveParameters(definition, parameters);
+        if (plan.HasChildren)
+        {
+            await _children.CheckRegisteredAsync(definition, cancellationToken).ConfigureAwait(false);
+        }
+
         var runId = options?.RunId ?? NewRunId();
         var run = new RunExecution(runId, plan, values, options?.Priority, _time.GetUtcNow());
         run.ResolveDeadlines(options?.Deadline);
         run.TriggeredBy = options?.TriggeredBy;
+        run.ParentRunId = options?.ParentRunId;
+        run.ParentTaskId = options?.ParentTaskId;
+        run.ParentTrace = options?.ParentTrace ?? default;
         var dedupKey = options?.DedupKey;
         while (_coord.Admit(run, dedupKey, options?.WaitIfQueueFull ?? false, () => _monitor.IntakePaused(options?.WaitIfMemoryCritical ?? true)) is var admission
             && (admission.Existing is not null || admission.Wait is not null))
@@ -49,6 +57,8 @@ public sealed partial class WeftEngine
                     Deadline = options?.Deadline,
                     Owner = NewLease(),
                     TriggeredBy = options?.TriggeredBy,
+                    ParentRunId = options?.ParentRunId,
+                    ParentTaskId = options?.ParentTaskId,
                 }, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex) when (ex.Message.Contains("already exists", StringComparison.Ordinal))

@@ -37,6 +37,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly RetentionService _retention;
     private readonly LeaseRenewal _leases;
     private readonly EngineServices _services;
+    private readonly ChildWorkflows.ChildRuns _children;
 
     private WeftEngine(WeftOptions options)
     {
@@ -95,6 +96,9 @@ public sealed partial class WeftEngine : IAsyncDisposable
         // Sensors poll through this process's http handler (a cluster's scheduler keeps its waits too).
         var sensor = new Waiting.WaitSensor(_coord, _handlers["http"], _time, options.OutputLimitBytes);
         _coord.Scheduler.OnPollDue = sensor.Start;
+        _children = new ChildWorkflows.ChildRuns(this, _coord, _store, options.MaxWorkflowDepth);
+        _coord.Scheduler.OnChildStart = _children.Start;
+        _coord.Scheduler.OnChildDropped = _children.Drop;
         _coord.Dispatcher = _dispatcher;
         if (_coord.Journal is { } journal)
         {

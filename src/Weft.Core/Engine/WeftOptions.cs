@@ -112,6 +112,11 @@ public sealed class WeftOptions
     /// longer list fails the task, naming its size. Default 100,000.</summary>
     public int MaxMapItems { get; set; } = 100_000;
 
+    /// <summary>How deep child workflows (<c>workflow:</c> tasks) may nest (config key <c>maxWorkflowDepth</c>):
+    /// a run this many levels down that would start another child fails that task, naming the chain of runs,
+    /// so workflows calling each other in a cycle end. A run nobody started is level 1. Default 10.</summary>
+    public int MaxWorkflowDepth { get; set; } = 10;
+
     /// <summary>How often an engine on a durable store looks for signals that other processes recorded
     /// for its waiting tasks (<c>weft runs signal --store</c>); only while some task waits. Default 1 s.</summary>
     public TimeSpan SignalPollInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -189,6 +194,11 @@ public sealed class WeftOptions
         if (SignalPollInterval <= TimeSpan.Zero)
         {
             errors.Add($"SignalPollInterval must be positive (was {SignalPollInterval})");
+        }
+
+        if (MaxWorkflowDepth < 1)
+        {
+            errors.Add($"MaxWorkflowDepth must be positive (was {MaxWorkflowDepth})");
         }
 
         if (MaxMapItems < 1)

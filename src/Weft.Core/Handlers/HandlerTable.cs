@@ -12,7 +12,7 @@ internal static class HandlerTable
         ITaskHandler[] builtIns =
         [
             new ShellHandler(), new HttpHandler(http), new FunctionHandler(functions), new SleepHandler(), new NoopHandler(),
-            new Containers.ContainerHandler(containers), new Waiting.WaitHandler(),
+            new Containers.ContainerHandler(containers), new Waiting.WaitHandler(), new ChildWorkflows.ChildWorkflowHandler(),
         ];
         var table = new Dictionary<string, ITaskHandler>(StringComparer.Ordinal);
         foreach (var handler in builtIns.Concat(userHandlers))

@@ -79,6 +79,9 @@ internal sealed class ExecutionPlan
     /// <summary>Whether any task is a <c>wait:</c> task (queueing checks for one only then).</summary>
     public bool HasWaits { get; private set; }
 
+    /// <summary>True when some task runs a child workflow (<c>workflow:</c>), which the scheduler holds itself.</summary>
+    public bool HasChildren { get; private set; }
+
     /// <summary>Where successful attempts' durations are recorded, to weigh plans compiled later; null when not tracked.</summary>
     public Scheduling.PlanDurations? Durations { get; set; }
 
@@ -99,6 +102,7 @@ internal sealed class ExecutionPlan
         var plan = new ExecutionPlan(definition, weights, defaults);
         plan.HasDeadlines = definition.Deadline is not null || definition.Tasks.Any(t => t.Deadline is not null);
         plan.HasWaits = definition.Tasks.Any(t => t.Spec is WaitSpec);
+        plan.HasChildren = definition.Tasks.Any(t => t.Spec is ChildWorkflowSpec);
         plan.BuildEdges();
         plan.BuildLevels();
         plan.BuildCriticalPath();

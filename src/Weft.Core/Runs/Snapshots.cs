@@ -21,6 +21,12 @@ public sealed record RunSnapshot(string RunId, string Workflow, RunState State)
     /// <summary>Who or what started the run (<see cref="Storage.RunRecord.TriggeredBy"/>); null when not recorded.</summary>
     public string? TriggeredBy { get; init; }
 
+    /// <summary>For a child workflow's run (a <c>workflow:</c> task): the run that started it; null otherwise.</summary>
+    public string? ParentRunId { get; init; }
+
+    /// <summary>For a child workflow's run: the task of <see cref="ParentRunId"/> that started it; null otherwise.</summary>
+    public string? ParentTaskId { get; init; }
+
     /// <summary>From start to finish; null until both are known.</summary>
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }

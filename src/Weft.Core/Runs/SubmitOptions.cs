@@ -35,6 +35,15 @@ public sealed class SubmitOptions
     /// <c>cli ada@laptop</c>, <c>schedule …</c>); null records nothing.</summary>
     public string? TriggeredBy { get; set; }
 
+    /// <summary>For a child workflow's run: the run whose <c>workflow:</c> task starts it; set by the engine.</summary>
+    internal string? ParentRunId { get; set; }
+
+    /// <summary>For a child workflow's run: the task of <see cref="ParentRunId"/> that starts it.</summary>
+    internal string? ParentTaskId { get; set; }
+
+    /// <summary>For a child workflow's run: its parent run's span, for the child's run span to link to.</summary>
+    internal System.Diagnostics.ActivityContext ParentTrace { get; set; }
+
     /// <summary>Why a run cannot be held until <paramref name="notBefore"/> when submitted at
     /// <paramref name="now"/> (it is more than <see cref="Durations.Maximum"/> ahead), or null when it can.
     /// The message names the field as <c>notBefore</c>; front ends check with it before submitting.</summary>

@@ -20,6 +20,8 @@ internal sealed partial class RunExecution
                 Params = MaskedParams(),
                 Tasks = new FinalTaskList(this),
                 TriggeredBy = TriggeredBy,
+                ParentRunId = ParentRunId,
+                ParentTaskId = ParentTaskId,
             };
         }
 
@@ -37,6 +39,8 @@ internal sealed partial class RunExecution
             Params = MaskedParams(),
             Tasks = tasks,
             TriggeredBy = TriggeredBy,
+            ParentRunId = ParentRunId,
+            ParentTaskId = ParentTaskId,
         };
     }
 

@@ -43,6 +43,18 @@ internal sealed partial class RunExecution
     /// <summary>Who or what started the run (recorded with it); null when not recorded.</summary>
     public string? TriggeredBy { get; set; }
 
+    /// <summary>For a child workflow's run: the run and task that started it (recorded with it); null otherwise.</summary>
+    public string? ParentRunId { get; set; }
+
+    /// <inheritdoc cref="ParentRunId"/>
+    public string? ParentTaskId { get; set; }
+
+    /// <summary>For a child workflow's run submitted while tracing: its parent run's span, which its own links to.</summary>
+    public System.Diagnostics.ActivityContext ParentTrace { get; set; }
+
+    /// <summary>The child runs of this run's <c>workflow:</c> tasks while they run, by task (under the lock).</summary>
+    public Dictionary<int, ChildWorkflows.ActiveChild>? Children { get; set; }
+
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }

@@ -203,7 +203,7 @@ internal sealed partial class Scheduler
                     }
                 }
 
-                WriteOutput(w, slot.Output);
+                WriteJsonOrText(w, slot.Output);
             }
 
             w.WriteEndArray();
@@ -225,7 +225,8 @@ internal sealed partial class Scheduler
     private void SettleMapTask(RunExecution run, int task, TaskState final, string? output, string? error, DateTimeOffset now) =>
         SettleHeldAttempt(run, task, final, output, error, now);
 
-    private static void WriteOutput(Utf8JsonWriter w, string? output)
+    /// <summary>An output inside a JSON document: JSON as it is, other text as a string, none as null.</summary>
+    internal static void WriteJsonOrText(Utf8JsonWriter w, string? output)
     {
         if (output is null)
         {

@@ -18,6 +18,12 @@ internal sealed partial class Scheduler
             return;
         }
 
+        if (run.Plan.HasChildren && task < run.Plan.Count && run.Plan.Tasks[task].Spec is ChildWorkflowSpec)
+        {
+            StartChild(run, task, now);
+            return;
+        }
+
         TaskTransitions.Move(ref run.Slots[task], TaskState.Queued);
         run.Slots[task].QueuedAtTicks = now.UtcTicks;
         _ready.Enqueue(new WorkItem(run, task), run.PriorityOf(task), run.Plan.RemainingPath[run.DefIndex(task)], run.DeadlineOf(task), now);

@@ -185,10 +185,11 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
                 if (slot.State == TaskState.Waiting)
                 {
                     DropWait(run, t);
+                    var child = DropChild(run, t);
                     slot.AttemptOutcome = TaskOutcomeStatus.Cancelled;
                     slot.AttemptFinishedAt = now;
                     slot.WaitReason = null;
-                    slot.Error = "cancelled while waiting";
+                    slot.Error = child is null ? "cancelled while waiting" : $"cancelled with its run; child run {child} is cancelled too";
                     JournalAttempt(run, t);
                 }
 

@@ -29,7 +29,7 @@ internal static class TaskTransitions
 
         Allow(TaskState.Pending, TaskState.Queued, TaskState.Skipped, TaskState.UpstreamFailed, TaskState.Cancelled, TaskState.Cached);
         Allow(TaskState.Queued, TaskState.Running, TaskState.Waiting, TaskState.Cancelled);
-        Allow(TaskState.Waiting, TaskState.Succeeded, TaskState.Failed, TaskState.TimedOut, TaskState.Cancelled);
+        Allow(TaskState.Waiting, TaskState.Succeeded, TaskState.Failed, TaskState.TimedOut, TaskState.Cancelled, TaskState.Retrying);
         Allow(TaskState.Running, TaskState.Succeeded, TaskState.Failed, TaskState.TimedOut, TaskState.Cancelled, TaskState.Retrying, TaskState.Cached);
         Allow(TaskState.Retrying, TaskState.Queued, TaskState.Cancelled);
         return table;

@@ -71,6 +71,8 @@ internal sealed class MemoryRun
         StartedAt = StartedAt,
         FinishedAt = FinishedAt,
         TriggeredBy = Record.TriggeredBy,
+        ParentRunId = Record.ParentRunId,
+        ParentTaskId = Record.ParentTaskId,
     };
 
     public string? OutputOf(string taskId, int? attempt)
@@ -92,7 +94,7 @@ internal sealed class MemoryRun
         }
 
         var tasks = Record.Definition.Tasks.Select(t => TaskOf(t.Id, t.Kind) is var task && task.State == TaskState.Waiting
-            ? task with { WaitReason = Waiting.WaitReasons.Of(t, task) }
+            ? task with { WaitReason = Waiting.WaitReasons.Of(t, task, Record.RunId) }
             : task).ToList();
 
         // Instances of map tasks (convert[17]) follow the definition's tasks, by task then index.
@@ -121,6 +123,8 @@ internal sealed class MemoryRun
             Params = parameters,
             Tasks = tasks,
             TriggeredBy = Record.TriggeredBy,
+            ParentRunId = Record.ParentRunId,
+            ParentTaskId = Record.ParentTaskId,
         };
     }
 

@@ -81,6 +81,7 @@ public sealed partial class MemoryStore : IWeftStore
                     || r.Record.RunId.Contains(query.Text, StringComparison.OrdinalIgnoreCase)
                     || r.Record.Definition.Name.Contains(query.Text, StringComparison.OrdinalIgnoreCase))
                 .Where(r => query.IdPrefix is null || r.Record.RunId.StartsWith(query.IdPrefix, StringComparison.Ordinal))
+                .Where(r => query.ParentRunId is null || r.Record.ParentRunId == query.ParentRunId)
                 .OrderByDescending(r => r.Record.SubmittedAt)
                 .ThenByDescending(r => r.Record.RunId, StringComparer.Ordinal)
                 .Skip(query.Offset)

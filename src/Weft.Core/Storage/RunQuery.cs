@@ -20,6 +20,9 @@ public sealed record RunQuery
     /// <summary>Runs whose id starts with this text (case-sensitive): how a shortened id is found.</summary>
     public string? IdPrefix { get; init; }
 
+    /// <summary>Only the child runs that tasks of this run started (<see cref="RunSummary.ParentRunId"/>); null for all.</summary>
+    public string? ParentRunId { get; init; }
+
     /// <summary>The most runs returned. Default 50.</summary>
     public int Limit { get; init; } = 50;
 

@@ -24,4 +24,10 @@ public sealed record RunRecord(string RunId, WorkflowDefinition Definition, IRea
     /// <summary>Who or what started the run, as users see it: <c>api 10.0.0.7</c>, <c>cli ada@laptop</c>,
     /// <c>schedule 2026-12-03T02:00:00Z</c>, <c>dashboard …</c>, <c>retry of RUN</c>; null when not recorded.</summary>
     public string? TriggeredBy { get; init; }
+
+    /// <summary>For a child workflow's run (a <c>workflow:</c> task): the run that started it; null otherwise.</summary>
+    public string? ParentRunId { get; init; }
+
+    /// <summary>For a child workflow's run: the task of <see cref="ParentRunId"/> that started it; null otherwise.</summary>
+    public string? ParentTaskId { get; init; }
 }

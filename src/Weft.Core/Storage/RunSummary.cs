@@ -10,4 +10,10 @@ public sealed record RunSummary(string RunId, string Workflow, RunState State, D
 
     /// <summary>Who or what started the run (<see cref="RunRecord.TriggeredBy"/>); null when not recorded.</summary>
     public string? TriggeredBy { get; init; }
+
+    /// <summary>For a child workflow's run (a <c>workflow:</c> task): the run that started it; null otherwise.</summary>
+    public string? ParentRunId { get; init; }
+
+    /// <summary>For a child workflow's run: the task of <see cref="ParentRunId"/> that started it; null otherwise.</summary>
+    public string? ParentTaskId { get; init; }
 }

@@ -73,7 +73,7 @@ internal sealed class TaskRowReader(BlobCodec codec, string runId)
             var task = _rows.TryGetValue(t.Id, out var row)
                 ? row.Task with { Kind = t.Kind, Output = OutputOf(row), OutputTruncated = row.OutputTruncated, AttemptHistory = row.History }
                 : new TaskSnapshot(t.Id, t.Kind, TaskState.Pending);
-            tasks.Add(task.State == TaskState.Waiting ? task with { WaitReason = Waiting.WaitReasons.Of(t, task) } : task);
+            tasks.Add(task.State == TaskState.Waiting ? task with { WaitReason = Waiting.WaitReasons.Of(t, task, runId) } : task);
         }
 
         // Instances of map tasks (convert[17]) follow the definition's tasks, by task then index.

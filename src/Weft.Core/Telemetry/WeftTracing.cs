@@ -76,8 +76,15 @@ internal static class WeftTracing
         Activity.Current = null;
         try
         {
-            var span = Source.StartActivity("weft.run", ActivityKind.Internal, parentContext: default, startTime: run.SubmittedAt);
+            // A child workflow's run links to its parent's run span (its own trace still: it may outlive the parent's).
+            ActivityLink[]? links = run.ParentTrace == default ? null : [new ActivityLink(run.ParentTrace)];
+            var span = Source.StartActivity("weft.run", ActivityKind.Internal, parentContext: default, links: links, startTime: run.SubmittedAt);
             span?.SetTag("weft.run_id", run.RunId).SetTag("weft.workflow", run.WorkflowName);
+            if (run.ParentRunId is { } parent)
+            {
+                span?.SetTag("weft.parent_run_id", parent).SetTag("weft.parent_task_id", run.ParentTaskId);
+            }
+
             return span;
         }
         finally

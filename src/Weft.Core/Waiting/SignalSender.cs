@@ -25,6 +25,11 @@ internal static class SignalSender
         {
             throw new WeftTaskNotWaitingException(signal.RunId, signal.TaskId, task.State);
         }
+
+        if (task.Kind == "workflow")
+        {
+            throw WeftTaskNotWaitingException.ForChild(signal.RunId, signal.TaskId, task.WaitReason);
+        }
     }
 
     public static string NoTask(TaskSignal signal, IEnumerable<string> ids)

@@ -14,10 +14,14 @@ internal static class WaitReasons
         return timeoutAt is { } t ? $"{reason}, at most until {Time(t)}" : reason;
     }
 
-    /// <summary>The reason for a recorded task: null unless it is a waiting <c>wait:</c> task.</summary>
-    public static string? Of(TaskDefinition definition, TaskSnapshot task) =>
-        task.State == TaskState.Waiting && definition.Spec is WaitSpec spec
+    /// <summary>The reason for a recorded task of run <paramref name="runId"/>: null unless it is a waiting
+    /// <c>wait:</c> task or a <c>workflow:</c> task holding its child run.</summary>
+    public static string? Of(TaskDefinition definition, TaskSnapshot task, string runId) =>
+        task.State != TaskState.Waiting ? null
+        : definition.Spec is WaitSpec spec
             ? Of(spec, spec.Timeout is { } timeout && task.AttemptHistory.Count > 0 ? task.AttemptHistory[^1].StartedAt + timeout : null)
+        : definition.Spec is ChildWorkflowSpec child && task.Attempts > 0
+            ? $"child run {ChildWorkflows.ChildRunIds.For(runId, task.TaskId, task.Attempts)} ({child.Workflow})"
             : null;
 
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);

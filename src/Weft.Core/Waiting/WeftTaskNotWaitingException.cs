@@ -12,6 +12,19 @@ public sealed class WeftTaskNotWaitingException : InvalidOperationException
         State = state;
     }
 
+    /// <summary>A workflow task waiting for its child run: it ends with the child, not with a signal.</summary>
+    internal static WeftTaskNotWaitingException ForChild(string runId, string taskId, string? reason) =>
+        new(runId, taskId, TaskState.Waiting,
+            $"task '{taskId}' of run '{runId}' runs a child workflow ({reason ?? "its child run"}) and ends with it, not with a signal; signal the child run's waiting task instead");
+
+    private WeftTaskNotWaitingException(string runId, string taskId, TaskState state, string message)
+        : base(message)
+    {
+        RunId = runId;
+        TaskId = taskId;
+        State = state;
+    }
+
     /// <summary>The run.</summary>
     public string RunId { get; }
 

@@ -18,7 +18,10 @@ internal sealed record SubmitRequest(
 internal sealed record SubmitResponse(string RunId, string State, bool Deduplicated, DateTimeOffset? NotBefore);
 
 internal sealed record RunSummaryView(string RunId, string Workflow, string State, DateTimeOffset SubmittedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    string? TriggeredBy = null);
+    string? TriggeredBy = null, string? ParentRunId = null, string? ParentTaskId = null);
+
+/// <summary>A child run that a <c>workflow:</c> task of the run started (one per attempt).</summary>
+internal sealed record ChildRunView(string RunId, string Workflow, string State, string? ParentTaskId);
 
 internal sealed record RunListView(IReadOnlyList<RunSummaryView> Items, int Offset, int Limit, bool HasMore);
 
@@ -32,7 +35,10 @@ internal sealed record RunView(
     long? DurationMs,
     IReadOnlyDictionary<string, string> Params,
     IReadOnlyList<TaskView> Tasks,
-    string? TriggeredBy = null);
+    string? TriggeredBy = null,
+    string? ParentRunId = null,
+    string? ParentTaskId = null,
+    IReadOnlyList<ChildRunView>? Children = null);
 
 /// <summary>A task with its place in the DAG: <see cref="Level"/> 0 for tasks with no dependencies,
 /// else one more than its deepest dependency.</summary>

@@ -12,7 +12,7 @@ internal sealed class RunViews(WeftEngine engine, RunSecrets secrets)
 {
     public static string Name<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    public static RunSummaryView Summary(RunSummary s) => new(s.RunId, s.Workflow, s.State.ToName(), s.SubmittedAt, s.StartedAt, s.FinishedAt, s.TriggeredBy);
+    public static RunSummaryView Summary(RunSummary s) => new(s.RunId, s.Workflow, s.State.ToName(), s.SubmittedAt, s.StartedAt, s.FinishedAt, s.TriggeredBy, s.ParentRunId, s.ParentTaskId);
 
     /// <summary>The run as the engine (live) or the store has it; on a cluster, a task no worker has
     /// claimed yet shows as queued (<see cref="Cluster.QueuedTaskStates"/>).</summary>
@@ -39,8 +39,14 @@ internal sealed class RunViews(WeftEngine engine, RunSecrets secrets)
             t.Attempts, t.StartedAt, t.FinishedAt, t.Output, t.OutputTruncated, t.Error, t.ExitCode, t.WaitReason, t.RetryDueAt,
             [.. t.AttemptHistory.Select(a => new AttemptView(a.Number, a.StartedAt, a.FinishedAt, a.Outcome is { } o ? Name(o) : null, a.ExitCode, a.HttpStatus,
                 a.Error, a.Stderr, a.Worker))]));
+        // Child runs cost one indexed query, and only for runs with workflow tasks; a live one shows the engine's state.
+        IReadOnlyList<ChildRunView> children = definition?.Tasks.Any(t => t.Spec is ChildWorkflowSpec) == true
+            ? [.. (await engine.Store.ListRunsAsync(new RunQuery { ParentRunId = runId, Limit = 1000 }, ct).ConfigureAwait(false))
+                .OrderBy(c => c.SubmittedAt).Select(c => new ChildRunView(c.RunId, c.Workflow, (engine.GetRun(c.RunId)?.State ?? c.State).ToName(), c.ParentTaskId))]
+            : [];
         return new RunView(run.RunId, run.Workflow, run.State.ToName(), run.SubmittedAt, run.StartedAt, run.FinishedAt,
-            run.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null, run.Params, [.. tasks], run.TriggeredBy);
+            run.Duration is { } d ? (long)Math.Round(d.TotalMilliseconds) : null, run.Params, [.. tasks], run.TriggeredBy,
+            run.ParentRunId, run.ParentTaskId, children);
     }
 
     public async ValueTask<EventView> EventAsync(RunEvent unmasked)

@@ -66,7 +66,7 @@ public sealed class WorkflowBuilderTests
         var e = Assert.Throws<WorkflowValidationException>(() =>
             Workflow.Create("w").Task("x", t => t.DependsOn()).Build());
 
-        Assert.Equal("task 'x' has no kind; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait", Assert.Single(e.Errors).Message);
+        Assert.Equal("task 'x' has no kind; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait, workflow", Assert.Single(e.Errors).Message);
     }
 
     [Fact]

@@ -181,7 +181,7 @@ public sealed class WorkflowLoaderErrorTests
                 "flow.yaml:7:22: template in task 'load' names unknown param 'nope'",
                 "flow.yaml:8:17: task 'load' depends on unknown task 'extrat' (did you mean 'extract'?)",
                 "flow.yaml:8:25: task 'load' depends on itself",
-                "flow.yaml:9:3: task 'x' has no kind; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait",
+                "flow.yaml:9:3: task 'x' has no kind; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait, workflow",
             ],
             errors.Select(e => e.ToString()));
     }

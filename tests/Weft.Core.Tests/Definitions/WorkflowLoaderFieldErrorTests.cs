@@ -15,7 +15,7 @@ public sealed class WorkflowLoaderFieldErrorTests
                 dependsOn: []
             """, 3, 3);
 
-        Assert.Equal("task 'x' has no kind; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait", error.Message);
+        Assert.Equal("task 'x' has no kind; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait, workflow", error.Message);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class WorkflowLoaderFieldErrorTests
                 docker: alpine
             """, 4, 5);
 
-        Assert.Equal("unknown kind 'docker' in task 'x'; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait", error.Message);
+        Assert.Equal("unknown kind 'docker' in task 'x'; expected exactly one of: shell, http, function, sleep, noop, sql, container, wait, workflow", error.Message);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class WorkflowLoaderFieldErrorTests
             [
                 "flow.yaml:2:1: duplicate key 'name'; it is first at flow.yaml:1:1",
                 "flow.yaml:5:14: 'function' in task 'a' must not be empty",
-                "flow.yaml:7:3: task 'b' must be a mapping with one of: shell, http, function, sleep, noop, sql, container, wait; it is empty",
+                "flow.yaml:7:3: task 'b' must be a mapping with one of: shell, http, function, sleep, noop, sql, container, wait, workflow; it is empty",
             ],
             errors.Select(e => e.ToString()));
     }

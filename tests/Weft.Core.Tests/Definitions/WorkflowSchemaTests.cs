@@ -38,7 +38,7 @@ public sealed class WorkflowSchemaTests
         var fields = Schema()["$defs"]!["task"]!["properties"]!.AsObject().Select(p => p.Key).Order();
 
         Assert.Equal(
-            new[] { "dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "queue", "breaker", "rateLimit", "resources", "cache", "map" }.Concat(Names.BuiltInKinds).Order(),
+            new[] { "dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "queue", "breaker", "rateLimit", "resources", "cache", "map", "params" }.Concat(Names.BuiltInKinds).Order(),
             fields);
     }
 }

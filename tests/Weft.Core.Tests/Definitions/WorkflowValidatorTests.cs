@@ -62,7 +62,7 @@ public sealed class WorkflowValidatorTests
     {
         var def = new WorkflowDefinition("etl", [new TaskDefinition("x", new CustomSpec("docker", null))]);
 
-        Assert.Equal(["task 'x' has unknown kind 'docker'; known kinds: shell, http, function, sleep, noop, sql, container, wait"], Messages(def));
+        Assert.Equal(["task 'x' has unknown kind 'docker'; known kinds: shell, http, function, sleep, noop, sql, container, wait, workflow"], Messages(def));
         Assert.Empty(Messages(def, ["noop", "docker"]));
     }
 

@@ -34,7 +34,7 @@ internal static class ShowRunCommand
 
     private static Task<int> ExecuteAsync(string runId, string? storeName, bool json, CliIo io, CancellationToken ct)
     {
-        return RunsStore.WithRunAsync(storeName, runId, io, (_, run) =>
+        return RunsStore.WithRunAsync(storeName, runId, io, async (opened, run) =>
         {
             if (json)
             {
@@ -42,11 +42,15 @@ internal static class ShowRunCommand
             }
             else
             {
+                // The child runs its workflow: tasks started, so a parent's page leads to them.
+                var children = run.Tasks.Any(t => t.Kind == "workflow")
+                    ? await opened.Store.ListRunsAsync(new Storage.RunQuery { ParentRunId = run.RunId, Limit = 1000 }, ct).ConfigureAwait(false)
+                    : [];
                 RunsStore.WidenWhenRedirected(io);
-                RunDetails.Write(io.Ansi, run, TimeZoneInfo.Local);
+                RunDetails.Write(io.Ansi, run, TimeZoneInfo.Local, children);
             }
 
-            return Task.FromResult(ExitCodes.Succeeded);
+            return ExitCodes.Succeeded;
         }, ct);
     }
 }

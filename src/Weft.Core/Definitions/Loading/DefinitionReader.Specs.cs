@@ -22,6 +22,8 @@ internal sealed partial class DefinitionReader
                 return ReadContainer(index, value, ctx);
             case "wait":
                 return ReadWait(index, value, ctx);
+            case "workflow":
+                return ReadChildWorkflow(index, value, ctx);
             case "function":
                 var name = Text(value, $"'function' {ctx}");
                 return name is null ? null : new FunctionSpec(name);

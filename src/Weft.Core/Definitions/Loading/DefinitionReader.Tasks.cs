@@ -3,7 +3,7 @@ namespace Weft.Definitions.Loading;
 /// <summary>Reading <c>tasks</c> and <c>defaults</c>.</summary>
 internal sealed partial class DefinitionReader
 {
-    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "queue", "breaker", "rateLimit", "resources", "cache", "map"];
+    private static readonly string[] TaskFields = ["dependsOn", "timeout", "deadline", "retry", "priority", "trigger", "with", "pool", "queue", "breaker", "rateLimit", "resources", "cache", "map", "params"];
     public static IReadOnlyList<string> TaskFieldNames => TaskFields;
 
     private static readonly string[] DefaultsFields = ["timeout", "retry", "priority", "trigger"];
@@ -101,6 +101,12 @@ internal sealed partial class DefinitionReader
         if (fields.TryGetValue("with", out var with) && !(kinds.Count > 0 && kinds[0].Key.Text == "function" && spec is not FunctionSpec))
         {
             spec = ReadWith(index, id, spec, with);
+        }
+
+        // A workflow task whose 'workflow' was bad has already been reported; its 'params' is not a second problem.
+        if (fields.TryGetValue("params", out var childParams) && !(kinds.Count > 0 && kinds[0].Key.Text == "workflow" && spec is not ChildWorkflowSpec))
+        {
+            spec = ReadChildParams(index, id, spec, childParams);
         }
 
         var task = placeholder with { Spec = spec };

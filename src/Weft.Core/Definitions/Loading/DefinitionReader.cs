@@ -10,12 +10,14 @@ internal sealed partial class DefinitionReader
     private static readonly string[] ParamFields = ["default", "description", "required", "secret"];
 
     private readonly string _file;
+    private readonly WorkflowLoadOptions _options;
     private readonly List<string> _kinds;
     private readonly List<WorkflowError> _errors = [];
 
     public DefinitionReader(string file, WorkflowLoadOptions options)
     {
         _file = file;
+        _options = options;
         _kinds = [.. Names.BuiltInKinds, .. options.ExtraKinds.Where(k => !Names.BuiltInKinds.Contains(k))];
     }
 

@@ -18,6 +18,8 @@ internal static class FieldPaths
     public const string WaitHttp = "wait.http";
     public const string WaitEvery = "wait.every";
     public const string WaitTimeout = "wait.timeout";
+    public const string Workflow = "workflow";
+    public const string WorkflowParams = "params";
 
     public static string Item(string list, int index) => $"{list}[{index}]";
 

@@ -27,6 +27,9 @@ internal sealed partial class ValidationRun
             case WaitSpec wait:
                 CheckWait(i, wait);
                 break;
+            case ChildWorkflowSpec child:
+                CheckChildWorkflow(i, child);
+                break;
         }
     }
 

@@ -104,6 +104,13 @@ internal sealed partial class ValidationRun
                 }
 
                 break;
+            case ChildWorkflowSpec child:
+                foreach (var (key, value) in child.Params)
+                {
+                    yield return (FieldPaths.Member(FieldPaths.WorkflowParams, key), value);
+                }
+
+                break;
             case WaitSpec { Http: null, Until: { } until }:
                 yield return (FieldPaths.WaitUntil, until);
                 break;

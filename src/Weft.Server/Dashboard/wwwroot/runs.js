@@ -42,7 +42,9 @@ export async function showRuns(query) {
       h('td', {}, h('a', { href: `#/runs/${r.runId}`, class: 'mono' }, r.runId.slice(0, 12))),
       h('td', {}, h('a', { href: runsHash({ workflow: r.workflow }) }, r.workflow)), h('td', {}, badge(r.state)),
       h('td', {}, relative(r.submittedAt)), h('td', {}, relative(r.startedAt)), h('td', {}, duration(r.startedAt, r.finishedAt)),
-      h('td', { class: 'triggered-by' }, r.triggeredBy ?? '—'))));
+      h('td', { class: 'triggered-by' }, r.parentRunId
+        ? ['parent run ', h('a', { href: `#/runs/${r.parentRunId}`, class: 'mono' }, r.parentRunId.slice(0, 12))]
+        : r.triggeredBy ?? '—'))));
     if (runs.items.length === 0) put(list, h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No runs match.')));
     put(pager,
       h('a', { class: 'button', href: offset === 0 ? null : runsHash({ ...filters, offset: String(Math.max(0, offset - 50)) }) }, '← Newer'),
