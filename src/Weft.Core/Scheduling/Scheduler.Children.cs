@@ -31,21 +31,7 @@ internal sealed partial class Scheduler
         // A restored attempt that had not ended keeps its number, so it finds the child run it started.
         if (slot.Attempts == 0 || slot.AttemptOutcome is not null)
         {
-            slot.Attempts++;
-            if (slot.Attempts == 1)
-            {
-                slot.StartedAt = now;
-            }
-
-            slot.AttemptStartedAt = now;
-            slot.AttemptOutcome = null;
-            slot.Output = null;
-            slot.OutputTruncated = false;
-            slot.Error = null;
-            slot.ExitCode = null;
-            slot.HttpStatus = null;
-            slot.Stderr = null;
-            slot.Worker = null;
+            slot.BeginAttempt(now);
         }
 
         var childId = ChildRunIds.For(run.RunId, run.TaskId(task), slot.Attempts);

@@ -72,21 +72,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
             Counters.QueueWait.Record(now.UtcTicks - slot.QueuedAtTicks);
             Counters.Instruments?.Started(item.Run, item.Task, now.UtcTicks - slot.QueuedAtTicks);
             TaskTransitions.Move(ref slot, TaskState.Running);
-            attempt = ++slot.Attempts;
-            if (attempt == 1)
-            {
-                slot.StartedAt = now;
-            }
-
-            slot.AttemptStartedAt = now;
-            slot.AttemptOutcome = null;
-            slot.Output = null;
-            slot.OutputTruncated = false;
-            slot.Error = null;
-            slot.ExitCode = null;
-            slot.HttpStatus = null;
-            slot.Stderr = null;
-            slot.Worker = null;
+            attempt = slot.BeginAttempt(now);
             item.Run.RunningCount++;
             Counters.Running++;
             JournalAttempt(item.Run, item.Task);

@@ -135,6 +135,28 @@ internal struct TaskSlot
         }
     }
 
+    /// <summary>Starts the next attempt: its number (returned), its start, and nothing left of the previous
+    /// attempt's result. The slot dispatch and a child workflow task's attempt begin the same way.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int BeginAttempt(DateTimeOffset now)
+    {
+        if (++Attempts == 1)
+        {
+            StartedAt = now;
+        }
+
+        AttemptStartedAt = now;
+        AttemptOutcome = null;
+        Output = null;
+        OutputTruncated = false;
+        Error = null;
+        ExitCode = null;
+        HttpStatus = null;
+        Stderr = null;
+        Worker = null;
+        return Attempts;
+    }
+
     public readonly AttemptSnapshot CurrentAttempt(int number) => new(number, AttemptStartedAt)
     {
         FinishedAt = AttemptOutcome is null ? null : AttemptFinishedAt,
