@@ -32,7 +32,8 @@ internal static class RemoteRunExecutor
 
         // A file here is checked here; anything else names a workflow the server has registered.
         var isFile = File.Exists(request.File) || LooksLikePath(request.File);
-        if (isFile && WorkflowFile.LoadOrReport(request.File, io.Error) is null)
+        var loaded = isFile ? WorkflowFile.LoadOrReport(request.File, io.Error) : null;
+        if (isFile && loaded is null)
         {
             return ExitCodes.InvalidInput;
         }
@@ -43,7 +44,7 @@ internal static class RemoteRunExecutor
             using var client = target.Connect();
             var submission = new RemoteSubmission(parameters.Values)
             {
-                Definition = isFile ? await File.ReadAllTextAsync(request.File, ct).ConfigureAwait(false) : null,
+                Definition = loaded is null ? null : await DefinitionTextAsync(request.File, loaded, ct).ConfigureAwait(false),
                 FileName = isFile ? request.File : null,
                 Workflow = isFile ? null : request.File,
                 Priority = request.Priority,
@@ -117,6 +118,14 @@ internal static class RemoteRunExecutor
 
     // "flows/etl.yaml" or "etl.json" that does not exist is a missing file, not a registered name
     // (registered names have no slashes; a name ending in .yaml would be an odd one to register).
+    /// <summary>The file's text as the user wrote it (the server's errors then point into it), unless a task
+    /// names a child workflow by path: the server cannot read files beside this one, so the definition goes
+    /// in its stored JSON form, each such child's definition inside it (read and checked here).</summary>
+    private static async Task<string> DefinitionTextAsync(string file, Weft.Definitions.WorkflowDefinition loaded, CancellationToken ct) =>
+        loaded.Tasks.Any(t => t.Spec is Weft.Definitions.ChildWorkflowSpec { Definition: not null })
+            ? Weft.Definitions.DefinitionJson.Write(loaded)
+            : await File.ReadAllTextAsync(file, ct).ConfigureAwait(false);
+
     private static bool LooksLikePath(string text) =>
         text.Contains('/', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)
         || text.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || text.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
