@@ -60,6 +60,8 @@ internal sealed class NatsDispatcher : IDispatcher
     private Task[] _loops = [];
     private long _nextOutcome;
     private int _idle; // gate
+    private volatile bool _suspended;
+    private readonly SemaphoreSlim _resumed = new(0);
 
     public NatsDispatcher(TransportContext context, NatsTransport transport)
     {
@@ -113,6 +115,19 @@ internal sealed class NatsDispatcher : IDispatcher
     }
 
     public void Wake(int count) => _wake.Release(count);
+
+    /// <summary>While this scheduler's leadership of a PostgreSQL cluster has lapsed it starts no task and
+    /// takes in no outcome (another scheduler may be taking over: outcomes are left to whoever leads);
+    /// on resuming it goes on where it was.</summary>
+    public void Suspend(bool suspended)
+    {
+        _suspended = suspended;
+        if (!suspended)
+        {
+            _resumed.Release();
+            _wake.Release();
+        }
+    }
 
     public PoolStatus Status() => PoolStatus.Empty;
 
@@ -240,7 +255,7 @@ internal sealed class NatsDispatcher : IDispatcher
                 }
 
                 var journal = _scheduler.Journal!;
-                while (_scheduler.TryStartNext(out var item, out var attempt))
+                while (!_suspended && _scheduler.TryStartNext(out var item, out var attempt))
                 {
                     if (item.Run.TaskDef(item.Task).Cache is { } policy)
                     {
@@ -413,6 +428,11 @@ internal sealed class NatsDispatcher : IDispatcher
             {
                 try
                 {
+                    while (_suspended)
+                    {
+                        await _resumed.WaitAsync(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
+                    }
+
                     var consumer = await js.CreateOrUpdateConsumerAsync(
                         NatsNames.ResultStream,
                         new ConsumerConfig(NatsNames.SchedulerConsumer) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = ResultAckWait, MaxAckPending = 100_000 },
@@ -420,6 +440,13 @@ internal sealed class NatsDispatcher : IDispatcher
                     await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: ConsumeOpts, cancellationToken: token).ConfigureAwait(false))
                     {
                         retry = new Backoff();
+                        if (_suspended)
+                        {
+                            // Offered again at once to whoever leads by then (this scheduler once it leads again).
+                            await message.NakAsync(cancellationToken: token).ConfigureAwait(false);
+                            break;
+                        }
+
                         if (Collect(message) is { } unheld)
                         {
                             await SettleUnheldAsync(message, unheld, token).ConfigureAwait(false);

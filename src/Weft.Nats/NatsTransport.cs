@@ -4,7 +4,8 @@ namespace Weft.Nats;
 
 /// <summary>NATS JetStream as the transport of a Weft scheduler (<see cref="WeftOptions.Transport"/>):
 /// started tasks go to a work-queue stream, one subject per <c>queue:</c>, and <see cref="NatsWorker"/>s
-/// anywhere run them; their outcomes come back over a result stream. The store (SQLite) keeps the record.</summary>
+/// anywhere run them; their outcomes come back over a result stream. The store keeps the record: SQLite, or
+/// PostgreSQL, whose advisory lock then also decides which server schedules (the others stand by).</summary>
 public sealed class NatsTransport : ITransport
 {
     /// <summary>A transport over the NATS server at <paramref name="url"/> (<c>nats://[user:pass@]host:port</c>

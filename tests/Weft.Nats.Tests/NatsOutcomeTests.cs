@@ -108,7 +108,7 @@ public sealed class NatsOutcomeTests
     }
 
     [Fact]
-    public void A_transport_needs_a_durable_store_that_is_not_a_cluster_store()
+    public void A_transport_needs_a_durable_store()
     {
         var error = Assert.Throws<WeftConfigurationException>(() => WeftEngine.Create(o => o.Transport = new NatsTransport("nats://alice:secret@127.0.0.1:4222")));
 

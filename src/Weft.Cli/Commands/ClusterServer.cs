@@ -6,15 +6,16 @@ using Weft.Server;
 namespace Weft.Cli.Commands;
 
 /// <summary><c>weft server --store postgres://…</c>: a scheduler of the cluster. It runs a worker of its
-/// own (unless <c>--workers 0</c>) at once, waits as a standby while another server leads, and once it
+/// own (unless <c>--workers 0</c>, or <c>--transport</c>: then weft worker processes on NATS run every task) at once, waits as a standby while another server leads, and once it
 /// leads takes up the cluster's unfinished runs and serves the API, dashboard and metrics. If another
 /// server took over while this one's lock lapsed, it stops (exit 1) so a supervisor restarts it as a standby.</summary>
 internal static class ClusterServer
 {
     public static async Task<int> RunAsync(
-        IClusterStore store, StoreChoice choice, string? workflowDir, string[] urls, WeftServerOptions options, CliIo io, CancellationToken ct)
+        IClusterStore store, StoreChoice choice, bool overTransport, string? workflowDir, string[] urls, WeftServerOptions options, CliIo io, CancellationToken ct)
     {
-        var localSlots = options.Workers;
+        // Over a transport the store's queue carries nothing: a worker of this process would idle on it.
+        var localSlots = overTransport ? 0 : options.Workers;
         options.Workers = 1; // the scheduling engine runs no task itself
         void Log(string message)
         {

@@ -3,15 +3,14 @@ using Weft.Server;
 
 namespace Weft.Cli.Commands;
 
-/// <summary><c>weft server --transport nats://…</c>: the server schedules and records (SQLite), and
-/// weft worker processes on NATS run the tasks.</summary>
+/// <summary><c>weft server --transport nats://…</c>: the server schedules and records (SQLite; or PostgreSQL,
+/// where it leads or stands by as without a transport), and weft worker processes on NATS run the tasks.</summary>
 internal static partial class ServerCommand
 {
     // Null when the store can carry a transport; else what is wrong, naming both.
     private static string? TransportProblem(StoreChoice store, TransportChoice transport) => store.Kind switch
     {
-        StoreKind.Memory => $"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH), not {store.Describe()}",
-        StoreKind.Postgres => $"--transport {transport.Describe()} with a PostgreSQL store ({store.Describe()}) is not supported yet; use --store sqlite:PATH",
+        StoreKind.Memory => $"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH or postgres://…), not {store.Describe()}",
         _ => null,
     };
 

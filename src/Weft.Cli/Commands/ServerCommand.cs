@@ -21,7 +21,7 @@ internal static partial class ServerCommand
         };
         var transport = new Option<string?>("--transport")
         {
-            Description = $"Hand started tasks to weft worker processes over NATS JetStream: nats://[user:pass@]host:4222 (needs --store sqlite:PATH; workers run with the same --transport). Default: ${TransportChoice.Variable}, else transport: in the configuration.",
+            Description = $"Hand started tasks to weft worker processes over NATS JetStream: nats://[user:pass@]host:4222 (needs --store sqlite:PATH or postgres://…, where servers lead or stand by as without it; workers run with the same --transport). Default: ${TransportChoice.Variable}, else transport: in the configuration.",
             HelpName = "URL",
         };
         var transportCreds = TransportCredentials.CredsOption();
@@ -164,11 +164,6 @@ internal static partial class ServerCommand
         }
 
         await using var storeLifetime = opened.ConfigureAwait(false);
-        if (opened is Cluster.IClusterStore cluster)
-        {
-            return await ClusterServer.RunAsync(cluster, choice, workflowDir, urls, options, io, ct).ConfigureAwait(false);
-        }
-
         if (transport is not null)
         {
             if (await RefusedAsync(transport, io, ct).ConfigureAwait(false))
@@ -178,7 +173,13 @@ internal static partial class ServerCommand
 
             UseTransport(options, transport, io);
         }
-        else if (options.Workers < 1)
+
+        if (opened is Cluster.IClusterStore cluster)
+        {
+            return await ClusterServer.RunAsync(cluster, choice, transport is not null, workflowDir, urls, options, io, ct).ConfigureAwait(false);
+        }
+
+        if (transport is null && options.Workers < 1)
         {
             io.Error.WriteLine("error: --workers 0 only makes sense with a cluster store (postgres://…), where weft worker processes run the tasks");
             return ExitCodes.InvalidInput;

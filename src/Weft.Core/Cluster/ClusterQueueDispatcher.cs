@@ -58,10 +58,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         _scheduler.Distributed = true;
     }
 
-    public string Name => "cluster queue (dispatch, collect, intake)";
-
-    /// <summary>Takes up every unfinished run recorded in the store that the engine does not hold.</summary>
-    public required Func<CancellationToken, ValueTask<int>> TakeUpUnfinished { get; init; }
+    public string Name => "cluster queue (dispatch, collect)";
 
     /// <summary>Resumes one stored run (its queue rows came back before the run was taken up).</summary>
     public required Func<string, CancellationToken, ValueTask> Resume { get; init; }
@@ -79,13 +76,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
             return;
         }
 
-        var loops = new List<Task> { Task.Run(DispatchLoopAsync), Task.Run(CollectLoopAsync) };
-        if (_options.TakeSubmittedRuns)
-        {
-            loops.Add(Task.Run(IntakeLoopAsync));
-        }
-
-        _loops = [.. loops];
+        _loops = [Task.Run(DispatchLoopAsync), Task.Run(CollectLoopAsync)];
     }
 
     public async Task StopAsync()
@@ -525,43 +516,6 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
             }
 
             _coordinator.Apply(follow);
-        }
-    }
-
-    private async Task IntakeLoopAsync()
-    {
-        var token = _stop.Token;
-        var pause = TimeSpan.FromMilliseconds(50);
-        while (!token.IsCancellationRequested)
-        {
-            try
-            {
-                if (!_suspended)
-                {
-                    await TakeUpUnfinished(token).ConfigureAwait(false);
-                }
-
-                pause = TimeSpan.FromMilliseconds(50);
-                await _cluster.WaitForSignalAsync(ClusterSignal.RunSubmitted, _options.PollEvery, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                Log?.Invoke($"looking for submitted runs failed ({ex.Message}); retrying");
-                if (!await BackOffAsync(pause, token).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
         }
     }
 }

@@ -32,4 +32,11 @@ internal interface IDispatcher : IEngineService
 
     /// <summary>After the journal writer committed <paramref name="batch"/> (outside the gate).</summary>
     void Committed(List<StoreChange> batch);
+
+    /// <summary>A cluster scheduler's dispatcher stops handing out tasks and taking in outcomes while its
+    /// leadership has lapsed (<paramref name="suspended"/> true), and goes on once it leads again. Nothing to
+    /// do for a dispatcher whose runners are this process's own.</summary>
+    void Suspend(bool suspended)
+    {
+    }
 }

@@ -29,6 +29,16 @@ internal sealed class JournalWriter(Coordinator coordinator, IWeftStore store, T
     /// <summary>Told after each committed batch (the cluster dispatcher forgets its dequeued rows).</summary>
     public Action<List<StoreChange>>? Committed { get; set; }
 
+    /// <summary>False when a transport, not the store's queue, carries the tasks: the queue changes the
+    /// dispatcher journals (<see cref="StoreChangeKind.Enqueue"/>, <see cref="StoreChangeKind.Dequeue"/>,
+    /// <see cref="StoreChangeKind.CancelQueued"/>) only order its publishes and acks after the commit, and a
+    /// cluster store must not get them (it would fill a queue no worker reads). <see cref="Committed"/> still
+    /// sees the whole batch.</summary>
+    public bool StoreKeepsQueue { get; init; } = true;
+
+    // The batch as the store gets it when it keeps no queue (reused: one writer loop).
+    private readonly List<StoreChange> _forStore = [];
+
     public void Start() => _loop ??= Task.Run(LoopAsync);
 
     /// <summary>Under the gate: whether to wake the writer (it sleeps and has work); it counts as woken.</summary>
@@ -128,11 +138,12 @@ internal sealed class JournalWriter(Coordinator coordinator, IWeftStore store, T
     private async Task<bool> WriteUntilStoredAsync(List<StoreChange> batch)
     {
         var pause = TimeSpan.FromMilliseconds(50);
+        var stored = StoreKeepsQueue ? batch : WithoutQueueChanges(batch);
         while (true)
         {
             try
             {
-                await store.WriteAsync(batch).ConfigureAwait(false);
+                await store.WriteAsync(stored).ConfigureAwait(false);
                 coordinator.StoreError = null;
                 return true;
             }
@@ -150,5 +161,19 @@ internal sealed class JournalWriter(Coordinator coordinator, IWeftStore store, T
                 return false;
             }
         }
+    }
+
+    private List<StoreChange> WithoutQueueChanges(List<StoreChange> batch)
+    {
+        _forStore.Clear();
+        foreach (var change in batch)
+        {
+            if (change.Kind is not (StoreChangeKind.Enqueue or StoreChangeKind.Dequeue or StoreChangeKind.CancelQueued))
+            {
+                _forStore.Add(change);
+            }
+        }
+
+        return _forStore;
     }
 }

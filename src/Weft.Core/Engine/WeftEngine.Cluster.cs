@@ -10,16 +10,22 @@ namespace Weft;
 // worker processes. What is left here is the engine's public face of it.
 public sealed partial class WeftEngine
 {
-    /// <summary>True when this engine schedules a cluster: its tasks run on worker processes.</summary>
-    public bool IsClusterScheduler => _clusterQueue is not null;
+    /// <summary>True when this engine schedules a cluster: its store is a cluster store and its tasks run on
+    /// worker processes (through the store's queue or a transport).</summary>
+    public bool IsClusterScheduler => _intake is not null;
 
     /// <summary>Called (on a background thread) for what the cluster scheduler wants an operator to see:
     /// workers lost, tasks quarantined, store errors.</summary>
     internal Action<string>? ClusterLog
     {
-        get => _clusterQueue?.Log;
+        get => _intake?.Log;
         set
         {
+            if (_intake is not null)
+            {
+                _intake.Log = value;
+            }
+
             if (_clusterQueue is not null)
             {
                 _clusterQueue.Log = value;
@@ -29,7 +35,11 @@ public sealed partial class WeftEngine
 
     /// <summary>Stops acting as the cluster's scheduler for a while (its leadership lapsed, e.g. while the
     /// database restarts) or again (<paramref name="suspended"/> false) once it leads again.</summary>
-    internal void SuspendCluster(bool suspended) => _clusterQueue?.Suspend(suspended);
+    internal void SuspendCluster(bool suspended)
+    {
+        _intake?.Suspend(suspended);
+        _dispatcher.Suspend(suspended);
+    }
 
     /// <summary>Takes up every unfinished run recorded in the store that this engine does not have: what a
     /// scheduler does when it becomes the leader. Returns how many it took up.</summary>

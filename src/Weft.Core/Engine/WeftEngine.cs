@@ -33,6 +33,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
     private readonly LocalSlotPool? _pool;
     private readonly PoolScaler? _scaler;
     private readonly ClusterQueueDispatcher? _clusterQueue;
+    private readonly ClusterIntake? _intake;
     private readonly MonitorService _monitor;
     private readonly RetentionService _retention;
     private readonly LeaseRenewal _leases;
@@ -62,12 +63,13 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _leases = new LeaseRenewal(_store, OwnerName, _time, enabled: durable && cluster is null);
         if (durable)
         {
-            _coord.Journal = new JournalWriter(_coord, _store, _time);
+            _coord.Journal = new JournalWriter(_coord, _store, _time) { StoreKeepsQueue = options.Transport is null };
         }
 
         if (options.Transport is { } transport)
         {
-            // Tasks run on worker processes reached through the transport.
+            // Tasks run on worker processes reached through the transport (with a cluster store too: the
+            // store then keeps the record and the leadership, the transport carries the tasks).
             _dispatcher = transport.CreateDispatcher(new TransportContext(_coord, _cache, _time, _monitor.ReportWorkerCrash, _store));
         }
         else if (cluster is not null)
@@ -75,7 +77,6 @@ public sealed partial class WeftEngine : IAsyncDisposable
             // Cluster scheduler: tasks run on worker processes, not on slots of this engine.
             _dispatcher = _clusterQueue = new ClusterQueueDispatcher(_coord, cluster, _store, _cache, options.Cluster, _time)
             {
-                TakeUpUnfinished = async token => await TakeUpUnfinishedRunsAsync(token).ConfigureAwait(false),
                 Resume = async (runId, token) => await ResumeAsync(runId, token).ConfigureAwait(false),
                 OnWorkerLost = _monitor.ReportWorkerCrash,
             };
@@ -87,10 +88,15 @@ public sealed partial class WeftEngine : IAsyncDisposable
             _scaler = new PoolScaler(_coord, _pool, options.Pool, _time, () => CpuFraction is { } cpu ? cpu() : _monitor.CpuFraction());
         }
 
-        if (_clusterQueue is not null && options.Logger is { } logger)
+        if (cluster is not null)
         {
-            // A host's logger hears what the cluster scheduler reports (SchedulerLeadership sets its own).
-            _clusterQueue.Log = message => Logging.EngineLog.Cluster(logger, message);
+            // The cluster's scheduler takes up runs recorded by other processes, whatever carries its tasks.
+            _intake = new ClusterIntake(cluster, options.Cluster, async token => await TakeUpUnfinishedRunsAsync(token).ConfigureAwait(false));
+            if (options.Logger is { } logger)
+            {
+                // A host's logger hears what the cluster scheduler reports (SchedulerLeadership sets its own).
+                ClusterLog = message => Logging.EngineLog.Cluster(logger, message);
+            }
         }
 
         // Sensors poll through this process's http handler (a cluster's scheduler keeps its waits too).
@@ -115,6 +121,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         [
             Schedules,
             new Waiting.SignalInbox(_coord, _store, options),
+            _intake,
             _retention,
             _monitor,
             _scaler,
@@ -174,7 +181,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
             }
 
             // A cluster scheduler stopping leaves its runs to the next leader; an embedded engine cancels them.
-            active = cancelRuns && _clusterQueue is null ? [.. _coord.Runs.Values.Where(r => !r.State.IsFinal())] : [];
+            active = cancelRuns && !IsClusterScheduler ? [.. _coord.Runs.Values.Where(r => !r.State.IsFinal())] : [];
             foreach (var run in active)
             {
                 _coord.Scheduler.Cancel(run);

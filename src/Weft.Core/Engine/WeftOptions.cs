@@ -144,7 +144,8 @@ public sealed class WeftOptions
 
     /// <summary>Where started tasks run: null (the default) runs them on this engine's slots, or on the
     /// cluster's queue when <see cref="Store"/> is a cluster store; a transport (e.g. NATS JetStream,
-    /// Weft.Nats) hands them to worker processes. A transport needs a durable store that is not a cluster store.</summary>
+    /// Weft.Nats) hands them to worker processes. A transport needs a durable store: SQLite, or a cluster store
+    /// (PostgreSQL), which then keeps the record and the leadership while the transport carries the tasks.</summary>
     public Coordination.ITransport? Transport { get; set; }
 
     /// <summary>Schedules of registered workflows: whether this engine runs them, and their grace.</summary>
@@ -160,9 +161,9 @@ public sealed class WeftOptions
             errors.Add("the store is a cluster store: only the cluster's scheduler runs an engine on it (weft server, or SchedulerLeadership, which sets Cluster.Schedule); submit with ClusterClient and read runs from the store");
         }
 
-        if (Transport is { } transport && (Store is null or global::Weft.Cluster.IClusterStore || !Store.IsDurable))
+        if (Transport is { } transport && (Store is null || !Store.IsDurable))
         {
-            errors.Add($"Transport {transport.Describe()} needs a durable store that is not a cluster store (e.g. sqlite:PATH); PostgreSQL with a transport is not supported yet");
+            errors.Add($"Transport {transport.Describe()} needs a durable store (e.g. sqlite:PATH, or a PostgreSQL cluster store), not {(Store is null ? "the default in-memory store" : "an in-memory store")}");
         }
 
         if (Pool.IsFixed && Workers is < 1 or > 4096)
