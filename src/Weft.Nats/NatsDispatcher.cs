@@ -45,6 +45,7 @@ internal sealed class NatsDispatcher : IDispatcher
     private readonly NatsTransport _transport;
     private readonly Action<string, string> _onWorkerLost;
     private readonly IWeftStore _store;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly Channel<(TaskMessage Task, string DefinitionJson)> _outbox = Channel.CreateUnbounded<(TaskMessage, string)>(new UnboundedChannelOptions { SingleReader = true });
@@ -57,6 +58,7 @@ internal sealed class NatsDispatcher : IDispatcher
     private readonly HashSet<string> _storedDefinitions = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<(INatsJSContext Js, INatsKVStore Definitions)> _declared = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private NatsConnection? _connection;
+    private INatsKVStore? _directory;
     private Task[] _loops = [];
     private long _nextOutcome;
     private int _idle; // gate
@@ -70,6 +72,7 @@ internal sealed class NatsDispatcher : IDispatcher
         _cache = context.Cache;
         _onWorkerLost = context.OnWorkerLost;
         _store = context.Store;
+        _time = context.Time;
         _transport = transport;
         _scheduler.Distributed = true;
     }
@@ -130,6 +133,14 @@ internal sealed class NatsDispatcher : IDispatcher
     }
 
     public PoolStatus Status() => PoolStatus.Empty;
+
+    /// <summary>The workers in the <see cref="NatsNames.WorkerBucket"/> bucket, judged on this engine's clock.</summary>
+    public async ValueTask<IReadOnlyList<WorkerInfo>?> ListWorkersAsync(CancellationToken cancellationToken)
+    {
+        await _declared.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _directory ??= await NatsWorkerDirectory.DeclareAsync(_connection!, cancellationToken).ConfigureAwait(false);
+        return await NatsWorkerDirectory.ListAsync(_directory, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
 
     public Task BeginDrain() => Task.CompletedTask;
 

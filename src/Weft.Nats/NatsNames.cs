@@ -31,6 +31,13 @@ internal static class NatsNames
     public static string ClaimKey(string runId, string taskId, int attempt) =>
         Convert.ToHexString(Encoding.UTF8.GetBytes(OutcomeId(runId, taskId, attempt)));
 
+    /// <summary>Key-value bucket of worker records (<see cref="NatsWorkerDirectory"/>): who serves, and who stopped
+    /// heartbeating.</summary>
+    public const string WorkerBucket = "weft-workers";
+
+    /// <summary>A worker's key in <see cref="WorkerBucket"/>: its name in hex (a name may hold characters a key may not).</summary>
+    public static string WorkerKey(string name) => Convert.ToHexString(Encoding.UTF8.GetBytes(name));
+
     public static string TaskSubject(string queue) => "weft.tasks." + Token(queue);
 
     public static string WorkerConsumer(string queue) => "weft-queue-" + Token(queue);

@@ -40,6 +40,17 @@ public sealed class NatsTransport : ITransport
     public Task<NatsWorker> StartWorkerAsync(Cluster.ClusterWorkerOptions options, CancellationToken cancellationToken = default) =>
         NatsWorker.StartAsync(this, options, cancellationToken);
 
+    /// <summary>The workers of this NATS cluster, as they last reported themselves (alive; lost: no heartbeat
+    /// within their own dead-after; stopped), from the <c>weft-workers</c> key-value bucket. Connects for the call;
+    /// throws what the NATS client throws when the server cannot be reached.</summary>
+    public async Task<IReadOnlyList<Cluster.WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = NatsSetup.Connect(this, "weft-workers-list");
+        await connection.ConnectAsync().ConfigureAwait(false);
+        var bucket = await NatsWorkerDirectory.DeclareAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await NatsWorkerDirectory.ListAsync(bucket, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The server's URL without its credentials, for messages and logs.</summary>
     public string Describe() => NatsSetup.Redact(Url);
 

@@ -38,6 +38,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private readonly CancellationTokenSource _stopPulling = new();
     private readonly CancellationTokenSource _interrupt = new();
     private readonly CancellationTokenSource _stopListening = new();
+    private readonly CancellationTokenSource _stopHeartbeat = new();
 
     // Attempts running now, with the run they belong to, so a cancel announced for the run reaches them.
     private readonly ConcurrentDictionary<CancellationTokenSource, string> _attemptRuns = new();
@@ -50,6 +51,9 @@ public sealed class NatsWorker : IAsyncDisposable
     private INatsJSContext? _js;
     private INatsKVStore? _definitionBucket;
     private INatsKVStore? _claims;
+    private INatsKVStore? _directory;
+    private Task _heartbeat = Task.CompletedTask;
+    private DateTimeOffset _startedAt;
     private Task[] _pullLoops = [];
     private Task? _stopping;
     private volatile bool _abandoned;
@@ -98,6 +102,9 @@ public sealed class NatsWorker : IAsyncDisposable
             {
                 (worker._js, worker._definitionBucket) = await NatsSetup.DeclareAsync(worker._connection, cancellationToken).ConfigureAwait(false);
                 worker._claims = await NatsSetup.DeclareClaimsAsync(worker._connection, cancellationToken).ConfigureAwait(false);
+                worker._directory = await NatsWorkerDirectory.DeclareAsync(worker._connection, cancellationToken).ConfigureAwait(false);
+                worker._startedAt = worker._time.GetUtcNow();
+                await NatsWorkerDirectory.PutAsync(worker._directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken).ConfigureAwait(false);
                 var consumers = new List<INatsJSConsumer>();
                 foreach (var queue in options.Queues.Distinct(StringComparer.Ordinal))
                 {
@@ -114,6 +121,7 @@ public sealed class NatsWorker : IAsyncDisposable
                 }
 
                 worker._cancelListener = Task.Run(worker.ListenForCancelsAsync, CancellationToken.None);
+                worker._heartbeat = Task.Run(worker.HeartbeatAsync, CancellationToken.None);
                 worker._pullLoops = [.. consumers.Select(c => Task.Run(() => worker.PullLoopAsync(c), CancellationToken.None))];
                 break;
             }
@@ -164,8 +172,10 @@ public sealed class NatsWorker : IAsyncDisposable
         await _stopPulling.CancelAsync().ConfigureAwait(false);
         await _interrupt.CancelAsync().ConfigureAwait(false);
         await _stopListening.CancelAsync().ConfigureAwait(false);
+        await _stopHeartbeat.CancelAsync().ConfigureAwait(false);
         await _connection!.DisposeAsync().ConfigureAwait(false);
         await _cancelListener.ConfigureAwait(false);
+        await _heartbeat.ConfigureAwait(false);
         await Task.WhenAll(_pullLoops).ConfigureAwait(false);
         await Task.WhenAll(_running.Keys).ConfigureAwait(false);
     }
@@ -184,6 +194,19 @@ public sealed class NatsWorker : IAsyncDisposable
         await running.ConfigureAwait(false);
         await _stopListening.CancelAsync().ConfigureAwait(false);
         await _cancelListener.ConfigureAwait(false);
+        await _stopHeartbeat.CancelAsync().ConfigureAwait(false);
+        await _heartbeat.ConfigureAwait(false);
+        try
+        {
+            // Listed as stopped (not lost) until the record expires.
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await NatsWorkerDirectory.PutAsync(_directory!, NatsWorkerDirectory.RecordOf(_options, _startedAt, stopped: true), bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _options.OnLog?.Invoke($"worker '{Name}': could not mark itself stopped in NATS ({ex.Message}); it shows as lost once its lease passes");
+        }
+
         await _connection!.DisposeAsync().ConfigureAwait(false);
         _options.OnLog?.Invoke($"worker '{Name}' stopped");
     }
@@ -421,6 +444,33 @@ public sealed class NatsWorker : IAsyncDisposable
                     // It ended meanwhile.
                 }
             }
+        }
+    }
+
+    /// <summary>The worker's own liveness, apart from its tasks' leases: its record put again every
+    /// <see cref="ClusterWorkerOptions.HeartbeatEvery"/>, so <c>weft workers</c> sees it alive while idle too.</summary>
+    private async Task HeartbeatAsync()
+    {
+        var token = _stopHeartbeat.Token;
+        var record = NatsWorkerDirectory.RecordOf(_options, _startedAt, stopped: false);
+        using var timer = new PeriodicTimer(_options.HeartbeatEvery, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                try
+                {
+                    await NatsWorkerDirectory.PutAsync(_directory!, record, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The next tick tries again (NATS may be restarting); a reader meanwhile sees the last one.
+                    _options.OnLog?.Invoke($"worker '{Name}': its heartbeat failed ({ex.Message})");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

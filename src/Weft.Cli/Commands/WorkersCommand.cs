@@ -23,6 +23,13 @@ internal static class WorkersCommand
             Description = $"The cluster's store (postgres://…). Default: ${StoreChoice.Variable}.",
             HelpName = "STORE",
         };
+        var transport = new Option<string?>("--transport")
+        {
+            Description = $"The workers of a cluster on NATS JetStream: nats://[user:pass@]host:4222, as they report themselves in its weft-workers bucket. Default (without --store): ${TransportChoice.Variable}, else transport: in the configuration.",
+            HelpName = "URL",
+        };
+        var transportCreds = TransportCredentials.CredsOption();
+        var transportNKey = TransportCredentials.NKeyOption();
         var json = new Option<bool>("--json")
         {
             Description = "Print a JSON array: [{name, host, pid, queues, tags, slots, startedAt, heartbeatAt, leaseUntil, state}].",
@@ -35,15 +42,45 @@ internal static class WorkersCommand
 
             Examples:
               weft workers --store postgres://weft@db:5432/weft
+              weft workers --transport nats://127.0.0.1:4222
               weft workers --json
               weft workers --server http://127.0.0.1:5080
             """)
         {
             store,
+            transport,
+            transportCreds,
+            transportNKey,
             json,
         };
         var remote = new RemoteOptions().AddTo(command, store);
-        command.SetAction((result, ct) => RunAsync(result.GetValue(store), remote.Target(result), result.GetValue(json), io, ct));
+        command.SetAction(async (result, ct) =>
+        {
+            var target = remote.Target(result);
+            var storeText = result.GetValue(store);
+            if (target is null && (result.GetValue(transport) is not null || storeText is null))
+            {
+                if (CliConfiguration.Load(result, io.Error) is not { } configuration)
+                {
+                    return ExitCodes.InvalidInput;
+                }
+
+                var credentials = TransportCredentials.From(result, transportCreds, transportNKey, configuration);
+                if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), credentials, out var transportError) is { } nats)
+                {
+                    var (onNats, natsExit) = await FromNatsAsync(nats, io.Error, ct).ConfigureAwait(false);
+                    return onNats is null ? natsExit : Print(onNats, result.GetValue(json), io);
+                }
+
+                if (transportError is not null)
+                {
+                    io.Error.WriteLine($"error: {transportError}");
+                    return ExitCodes.InvalidInput;
+                }
+            }
+
+            return await RunAsync(storeText, target, result.GetValue(json), io, ct).ConfigureAwait(false);
+        });
         return command;
     }
 
@@ -52,11 +89,38 @@ internal static class WorkersCommand
         var (workers, exit) = target is not null
             ? await RemoteWorkers.ListAsync(target, io.Error, ct).ConfigureAwait(false)
             : await FromStoreAsync(storeText, io.Error, ct).ConfigureAwait(false);
-        if (workers is null)
-        {
-            return exit;
-        }
+        return workers is null ? exit : Print(workers, json, io);
+    }
 
+    private static async Task<(IReadOnlyList<WorkerInfo>? Workers, int Exit)> FromNatsAsync(TransportChoice choice, TextWriter error, CancellationToken ct)
+    {
+        var nats = choice.ToTransport();
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            return (await nats.ListWorkersAsync(bounded.Token).ConfigureAwait(false), ExitCodes.Succeeded);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is not WeftConfigurationException)
+        {
+            error.WriteLine(Nats.NatsCredentials.IsRefusal(ex)
+                ? $"error: --transport: {Nats.NatsCredentials.RefusalMessage(nats, ex)}"
+                : $"error: NATS {choice.Describe()} did not answer ({(ex is OperationCanceledException ? "no answer within 10 s" : ex.Message)})");
+            return (null, ExitCodes.InvalidInput);
+        }
+        catch (WeftConfigurationException ex)
+        {
+            foreach (var message in ex.Errors)
+            {
+                error.WriteLine($"error: {message}");
+            }
+
+            return (null, ExitCodes.InvalidInput);
+        }
+    }
+
+    private static int Print(IReadOnlyList<WorkerInfo> workers, bool json, CliIo io)
+    {
         if (json)
         {
             var array = new JsonArray([.. workers.Select(w => (JsonNode)new JsonObject

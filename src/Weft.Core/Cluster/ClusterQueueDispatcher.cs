@@ -108,6 +108,9 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
 
     public PoolStatus Status() => PoolStatus.Empty;
 
+    public async ValueTask<IReadOnlyList<WorkerInfo>?> ListWorkersAsync(CancellationToken cancellationToken) =>
+        await _cluster.ListWorkersAsync(cancellationToken).ConfigureAwait(false);
+
     public Task BeginDrain() => Task.CompletedTask;
 
     public async ValueTask<Func<int, bool>?> AdoptionForAsync(RunExecution run, CancellationToken cancellationToken)

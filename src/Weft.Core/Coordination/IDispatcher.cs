@@ -39,4 +39,9 @@ internal interface IDispatcher : IEngineService
     void Suspend(bool suspended)
     {
     }
+
+    /// <summary>The worker processes that run this dispatcher's tasks, as their registry has them (a cluster
+    /// store, a transport's); null when its runners are this process's own slots.</summary>
+    ValueTask<IReadOnlyList<Cluster.WorkerInfo>?> ListWorkersAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<Cluster.WorkerInfo>?>(null);
 }

@@ -41,6 +41,11 @@ public sealed partial class WeftEngine
         _dispatcher.Suspend(suspended);
     }
 
+    /// <summary>The worker processes that run this engine's tasks — a cluster's (registered in its store) or a
+    /// transport's (e.g. NATS workers) — alive, lost or stopped; null when the tasks run on this engine's own slots.</summary>
+    public ValueTask<IReadOnlyList<WorkerInfo>?> ListWorkersAsync(CancellationToken cancellationToken = default) =>
+        _dispatcher.ListWorkersAsync(cancellationToken);
+
     /// <summary>Takes up every unfinished run recorded in the store that this engine does not have: what a
     /// scheduler does when it becomes the leader. Returns how many it took up.</summary>
     public async ValueTask<int> TakeUpUnfinishedRunsAsync(CancellationToken cancellationToken = default)

@@ -18,12 +18,13 @@ internal static class StatusEndpoints
             .WithName("GetInfo").WithSummary("Server version, read-only mode, whether mutations need a token.");
     }
 
-    // In this process the workers are the engine's own slots; a cluster's are the processes registered in its store.
+    // In this process the workers are the engine's own slots; a cluster's are the processes registered in its
+    // store, a transport's those in its registry (NATS: the weft-workers bucket).
     private static async Task<IResult> Workers(WeftEngine engine, TimeProvider time, CancellationToken ct)
     {
-        if (engine.Store is Cluster.IClusterStore cluster)
+        if (await engine.ListWorkersAsync(ct).ConfigureAwait(false) is { } workers)
         {
-            return Results.Ok(await ClusterWorkerViews.ListAsync(cluster, ct).ConfigureAwait(false));
+            return Results.Ok(ClusterWorkerViews.From(workers));
         }
 
         var status = engine.GetStatus();
