@@ -29,7 +29,9 @@ namespace Weft.Nats;
 /// </list></summary>
 internal sealed class NatsDispatcher : IDispatcher
 {
-    private static readonly TimeSpan ResultAckWait = TimeSpan.FromSeconds(30);
+    // Also how long outcomes a killed scheduler had pulled wait before the next leader gets them; a repeat
+    // after a slow commit is recognised as a duplicate and only acked.
+    private static readonly TimeSpan ResultAckWait = TimeSpan.FromSeconds(10);
 
     // How soon an outcome of a run not yet taken up is offered again.
     private static readonly TimeSpan UnheldRetry = TimeSpan.FromSeconds(1);

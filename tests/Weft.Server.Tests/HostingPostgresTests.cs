@@ -78,22 +78,50 @@ public sealed class HostingPostgresTests : IAsyncLifetime
         Assert.Equal(2, (await engine.Store.ListRunsAsync(new Storage.RunQuery { State = RunState.Succeeded })).Count);
     }
 
+    [Fact]
+    public async Task UsePostgresWithUseNats_TheLeadersTasksRunOnTheHostsOwnWorkerOverNats_AndTheStoresQueueStaysEmpty()
+    {
+        await using var nats = await Weft.Nats.Tests.NatsServer.StartAsync();
+        var (app, log) = await BuildAsync(nats.Url);
+        await app.StartAsync().WaitAsync(Timeout);
+        var engine = app.Services.GetRequiredService<WeftEngine>();
+
+        var run = await (await engine.SubmitAsync(Flow("over nats"))).WaitAsync().WaitAsync(Timeout);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.True(engine.IsClusterScheduler);
+        Assert.Equal("hello, over nats", run.Tasks.Single(t => t.TaskId == "greet").Output); // the builder's function, on the NATS worker
+        Assert.Contains(log, m => m.Contains("slots on NATS", StringComparison.Ordinal));
+        var worker = Assert.Single((await engine.ListWorkersAsync())!);
+        Assert.Equal(worker.Name, run.Tasks.Single(t => t.TaskId == "greet").AttemptHistory.Single().Worker);
+        Assert.False(worker.Lost);
+        await using var db = await TestPostgres.OpenRawAsync();
+        await using var queued = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM \"{_schema}\".queue", db);
+        Assert.Equal(0L, (long)(await queued.ExecuteScalarAsync())!);
+    }
+
     private static WorkflowDefinition Flow(string who) => Workflow.Create("greeting")
         .Task("greet", t => t.Function("greet", new System.Text.Json.Nodes.JsonObject { ["who"] = who }))
         .Task("done", t => t.Noop().DependsOn("greet"))
         .Build();
 
-    private async Task<(WebApplication App, ConcurrentQueue<string> Log)> BuildAsync()
+    private async Task<(WebApplication App, ConcurrentQueue<string> Log)> BuildAsync(string? nats = null)
     {
         var connection = await TestPostgres.ConnectionStringAsync(_schema);
         var log = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new LineLogger(log));
-        builder.Services.AddWeft(weft => weft
-            .UsePostgres(connection)
-            .Register<Greeting, string>("greet", (input, _) => ValueTask.FromResult($"hello, {input.Who}"))
-            .ConfigureServer(o => o.Workers = 2));
+        builder.Services.AddWeft(weft =>
+        {
+            weft.UsePostgres(connection)
+                .Register<Greeting, string>("greet", (input, _) => ValueTask.FromResult($"hello, {input.Who}"))
+                .ConfigureServer(o => o.Workers = 2);
+            if (nats is not null)
+            {
+                weft.UseNats(nats);
+            }
+        });
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.MapWeftApi();

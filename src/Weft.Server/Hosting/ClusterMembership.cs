@@ -8,7 +8,7 @@ namespace Weft.Server.Hosting;
 
 /// <summary>A host on a cluster store (<c>UsePostgres</c>) is a cluster member, as
 /// <c>weft server --store postgres://…</c> is: a worker of its own runs tasks at once (with the
-/// builder's functions and handlers), the host's start waits as a standby while another member leads,
+/// builder's functions and handlers; on NATS with <c>UseNats</c>), the host's start waits as a standby while another member leads,
 /// and once it leads its engine schedules the cluster. If another member took over while this one's
 /// lock had lapsed, the host stops, for its supervisor to start it again as a standby.</summary>
 internal sealed partial class ClusterMembership(
@@ -18,7 +18,8 @@ internal sealed partial class ClusterMembership(
     IHostApplicationLifetime lifetime,
     ILogger<ClusterMembership> logger) : IAsyncDisposable
 {
-    private ClusterWorker? _worker;
+    // The host's own worker: of the store's queue, or of the NATS transport when the host has one.
+    private Func<TimeSpan, CancellationToken, Task>? _stopWorker;
     private SchedulerLeadership? _leadership;
     private CancellationTokenRegistration _deposed;
 
@@ -41,8 +42,20 @@ internal sealed partial class ClusterMembership(
         }
 
         builder.ConfigureWorker(services, worker);
-        _worker = await ClusterWorker.StartAsync(store, worker, cancellationToken).ConfigureAwait(false);
-        Log($"worker {worker.Name} running with {worker.Slots} slots; taking the lead of the cluster when it is free");
+        if (services.GetService(typeof(Nats.NatsTransport)) is Nats.NatsTransport nats)
+        {
+            // UseNats: the leader hands tasks to NATS, so the host's worker takes them from there.
+            var natsWorker = await nats.StartWorkerAsync(worker, cancellationToken).ConfigureAwait(false);
+            _stopWorker = (drain, _) => natsWorker.StopAsync(drain);
+            Log($"worker {worker.Name} running with {worker.Slots} slots on NATS {nats.Describe()}; taking the lead of the cluster when it is free");
+        }
+        else
+        {
+            var storeWorker = await ClusterWorker.StartAsync(store, worker, cancellationToken).ConfigureAwait(false);
+            _stopWorker = storeWorker.StopAsync;
+            Log($"worker {worker.Name} running with {worker.Slots} slots; taking the lead of the cluster when it is free");
+        }
+
         _leadership = await SchedulerLeadership.AcquireAsync(store, () => createEngine(services), Log, cancellationToken).ConfigureAwait(false);
         _deposed = _leadership.Deposed.Register(() =>
         {
@@ -61,9 +74,9 @@ internal sealed partial class ClusterMembership(
             await leadership.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (Interlocked.Exchange(ref _worker, null) is { } worker)
+        if (Interlocked.Exchange(ref _stopWorker, null) is { } stopWorker)
         {
-            await worker.StopAsync(drain, cancellationToken).ConfigureAwait(false);
+            await stopWorker(drain, cancellationToken).ConfigureAwait(false);
         }
     }
 

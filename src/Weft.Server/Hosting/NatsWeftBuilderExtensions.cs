@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Weft.Nats;
 
 namespace Weft.Hosting;
@@ -11,8 +12,8 @@ public static class NatsWeftBuilderExtensions
     /// <summary>Hands started tasks to worker processes over the NATS server at <paramref name="url"/>
     /// (<c>nats://[user:pass@]host:port</c>, or <c>tls://…</c>) instead of running them on the host's
     /// slots; <paramref name="configure"/> sets the rest (quarantine, a log of connection trouble). Needs
-    /// a durable store that is not a cluster store (<c>UseSqlite</c>): otherwise the start stops with
-    /// that problem among the others. Throws <see cref="ArgumentException"/> for a URL that is not a
+    /// a durable store: <c>UseSqlite</c>, or <c>UsePostgres</c> (members lead or stand by by the database's
+    /// lock, and each runs its own worker on NATS); otherwise the start stops with that problem among the others. Throws <see cref="ArgumentException"/> for a URL that is not a
     /// NATS server's (the message never shows its credentials).</summary>
     public static WeftBuilder UseNats(this WeftBuilder builder, string url, Action<NatsTransport>? configure = null)
     {
@@ -27,6 +28,7 @@ public static class NatsWeftBuilderExtensions
 
         var transport = new NatsTransport(url.Trim());
         configure?.Invoke(transport);
+        builder.Services.AddSingleton(transport); // a cluster member's own worker takes its tasks from NATS
         return builder.Configure(o => o.Transport = transport);
     }
 }
