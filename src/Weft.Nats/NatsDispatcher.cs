@@ -61,6 +61,7 @@ internal sealed class NatsDispatcher : IDispatcher
     private readonly TaskCompletionSource<(INatsJSContext Js, INatsKVStore Definitions)> _declared = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private NatsConnection? _connection;
     private INatsKVStore? _directory;
+    private INatsKVStore? _claims;
     private Task[] _loops = [];
     private long _nextOutcome;
     private int _idle; // gate
@@ -597,7 +598,8 @@ internal sealed class NatsDispatcher : IDispatcher
     }
 
     /// <summary>Tells every worker that a run was cancelled (once its cancel is committed): a worker running
-    /// one of its attempts cancels it, one that pulls a task of it later does not run it.</summary>
+    /// one of its attempts cancels it, one that pulls a task of it later does not run it. Then ends the
+    /// attempts no worker has begun (see <see cref="EndUnbegunAsync"/>).</summary>
     private async Task CancelLoopAsync()
     {
         await foreach (var runId in _cancels.Reader.ReadAllAsync().ConfigureAwait(false))
@@ -611,7 +613,86 @@ internal sealed class NatsDispatcher : IDispatcher
                 // Its attempts then run to their end; the run still ends cancelled when they return.
                 Log($"announcing the cancel of run {runId} failed ({ex.Message})");
             }
+
+            await EndUnbegunAsync(runId).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A cancelled run's attempts that wait in JetStream would otherwise keep the run from ending until
+    /// some worker pulls them (none may be up). The scheduler claims each attempt itself in the claims bucket:
+    /// where that succeeds no worker has begun the attempt and none will (a worker that pulls it later finds the
+    /// claim and reports it lost, an outcome dropped as stale), so it ends cancelled now. Where a worker holds
+    /// the claim, that worker's outcome ends it.</summary>
+    private async Task EndUnbegunAsync(string runId)
+    {
+        var token = _stop.Token;
+        var attempts = new List<(string TaskId, int Attempt)>();
+        lock (_coordinator.Gate)
+        {
+            if (!_coordinator.Runs.TryGetValue(runId, out var run))
+            {
+                return;
+            }
+
+            for (var task = 0; task < run.Slots.Length; task++)
+            {
+                ref readonly var slot = ref run.Slots[task];
+                if (slot.State == TaskState.Running && slot.Attempts >= 1)
+                {
+                    attempts.Add((run.TaskId(task), slot.Attempts));
+                }
+            }
+        }
+
+        if (attempts.Count == 0)
+        {
+            return;
+        }
+
+        var ended = new List<(string TaskId, int Attempt)>();
+        try
+        {
+            await _declared.Task.WaitAsync(token).ConfigureAwait(false);
+            _claims ??= await NatsSetup.DeclareClaimsAsync(_connection!, token).ConfigureAwait(false);
+            foreach (var (taskId, attempt) in attempts)
+            {
+                var claimed = await _claims.TryCreateAsync(NatsNames.ClaimKey(runId, taskId, attempt), "scheduler: run cancelled"u8.ToArray(), cancellationToken: token).ConfigureAwait(false);
+                if (claimed.Success)
+                {
+                    ended.Add((taskId, attempt));
+                }
+            }
+        }
+        catch (Exception ex) when (!token.IsCancellationRequested)
+        {
+            // What was not claimed ends when a worker reports it.
+            Log($"ending the not yet begun attempts of cancelled run {runId} failed ({ex.Message})");
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        FollowUp follow;
+        lock (_coordinator.Gate)
+        {
+            if (_coordinator.Stopping || !_coordinator.Runs.TryGetValue(runId, out var run))
+            {
+                return;
+            }
+
+            foreach (var (taskId, attempt) in ended)
+            {
+                if (RunningAttempt(run, taskId, attempt) is { } item)
+                {
+                    _scheduler.Complete(item, TaskOutcome.Cancelled("cancelled before a worker took it"));
+                }
+            }
+
+            follow = _coordinator.TakeFollowUp();
+        }
+
+        _coordinator.Apply(follow);
     }
 
     private async Task AckLoopAsync()

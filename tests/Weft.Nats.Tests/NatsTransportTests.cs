@@ -140,6 +140,27 @@ public sealed class NatsTransportTests
     }
 
     [Fact]
+    public async Task A_cancel_of_a_run_whose_task_no_worker_has_taken_ends_it_at_once_and_a_worker_coming_later_does_not_run_it()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var holding = new HoldHandler("late", blocks: false);
+        var flow = new WorkflowBuilder("nobody-there").Task("queued", t => t.Kind(Hold())).Task("after", t => t.Noop().DependsOn("queued")).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        Assert.Equal(1, await SettledAsync(() => cluster.Engine.GetRun(handle.RunId)?.Tasks.Single(t => t.TaskId == "queued").State == TaskState.Running ? 1 : 0, 1)); // sent to NATS
+
+        Assert.True(await cluster.Engine.CancelAsync(handle.RunId));
+        var run = await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(20)); // no worker exists to report it
+
+        Assert.Equal(RunState.Cancelled, run.State);
+        var task = run.Tasks.Single(t => t.TaskId == "queued");
+        Assert.Equal(TaskState.Cancelled, task.State);
+        Assert.Equal("cancelled before a worker took it", task.AttemptHistory.Single().Error);
+        var late = await cluster.WorkerAsync("late", configure: o => o.Handlers.Add(holding));
+        Assert.Equal(1, await SettledAsync(() => late.Completed, 1)); // it took the waiting message and settled it
+        Assert.False(holding.Started.Task.IsCompleted); // it never ran the cancelled attempt
+    }
+
+    [Fact]
     public async Task After_a_nats_server_restart_an_outcome_reaches_the_scheduler_within_seconds_and_nothing_runs_twice()
     {
         await using var cluster = await NatsCluster.StartAsync();

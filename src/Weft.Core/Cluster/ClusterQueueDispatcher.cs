@@ -136,10 +136,12 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         return outstanding.Contains;
     }
 
-    /// <summary>After a journal batch is committed: its Dequeued rows are gone from the store.</summary>
+    /// <summary>After a journal batch is committed: its Dequeued rows are gone from the store, and the rows
+    /// of its cancelled runs are flagged (so no worker will ever claim one still unclaimed).</summary>
     public void Committed(List<StoreChange> batch)
     {
         var any = false;
+        List<string>? cancelled = null;
         lock (_coordinator.Gate)
         {
             foreach (var change in batch)
@@ -149,12 +151,79 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                     _consumed.Remove(change.QueueId);
                     any = true;
                 }
+                else if (change.Kind == StoreChangeKind.CancelQueued)
+                {
+                    (cancelled ??= []).Add(change.RunId);
+                }
             }
         }
 
         if (any)
         {
             _dequeueCommitted.Release();
+        }
+
+        if (cancelled is not null)
+        {
+            _ = Task.Run(() => EndUnclaimedAsync(cancelled));
+        }
+    }
+
+    /// <summary>A cancelled run's rows that no worker claimed will never be claimed (claims skip cancelled
+    /// rows), so no outcome will come for them: their attempts end cancelled here, and the rows go. Rows a
+    /// worker holds end when that worker's heartbeat hears of the cancel and it reports.</summary>
+    private async Task EndUnclaimedAsync(List<string> runIds)
+    {
+        var token = _stop.Token;
+        var pause = TimeSpan.FromMilliseconds(50);
+        foreach (var runId in runIds)
+        {
+            while (!token.IsCancellationRequested)
+            {
+                IReadOnlyList<QueuedTask> rows;
+                try
+                {
+                    rows = await _cluster.ListQueuedAsync(runId, token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Log?.Invoke($"reading the queued tasks of cancelled run {runId} failed ({ex.Message}); retrying");
+                    if (!await BackOffAsync(pause, token).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    continue;
+                }
+
+                FollowUp follow;
+                lock (_coordinator.Gate)
+                {
+                    if (_coordinator.Stopping || !_coordinator.Runs.TryGetValue(runId, out var run))
+                    {
+                        break;
+                    }
+
+                    foreach (var row in rows)
+                    {
+                        if (row.Worker is null && RunningAttempt(run, row.TaskId, row.Attempt) is { } item && _consumed.Add(row.Id))
+                        {
+                            _scheduler.Complete(item, TaskOutcome.Cancelled("cancelled before a worker took it"));
+                            _scheduler.Journal!.Add(Dequeue(row.RunId, row.Id));
+                        }
+                    }
+
+                    follow = _coordinator.TakeFollowUp();
+                }
+
+                _coordinator.Apply(follow);
+                break;
+            }
         }
     }
 
