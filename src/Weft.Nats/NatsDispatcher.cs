@@ -65,6 +65,7 @@ internal sealed class NatsDispatcher : IDispatcher
     private Task[] _loops = [];
     private long _nextOutcome;
     private int _idle; // gate
+    private bool _throttled; // gate: the dispatch loop stopped at the scheduler's outstanding limit
     private volatile bool _suspended;
     private readonly SemaphoreSlim _resumed = new(0);
 
@@ -269,7 +270,7 @@ internal sealed class NatsDispatcher : IDispatcher
                 }
 
                 var journal = _scheduler.Journal!;
-                while (!_suspended && _scheduler.TryStartNext(out var item, out var attempt))
+                while (!_suspended && !_scheduler.AtOutstandingLimit && _scheduler.TryStartNext(out var item, out var attempt))
                 {
                     if (item.Run.TaskDef(item.Task).Cache is { } policy)
                     {
@@ -285,6 +286,7 @@ internal sealed class NatsDispatcher : IDispatcher
                     _idle++;
                 }
 
+                _throttled = _scheduler.AtOutstandingLimit;
                 follow = _coordinator.TakeFollowUp();
             }
 
@@ -526,6 +528,7 @@ internal sealed class NatsDispatcher : IDispatcher
         var lost = false;
         (WorkItem Item, string Key, TaskOutcome Outcome)? remember = null;
         FollowUp follow;
+        bool wake;
         lock (_coordinator.Gate)
         {
             if (_coordinator.Stopping)
@@ -574,10 +577,16 @@ internal sealed class NatsDispatcher : IDispatcher
                 _scheduler.Journal!.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = outcome.RunId, QueueId = id });
             }
 
+            wake = TakeThrottledWake();
             follow = _coordinator.TakeFollowUp();
         }
 
         _coordinator.Apply(follow);
+        if (wake)
+        {
+            _wake.Release();
+        }
+
         if (ackNow)
         {
             _acks.Writer.TryWrite(message);
@@ -709,6 +718,20 @@ internal sealed class NatsDispatcher : IDispatcher
                 Log($"acking an outcome failed ({ex.Message})");
             }
         }
+    }
+
+    // Under the gate: an outcome came back while the dispatch loop waited at the outstanding limit, so it may
+    // hand over more (tasks that were ready all along do not wake it through the coordinator).
+    private bool TakeThrottledWake()
+    {
+        if (!_throttled || _scheduler.AtOutstandingLimit || _idle == 0)
+        {
+            return false;
+        }
+
+        _throttled = false;
+        _idle--;
+        return true;
     }
 
     private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)

@@ -44,6 +44,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
     private readonly LostWorkerTally _lostWorkers = new();
     private Task[] _loops = [];
     private int _idle; // gate
+    private bool _throttled; // gate: the dispatch loop stopped at the scheduler's outstanding limit
     private volatile bool _suspended;
 
     public ClusterQueueDispatcher(Coordinator coordinator, IClusterStore cluster, IWeftStore store, AttemptCache cache, ClusterSchedulingOptions options, TimeProvider time)
@@ -244,7 +245,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                 if (!_suspended)
                 {
                     var journal = _scheduler.Journal!;
-                    while (_scheduler.TryStartNext(out var item, out var attempt))
+                    while (!_scheduler.AtOutstandingLimit && _scheduler.TryStartNext(out var item, out var attempt))
                     {
                         if (item.Run.TaskDef(item.Task).Cache is { } policy)
                         {
@@ -261,6 +262,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                     _idle++;
                 }
 
+                _throttled = _scheduler.AtOutstandingLimit;
                 follow = _coordinator.TakeFollowUp();
             }
 
@@ -447,6 +449,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         List<LostTask>? crashes = null;
         List<(WorkItem Item, string Key, TaskOutcome Outcome)>? remember = null;
         FollowUp follow;
+        bool wake;
         lock (_coordinator.Gate)
         {
             if (_coordinator.Stopping)
@@ -518,10 +521,16 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                 journal.Add(Dequeue(task.RunId, task.Id));
             }
 
+            wake = TakeThrottledWake();
             follow = _coordinator.TakeFollowUp();
         }
 
         _coordinator.Apply(follow);
+        if (wake)
+        {
+            _wake.Release();
+        }
+
         foreach (var (item, key, outcome) in remember ?? [])
         {
             _cache.RememberIfCacheable(item, key, outcome);
@@ -547,6 +556,20 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         var key = slot.CacheKey;
         slot.CacheKey = null;
         return key;
+    }
+
+    // Under the gate: outcomes came back while the dispatch loop waited at the outstanding limit, so it may
+    // hand over more (tasks that were ready all along do not wake it through the coordinator).
+    private bool TakeThrottledWake()
+    {
+        if (!_throttled || _scheduler.AtOutstandingLimit || _idle == 0)
+        {
+            return false;
+        }
+
+        _throttled = false;
+        _idle--;
+        return true;
     }
 
     private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)

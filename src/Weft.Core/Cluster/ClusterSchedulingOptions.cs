@@ -19,6 +19,11 @@ public sealed class ClusterSchedulingOptions
     /// <summary>A task whose attempts lost their worker this many times fails as quarantined. Default 3.</summary>
     public int QuarantineAfter { get; set; } = 3;
 
+    /// <summary>At most this many attempts handed to workers (queued or published to a transport) and not yet
+    /// reported. A run of 100,000 ready tasks is then handed over as workers get through it, not all at once
+    /// (which the scheduler, the store and the transport would each have to hold). Default 16,384.</summary>
+    public int MaxOutstanding { get; set; } = 16_384;
+
     /// <summary>Take up runs that other processes (<c>weft run --store postgres://…</c>) recorded. Default true.</summary>
     public bool TakeSubmittedRuns { get; set; } = true;
 
@@ -33,6 +38,11 @@ public sealed class ClusterSchedulingOptions
         if (LostCheckEvery <= TimeSpan.Zero)
         {
             errors.Add($"Cluster.LostCheckEvery must be positive (was {LostCheckEvery})");
+        }
+
+        if (MaxOutstanding < 1)
+        {
+            errors.Add($"Cluster.MaxOutstanding must be at least 1 (was {MaxOutstanding})");
         }
 
         if (QuarantineAfter < 1)

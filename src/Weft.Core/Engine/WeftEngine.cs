@@ -48,6 +48,7 @@ public sealed partial class WeftEngine : IAsyncDisposable
         _store = options.Store ?? new MemoryStore();
         var durable = _store.IsDurable;
         _coord = new Coordinator(options, durable, _store is MemoryStore memory ? memory.SaveFinal : null);
+        _coord.Scheduler.OutstandingLimit = options.Cluster.MaxOutstanding;
         if (_store is MemoryStore live)
         {
             _coord.Scheduler.OnRunState = run => live.SaveState(run.RunId, run.State, run.StartedAt);

@@ -14,6 +14,14 @@ internal sealed partial class Scheduler
     /// <summary>True when attempts run on cluster workers: cancelling a run then also flags its queue rows.</summary>
     public bool Distributed { get; set; }
 
+    /// <summary>At most this many attempts out with workers (handed over, not yet reported; the engine sets it
+    /// from <see cref="Cluster.ClusterSchedulingOptions.MaxOutstanding"/>). Only a distributed dispatcher
+    /// consults it.</summary>
+    public int OutstandingLimit { get; set; } = int.MaxValue;
+
+    /// <summary>Under the gate: whether a distributed dispatcher must hand over nothing more until outcomes return.</summary>
+    public bool AtOutstandingLimit => Counters.Running >= OutstandingLimit;
+
     /// <summary>An attempt's worker stopped before reporting (it died, or stopped cleanly and handed the
     /// attempt back). The task runs again (at-least-once) without using up a retry, unless its attempts
     /// have now lost their worker <paramref name="quarantineAfter"/> times: then it fails as quarantined,
