@@ -288,7 +288,7 @@ internal sealed partial class BenchRunner
     }
 
     /// <summary>A figure from a run that did not do all its work would be a lie: stop instead.</summary>
-    private static void EnsureSucceeded(string workload, WorkflowDefinition definition, RunSnapshot snapshot)
+    internal static void EnsureSucceeded(string workload, WorkflowDefinition definition, RunSnapshot snapshot)
     {
         if (snapshot.State != RunState.Succeeded)
         {

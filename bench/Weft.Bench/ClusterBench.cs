@@ -175,11 +175,7 @@ internal sealed class ClusterBench : IAsyncDisposable
         }
 
         FirstClaimMs = firstClaims;
-        var snapshot = await handle.WaitAsync(ct);
-        if (snapshot.State != RunState.Succeeded)
-        {
-            throw new InvalidOperationException($"start-up run {snapshot.RunId} ended {snapshot.State.ToName()}, expected succeeded");
-        }
+        BenchRunner.EnsureSucceeded("start-up", definition, await handle.WaitAsync(ct));
 
         progress.WriteLine($"cluster: start to first claim {string.Join(", ", firstClaims.Select(ms => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + " ms"))}");
     }
