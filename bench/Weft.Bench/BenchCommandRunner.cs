@@ -21,32 +21,36 @@ internal static class BenchCommandRunner
     public const int DefaultRuns = 5;
 
     /// <summary>Runs the named workloads. Throws <see cref="ArgumentException"/> for an unknown
-    /// workload or run count and <see cref="NotSupportedException"/> for an unsupported store,
-    /// before anything runs, so the CLI can answer with exit code 2.</summary>
+    /// workload or run count, <see cref="NotSupportedException"/> for an unsupported store and
+    /// <see cref="BenchInputException"/> for a store and transport that cannot run together (or a NATS
+    /// server a cluster uses), before anything runs, so the CLI can answer with exit code 2.
+    /// <paramref name="transport"/>: a NATS cluster session over <c>sqlite:PATH</c>; null for the store's own.</summary>
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(
         IReadOnlyList<string> workloads,
         string store,
         int runs,
         TextWriter progress,
         CancellationToken ct,
-        WorkerLauncher? launcher = null)
+        WorkerLauncher? launcher = null,
+        Nats.NatsTransport? transport = null)
     {
         var selected = Select(workloads);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
-        if (!ClusterBench.IsPostgres(store))
+        if (transport is null && !ClusterBench.IsPostgres(store))
         {
             return await RunAsync(selected, new BenchRunner(store, runs, progress), progress, [], ct);
         }
 
         if (launcher is null)
         {
-            throw new NotSupportedException("a PostgreSQL bench starts weft worker processes; run it from the weft CLI");
+            throw new NotSupportedException("a cluster bench starts weft worker processes; run it from the weft CLI");
         }
 
         progress.WriteLine($"machine: {MachineInfo.Describe()}");
-        await using var cluster = await ClusterBench.StartAsync(store, launcher, progress, ct);
-        BenchResult start = new("START", "postgres", 0, cluster.FirstClaimMs.Max() / 1000, 0) { FirstClaimMs = cluster.FirstClaimMs };
-        return await RunAsync(selected, new BenchRunner(store, runs, progress, cluster), progress, [start], ct);
+        await using var cluster = await ClusterBench.StartAsync(store, transport, launcher, progress, ct);
+        BenchResult start = new("START", cluster.StoreName, 0, cluster.FirstClaimMs.Max() / 1000, 0) { FirstClaimMs = cluster.FirstClaimMs };
+        var results = await RunAsync(selected, new BenchRunner(store, runs, progress, cluster), progress, [start], ct);
+        return [.. results.Select(r => r with { Transport = cluster.TransportName })];
     }
 
     private static async Task<IReadOnlyList<BenchResult>> RunAsync(

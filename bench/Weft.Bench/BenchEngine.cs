@@ -4,7 +4,7 @@ using Weft.Storage;
 namespace Weft.Bench;
 
 /// <summary>An engine over the store a benchmark names (<c>memory</c>, <c>sqlite:PATH</c>, or a
-/// PostgreSQL cluster session), with the store's commit and statement counters so results can say
+/// cluster session: PostgreSQL, or SQLite with NATS), with the store's commit and statement counters so results can say
 /// what durability cost per task. On a cluster the engine is the scheduler and the store is the
 /// session's (kept open across workloads, with the same worker processes).</summary>
 internal sealed class BenchEngine : IAsyncDisposable
@@ -24,6 +24,10 @@ internal sealed class BenchEngine : IAsyncDisposable
     public bool IsSql => _owned is SqliteStore || _cluster is not null;
 
     public bool IsCluster => _cluster is not null;
+
+    /// <summary>True when <see cref="StoreCounts.Commits"/> is the database's count and the stores' own
+    /// write commits are a separate figure (PostgreSQL).</summary>
+    public bool CountsDatabaseCommits => _cluster?.CountsDatabaseCommits == true;
 
     public static Task<BenchEngine> CreateAsync(string store, int workers, ClusterBench? cluster, CancellationToken ct) =>
         CreateAsync(store, o => o.Workers = workers, cluster, ct);

@@ -2,12 +2,15 @@ namespace Weft.Bench;
 
 /// <summary>One measured workload: the median of its timed runs.</summary>
 /// <param name="Workload">W1, W2, W3, W4-5, W4-15, W4-30 or MEM.</param>
-/// <param name="Store">The store the engine recorded into ("memory").</param>
+/// <param name="Store">The store the engine recorded into ("memory", "sqlite:PATH"; a cluster's "postgres" or "sqlite").</param>
 /// <param name="Tasks">Tasks executed per timed run (for W4: all 100 workflows together).</param>
 /// <param name="Seconds">Median wall time from submit until every run finished.</param>
 /// <param name="Rate">Tasks per second; for W4, workflows per second (WORKLOADS.md).</param>
 internal sealed record BenchResult(string Workload, string Store, int Tasks, double Seconds, double Rate)
 {
+    /// <summary>Cluster sessions on a transport only: how tasks reached the worker processes ("nats").</summary>
+    public string? Transport { get; init; }
+
     /// <summary>W2: median time between a task and its successor starting, in microseconds.</summary>
     public double? HopUs { get; init; }
 
@@ -26,7 +29,7 @@ internal sealed record BenchResult(string Workload, string Store, int Tasks, dou
     /// <summary>Durable stores only: store commits per task.</summary>
     public double? CommitsPerTask { get; init; }
 
-    /// <summary>Cluster (PostgreSQL) only: write transactions per task as the processes' stores counted
+    /// <summary>PostgreSQL cluster only: write transactions per task as the processes' stores counted
     /// them (<see cref="CommitsPerTask"/> there is the database's count of every committed transaction).</summary>
     public double? WriteCommitsPerTask { get; init; }
 

@@ -28,12 +28,12 @@ internal sealed partial class BenchRunner
     {
         if (cluster is null && store != "memory" && !(store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length))
         {
-            throw new NotSupportedException($"bench store '{store}' is not supported (supported: memory, sqlite:PATH, postgres://…)");
+            throw new NotSupportedException($"bench store '{store}' is not supported (supported: memory, sqlite:PATH, postgres://…, sqlite:PATH with --transport nats://…)");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         _cluster = cluster;
-        _store = cluster is null ? store : "postgres";
+        _store = cluster is null ? store : cluster.StoreName;
         _runs = runs;
         _progress = progress;
     }
@@ -46,7 +46,7 @@ internal sealed partial class BenchRunner
         await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
         var engine = bench.Engine;
         // In-process slots only: a cluster scheduler has none (its workers are other processes).
-        var measureImbalance = workload == "W1" && !engine.IsClusterScheduler;
+        var measureImbalance = workload == "W1" && !bench.IsCluster;
 
         // Warm-up runs are measured exactly as timed ones and thrown away, so that the timed runs
         // execute no code the warm-up has not already brought to its final tier.
@@ -79,7 +79,7 @@ internal sealed partial class BenchRunner
             HopUs = measureHop ? Median(hops) : null,
             ImbalancePercent = measureImbalance ? Median(imbalances) : null,
             CommitsPerTask = bench.IsSql ? commits / (double)(tasks * _runs) : null,
-            WriteCommitsPerTask = bench.IsCluster ? writes / (double)(tasks * _runs) : null,
+            WriteCommitsPerTask = bench.CountsDatabaseCommits ? writes / (double)(tasks * _runs) : null,
             StatementsPerTask = bench.IsSql ? statements / (double)(tasks * _runs) : null,
         };
     }
@@ -288,7 +288,7 @@ internal sealed partial class BenchRunner
     }
 
     /// <summary>A figure from a run that did not do all its work would be a lie: stop instead.</summary>
-    private static void EnsureSucceeded(string workload, WorkflowDefinition definition, RunSnapshot snapshot)
+    internal static void EnsureSucceeded(string workload, WorkflowDefinition definition, RunSnapshot snapshot)
     {
         if (snapshot.State != RunState.Succeeded)
         {

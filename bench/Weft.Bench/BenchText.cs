@@ -19,14 +19,15 @@ internal static class BenchText
 
     public static string FormatLine(BenchResult r)
     {
+        var store = r.Transport is { } transport ? $"{r.Store}+{transport}" : r.Store;
         if (r.FirstClaimMs is { } firstClaims)
         {
-            return Inv($"START  {r.Store,-7} worker process start to first claim: ") + string.Join(", ", firstClaims.Select(ms => Inv($"{ms:F0} ms")));
+            return Inv($"START  {store,-7} worker process start to first claim: ") + string.Join(", ", firstClaims.Select(ms => Inv($"{ms:F0} ms")));
         }
 
         var isWorkflowRate = r.Workload.StartsWith("W4", StringComparison.Ordinal);
         var line = new StringBuilder();
-        line.Append(Inv($"{r.Workload,-6} {r.Store,-7} {r.Tasks,7} tasks  {r.Seconds,9:F3} s  {r.Rate,10:F0} "));
+        line.Append(Inv($"{r.Workload,-6} {store,-7} {r.Tasks,7} tasks  {r.Seconds,9:F3} s  {r.Rate,10:F0} "));
         line.Append(isWorkflowRate ? "workflows/s" : "tasks/s");
         if (r.HopUs is { } hop)
         {

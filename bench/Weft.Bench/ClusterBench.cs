@@ -1,22 +1,15 @@
 using System.Diagnostics;
-using Npgsql;
-using Weft.Postgres;
+using Weft.Nats;
 
 namespace Weft.Bench;
 
-/// <summary>One <c>weft bench --store postgres://…</c> session: a fresh schema (<c>bench_&lt;random&gt;</c>,
-/// dropped at the end), this process as the cluster's scheduler (a <see cref="WeftEngine"/> with
-/// <c>Cluster.Schedule</c> over a <see cref="PostgresStore"/>, one per workload, as <c>weft server</c>
-/// runs it) and <see cref="WorkerCount"/> <c>weft worker</c> processes that claim and run the tasks.
-///
-/// <para>Counting. Commits are the database's: <c>pg_stat_database.xact_commit</c> of the database,
-/// which counts every committed transaction of every process (scheduler, workers, this bench's two
-/// snapshot queries; read-only ones too). PostgreSQL 15 keeps a backend's counters local until it
-/// flushes them, at most once a second and, for a backend gone idle, within 10 s
-/// (PGSTAT_IDLE_INTERVAL); <c>pg_stat_force_next_flush()</c> only flushes the calling backend. So a
-/// snapshot waits <see cref="Settle"/> first, and the idle work meanwhile (polls, heartbeats) is
-/// counted too. Statements are the stores' own counts: this process's PostgresStore plus each
-/// worker's, which it keeps in its <c>--stats-file</c>.</para></summary>
+/// <summary>One cluster session of <c>weft bench</c> (<c>--store postgres://…</c>, or <c>--transport
+/// nats://…</c> with <c>--store sqlite:PATH</c>): this process is the cluster's scheduler (a
+/// <see cref="WeftEngine"/> over the session's store and transport, one per workload, as <c>weft server</c>
+/// runs it) and <see cref="WorkerCount"/> <c>weft worker</c> processes claim and run the tasks. What differs
+/// between clusters is in two parts: the store (<see cref="IClusterBenchStore"/>: a fresh PostgreSQL schema,
+/// or the SQLite file) and how tasks reach the workers (<see cref="IClusterBenchTransport"/>: the store's
+/// queue, or NATS JetStream).</summary>
 internal sealed class ClusterBench : IAsyncDisposable
 {
     public const int WorkerCount = 2;
@@ -24,25 +17,28 @@ internal sealed class ClusterBench : IAsyncDisposable
     /// <summary>Slots per worker: W4 needs 200 tasks sleeping at once (100 runs × 2 chains).</summary>
     public const int WorkerSlots = 128;
 
-    /// <summary>Longer than PostgreSQL's PGSTAT_IDLE_INTERVAL (10 s).</summary>
-    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(11);
-
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
 
-    private readonly PostgresConnection _connection;
+    private readonly IClusterBenchStore _store;
+    private readonly IClusterBenchTransport _transport;
     private readonly string _directory;
     private WorkerProcesses? _workers;
 
-    private ClusterBench(PostgresConnection connection, PostgresStore store, string directory)
+    private ClusterBench(IClusterBenchStore store, IClusterBenchTransport transport, string directory)
     {
-        _connection = connection;
-        Store = store;
+        _store = store;
+        _transport = transport;
         _directory = directory;
     }
 
-    public PostgresStore Store { get; }
+    /// <summary>As results name the store ("postgres", "sqlite") and the transport ("nats"; null for the store's queue).</summary>
+    public string StoreName => _store.Name;
 
-    public string Schema => _connection.Schema;
+    public string? TransportName => _transport.Name;
+
+    /// <summary>True when the commits counted are the database's (every transaction of every process), so
+    /// the write commits the stores counted themselves are a figure of their own.</summary>
+    public bool CountsDatabaseCommits { get; private set; }
 
     /// <summary>Per worker: from just before its process started to its first claim that returned a task.</summary>
     public IReadOnlyList<double> FirstClaimMs { get; private set; } = [];
@@ -50,24 +46,18 @@ internal sealed class ClusterBench : IAsyncDisposable
     public static bool IsPostgres(string store) =>
         store.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || store.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Opens the schema, then measures start-to-first-claim: a W1-sized run is queued first so
-    /// that work is waiting when the workers start.</summary>
-    public static async Task<ClusterBench> StartAsync(string store, WorkerLauncher launcher, TextWriter progress, CancellationToken ct)
+    /// <summary>Opens the store and transport, then measures start-to-first-claim: a W1-sized run is queued
+    /// first so that work is waiting when the workers start. <paramref name="transport"/> null: the store's
+    /// own queue (PostgreSQL).</summary>
+    public static async Task<ClusterBench> StartAsync(string store, NatsTransport? transport, WorkerLauncher launcher, TextWriter progress, CancellationToken ct)
     {
-        if (!PostgresConnection.TryParse(store, out var parsed, out var error))
-        {
-            throw new ArgumentException($"--store: {error}", nameof(store));
-        }
-
-        var connection = parsed with { Schema = "bench_" + Guid.NewGuid().ToString("N")[..12] };
-        var opened = await PostgresStore.OpenAsync(new PostgresStoreOptions { ConnectionString = store, Schema = connection.Schema }, ct);
+        var (storePart, transportPart) = await OpenAsync(store, transport, ct);
         var directory = Directory.CreateTempSubdirectory("weft-bench-").FullName;
-        var bench = new ClusterBench(connection, opened, directory);
+        var bench = new ClusterBench(storePart, transportPart, directory);
         try
         {
-            progress.WriteLine($"cluster: schema {connection.Schema} on {connection.Description}; {WorkerCount} worker processes × {WorkerSlots} slots");
-            // The keyword form with the bench's schema, whichever form the user gave.
-            await bench.StartWorkersAsync($"{connection.ConnectionString};Schema={connection.Schema}", launcher, progress, ct);
+            progress.WriteLine($"cluster: {storePart.Describe()}, tasks over {transportPart.Describe()}; {WorkerCount} worker processes × {WorkerSlots} slots");
+            await bench.StartWorkersAsync(launcher, progress, ct);
             return bench;
         }
         catch
@@ -81,18 +71,18 @@ internal sealed class ClusterBench : IAsyncDisposable
     public WeftEngine CreateEngine() => WeftEngine.Create(o =>
     {
         o.Workers = 1;
-        o.Store = Store;
-        o.Cluster.Schedule = true;
+        o.Store = _store.Store;
+        _transport.Configure(o);
     });
 
-    /// <summary>After <see cref="Settle"/>: the database's committed transactions, and statements and write
-    /// commits counted by every process's store.</summary>
+    /// <summary>Once the store's counters are settled: committed transactions (the database's, where it
+    /// counts them), and statements and write commits counted by every process's store.</summary>
     public async Task<ClusterCounts> CountsAsync(CancellationToken ct)
     {
         _workers!.EnsureRunning();
         var seen = _workers.Children.Select(c => WorkerStats.TryRead(c.StatsPath)?.Sequence ?? 0).ToArray();
-        await Task.Delay(Settle, ct);
-        long statements = Store.Statements, writes = Store.Commits;
+        await _store.SettleAsync(ct);
+        long statements = _store.Statements, writes = _store.Commits;
         for (var i = 0; i < seen.Length; i++)
         {
             var stats = await FreshStatsAsync(_workers.Children[i], seen[i], ct);
@@ -100,49 +90,70 @@ internal sealed class ClusterBench : IAsyncDisposable
             writes += stats.Commits;
         }
 
-        await using var db = new NpgsqlConnection(_connection.ConnectionString);
-        await db.OpenAsync(ct);
-        await using (var flush = new NpgsqlCommand("SELECT pg_stat_force_next_flush()", db))
-        {
-            await flush.ExecuteNonQueryAsync(ct);
-        }
-
-        await using var read = new NpgsqlCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", db);
-        var commits = (long)(await read.ExecuteScalarAsync(ct))!;
-        return new ClusterCounts(commits, writes, statements);
+        var commits = await _store.DatabaseCommitsAsync(ct);
+        CountsDatabaseCommits = commits is not null;
+        return new ClusterCounts(commits ?? writes, writes, statements);
     }
 
+    /// <summary>Workers first (they write their last statistics), then what the transport made on its
+    /// server, then the store (a PostgreSQL schema is dropped).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_workers is not null)
-        {
-            await _workers.DisposeAsync();
-        }
-
-        await Store.DisposeAsync();
         try
         {
-            await using var db = new NpgsqlConnection(_connection.ConnectionString);
-            await db.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{Schema}\" CASCADE", db);
-            await drop.ExecuteNonQueryAsync();
-        }
-        catch (NpgsqlException)
-        {
-            // Best effort: a leftover bench_ schema holds nothing anyone needs.
-        }
+            if (_workers is not null)
+            {
+                await _workers.DisposeAsync();
+            }
 
-        Directory.Delete(_directory, recursive: true);
+            await _transport.DisposeAsync();
+        }
+        finally
+        {
+            await _store.DisposeAsync();
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
-    private async Task StartWorkersAsync(string store, WorkerLauncher launcher, TextWriter progress, CancellationToken ct)
+    private static async Task<(IClusterBenchStore, IClusterBenchTransport)> OpenAsync(string store, NatsTransport? transport, CancellationToken ct)
+    {
+        if (transport is null)
+        {
+            var schema = await PostgresBenchSchema.CreateAsync(store, ct);
+            return (schema, new PostgresBenchQueue(schema));
+        }
+
+        if (IsPostgres(store))
+        {
+            // WeftOptions refuses a transport over a cluster store until the engine has it.
+            throw new BenchInputException($"--transport {transport.Describe()} with a PostgreSQL store is not supported yet; use --store sqlite:PATH");
+        }
+
+        if (!store.StartsWith("sqlite:", StringComparison.Ordinal) || store.Length == "sqlite:".Length)
+        {
+            throw new BenchInputException($"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH), not {store}");
+        }
+
+        var streams = await NatsBenchStreams.ConnectAsync(transport, ct);
+        try
+        {
+            return (await SqliteBenchFile.OpenAsync(store["sqlite:".Length..], ct), streams);
+        }
+        catch
+        {
+            await streams.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartWorkersAsync(WorkerLauncher launcher, TextWriter progress, CancellationToken ct)
     {
         await using var engine = CreateEngine();
         var definition = Workloads.Flat(Workloads.W1Tasks, "bench-start");
         var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
         await WaitForQueuedAsync(ct);
 
-        _workers = WorkerProcesses.Start(launcher, store, WorkerCount, WorkerSlots, _directory);
+        _workers = WorkerProcesses.Start(launcher, _transport.ConfigureWorker, WorkerCount, WorkerSlots, _directory);
         var firstClaims = new double[WorkerCount];
         for (var i = 0; i < WorkerCount; i++)
         {
@@ -164,22 +175,17 @@ internal sealed class ClusterBench : IAsyncDisposable
         }
 
         FirstClaimMs = firstClaims;
-        var snapshot = await handle.WaitAsync(ct);
-        if (snapshot.State != RunState.Succeeded)
-        {
-            throw new InvalidOperationException($"start-up run {snapshot.RunId} ended {snapshot.State.ToName()}, expected succeeded");
-        }
+        BenchRunner.EnsureSucceeded("start-up", definition, await handle.WaitAsync(ct));
 
         progress.WriteLine($"cluster: start to first claim {string.Join(", ", firstClaims.Select(ms => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + " ms"))}");
     }
 
+    /// <summary>Until the transport holds started tasks: the workers' first claims then measure their start,
+    /// not the scheduler's.</summary>
     private async Task WaitForQueuedAsync(CancellationToken ct)
     {
-        await using var db = new NpgsqlConnection(_connection.ConnectionString);
-        await db.OpenAsync(ct);
-        await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{Schema}\".queue", db);
         var deadline = Stopwatch.StartNew();
-        while ((long)(await count.ExecuteScalarAsync(ct))! == 0)
+        while (await _transport.QueuedAsync(ct) == 0)
         {
             if (deadline.Elapsed > StartLimit)
             {

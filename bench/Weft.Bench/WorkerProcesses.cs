@@ -2,9 +2,9 @@ using System.Diagnostics;
 
 namespace Weft.Bench;
 
-/// <summary>The <c>weft worker</c> child processes of a cluster benchmark. Each gets the store in
-/// <c>WEFT_STORE</c> (so a password never shows in the process list), a name, its slots and a
-/// <c>--stats-file</c>; its output is drained (a full pipe would block it) and its last lines kept for
+/// <summary>The <c>weft worker</c> child processes of a cluster benchmark. Each gets a name, its slots, a
+/// <c>--stats-file</c> and what the session's transport sets (its store or NATS server in environment
+/// variables, so a password never shows in the process list); its output is drained (a full pipe would block it) and its last lines kept for
 /// the error message if it dies. Stopped with SIGTERM, then killed if it has not exited in time; a
 /// process-exit hook kills any still running if the benchmark itself is ended abruptly.</summary>
 internal sealed class WorkerProcesses : IAsyncDisposable
@@ -24,7 +24,7 @@ internal sealed class WorkerProcesses : IAsyncDisposable
 
     /// <summary>Starts <paramref name="count"/> workers at once; <see cref="Child.LaunchedUtc"/> is taken
     /// just before each <see cref="Process.Start()"/>.</summary>
-    public static WorkerProcesses Start(WorkerLauncher launcher, string store, int count, int slots, string directory)
+    public static WorkerProcesses Start(WorkerLauncher launcher, Action<ProcessStartInfo> configure, int count, int slots, string directory)
     {
         var processes = new WorkerProcesses();
         try
@@ -34,7 +34,7 @@ internal sealed class WorkerProcesses : IAsyncDisposable
                 var name = $"bench-worker-{i}";
                 var stats = Path.Combine(directory, name + ".json");
                 var info = launcher(["worker", "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--drain", "5", "--stats-file", stats]);
-                info.Environment["WEFT_STORE"] = store;
+                configure(info);
                 info.RedirectStandardOutput = true;
                 info.RedirectStandardError = true;
                 info.UseShellExecute = false;

@@ -58,6 +58,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private Task? _stopping;
     private volatile bool _abandoned;
     private long _completed;
+    private long _firstTaskUtcTicks; // 0 until a pull returned a task
 
     private NatsWorker(ClusterWorkerOptions options)
     {
@@ -73,6 +74,9 @@ public sealed class NatsWorker : IAsyncDisposable
 
     /// <summary>Outcomes this worker has published and acked.</summary>
     public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>When the first pull that returned a task came back; null before (weft bench's start to first claim).</summary>
+    internal DateTimeOffset? FirstTaskUtc => Interlocked.Read(ref _firstTaskUtcTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Validates <paramref name="options"/> (throws <see cref="WeftConfigurationException"/> with every
     /// error), connects, declares the streams and each queue's consumer, and starts pulling.</summary>
@@ -235,6 +239,7 @@ public sealed class NatsWorker : IAsyncDisposable
                 retry = new Backoff();
                 if (message is { } task)
                 {
+                    Interlocked.CompareExchange(ref _firstTaskUtcTicks, _time.GetUtcNow().UtcTicks, 0);
                     var run = RunAsync(task);
                     _running.TryAdd(run, 0);
                     _ = run.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

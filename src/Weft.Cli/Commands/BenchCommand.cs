@@ -5,7 +5,7 @@ using System.CommandLine;
 
 namespace Weft.Cli.Commands;
 
-/// <summary><c>weft bench [W1|W2|W3|W4|all] [--store memory] [--runs N] [--json]</c>: the fixed
+/// <summary><c>weft bench [W1|W2|W3|W4|all] [--store memory] [--transport nats://…] [--runs N] [--json]</c>: the fixed
 /// workloads of WORKLOADS.md. The options are parsed here; running them is Weft.Bench's
 /// <c>BenchCommandRunner.RunAsync</c>. A build without the benchmark (Debug, see Weft.Cli.csproj) has the
 /// same command, options and help, and running it says how to get a build that has it.</summary>
@@ -43,6 +43,13 @@ internal static class BenchCommand
         });
 #endif
         var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default), sqlite:PATH, or postgres://… (this process schedules, 2 weft worker processes run the tasks, in a fresh schema dropped at the end).", DefaultValueFactory = _ => StoreChoice.Memory };
+        var transport = new Option<string?>("--transport")
+        {
+            Description = "Run the tasks on 2 weft worker processes over NATS JetStream, nats://[user:pass@]host:4222, with --store sqlite:PATH (this process schedules, as weft server --transport does). The NATS server must hold no Weft cluster's streams; the bench deletes the ones it made at the end. Not read from $WEFT_TRANSPORT: a benchmark runs only where its command line says.",
+            HelpName = "URL",
+        };
+        var transportCreds = TransportCredentials.CredsOption();
+        var transportNKey = TransportCredentials.NKeyOption();
         var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
         runs.InRange(1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON document with every result." };
@@ -55,21 +62,34 @@ internal static class BenchCommand
               weft bench W3 --runs 10
               weft bench all --store memory --json
               weft bench W1 --store postgres://weft:secret@localhost:5432/weft
+              weft bench W1 --store sqlite:bench.db --transport nats://127.0.0.1:4222
             """)
         {
             workload,
             store,
+            transport,
+            transportCreds,
+            transportNKey,
             runs,
             json,
         };
 #if WEFT_BENCH
-        command.SetAction((result, ct) => ExecuteAsync(
-            ExpandWorkloads(result.GetValue(workload) ?? "all")!,
-            result.GetValue(store) ?? StoreChoice.Memory,
-            result.GetValue(runs),
-            result.GetValue(json),
-            io,
-            ct));
+        command.SetAction((result, ct) =>
+        {
+            if (!TryTransport(result, transport, transportCreds, transportNKey, io, out var nats))
+            {
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            return ExecuteAsync(
+                ExpandWorkloads(result.GetValue(workload) ?? "all")!,
+                result.GetValue(store) ?? StoreChoice.Memory,
+                result.GetValue(runs),
+                result.GetValue(json),
+                io,
+                ct,
+                nats);
+        });
 #else
         command.SetAction(_ =>
         {
@@ -93,7 +113,7 @@ internal static class BenchCommand
         return Workloads.Contains(upper) || BenchCommandRunner.Extra.Contains(upper) ? [upper] : null;
     }
 
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct, TransportChoice? transport = null)
     {
         if (StoreChoice.Check(store) is { } storeError)
         {
@@ -101,13 +121,24 @@ internal static class BenchCommand
             return ExitCodes.InvalidInput;
         }
 
-        // SIGINT/SIGTERM cancel the benchmark, so a cluster bench stops its worker processes and drops its schema.
+        if (transport is not null && StoreChoice.TryParse(store, out _) is { } choice && TransportProblem(choice, transport) is { } transportError)
+        {
+            io.Error.WriteLine($"error: {transportError}");
+            return ExitCodes.InvalidInput;
+        }
+
+        // SIGINT/SIGTERM cancel the benchmark, so a cluster bench stops its worker processes and removes its schema or NATS streams.
         using var interrupt = InterruptSignal.Register(io.Error, "stopping the benchmark… (signal again to stop at once)");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, interrupt.Token);
         IReadOnlyList<BenchResult> results;
         try
         {
-            results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, stop.Token, WeftExecutable.StartInfo);
+            results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, stop.Token, WeftExecutable.StartInfo, transport?.ToTransport());
+        }
+        catch (BenchInputException ex)
+        {
+            io.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -116,6 +147,48 @@ internal static class BenchCommand
 
         io.Out.WriteLine(json ? BenchJson.Format(results) : BenchText.Format(results));
         return ExitCodes.Succeeded;
+    }
+
+    // Null when the store can carry a transport; else what is wrong, naming both (as weft server says it).
+    private static string? TransportProblem(StoreChoice store, TransportChoice transport) => store.Kind switch
+    {
+        StoreKind.Memory => $"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH), not {store.Describe()}",
+        StoreKind.Postgres => $"--transport {transport.Describe()} with a PostgreSQL store ({store.Describe()}) is not supported yet; use --store sqlite:PATH",
+        _ => null,
+    };
+
+    /// <summary>The <c>--transport</c> the user typed (null when none), with its credentials: the flags, else
+    /// the variables, else the configuration, as weft worker takes them. False after writing the error.
+    /// Credential flags without <c>--transport</c> are an error; credential variables are then not looked at
+    /// (they are for the user's other weft commands).</summary>
+    private static bool TryTransport(ParseResult result, Option<string?> transport, Option<string?> creds, Option<string?> nkey, CliIo io, out TransportChoice? choice)
+    {
+        choice = null;
+        if (result.GetValue(transport) is not { } url)
+        {
+            var orphan = result.GetValue(creds) is { Length: > 0 } ? creds.Name : result.GetValue(nkey) is { Length: > 0 } ? nkey.Name : null;
+            if (orphan is not null)
+            {
+                io.Error.WriteLine($"error: {orphan}: credentials for a NATS transport, but no --transport is given (--transport nats://host:4222)");
+                return false;
+            }
+
+            return true;
+        }
+
+        if (CliConfiguration.Load(result, io.Error) is not { } configuration)
+        {
+            return false;
+        }
+
+        choice = TransportChoice.TryParse(url, TransportCredentials.From(result, creds, nkey, configuration), out var error);
+        if (choice is null)
+        {
+            io.Error.WriteLine($"error: {error}");
+            return false;
+        }
+
+        return true;
     }
 #endif
 }

@@ -7,7 +7,7 @@ namespace Weft.Cli.Commands;
 /// needs no store (nor database credentials).</summary>
 internal static partial class WorkerCommand
 {
-    private static async Task<int> RunOnNatsAsync(string? storeText, TransportChoice transport, ClusterWorkerOptions options, TimeSpan drain, IReadOnlyList<string> assemblies, CliIo io, CancellationToken ct)
+    private static async Task<int> RunOnNatsAsync(string? storeText, TransportChoice transport, ClusterWorkerOptions options, TimeSpan drain, IReadOnlyList<string> assemblies, CliIo io, CancellationToken ct, string? statsFile = null)
     {
         if (storeText is not null)
         {
@@ -47,6 +47,12 @@ internal static partial class WorkerCommand
             return ExitCodes.Cancelled;
         }
 
+#if WEFT_BENCH
+        var stats = WorkerStatsReporter.Start(statsFile, worker);
+#else
+        // Only the benchmark's own worker processes pass --stats-file, and they run the same (bench) build.
+        _ = statsFile;
+#endif
         io.Out.WriteLine($"weft worker {options.Name} serving {string.Join(",", options.Queues)} with {options.Slots} slots on {transport.Describe()}");
         io.Out.Flush();
         try
@@ -59,6 +65,13 @@ internal static partial class WorkerCommand
         }
 
         await worker.StopAsync(drain).ConfigureAwait(false);
+#if WEFT_BENCH
+        if (stats is not null)
+        {
+            await stats.StopAsync().ConfigureAwait(false);
+        }
+#endif
+
         io.Out.WriteLine($"weft worker {options.Name} stopped: {worker.Completed} tasks completed");
         return ExitCodes.Succeeded;
     }

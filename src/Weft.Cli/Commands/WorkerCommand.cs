@@ -77,7 +77,7 @@ internal static partial class WorkerCommand
             plugin,
         };
 
-        // For weft bench --store postgres://…: the worker's store counters and first claim, kept in a file.
+        // For a cluster weft bench: the worker's store counters and first claim, kept in a file.
         var statsFile = new Option<string?>("--stats-file") { Hidden = true };
         command.Options.Add(statsFile);
         command.SetAction((result, ct) =>
@@ -139,7 +139,7 @@ internal static partial class WorkerCommand
             if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), credentials, out var transportError) is { } nats)
             {
                 // A worker on NATS has no store: only a typed --store is an error, not the file's.
-                return ClosingAsync(kinds, RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct));
+                return ClosingAsync(kinds, RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct, result.GetValue(statsFile)));
             }
 
             if (transportError is not null)
