@@ -72,6 +72,7 @@ internal sealed class ClusterBench : IAsyncDisposable
     {
         o.Workers = 1;
         o.Store = _store.Store;
+        o.Cluster.Schedule = o.Store is Cluster.IClusterStore; // the one scheduler of the session's cluster
         _transport.Configure(o);
     });
 
@@ -123,21 +124,21 @@ internal sealed class ClusterBench : IAsyncDisposable
             return (schema, new PostgresBenchQueue(schema));
         }
 
-        if (IsPostgres(store))
+        var postgres = IsPostgres(store);
+        if (!postgres && (!store.StartsWith("sqlite:", StringComparison.Ordinal) || store.Length == "sqlite:".Length))
         {
-            // WeftOptions refuses a transport over a cluster store until the engine has it.
-            throw new BenchInputException($"--transport {transport.Describe()} with a PostgreSQL store is not supported yet; use --store sqlite:PATH");
-        }
-
-        if (!store.StartsWith("sqlite:", StringComparison.Ordinal) || store.Length == "sqlite:".Length)
-        {
-            throw new BenchInputException($"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH), not {store}");
+            throw new BenchInputException($"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH or postgres://…), not {store}");
         }
 
         var streams = await NatsBenchStreams.ConnectAsync(transport, ct);
         try
         {
-            return (await SqliteBenchFile.OpenAsync(store["sqlite:".Length..], ct), streams);
+            // On PostgreSQL the bench's scheduler leads a cluster whose tasks travel over NATS, as weft server
+            // --store postgres://… --transport nats://… does.
+            IClusterBenchStore opened = postgres
+                ? await PostgresBenchSchema.CreateAsync(store, ct)
+                : await SqliteBenchFile.OpenAsync(store["sqlite:".Length..], ct);
+            return (opened, streams);
         }
         catch
         {

@@ -22,7 +22,7 @@ internal sealed class NatsBenchStreams : IClusterBenchTransport
 
     // Everything NatsSetup declares; a key-value bucket is the stream KV_<bucket>.
     private static readonly IReadOnlyList<string> Streams =
-        [NatsNames.TaskStream, NatsNames.ResultStream, "KV_" + NatsNames.DefinitionBucket, "KV_" + NatsNames.ClaimBucket];
+        [NatsNames.TaskStream, NatsNames.ResultStream, "KV_" + NatsNames.DefinitionBucket, "KV_" + NatsNames.ClaimBucket, "KV_" + NatsNames.WorkerBucket];
 
     private readonly NatsTransport _transport;
     private readonly NatsConnection _connection;

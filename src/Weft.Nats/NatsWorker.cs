@@ -32,6 +32,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private readonly WorkerAttempts _attempts;
     private readonly SemaphoreSlim _slots;
     private readonly DefinitionCache _definitions = new();
+    private readonly SemaphoreSlim _definitionReads = new(1);
     private readonly ConcurrentDictionary<string, Dictionary<string, TaskDefinition>> _tasksByHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly TakenAttempts _taken;
@@ -525,13 +526,27 @@ public sealed class NatsWorker : IAsyncDisposable
     {
         if (!_definitions.TryGet(hash, out var definition))
         {
-            var entry = await _definitionBucket!.TryGetEntryAsync<byte[]>(hash, cancellationToken: token).ConfigureAwait(false);
-            if (!entry.Success || entry.Value.Value is not { } json)
+            // One read per hash: a worker that pulls 128 tasks of a new run at once would otherwise read the
+            // run's definition 128 times at once, and under load some reads outlast the request timeout
+            // (NatsNoReplyException), failing their tasks.
+            await _definitionReads.WaitAsync(token).ConfigureAwait(false);
+            try
             {
-                return null;
-            }
+                if (!_definitions.TryGet(hash, out definition))
+                {
+                    var entry = await _definitionBucket!.TryGetEntryAsync<byte[]>(hash, cancellationToken: token).ConfigureAwait(false);
+                    if (!entry.Success || entry.Value.Value is not { } json)
+                    {
+                        return null;
+                    }
 
-            definition = _definitions.Remember(hash, System.Text.Encoding.UTF8.GetString(json));
+                    definition = _definitions.Remember(hash, System.Text.Encoding.UTF8.GetString(json));
+                }
+            }
+            finally
+            {
+                _definitionReads.Release();
+            }
         }
 
         var tasks = _tasksByHash.GetOrAdd(hash, _ => definition.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal));

@@ -152,8 +152,7 @@ internal static class BenchCommand
     // Null when the store can carry a transport; else what is wrong, naming both (as weft server says it).
     private static string? TransportProblem(StoreChoice store, TransportChoice transport) => store.Kind switch
     {
-        StoreKind.Memory => $"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH), not {store.Describe()}",
-        StoreKind.Postgres => $"--transport {transport.Describe()} with a PostgreSQL store ({store.Describe()}) is not supported yet; use --store sqlite:PATH",
+        StoreKind.Memory => $"--transport {transport.Describe()} needs a store that keeps runs (--store sqlite:PATH or postgres://…), not {store.Describe()}",
         _ => null,
     };
 
