@@ -65,7 +65,7 @@ internal sealed class NatsDispatcher : IDispatcher
     private Task[] _loops = [];
     private long _nextOutcome;
     private int _idle; // gate
-    private bool _throttled; // gate: the dispatch loop stopped at the scheduler's outstanding limit
+    private readonly OutstandingWindow _window = new(); // gate
     private volatile bool _suspended;
     private readonly SemaphoreSlim _resumed = new(0);
 
@@ -286,7 +286,7 @@ internal sealed class NatsDispatcher : IDispatcher
                     _idle++;
                 }
 
-                _throttled = _scheduler.AtOutstandingLimit;
+                _window.AfterDispatch(_scheduler);
                 follow = _coordinator.TakeFollowUp();
             }
 
@@ -577,7 +577,7 @@ internal sealed class NatsDispatcher : IDispatcher
                 _scheduler.Journal!.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = outcome.RunId, QueueId = id });
             }
 
-            wake = TakeThrottledWake();
+            wake = _window.TakeWake(_scheduler, ref _idle);
             follow = _coordinator.TakeFollowUp();
         }
 
@@ -718,20 +718,6 @@ internal sealed class NatsDispatcher : IDispatcher
                 Log($"acking an outcome failed ({ex.Message})");
             }
         }
-    }
-
-    // Under the gate: an outcome came back while the dispatch loop waited at the outstanding limit, so it may
-    // hand over more (tasks that were ready all along do not wake it through the coordinator).
-    private bool TakeThrottledWake()
-    {
-        if (!_throttled || _scheduler.AtOutstandingLimit || _idle == 0)
-        {
-            return false;
-        }
-
-        _throttled = false;
-        _idle--;
-        return true;
     }
 
     private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)

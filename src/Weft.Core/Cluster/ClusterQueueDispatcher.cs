@@ -44,7 +44,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
     private readonly LostWorkerTally _lostWorkers = new();
     private Task[] _loops = [];
     private int _idle; // gate
-    private bool _throttled; // gate: the dispatch loop stopped at the scheduler's outstanding limit
+    private readonly OutstandingWindow _window = new(); // gate
     private volatile bool _suspended;
 
     public ClusterQueueDispatcher(Coordinator coordinator, IClusterStore cluster, IWeftStore store, AttemptCache cache, ClusterSchedulingOptions options, TimeProvider time)
@@ -262,7 +262,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                     _idle++;
                 }
 
-                _throttled = _scheduler.AtOutstandingLimit;
+                _window.AfterDispatch(_scheduler);
                 follow = _coordinator.TakeFollowUp();
             }
 
@@ -521,7 +521,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                 journal.Add(Dequeue(task.RunId, task.Id));
             }
 
-            wake = TakeThrottledWake();
+            wake = _window.TakeWake(_scheduler, ref _idle);
             follow = _coordinator.TakeFollowUp();
         }
 
@@ -556,20 +556,6 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         var key = slot.CacheKey;
         slot.CacheKey = null;
         return key;
-    }
-
-    // Under the gate: outcomes came back while the dispatch loop waited at the outstanding limit, so it may
-    // hand over more (tasks that were ready all along do not wake it through the coordinator).
-    private bool TakeThrottledWake()
-    {
-        if (!_throttled || _scheduler.AtOutstandingLimit || _idle == 0)
-        {
-            return false;
-        }
-
-        _throttled = false;
-        _idle--;
-        return true;
     }
 
     private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)
