@@ -17,10 +17,11 @@ internal sealed partial class Scheduler
     /// when it ends. See <see cref="JournalFull"/>.</summary>
     public int JournalLimit { get; set; } = DefaultJournalLimit;
 
-    /// <summary>About 12 MB of changes: large enough that a writer keeping up is never in the way (a
-    /// commit takes tens of thousands of tasks' rows at once), small enough that a million-task run on
-    /// SQLite no longer holds gigabytes of changes waiting for a commit.</summary>
-    public const int DefaultJournalLimit = 65_536;
+    /// <summary>About 11 MB of changes: large enough that a writer keeping up is never in the way (a
+    /// commit takes the rows of some 15,000 tasks at once), small enough that a million-task run on
+    /// SQLite no longer holds gigabytes of changes waiting for a commit. Under 65,536 with room to
+    /// spare, so that the journal's list, which grows by doubling, stops at that capacity.</summary>
+    public const int DefaultJournalLimit = 60_000;
 
     /// <summary>True when the changes waiting for a commit have reached <see cref="JournalLimit"/>: no
     /// task starts until the writer takes them into a commit. Never true without a journal.</summary>
