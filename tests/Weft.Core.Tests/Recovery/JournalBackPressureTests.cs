@@ -57,7 +57,8 @@ public sealed class JournalBackPressureTests
         // With the disk not keeping up, the slots stop instead of running the whole run into memory.
         var status = engine.GetStatus();
         Assert.True(status.QueuedTotal > 0, $"all {status.TasksSucceeded} tasks ran while the first commit was held");
-        Assert.True(script.StartOrder.Count <= (Limit + Slack) / 4 + 1, $"{script.StartOrder.Count} tasks started with no commit done");
+        // Each start adds two changes, to the held batch or to the journal behind it, and neither passes the limit.
+        Assert.True(script.StartOrder.Count <= Limit + Slack, $"{script.StartOrder.Count} tasks started with no commit done");
         Assert.Single(store.Batches);
 
         store.Release();
