@@ -13,7 +13,7 @@ internal sealed class ExecutionPlan
         Definition = definition;
         _weights = weights;
         Tasks = defaults is null ? [.. definition.Tasks] : [.. definition.Tasks.Select(defaults.Apply)];
-        TaskIds = [.. Tasks.Select(t => t.Id)];
+        TaskIds = new TaskIdList(Tasks);
         if (index is not null)
         {
             IndexOf = index;
@@ -23,7 +23,7 @@ internal sealed class ExecutionPlan
         IndexOf = new Dictionary<string, int>(Tasks.Length, StringComparer.Ordinal);
         for (var i = 0; i < Tasks.Length; i++)
         {
-            IndexOf[TaskIds[i]] = i;
+            IndexOf[Tasks[i].Id] = i;
         }
     }
 
@@ -36,7 +36,8 @@ internal sealed class ExecutionPlan
 
     public TaskDefinition[] Tasks { get; }
 
-    public string[] TaskIds { get; }
+    /// <summary>Each task's id, read from <see cref="Tasks"/> (not a copy: a million ids cost 8 MB).</summary>
+    public IReadOnlyList<string> TaskIds { get; }
 
     public Dictionary<string, int> IndexOf { get; }
 
@@ -50,8 +51,8 @@ internal sealed class ExecutionPlan
 
     public int[] Parents { get; private set; } = [];
 
-    /// <summary>Number of distinct parents of each task.</summary>
-    public int[] Indegree { get; private set; } = [];
+    /// <summary>Number of distinct parents of <paramref name="task"/>.</summary>
+    public int IndegreeOf(int task) => ParentStart[task + 1] - ParentStart[task];
 
     /// <summary>Tasks with no parents, in definition order.</summary>
     public int[] Roots { get; private set; } = [];
@@ -90,8 +91,13 @@ internal sealed class ExecutionPlan
     /// <summary>Where successful attempts' durations are recorded, to weigh plans compiled later; null when not tracked.</summary>
     public Scheduling.PlanDurations? Durations { get; set; }
 
-    /// <summary>The handler of each task, resolved once when the plan is bound to an engine.</summary>
-    public ITaskHandler[] Handlers { get; private set; } = [];
+    // The handler of each task, resolved once when the plan is bound to an engine; one for all when
+    // every task has the same (a large generated workflow, typically), so not an array of a million.
+    private ITaskHandler? _handler;
+    private ITaskHandler[] _handlers = [];
+
+    /// <summary>The handler bound to <paramref name="task"/>.</summary>
+    public ITaskHandler HandlerOf(int task) => _handler ?? _handlers[task];
 
     public ReadOnlySpan<int> ChildrenOf(int task) => Children.AsSpan(ChildStart[task], ChildStart[task + 1] - ChildStart[task]);
 
@@ -131,7 +137,15 @@ internal sealed class ExecutionPlan
             }
         }
 
-        Handlers = bound;
+        if (missing.Count == 0 && bound.Length > 0 && bound.All(h => ReferenceEquals(h, bound[0])))
+        {
+            _handler = bound[0];
+        }
+        else
+        {
+            _handlers = bound;
+        }
+
         return missing;
     }
 
@@ -181,11 +195,9 @@ internal sealed class ExecutionPlan
         Parents = new int[edgeCount];
         ChildStart = new int[n + 1];
         Children = new int[edgeCount];
-        Indegree = new int[n];
         for (var i = 0; i < n; i++)
         {
             ChildStart[i + 1] = ChildStart[i] + childCounts[i];
-            Indegree[i] = ParentStart[i + 1] - ParentStart[i];
         }
 
         var fill = childCounts; // reused: the next free place in each task's children
@@ -205,10 +217,10 @@ internal sealed class ExecutionPlan
             }
         }
 
-        var roots = new int[Indegree.Count(d => d == 0)];
+        var roots = new int[Enumerable.Range(0, n).Count(i => IndegreeOf(i) == 0)];
         for (int i = 0, r = 0; i < n; i++)
         {
-            if (Indegree[i] == 0)
+            if (IndegreeOf(i) == 0)
             {
                 roots[r++] = i;
             }
@@ -295,7 +307,12 @@ internal sealed class ExecutionPlan
     private int[] TopologicalOrder()
     {
         var n = Count;
-        var remaining = (int[])Indegree.Clone();
+        var remaining = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            remaining[i] = IndegreeOf(i);
+        }
+
         var order = new int[n];
         Roots.CopyTo(order, 0);
         var count = Roots.Length;
