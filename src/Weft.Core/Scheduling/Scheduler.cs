@@ -47,7 +47,7 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
 
     /// <summary>Takes the most urgent ready task and marks it running; false when none is ready, or
     /// when the journal's backlog is full (<see cref="JournalFull"/>: the writer wakes the dispatchers
-    /// once it has committed).</summary>
+    /// once it takes the backlog into a commit).</summary>
     public bool TryStartNext(out WorkItem item, out int attempt)
     {
         if (JournalFull)
