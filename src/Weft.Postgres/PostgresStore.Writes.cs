@@ -18,7 +18,7 @@ public sealed partial class PostgresStore
     public async ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var definition = _definitions.Write(run.Definition);
+        var definition = _definitions.Encode(run.Definition, _codec);
         var (clear, secrets) = RunParams.Split(run.Definition, run.Params);
         byte[]? secretBlob = null;
         var secretFlags = BlobFlags.None;
@@ -36,10 +36,9 @@ public sealed partial class PostgresStore
                 await using var batch = new NpgsqlBatch(c);
                 if (withDefinition)
                 {
-                    var body = _codec.Encode(definition.Json, secret: false, out var bodyFlags);
                     batch.BatchCommands.Add(ChangeBatch.Command(
                         "INSERT INTO definitions (hash, name, body, body_flags) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT (hash) DO NOTHING",
-                        definition.Hash, run.Definition.Name, body, (int)bodyFlags));
+                        definition.Hash, run.Definition.Name, definition.Body, (int)definition.Flags));
                 }
 
                 var insert = ChangeBatch.Command("""

@@ -48,11 +48,11 @@ internal sealed class PendingRuns
 
 /// <summary>One submitted run, encoded and ready to insert; <see cref="Done"/> completes once its commit
 /// did (or with the reason it was not recorded).</summary>
-internal sealed class PendingRun(RunRecord run, DefinitionCache.Written definition, string clearParams, byte[]? secrets, BlobFlags secretFlags)
+internal sealed class PendingRun(RunRecord run, DefinitionCache.Encoded definition, string clearParams, byte[]? secrets, BlobFlags secretFlags)
 {
     public RunRecord Run { get; } = run;
 
-    public DefinitionCache.Written Definition { get; } = definition;
+    public DefinitionCache.Encoded Definition { get; } = definition;
 
     public string ClearParams { get; } = clearParams;
 

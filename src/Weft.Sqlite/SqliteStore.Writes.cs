@@ -22,7 +22,7 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(run);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var definition = _definitions.Write(run.Definition);
+        var definition = _definitions.Encode(run.Definition, _codec);
         var (clear, secrets) = RunParams.Split(run.Definition, run.Params);
         byte[]? secretBlob = null;
         var secretFlags = BlobFlags.None;
@@ -93,8 +93,7 @@ public sealed partial class SqliteStore
         var hash = pending.Definition.Hash;
         if (!_storedDefinitions.Contains(hash) && written.Add(hash))
         {
-            var body = _codec.Encode(pending.Definition.Json, secret: false, out var bodyFlags);
-            Exec(_commands.Definition, hash, run.Definition.Name, body, (long)bodyFlags);
+            Exec(_commands.Definition, hash, run.Definition.Name, pending.Definition.Body, (long)pending.Definition.Flags);
         }
 
         try

@@ -48,6 +48,7 @@ internal sealed class Coordinator
         if (durable)
         {
             Scheduler.Journal = [];
+            Scheduler.JournalLimit = Math.Max(1, options.JournalLimit);
         }
     }
 
@@ -122,11 +123,11 @@ internal sealed class Coordinator
         Apply(follow);
     }
 
-    /// <summary>Call under the gate. Wakes no more idle runners than there are ready tasks, and the
-    /// journal writer only when it sleeps and has work.</summary>
+    /// <summary>Call under the gate. Wakes no more idle runners than there are tasks they may start
+    /// (none while the journal's backlog is full), and the journal writer only when it sleeps and has work.</summary>
     public FollowUp TakeFollowUp()
     {
-        var wake = Dispatcher.TakeIdle(Scheduler.ReadyCount);
+        var wake = Dispatcher.TakeIdle(Scheduler.StartableCount);
         var signal = false;
         var announce = false;
         if (Journal is { } journal)

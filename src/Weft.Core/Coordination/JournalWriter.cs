@@ -80,6 +80,7 @@ internal sealed class JournalWriter(Coordinator coordinator, IWeftStore store, T
         while (true)
         {
             List<StoreChange> batch;
+            FollowUp? resume = null;
             lock (coordinator.Gate)
             {
                 var scheduler = coordinator.Scheduler;
@@ -100,6 +101,19 @@ internal sealed class JournalWriter(Coordinator coordinator, IWeftStore store, T
                     scheduler.Journal = _spare;
                     scheduler.DrainFinished(finished);
                 }
+
+                // Back pressure: dispatch stopped when the backlog reached the limit; taking it into this
+                // commit makes room, so the runners that parked for it are woken (once per commit, never polled).
+                if (scheduler.JournalThrottled && !scheduler.JournalFull)
+                {
+                    scheduler.JournalThrottled = false;
+                    resume = coordinator.TakeFollowUp();
+                }
+            }
+
+            if (resume is { } follow)
+            {
+                coordinator.Apply(follow);
             }
 
             if (batch.Count == 0 && finished.Count == 0)

@@ -12,6 +12,10 @@ namespace Weft.Definitions;
 /// nothing is lost. The output is deterministic, which makes <see cref="Hash"/> a content address.</summary>
 public static class DefinitionJson
 {
+    // The writer's own buffer is handed to the stream past this size (it would otherwise grow, by
+    // doubling, to the whole JSON).
+    private const int FlushEvery = 16 * 1024;
+
     private static readonly string[] TriggerNames = ["all_success", "all_done", "all_failed", "one_success", "one_failed", "none_failed"];
     private static readonly string[] StrategyNames = ["none", "immediate", "fixed", "exponential", "fibonacci"];
     private static readonly string[] PriorityNames = ["critical", "high", "normal", "low"];
@@ -24,7 +28,16 @@ public static class DefinitionJson
     public static string Write(WorkflowDefinition definition)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Options))
+        WriteTo(buffer, definition);
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Writes <see cref="Write"/>'s JSON as UTF-8 to <paramref name="stream"/>, a little at a time:
+    /// a store encodes a definition of a million tasks on its way to the disk without ever holding its
+    /// 20 MB of JSON (nor the writer's buffer of it) whole.</summary>
+    internal static void WriteTo(Stream stream, WorkflowDefinition definition)
+    {
+        using (var w = new Utf8JsonWriter(stream, Options))
         {
             w.WriteStartObject();
             w.WriteString("name", definition.Name);
@@ -80,13 +93,15 @@ public static class DefinitionJson
             foreach (var task in definition.Tasks)
             {
                 WriteTask(w, task);
+                if (w.BytesPending >= FlushEvery)
+                {
+                    w.Flush();
+                }
             }
 
             w.WriteEndObject();
             w.WriteEndObject();
         }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>Lowercase hex SHA-256 of <see cref="Write"/>'s UTF-8 bytes.</summary>

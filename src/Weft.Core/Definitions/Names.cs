@@ -22,12 +22,21 @@ internal static class Names
         ("exponential", RetryStrategy.Exponential), ("fibonacci", RetryStrategy.Fibonacci),
     ];
 
+    private const string AsciiLettersAndDigits = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    // Searched as spans: checked for every task of every submitted workflow, a million of them at times.
+    private static readonly System.Buffers.SearchValues<char> IdChars = System.Buffers.SearchValues.Create(AsciiLettersAndDigits + "_-");
+    private static readonly System.Buffers.SearchValues<char> NameChars = System.Buffers.SearchValues.Create(AsciiLettersAndDigits + "._-");
+
     /// <summary>Task ids and param names: templates reference them as tasks.ID and params.NAME.</summary>
     public static bool IsValidId(string? id) =>
-        !string.IsNullOrEmpty(id) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+        !string.IsNullOrEmpty(id) && !id.AsSpan().ContainsAnyExcept(IdChars);
 
     public static bool IsValidWorkflowName(string? name) =>
-        !string.IsNullOrEmpty(name) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+        !string.IsNullOrEmpty(name) && !name.AsSpan().ContainsAnyExcept(NameChars);
+
+    /// <summary>Pool, breaker, rate limit and queue names (<see cref="ValueChecks.IsLimitName"/>).</summary>
+    public static bool IsLimitName(string text) => text.Length > 0 && !text.AsSpan().ContainsAnyExcept(NameChars);
 
     /// <summary>"a, b and c".</summary>
     public static string List(IEnumerable<string> items)

@@ -68,6 +68,5 @@ internal static class ValueChecks
 
     /// <summary>Pool, breaker, rate limit and queue names follow one rule, so they read the same
     /// everywhere they are shown.</summary>
-    public static bool IsLimitName(string text) =>
-        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+    public static bool IsLimitName(string text) => Names.IsLimitName(text);
 }

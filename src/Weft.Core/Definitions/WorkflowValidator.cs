@@ -30,4 +30,17 @@ public static class WorkflowValidator
         ArgumentNullException.ThrowIfNull(definition);
         return new ValidationRun(definition, knownKinds ?? Names.BuiltInKinds, map, checkValues).Run();
     }
+
+    /// <summary>As <see cref="Validate(WorkflowDefinition, IReadOnlyCollection{string})"/>, also giving
+    /// each task id's index, which the validation builds anyway: exact when there are no errors, and
+    /// then the plan's own (for a million tasks, one table of 28 MB fewer to build).</summary>
+    internal static IReadOnlyList<WorkflowError> Validate(
+        WorkflowDefinition definition, IReadOnlyCollection<string> knownKinds, out Dictionary<string, int> index)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var run = new ValidationRun(definition, knownKinds, map: null, checkValues: true);
+        var errors = run.Run();
+        index = run.Index;
+        return errors;
+    }
 }

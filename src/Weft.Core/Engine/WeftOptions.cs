@@ -83,6 +83,10 @@ public sealed class WeftOptions
     /// Default 100,000.</summary>
     public int QueueLimit { get; set; } = 100_000;
 
+    /// <summary>Changes waiting for a durable store's commit past which no task starts (the journal's
+    /// back pressure; <see cref="Scheduling.Scheduler.JournalLimit"/>). Tests lower it.</summary>
+    internal int JournalLimit { get; set; } = Scheduling.Scheduler.DefaultJournalLimit;
+
     /// <summary>How long a <see cref="SubmitOptions.DedupKey"/> is remembered. Default 60 s.</summary>
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromSeconds(60);
 

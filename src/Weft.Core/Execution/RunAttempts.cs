@@ -50,6 +50,6 @@ internal sealed class RunAttempts(AttemptExecutor executor, AttemptCache cache, 
             OutputLimit = outputLimit,
             Values = run.ValuesFor(item.Task),
         };
-        return executor.RunAsync(run.Plan.Handlers[run.DefIndex(item.Task)], invocation, task.Timeout);
+        return executor.RunAsync(run.Plan.HandlerOf(run.DefIndex(item.Task)), invocation, task.Timeout);
     }
 }

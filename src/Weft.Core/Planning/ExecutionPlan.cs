@@ -8,20 +8,27 @@ namespace Weft.Planning;
 /// plan, so starting a run of many tasks allocates almost nothing.</summary>
 internal sealed class ExecutionPlan
 {
-    private ExecutionPlan(WorkflowDefinition definition, double[]? weights, EngineTaskDefaults? defaults)
+    private ExecutionPlan(WorkflowDefinition definition, double[]? weights, EngineTaskDefaults? defaults, Dictionary<string, int>? index)
     {
         Definition = definition;
         _weights = weights;
         Tasks = defaults is null ? [.. definition.Tasks] : [.. definition.Tasks.Select(defaults.Apply)];
-        TaskIds = [.. Tasks.Select(t => t.Id)];
+        TaskIds = new TaskIdList(Tasks);
+        if (index is not null)
+        {
+            IndexOf = index;
+            return;
+        }
+
         IndexOf = new Dictionary<string, int>(Tasks.Length, StringComparer.Ordinal);
         for (var i = 0; i < Tasks.Length; i++)
         {
-            IndexOf[TaskIds[i]] = i;
+            IndexOf[Tasks[i].Id] = i;
         }
     }
 
     private readonly double[]? _weights;
+    private int[][]? _levels;
 
     public WorkflowDefinition Definition { get; }
 
@@ -29,7 +36,8 @@ internal sealed class ExecutionPlan
 
     public TaskDefinition[] Tasks { get; }
 
-    public string[] TaskIds { get; }
+    /// <summary>Each task's id, read from <see cref="Tasks"/> (not a copy: a million ids cost 8 MB).</summary>
+    public IReadOnlyList<string> TaskIds { get; }
 
     public Dictionary<string, int> IndexOf { get; }
 
@@ -43,17 +51,15 @@ internal sealed class ExecutionPlan
 
     public int[] Parents { get; private set; } = [];
 
-    /// <summary>Number of distinct parents of each task.</summary>
-    public int[] Indegree { get; private set; } = [];
+    /// <summary>Number of distinct parents of <paramref name="task"/>.</summary>
+    public int IndegreeOf(int task) => ParentStart[task + 1] - ParentStart[task];
 
     /// <summary>Tasks with no parents, in definition order.</summary>
     public int[] Roots { get; private set; } = [];
 
-    /// <summary>Level of each task: 0 for roots, else 1 + the deepest parent.</summary>
-    public int[] Level { get; private set; } = [];
-
-    /// <summary>Tasks grouped by level: each group can run together.</summary>
-    public int[][] Levels { get; private set; } = [];
+    /// <summary>Tasks grouped by level (0 for roots, else 1 + the deepest parent): each group can run
+    /// together. Built on first read: only the graph view asks, and a run does not need them.</summary>
+    public int[][] Levels => _levels ??= BuildLevels();
 
     /// <summary>Length of the longest path from each task to a sink, itself included, in estimated milliseconds (see <see cref="Weight"/>).</summary>
     public double[] RemainingPath { get; private set; } = [];
@@ -85,8 +91,13 @@ internal sealed class ExecutionPlan
     /// <summary>Where successful attempts' durations are recorded, to weigh plans compiled later; null when not tracked.</summary>
     public Scheduling.PlanDurations? Durations { get; set; }
 
-    /// <summary>The handler of each task, resolved once when the plan is bound to an engine.</summary>
-    public ITaskHandler[] Handlers { get; private set; } = [];
+    // The handler of each task, resolved once when the plan is bound to an engine; one for all when
+    // every task has the same (a large generated workflow, typically), so not an array of a million.
+    private ITaskHandler? _handler;
+    private ITaskHandler[] _handlers = [];
+
+    /// <summary>The handler bound to <paramref name="task"/>.</summary>
+    public ITaskHandler HandlerOf(int task) => _handler ?? _handlers[task];
 
     public ReadOnlySpan<int> ChildrenOf(int task) => Children.AsSpan(ChildStart[task], ChildStart[task + 1] - ChildStart[task]);
 
@@ -96,16 +107,16 @@ internal sealed class ExecutionPlan
     /// dependency here is a bug in the caller (validation rejects both) and throws.
     /// <paramref name="weights"/> are measured durations in milliseconds per task (NaN where unknown),
     /// used for the remaining path instead of the static estimate. <paramref name="defaults"/> fill in
-    /// the engine's default timeout and retry for tasks that set none.</summary>
-    public static ExecutionPlan Compile(WorkflowDefinition definition, double[]? weights = null, EngineTaskDefaults? defaults = null)
+    /// the engine's default timeout and retry for tasks that set none. <paramref name="index"/> is each
+    /// task id's index when the caller has it already (the validation's), taken over as it is.</summary>
+    public static ExecutionPlan Compile(WorkflowDefinition definition, double[]? weights = null, EngineTaskDefaults? defaults = null, Dictionary<string, int>? index = null)
     {
-        var plan = new ExecutionPlan(definition, weights, defaults);
+        var plan = new ExecutionPlan(definition, weights, defaults, index);
         plan.HasDeadlines = definition.Deadline is not null || definition.Tasks.Any(t => t.Deadline is not null);
         plan.HasWaits = definition.Tasks.Any(t => t.Spec is WaitSpec);
         plan.HasChildren = definition.Tasks.Any(t => t.Spec is ChildWorkflowSpec);
         plan.BuildEdges();
-        plan.BuildLevels();
-        plan.BuildCriticalPath();
+        plan.BuildCriticalPath(plan.TopologicalOrder());
         return plan;
     }
 
@@ -126,7 +137,15 @@ internal sealed class ExecutionPlan
             }
         }
 
-        Handlers = bound;
+        if (missing.Count == 0 && bound.Length > 0 && bound.All(h => ReferenceEquals(h, bound[0])))
+        {
+            _handler = bound[0];
+        }
+        else
+        {
+            _handlers = bound;
+        }
+
         return missing;
     }
 
@@ -137,15 +156,19 @@ internal sealed class ExecutionPlan
         _weights is { } w && task < w.Length && !double.IsNaN(w[task]) ? Math.Max(1, w[task])
         : Tasks[task].Spec is SleepSpec s ? Math.Max(1, s.Duration.TotalMilliseconds) : 1;
 
+    // Compressed rows built in two passes over the dependencies, a task's parents each resolved once
+    // and repeats dropped with a stamp per task: no list per task (a million tasks made a million).
     private void BuildEdges()
     {
         var n = Count;
-        var parentLists = new List<int>[n];
+        var resolved = new int[Tasks.Sum(t => t.DependsOn.Count)];
+        var stamp = new int[n]; // i + 1 once parent p was counted for task i
+        ParentStart = new int[n + 1];
         var childCounts = new int[n];
-        var edgeCount = 0;
+        var k = 0;
         for (var i = 0; i < n; i++)
         {
-            var list = new List<int>(Tasks[i].DependsOn.Count);
+            var distinct = 0;
             foreach (var dep in Tasks[i].DependsOn)
             {
                 if (!IndexOf.TryGetValue(dep, out var p))
@@ -153,82 +176,103 @@ internal sealed class ExecutionPlan
                     throw new InvalidOperationException($"task '{TaskIds[i]}' depends on unknown task '{dep}'; validate before compiling");
                 }
 
-                if (!list.Contains(p))
+                if (stamp[p] == i + 1)
                 {
-                    list.Add(p);
-                    childCounts[p]++;
-                    edgeCount++;
+                    resolved[k++] = -1;
+                    continue;
                 }
+
+                stamp[p] = i + 1;
+                resolved[k++] = p;
+                childCounts[p]++;
+                distinct++;
             }
 
-            parentLists[i] = list;
+            ParentStart[i + 1] = ParentStart[i] + distinct;
         }
 
-        ParentStart = new int[n + 1];
+        var edgeCount = ParentStart[n];
         Parents = new int[edgeCount];
         ChildStart = new int[n + 1];
         Children = new int[edgeCount];
-        Indegree = new int[n];
         for (var i = 0; i < n; i++)
         {
-            ParentStart[i + 1] = ParentStart[i] + parentLists[i].Count;
             ChildStart[i + 1] = ChildStart[i] + childCounts[i];
-            Indegree[i] = parentLists[i].Count;
         }
 
-        var fill = ChildStart[..n];
+        var fill = childCounts; // reused: the next free place in each task's children
+        Array.Copy(ChildStart, fill, n);
+        k = 0;
         for (var i = 0; i < n; i++)
         {
-            var k = ParentStart[i];
-            foreach (var p in parentLists[i])
+            var at = ParentStart[i];
+            for (var d = 0; d < Tasks[i].DependsOn.Count; d++)
             {
-                Parents[k++] = p;
-                Children[fill[p]++] = i;
+                var p = resolved[k++];
+                if (p >= 0)
+                {
+                    Parents[at++] = p;
+                    Children[fill[p]++] = i;
+                }
             }
         }
 
-        Roots = [.. Enumerable.Range(0, n).Where(i => Indegree[i] == 0)];
+        var roots = new int[Enumerable.Range(0, n).Count(i => IndegreeOf(i) == 0)];
+        for (int i = 0, r = 0; i < n; i++)
+        {
+            if (IndegreeOf(i) == 0)
+            {
+                roots[r++] = i;
+            }
+        }
+
+        Roots = roots;
     }
 
-    private void BuildLevels()
+    private int[][] BuildLevels()
     {
         var n = Count;
-        var order = TopologicalOrder();
-        Level = new int[n];
-        foreach (var t in order)
+        var level = new int[n];
+        var depth = 0;
+        foreach (var t in TopologicalOrder())
         {
             foreach (var p in ParentsOf(t))
             {
-                Level[t] = Math.Max(Level[t], Level[p] + 1);
+                level[t] = Math.Max(level[t], level[p] + 1);
             }
+
+            depth = Math.Max(depth, level[t] + 1);
         }
 
-        var depth = n == 0 ? 0 : Level.Max() + 1;
-        var groups = new List<int>[depth];
+        var sizes = new int[depth];
+        foreach (var l in level)
+        {
+            sizes[l]++;
+        }
+
+        var levels = new int[depth][];
         for (var l = 0; l < depth; l++)
         {
-            groups[l] = [];
+            levels[l] = new int[sizes[l]];
+            sizes[l] = 0;
         }
 
         for (var i = 0; i < n; i++)
         {
-            groups[Level[i]].Add(i);
+            levels[level[i]][sizes[level[i]]++] = i;
         }
 
-        Levels = [.. groups.Select(g => g.ToArray())];
-        TopoOrder = order;
+        return levels;
     }
 
-    private int[] TopoOrder { get; set; } = [];
-
-    private void BuildCriticalPath()
+    private void BuildCriticalPath(int[] order)
     {
         var n = Count;
         RemainingPath = new double[n];
         var next = new int[n];
-        for (var k = TopoOrder.Length - 1; k >= 0; k--)
+        for (var k = order.Length - 1; k >= 0; k--)
         {
-            var t = TopoOrder[k];
+            var t = order[k];
             var best = 0d;
             next[t] = -1;
             foreach (var c in ChildrenOf(t))
@@ -258,23 +302,27 @@ internal sealed class ExecutionPlan
         CriticalPath = [.. path];
     }
 
-    // Kahn's algorithm in definition order, so levels and paths are stable across runs.
+    // Kahn's algorithm in definition order, so levels and paths are stable across runs. The order
+    // is its own queue: a task is appended once all its parents are, and taken in turn.
     private int[] TopologicalOrder()
     {
         var n = Count;
-        var remaining = (int[])Indegree.Clone();
-        var queue = new Queue<int>(Roots);
-        var order = new int[n];
-        var count = 0;
-        while (queue.Count > 0)
+        var remaining = new int[n];
+        for (var i = 0; i < n; i++)
         {
-            var t = queue.Dequeue();
-            order[count++] = t;
-            foreach (var c in ChildrenOf(t))
+            remaining[i] = IndegreeOf(i);
+        }
+
+        var order = new int[n];
+        Roots.CopyTo(order, 0);
+        var count = Roots.Length;
+        for (var head = 0; head < count; head++)
+        {
+            foreach (var c in ChildrenOf(order[head]))
             {
                 if (--remaining[c] == 0)
                 {
-                    queue.Enqueue(c);
+                    order[count++] = c;
                 }
             }
         }

@@ -41,7 +41,7 @@ internal sealed class PlanBinder(Coordinator coordinator, Dictionary<string, ITa
 
         // A cluster scheduler runs nothing itself: a kind a plug-in adds is the workers' to know (a worker
         // without it records the attempt failed, naming the kind), so the scheduler accepts every custom kind.
-        var errors = WorkflowValidator.Validate(definition, clustered ? KindsOf(definition) : handlers.Keys);
+        var errors = WorkflowValidator.Validate(definition, clustered ? KindsOf(definition) : handlers.Keys, out var index);
         if (errors.Count > 0)
         {
             throw new WorkflowValidationException(errors);
@@ -54,7 +54,7 @@ internal sealed class PlanBinder(Coordinator coordinator, Dictionary<string, ITa
             (durations, weights) = _durations.For(definition);
         }
 
-        var plan = ExecutionPlan.Compile(definition, weights, defaults);
+        var plan = ExecutionPlan.Compile(definition, weights, defaults, index);
         plan.Durations = durations;
         var problems = clustered ? [] : plan.BindHandlers(handlers).ToList();
         lock (coordinator.Gate)

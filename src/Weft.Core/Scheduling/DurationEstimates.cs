@@ -29,12 +29,18 @@ internal sealed class DurationEstimates
             _byWorkflow.Add(definition.Name, durations);
         }
 
-        var slots = new int[definition.Tasks.Count];
-        var weights = new double[slots.Length];
-        var known = false;
-        for (var i = 0; i < slots.Length; i++)
+        var slots = durations.SlotsOf(definition.Tasks);
+        if (!durations.AnyKnown)
         {
-            slots[i] = durations.SlotOf(definition.Tasks[i].Id);
+            return (new PlanDurations(durations, slots), null);
+        }
+
+        // By position the weights are the averages as they are now (a copy: the plan is compiled
+        // outside the engine's lock, while attempts of other runs record).
+        var weights = slots is null ? durations.AveragesMs[..definition.Tasks.Count] : new double[slots.Length];
+        var known = slots is null;
+        for (var i = 0; slots is not null && i < slots.Length; i++)
+        {
             weights[i] = durations.AverageMs(slots[i]);
             known |= !double.IsNaN(weights[i]);
         }

@@ -2,22 +2,22 @@ using System.Collections;
 
 namespace Weft.Scheduling;
 
-/// <summary>The tasks of a finished run, materialized on first read: a run's state no longer changes
-/// once it is final, so the snapshot handed to waiters can be built lazily instead of on the worker
-/// that finished the run.</summary>
+/// <summary>The tasks of a finished run, each built when it is read: a run's state no longer changes
+/// once it is final, so every read of a task gives the same picture, and the snapshot handed to waiters
+/// costs nothing on the worker that finished the run. Nothing read is kept: a waiter that walks the
+/// tasks of a million-task run once (to count the failures, say) would otherwise leave a third of a
+/// gigabyte of task snapshots behind it for as long as the run stays in memory.</summary>
 internal sealed class FinalTaskList(RunExecution run) : IReadOnlyList<TaskSnapshot>
 {
-    private readonly TaskSnapshot?[] _items = new TaskSnapshot?[run.Slots.Length];
+    public int Count => run.Slots.Length;
 
-    public int Count => _items.Length;
-
-    public TaskSnapshot this[int index] => _items[index] ??= run.TaskSnapshotOf(index);
+    public TaskSnapshot this[int index] => run.TaskSnapshotOf(index);
 
     public IEnumerator<TaskSnapshot> GetEnumerator()
     {
-        for (var i = 0; i < _items.Length; i++)
+        for (var i = 0; i < Count; i++)
         {
-            yield return this[i];
+            yield return run.TaskSnapshotOf(i);
         }
     }
 

@@ -31,7 +31,7 @@ internal sealed partial class RunExecution
     {
         if (task < Plan.Count)
         {
-            return Plan.TaskIds[task];
+            return Plan.Tasks[task].Id;
         }
 
         var i = task - Plan.Count;
@@ -41,7 +41,7 @@ internal sealed partial class RunExecution
         }
 
         var fan = _fanOutOf![i];
-        return _instanceIds[i] = MapInstanceIds.Format(Plan.TaskIds[fan.Task], task - fan.First);
+        return _instanceIds[i] = MapInstanceIds.Format(Plan.Tasks[fan.Task].Id, task - fan.First);
     }
 
     public bool IsMapTask(int task) => task < Plan.Count && Plan.Tasks[task].Map is not null;

@@ -20,7 +20,7 @@ internal sealed partial class RunExecution
         Slots = new TaskSlot[plan.Count];
         for (var i = 0; i < Slots.Length; i++)
         {
-            Slots[i].PendingParents = plan.Indegree[i];
+            Slots[i].PendingParents = plan.IndegreeOf(i);
         }
     }
 

@@ -9,6 +9,32 @@ internal sealed partial class Scheduler
 {
     public List<StoreChange>? Journal { get; set; }
 
+    /// <summary>Changes waiting for a commit past which no task starts: the journal's back pressure on
+    /// dispatch, so that a writer falling behind holds the runners back instead of letting the backlog
+    /// grow with the run. The batch the writer is committing does not count (the runners fill the next
+    /// one meanwhile), so at most about twice this many changes are uncommitted. Tasks already started
+    /// still report their outcomes, so the journal may pass the limit by the changes each of them adds
+    /// when it ends. See <see cref="JournalFull"/>.</summary>
+    public int JournalLimit { get; set; } = DefaultJournalLimit;
+
+    /// <summary>About 11 MB of changes: large enough that a writer keeping up is never in the way (a
+    /// commit takes the rows of some 15,000 tasks at once), small enough that a million-task run on
+    /// SQLite no longer holds gigabytes of changes waiting for a commit. Under 65,536 with room to
+    /// spare, so that the journal's list, which grows by doubling, stops at that capacity.</summary>
+    public const int DefaultJournalLimit = 60_000;
+
+    /// <summary>True when the changes waiting for a commit have reached <see cref="JournalLimit"/>: no
+    /// task starts until the writer takes them into a commit. Never true without a journal.</summary>
+    public bool JournalFull => Journal is { } journal && journal.Count >= JournalLimit;
+
+    /// <summary>Set when a start was refused because <see cref="JournalFull"/>; the journal writer clears
+    /// it and wakes the parked runners once it has taken the backlog into a commit.</summary>
+    public bool JournalThrottled { get; set; }
+
+    /// <summary>Ready tasks that a dispatcher may start now: none while the journal is full, however
+    /// many are ready (runners woken for them would only park again).</summary>
+    public int StartableCount => JournalFull ? 0 : _ready.Count;
+
     /// <summary>Told of each run state change when there is no journal (the in-memory store), so that
     /// the store lists a running or paused run in its state rather than as pending.</summary>
     public Action<RunExecution>? OnRunState { get; set; }

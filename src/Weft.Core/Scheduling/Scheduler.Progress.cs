@@ -34,7 +34,7 @@ internal sealed partial class Scheduler
     private void Decide(RunExecution run, int task, DateTimeOffset now)
     {
         ref var slot = ref run.Slots[task];
-        var decision = TriggerRules.Decide(run.Plan.Tasks[task].Trigger, slot, run.Plan.Indegree[task]);
+        var decision = TriggerRules.Decide(run.Plan.Tasks[task].Trigger, slot, run.Plan.IndegreeOf(task));
         switch (decision)
         {
             case TriggerDecision.Run:
@@ -89,7 +89,7 @@ internal sealed partial class Scheduler
                     continue;
                 }
 
-                var decision = TriggerRules.Decide(run.Plan.Tasks[child].Trigger, c, run.Plan.Indegree[child]);
+                var decision = TriggerRules.Decide(run.Plan.Tasks[child].Trigger, c, run.Plan.IndegreeOf(child));
                 if (decision == TriggerDecision.Run)
                 {
                     Queue(run, child, now);

@@ -57,7 +57,7 @@ internal sealed partial class Scheduler
         for (var t = 0; t < run.Slots.Length; t++)
         {
             ref var slot = ref run.Slots[t];
-            slot.PendingParents = plan.Indegree[t];
+            slot.PendingParents = plan.IndegreeOf(t);
             foreach (var p in plan.ParentsOf(t))
             {
                 var parent = run.Slots[p].State;

@@ -45,9 +45,19 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         }
     }
 
-    /// <summary>Takes the most urgent ready task and marks it running; false when none is ready.</summary>
+    /// <summary>Takes the most urgent ready task and marks it running; false when none is ready, or
+    /// when the journal's backlog is full (<see cref="JournalFull"/>: the writer wakes the dispatchers
+    /// once it takes the backlog into a commit).</summary>
     public bool TryStartNext(out WorkItem item, out int attempt)
     {
+        if (JournalFull)
+        {
+            JournalThrottled = true;
+            item = default;
+            attempt = 0;
+            return false;
+        }
+
         var now = time.GetUtcNow();
         while (_ready.TryDequeue(now, out item))
         {

@@ -9,10 +9,18 @@ namespace Weft.Storage;
 /// compress. Each value gets a fresh random nonce, so equal outputs do not look equal on disk.</summary>
 internal sealed class BlobCodec(int compressionThreshold, byte[]? key)
 {
+    /// <summary>Quality 4 trades a little ratio for speed: outputs are written on the hot path.</summary>
+    public const int BrotliQuality = 4;
+
+    public const int BrotliWindow = 22;
+
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
     public bool Encrypts => key is not null;
+
+    /// <summary>Text longer than this many UTF-8 bytes is compressed (when that makes it smaller).</summary>
+    public int CompressionThreshold => compressionThreshold;
 
     /// <summary>Encodes <paramref name="text"/>; <paramref name="secret"/> values are encrypted when
     /// a key is configured.</summary>
@@ -61,11 +69,10 @@ internal sealed class BlobCodec(int compressionThreshold, byte[]? key)
         return Encoding.UTF8.GetString(bytes);
     }
 
-    // Quality 4 trades a little ratio for speed: outputs are written on the hot path.
     private static byte[]? Compress(byte[] bytes)
     {
         var buffer = new byte[BrotliEncoder.GetMaxCompressedLength(bytes.Length)];
-        if (!BrotliEncoder.TryCompress(bytes, buffer, out var written, quality: 4, window: 22) || written >= bytes.Length)
+        if (!BrotliEncoder.TryCompress(bytes, buffer, out var written, BrotliQuality, BrotliWindow) || written >= bytes.Length)
         {
             return null;
         }

@@ -17,10 +17,47 @@ internal sealed class DefinitionCache
     private static readonly HashSet<string> BuiltInKeys = new(WorkflowLoader.KnownTaskKeys, StringComparer.Ordinal);
 
     private readonly ConditionalWeakTable<WorkflowDefinition, Written> _written = new();
+    private readonly ConditionalWeakTable<WorkflowDefinition, Encoded> _encoded = new();
     private readonly ConcurrentDictionary<string, WorkflowDefinition> _byHash = new(StringComparer.Ordinal);
 
     public sealed record Written(string Hash, string Json);
 
+    /// <summary>A definition as a store writes it: its content hash and its JSON encoded by the store's
+    /// codec (<see cref="Body"/>, <see cref="Flags"/>).</summary>
+    public sealed record Encoded(string Hash, byte[] Body, BlobFlags Flags);
+
+    /// <summary>The hash and stored form of <paramref name="definition"/>, computed once per object
+    /// (<paramref name="codec"/> is the store's, the same on every call). The JSON streams through the
+    /// encoder and only its compressed form is kept: for a definition of a million tasks that is a few
+    /// hundred KB, where its JSON (and the buffers that built it) came to about 200 MB.</summary>
+    public Encoded Encode(WorkflowDefinition definition, BlobCodec codec)
+    {
+        if (!_encoded.TryGetValue(definition, out var encoded))
+        {
+            encoded = EncodeOnce(definition, codec);
+            _encoded.AddOrUpdate(definition, encoded);
+        }
+
+        _byHash.TryAdd(encoded.Hash, definition);
+        return encoded;
+    }
+
+    private static Encoded EncodeOnce(WorkflowDefinition definition, BlobCodec codec)
+    {
+        using var blob = new StreamedBlob(codec.CompressionThreshold);
+        DefinitionJson.WriteTo(blob, definition);
+        var body = blob.Finish(out var flags, out var hash);
+        if (body is null)
+        {
+            // Compression did not pay (rare for JSON): the plain bytes, written again.
+            body = codec.Encode(DefinitionJson.Write(definition), secret: false, out flags);
+        }
+
+        return new Encoded(hash, body, flags);
+    }
+
+    /// <summary>The hash and JSON of <paramref name="definition"/>, kept as long as the definition
+    /// (a cluster publishes the JSON with each task).</summary>
     public Written Write(WorkflowDefinition definition)
     {
         var written = _written.GetValue(definition, static d =>

@@ -17,7 +17,7 @@ public sealed class ExecutionPlanTests
         Assert.Equal([["a"], ["b", "c"], ["d"]], plan.Levels.Select(l => Ids(plan, l)));
         Assert.Equal(["b", "c"], Ids(plan, plan.ChildrenOf(0).ToArray()));
         Assert.Equal(["b", "c"], Ids(plan, plan.ParentsOf(3).ToArray()));
-        Assert.Equal([0, 1, 1, 2], plan.Indegree);
+        Assert.Equal([0, 1, 1, 2], Enumerable.Range(0, plan.Count).Select(plan.IndegreeOf));
         Assert.Equal(["a"], Ids(plan, plan.Roots));
     }
 
@@ -47,7 +47,7 @@ public sealed class ExecutionPlanTests
     {
         var plan = ExecutionPlan.Compile(new WorkflowDefinition("dup", [T("a"), T("b", "a", "a")]));
 
-        Assert.Equal(1, plan.Indegree[1]);
+        Assert.Equal(1, plan.IndegreeOf(1));
         Assert.Single(plan.Children);
     }
 

@@ -39,6 +39,23 @@ public sealed class DurationEstimatesTests
     }
 
     [Fact]
+    public void For_SameWorkflowAgain_GrownAtItsEnd_ThenReordered_FindsWhatWasLearnedByTaskId()
+    {
+        var estimates = new DurationEstimates();
+        var (first, _) = estimates.For(Flow("w", "a", "b"));
+        first!.Record(1, TimeSpan.FromSeconds(4));
+        first.Record(0, TimeSpan.FromSeconds(1));
+
+        var (grown, grownWeights) = estimates.For(Flow("w", "a", "b", "c"));
+        grown!.Record(2, TimeSpan.FromSeconds(9));
+        var (_, reordered) = estimates.For(Flow("w", "c", "b", "a"));
+
+        Assert.Equal(4_000, grownWeights![1], precision: 6);
+        Assert.True(double.IsNaN(grownWeights[2]));
+        Assert.Equal([9_000, 4_000, 1_000], reordered!.Take(3));
+    }
+
+    [Fact]
     public void Compile_Weights_ReplaceTheStaticEstimateWhereKnown()
     {
         var flow = new WorkflowDefinition("w",

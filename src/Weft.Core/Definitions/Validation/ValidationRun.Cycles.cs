@@ -6,6 +6,11 @@ internal sealed partial class ValidationRun
     private void CheckCycles()
     {
         var n = _def.Tasks.Count;
+        if (!_def.Tasks.Any(t => t.DependsOn.Count > 0))
+        {
+            return; // nothing depends on anything (a wide workflow): no cycle, and no tables to build
+        }
+
         var deps = Dependencies();
         var state = new byte[n]; // 0 unseen, 1 on the current path, 2 done
         var path = new List<int>();
@@ -46,19 +51,21 @@ internal sealed partial class ValidationRun
 
     /// <summary>For each task, the indices of the tasks it depends on (unknown ids and itself left out;
     /// those are reported elsewhere).</summary>
-    private List<int>[] Dependencies()
+    private IReadOnlyList<int>[] Dependencies()
     {
-        var deps = new List<int>[_def.Tasks.Count];
+        var deps = new IReadOnlyList<int>[_def.Tasks.Count];
         for (var i = 0; i < deps.Length; i++)
         {
-            deps[i] = [];
+            List<int>? list = null; // a task without dependencies (most, in a wide workflow) gets none
             foreach (var id in _def.Tasks[i].DependsOn)
             {
-                if (_index.TryGetValue(id, out var d) && d != i && !deps[i].Contains(d))
+                if (_index.TryGetValue(id, out var d) && d != i && !(list?.Contains(d) ?? false))
                 {
-                    deps[i].Add(d);
+                    (list ??= []).Add(d);
                 }
             }
+
+            deps[i] = list is null ? [] : list;
         }
 
         return deps;

@@ -15,16 +15,21 @@ internal sealed partial class ValidationRun
     // Hints against the file's own names cost names × errors; the budget keeps that linear.
     private readonly SuggestionBudget _hints = new();
 
-    // First index of each id; later duplicates are reported and otherwise ignored.
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    // First index of each id; later duplicates are reported and otherwise ignored. Sized once: grown
+    // by doubling, a million ids left some 60 MB of outgrown tables behind.
+    private readonly Dictionary<string, int> _index;
 
     public ValidationRun(WorkflowDefinition def, IReadOnlyCollection<string> kinds, SourceMap? map, bool checkValues)
     {
         _def = def;
+        _index = new(def.Tasks.Count, StringComparer.Ordinal);
         _kinds = kinds;
         _map = map;
         _checkValues = checkValues;
     }
+
+    /// <summary>Each task id's index (its first, where ids repeat).</summary>
+    public Dictionary<string, int> Index => _index;
 
     public IReadOnlyList<WorkflowError> Run()
     {
@@ -120,7 +125,8 @@ internal sealed partial class ValidationRun
 
     private void CheckValues(int i, TaskDefinition task)
     {
-        var ctx = $"in task '{task.Id}'";
+        // Only an error needs it: built for each task, it was a string per task of every valid workflow.
+        var ctx = new TaskContext(task.Id);
         if (ValueChecks.Timeout(task.Timeout) is { } timeoutProblem)
         {
             Error(Place(i, FieldPaths.Timeout), $"{timeoutProblem} {ctx}");
@@ -176,7 +182,8 @@ internal sealed partial class ValidationRun
     private void CheckDependencies(int i)
     {
         var task = _def.Tasks[i];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // One dependency cannot repeat: most tasks need no set (a million of them made a million sets).
+        var seen = task.DependsOn.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
         for (var j = 0; j < task.DependsOn.Count; j++)
         {
             var dep = task.DependsOn[j];
@@ -189,7 +196,7 @@ internal sealed partial class ValidationRun
             {
                 Error(place, $"task '{task.Id}' depends on unknown task '{dep}'{_hints.Hint(dep, _index.Keys)}");
             }
-            else if (!seen.Add(dep))
+            else if (seen is not null && !seen.Add(dep))
             {
                 Error(place, $"task '{task.Id}' depends on '{dep}' twice");
             }
@@ -201,4 +208,10 @@ internal sealed partial class ValidationRun
         _map?.Find(task, field, offset) ?? _def.Tasks[task].Location;
 
     private void Error(SourceLocation? place, string message) => _errors.Add(new WorkflowError(place, message));
+
+    /// <summary>"in task 'ID'" in an error message, written only when one is.</summary>
+    private readonly struct TaskContext(string id)
+    {
+        public override string ToString() => $"in task '{id}'";
+    }
 }
