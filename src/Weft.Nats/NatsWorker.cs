@@ -352,11 +352,34 @@ public sealed class NatsWorker : IAsyncDisposable
 
     /// <summary>Creates the attempt's claim: true when this delivery is the first to any worker, false when a
     /// claim is there (another worker, or this one before a restart, began the attempt and its lease lapsed).</summary>
+    // True when this delivery now holds the attempt's claim. The claim's value is unique to this try, so a
+    // create whose answer was lost (nats-server restarting: the client then reports "key not found" or a
+    // timeout) is retried, and finding the key there afterwards tells our own create from another worker's.
     private async ValueTask<bool> ClaimAsync(TaskMessage task)
     {
         var key = NatsNames.ClaimKey(task.RunId, task.TaskId, task.Attempt);
-        var claimed = await _claims!.TryCreateAsync(key, System.Text.Encoding.UTF8.GetBytes(Name)).ConfigureAwait(false);
-        return claimed.Success || (claimed.Error is NatsKVCreateException or NatsKVWrongLastRevisionException ? false : throw claimed.Error);
+        var mine = System.Text.Encoding.UTF8.GetBytes($"{Name} {Guid.NewGuid():N}");
+        var retry = new Backoff();
+        while (true)
+        {
+            var claimed = await _claims!.TryCreateAsync(key, mine).ConfigureAwait(false);
+            if (claimed.Success)
+            {
+                return true;
+            }
+
+            if (claimed.Error is NatsKVCreateException or NatsKVWrongLastRevisionException)
+            {
+                var holder = await _claims.TryGetEntryAsync<byte[]>(key).ConfigureAwait(false);
+                return holder.Success && holder.Value.Value is { } value && value.AsSpan().SequenceEqual(mine);
+            }
+
+            _options.OnLog?.Invoke($"worker '{Name}': claiming {task.RunId}/{task.TaskId} (attempt {task.Attempt}) failed ({claimed.Error.Message}); retrying");
+            if (!await retry.WaitAsync(_interrupt.Token).ConfigureAwait(false))
+            {
+                throw claimed.Error;
+            }
+        }
     }
 
     private async Task<TaskOutcome> RunWithLeaseAsync(INatsJSMsg<byte[]> message, TaskMessage task)

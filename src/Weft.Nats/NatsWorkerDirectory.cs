@@ -17,12 +17,12 @@ internal static class NatsWorkerDirectory
     /// <summary>How long a stopped or lost worker stays listed.</summary>
     public static readonly TimeSpan Memory = TimeSpan.FromHours(1);
 
-    /// <summary>The bucket (memory storage: a record is rewritten at every heartbeat, so a NATS restart
-    /// loses at most one heartbeat's worth).</summary>
+    /// <summary>The bucket (file storage: a bucket in memory is gone after a nats-server restart, and every
+    /// worker's heartbeat then fails until it is declared again).</summary>
     public static async Task<INatsKVStore> DeclareAsync(NatsConnection connection, CancellationToken token)
     {
         var kv = connection.CreateKeyValueStoreContext();
-        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.WorkerBucket) { Storage = NatsKVStorageType.Memory, MaxAge = Memory }, token).ConfigureAwait(false);
+        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.WorkerBucket) { Storage = NatsKVStorageType.File, MaxAge = Memory }, token).ConfigureAwait(false);
     }
 
     public static WorkerRecord RecordOf(ClusterWorkerOptions options, DateTimeOffset startedAt, bool stopped) => new()
