@@ -1,3 +1,4 @@
+using NATS.Net;
 using System.Text.Json.Nodes;
 using Weft.Definitions;
 using Weft.Execution;
@@ -146,7 +147,10 @@ public sealed class NatsTransportTests
         var holding = new HoldHandler("late", blocks: false);
         var flow = new WorkflowBuilder("nobody-there").Task("queued", t => t.Kind(Hold())).Task("after", t => t.Noop().DependsOn("queued")).Build();
         var handle = await cluster.Engine.SubmitAsync(flow);
-        Assert.Equal(1, await SettledAsync(() => cluster.Engine.GetRun(handle.RunId)?.Tasks.Single(t => t.TaskId == "queued").State == TaskState.Running ? 1 : 0, 1)); // sent to NATS
+        await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
+        var js = connection.CreateJetStreamContext();
+        long published = 0;
+        Assert.Equal(1, await SettledAsync(() => published, 1, async () => published = (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages)); // in the stream, waiting for a worker
 
         Assert.True(await cluster.Engine.CancelAsync(handle.RunId));
         var run = await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(20)); // no worker exists to report it
@@ -243,12 +247,16 @@ public sealed class NatsTransportTests
 
     /// <summary>A worker counts an outcome once it is acked, just after the scheduler may already have finished the run:
     /// waits for the count to reach <paramref name="expected"/> (and returns it, so a count above it still fails).</summary>
-    private static async Task<long> SettledAsync(Func<long> count, long expected)
+    private static async Task<long> SettledAsync(Func<long> count, long expected, Func<Task>? refresh = null)
     {
         var limit = DateTime.UtcNow + NatsCluster.HardLimit;
         while (count() < expected && DateTime.UtcNow < limit)
         {
             await Task.Delay(10);
+            if (refresh is not null)
+            {
+                await refresh();
+            }
         }
 
         return count();
