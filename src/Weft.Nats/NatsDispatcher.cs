@@ -65,7 +65,6 @@ internal sealed class NatsDispatcher : IDispatcher
     private Task[] _loops = [];
     private long _nextOutcome;
     private int _idle; // gate
-    private readonly OutstandingWindow _window = new(); // gate
     private volatile bool _suspended;
     private readonly SemaphoreSlim _resumed = new(0);
 
@@ -270,7 +269,7 @@ internal sealed class NatsDispatcher : IDispatcher
                 }
 
                 var journal = _scheduler.Journal!;
-                while (!_suspended && !_scheduler.AtOutstandingLimit && _scheduler.TryStartNext(out var item, out var attempt))
+                while (!_suspended && _scheduler.TryStartNext(out var item, out var attempt))
                 {
                     if (item.Run.TaskDef(item.Task).Cache is { } policy)
                     {
@@ -286,7 +285,6 @@ internal sealed class NatsDispatcher : IDispatcher
                     _idle++;
                 }
 
-                _window.AfterDispatch(_scheduler);
                 follow = _coordinator.TakeFollowUp();
             }
 
@@ -528,7 +526,6 @@ internal sealed class NatsDispatcher : IDispatcher
         var lost = false;
         (WorkItem Item, string Key, TaskOutcome Outcome)? remember = null;
         FollowUp follow;
-        bool wake;
         lock (_coordinator.Gate)
         {
             if (_coordinator.Stopping)
@@ -577,15 +574,10 @@ internal sealed class NatsDispatcher : IDispatcher
                 _scheduler.Journal!.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = outcome.RunId, QueueId = id });
             }
 
-            wake = _window.TakeWake(_scheduler, ref _idle);
             follow = _coordinator.TakeFollowUp();
         }
 
         _coordinator.Apply(follow);
-        if (wake)
-        {
-            _wake.Release();
-        }
 
         if (ackNow)
         {

@@ -44,7 +44,6 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
     private readonly LostWorkerTally _lostWorkers = new();
     private Task[] _loops = [];
     private int _idle; // gate
-    private readonly OutstandingWindow _window = new(); // gate
     private volatile bool _suspended;
 
     public ClusterQueueDispatcher(Coordinator coordinator, IClusterStore cluster, IWeftStore store, AttemptCache cache, ClusterSchedulingOptions options, TimeProvider time)
@@ -245,7 +244,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                 if (!_suspended)
                 {
                     var journal = _scheduler.Journal!;
-                    while (!_scheduler.AtOutstandingLimit && _scheduler.TryStartNext(out var item, out var attempt))
+                    while (_scheduler.TryStartNext(out var item, out var attempt))
                     {
                         if (item.Run.TaskDef(item.Task).Cache is { } policy)
                         {
@@ -262,7 +261,6 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                     _idle++;
                 }
 
-                _window.AfterDispatch(_scheduler);
                 follow = _coordinator.TakeFollowUp();
             }
 
@@ -449,7 +447,6 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         List<LostTask>? crashes = null;
         List<(WorkItem Item, string Key, TaskOutcome Outcome)>? remember = null;
         FollowUp follow;
-        bool wake;
         lock (_coordinator.Gate)
         {
             if (_coordinator.Stopping)
@@ -521,15 +518,10 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                 journal.Add(Dequeue(task.RunId, task.Id));
             }
 
-            wake = _window.TakeWake(_scheduler, ref _idle);
             follow = _coordinator.TakeFollowUp();
         }
 
         _coordinator.Apply(follow);
-        if (wake)
-        {
-            _wake.Release();
-        }
 
         foreach (var (item, key, outcome) in remember ?? [])
         {

@@ -15,12 +15,13 @@ internal sealed partial class Scheduler
     public bool Distributed { get; set; }
 
     /// <summary>At most this many attempts out with workers (handed over, not yet reported; the engine sets it
-    /// from <see cref="Cluster.ClusterSchedulingOptions.MaxOutstanding"/>). Only a distributed dispatcher
-    /// consults it.</summary>
+    /// from <see cref="Cluster.ClusterSchedulingOptions.MaxOutstanding"/>). Like the journal's back pressure it
+    /// holds <see cref="TryStartNext"/> and <see cref="StartableCount"/> back, so the coordinator wakes the
+    /// dispatcher again once outcomes bring the count below it. Only with <see cref="Distributed"/>.</summary>
     public int OutstandingLimit { get; set; } = int.MaxValue;
 
     /// <summary>Under the gate: whether a distributed dispatcher must hand over nothing more until outcomes return.</summary>
-    public bool AtOutstandingLimit => Counters.Running >= OutstandingLimit;
+    public bool AtOutstandingLimit => Distributed && Counters.Running >= OutstandingLimit;
 
     /// <summary>An attempt's worker stopped before reporting (it died, or stopped cleanly and handed the
     /// attempt back). The task runs again (at-least-once) without using up a retry, unless its attempts

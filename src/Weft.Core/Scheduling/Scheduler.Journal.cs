@@ -31,9 +31,10 @@ internal sealed partial class Scheduler
     /// it and wakes the parked runners once it has taken the backlog into a commit.</summary>
     public bool JournalThrottled { get; set; }
 
-    /// <summary>Ready tasks that a dispatcher may start now: none while the journal is full, however
-    /// many are ready (runners woken for them would only park again).</summary>
-    public int StartableCount => JournalFull ? 0 : _ready.Count;
+    /// <summary>Ready tasks that a dispatcher may start now: none while the journal is full or a distributed
+    /// dispatcher has <see cref="OutstandingLimit"/> attempts out, however many are ready (runners woken for
+    /// them would only park again).</summary>
+    public int StartableCount => JournalFull || AtOutstandingLimit ? 0 : _ready.Count;
 
     /// <summary>Told of each run state change when there is no journal (the in-memory store), so that
     /// the store lists a running or paused run in its state rather than as pending.</summary>

@@ -45,14 +45,22 @@ internal sealed partial class Scheduler(TimeProvider time, Random random, Action
         }
     }
 
-    /// <summary>Takes the most urgent ready task and marks it running; false when none is ready, or
-    /// when the journal's backlog is full (<see cref="JournalFull"/>: the writer wakes the dispatchers
-    /// once it takes the backlog into a commit).</summary>
+    /// <summary>Takes the most urgent ready task and marks it running; false when none is ready, when
+    /// the journal's backlog is full (<see cref="JournalFull"/>: the writer wakes the dispatchers once it
+    /// takes the backlog into a commit), or when a distributed dispatcher has <see cref="OutstandingLimit"/>
+    /// attempts out (an outcome's follow-up wakes it).</summary>
     public bool TryStartNext(out WorkItem item, out int attempt)
     {
         if (JournalFull)
         {
             JournalThrottled = true;
+            item = default;
+            attempt = 0;
+            return false;
+        }
+
+        if (AtOutstandingLimit)
+        {
             item = default;
             attempt = 0;
             return false;
