@@ -12,12 +12,7 @@ public sealed class ClusterCancelTests
     public async Task Cancelling_a_run_whose_tasks_no_worker_has_claimed_ends_it_cancelled_without_any_worker()
     {
         var store = new MemoryClusterStore();
-        await using var engine = WeftEngine.Create(o =>
-        {
-            o.Store = store;
-            o.Cluster.Schedule = true;
-            o.Retention = null;
-        });
+        await using var engine = ClusterSchedulers.Create(store);
         var flow = Workflow.Create("queued")
             .Task("a", t => t.Shell("sleep 30"))
             .Task("b", t => t.Shell("sleep 30"))

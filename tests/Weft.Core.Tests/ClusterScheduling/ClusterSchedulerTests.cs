@@ -28,13 +28,10 @@ public sealed class ClusterSchedulerTests
         return builder.Build();
     }
 
-    private WeftEngine Scheduler(IClusterStore store, Action<WeftOptions>? configure = null) => WeftEngine.Create(o =>
+    private WeftEngine Scheduler(IClusterStore store, Action<WeftOptions>? configure = null) => ClusterSchedulers.Create(store, o =>
     {
-        o.Store = store;
-        o.Cluster.Schedule = true;
         o.TimeProvider = _time;
         o.Monitor.SampleEvery = null;
-        o.Retention = null;
         configure?.Invoke(o);
     });
 

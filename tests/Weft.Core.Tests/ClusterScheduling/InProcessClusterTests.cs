@@ -10,13 +10,8 @@ namespace Weft.Tests.ClusterScheduling;
 public sealed class InProcessClusterTests
 {
     /// <summary>The cluster's scheduling engine over <paramref name="store"/> (its own slots run nothing).</summary>
-    private static WeftEngine Scheduler(MemoryClusterStore store, TimeProvider? clock = null) => WeftEngine.Create(o =>
-    {
-        o.Store = store;
-        o.Cluster.Schedule = true;
-        o.Retention = null;
-        o.TimeProvider = clock ?? TimeProvider.System;
-    });
+    private static WeftEngine Scheduler(MemoryClusterStore store, TimeProvider? clock = null) =>
+        ClusterSchedulers.Create(store, o => o.TimeProvider = clock ?? TimeProvider.System);
 
     [Fact]
     public async Task A_layered_graph_and_a_templated_shell_chain_run_to_the_end_on_two_workers()

@@ -12,13 +12,7 @@ public sealed class OutstandingLimitTests
     public async Task A_run_larger_than_the_limit_never_has_more_than_the_limit_queued_and_completes()
     {
         var store = new MemoryClusterStore();
-        await using var engine = WeftEngine.Create(o =>
-        {
-            o.Store = store;
-            o.Cluster.Schedule = true;
-            o.Cluster.MaxOutstanding = 8;
-            o.Retention = null;
-        });
+        await using var engine = ClusterSchedulers.Create(store, o => o.Cluster.MaxOutstanding = 8);
         var flow = new WorkflowBuilder("wide");
         for (var i = 0; i < 60; i++)
         {

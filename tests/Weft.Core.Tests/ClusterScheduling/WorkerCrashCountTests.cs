@@ -84,12 +84,9 @@ public sealed class WorkerCrashCountTests
         return builder.Build();
     }
 
-    private WeftEngine Scheduler(IClusterStore store) => WeftEngine.Create(o =>
+    private WeftEngine Scheduler(IClusterStore store) => ClusterSchedulers.Create(store, o =>
     {
-        o.Store = store;
-        o.Cluster.Schedule = true;
         o.TimeProvider = _time;
         o.Monitor.SampleEvery = null;
-        o.Retention = null;
     });
 }
