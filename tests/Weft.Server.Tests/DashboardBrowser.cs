@@ -50,7 +50,22 @@ internal sealed class DashboardBrowser : IDisposable
 
     public IWebElement One(string css) => Browser.FindElement(By.CssSelector(css));
 
-    public string Text(string css) => All(css) is [var e, ..] ? e.Text : "";
+    // The page re-renders parts of itself as events arrive (a run's live updates): an element found a moment ago
+    // may be replaced before its text is read, so the read finds it again rather than failing on a stale reference.
+    public string Text(string css)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            try
+            {
+                return All(css) is [var e, ..] ? e.Text : "";
+            }
+            catch (StaleElementReferenceException) when (tries < 20)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
 
     public T Script<T>(string script, params object[] args) => Browser.ExecuteScript(script, args) switch
     {
