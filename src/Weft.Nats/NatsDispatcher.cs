@@ -23,7 +23,9 @@ namespace Weft.Nats;
 /// is it published to <c>weft.tasks.&lt;queue&gt;</c>, so a worker never runs an attempt the record does not know.</item>
 /// <item>Outcomes are consumed from the result stream and taken into the scheduler in one locked step;
 /// each is acked after the journal committed what it changed (a <see cref="StoreChangeKind.Dequeue"/>
-/// change marks it), so an outcome is never lost between JetStream and the store.</item>
+/// change marks it), so an outcome is never lost between JetStream and the store. The tasks an outcome
+/// made ready start in that same step (<see cref="EnqueueStarter"/>, shared with the PostgreSQL queue), so
+/// one commit records the outcome and the next start, and the next task is published as the outcome is acked.</item>
 /// <item>An outcome for an attempt that is not the running one (a duplicate, a late report of an attempt
 /// already replaced) changes nothing and is only acked.</item>
 /// </list></summary>
@@ -44,12 +46,12 @@ internal sealed class NatsDispatcher : IDispatcher
     private readonly Coordinator _coordinator;
     private readonly Scheduler _scheduler;
     private readonly AttemptCache _cache;
+    private readonly EnqueueStarter _starter;
     private readonly NatsTransport _transport;
     private readonly Action<string, string> _onWorkerLost;
     private readonly IWeftStore _store;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly Channel<(TaskMessage Task, string DefinitionJson)> _outbox = Channel.CreateUnbounded<(TaskMessage, string)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<string> _cancels = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<INatsJSMsg<byte[]>> _acks = Channel.CreateUnbounded<INatsJSMsg<byte[]>>(new UnboundedChannelOptions { SingleReader = true });
@@ -64,8 +66,6 @@ internal sealed class NatsDispatcher : IDispatcher
     private INatsKVStore? _claims;
     private Task[] _loops = [];
     private long _nextOutcome;
-    private int _idle; // gate
-    private volatile bool _suspended;
     private readonly SemaphoreSlim _resumed = new(0);
 
     public NatsDispatcher(TransportContext context, NatsTransport transport)
@@ -73,6 +73,7 @@ internal sealed class NatsDispatcher : IDispatcher
         _coordinator = context.Coordinator;
         _scheduler = _coordinator.Scheduler;
         _cache = context.Cache;
+        _starter = new EnqueueStarter(_coordinator, _cache);
         _onWorkerLost = context.OnWorkerLost;
         _store = context.Store;
         _time = context.Time;
@@ -90,7 +91,7 @@ internal sealed class NatsDispatcher : IDispatcher
         }
 
         _connection = NatsSetup.Connect(_transport, "weft-scheduler");
-        _loops = [Task.Run(DispatchLoopAsync), Task.Run(DeclareAsync), Task.Run(PublishLoopAsync), Task.Run(CollectLoopAsync), Task.Run(AckLoopAsync), Task.Run(CancelLoopAsync)];
+        _loops = [Task.Run(_starter.LoopAsync), Task.Run(DeclareAsync), Task.Run(PublishLoopAsync), Task.Run(CollectLoopAsync), Task.Run(AckLoopAsync), Task.Run(CancelLoopAsync)];
     }
 
     public async Task StopAsync()
@@ -101,7 +102,7 @@ internal sealed class NatsDispatcher : IDispatcher
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        _wake.Release();
+        _starter.Stop();
         _outbox.Writer.TryComplete();
         _acks.Writer.TryComplete();
         _cancels.Writer.TryComplete();
@@ -113,25 +114,19 @@ internal sealed class NatsDispatcher : IDispatcher
         }
     }
 
-    public int TakeIdle(int ready)
-    {
-        var wake = Math.Min(_idle, ready);
-        _idle -= wake;
-        return wake;
-    }
+    public int TakeIdle(int ready) => _starter.TakeIdle(ready);
 
-    public void Wake(int count) => _wake.Release(count);
+    public void Wake(int count) => _starter.Wake(count);
 
     /// <summary>While this scheduler's leadership of a PostgreSQL cluster has lapsed it starts no task and
     /// takes in no outcome (another scheduler may be taking over: outcomes are left to whoever leads);
     /// on resuming it goes on where it was.</summary>
     public void Suspend(bool suspended)
     {
-        _suspended = suspended;
+        _starter.Suspended = suspended;
         if (!suspended)
         {
             _resumed.Release();
-            _wake.Release();
         }
     }
 
@@ -214,7 +209,7 @@ internal sealed class NatsDispatcher : IDispatcher
                 }
                 else if (change.Kind == StoreChangeKind.Enqueue
                     && _coordinator.Runs.TryGetValue(change.RunId, out var run)
-                    && RunningAttempt(run, change.TaskId!, change.Attempt) is { } item)
+                    && run.RunningAttempt(change.TaskId!, change.Attempt) is { } item)
                 {
                     if (run.CancelRequested)
                     {
@@ -252,110 +247,6 @@ internal sealed class NatsDispatcher : IDispatcher
             var written = _definitions.Write(definition); // once per definition object
             _outbox.Writer.TryWrite((task with { DefinitionHash = written.Hash }, written.Json));
         }
-    }
-
-    // One loop is enough: a dispatch is a journal append, not a round trip.
-    private async Task DispatchLoopAsync()
-    {
-        while (true)
-        {
-            FollowUp follow;
-            List<CacheCandidate>? cacheable = null;
-            lock (_coordinator.Gate)
-            {
-                if (_coordinator.Stopping || _stop.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                var journal = _scheduler.Journal!;
-                while (!_suspended && _scheduler.TryStartNext(out var item, out var attempt))
-                {
-                    if (item.Run.TaskDef(item.Task).Cache is { } policy)
-                    {
-                        (cacheable ??= []).Add(new CacheCandidate(item, attempt, policy));
-                        continue;
-                    }
-
-                    journal.Add(EnqueueChange(item, attempt));
-                }
-
-                if (cacheable is null)
-                {
-                    _idle++;
-                }
-
-                follow = _coordinator.TakeFollowUp();
-            }
-
-            _coordinator.Apply(follow);
-            if (cacheable is not null)
-            {
-                await ConsultCacheAsync(cacheable).ConfigureAwait(false);
-                continue;
-            }
-
-            await _wake.WaitAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static StoreChange EnqueueChange(WorkItem item, int attempt) => new()
-    {
-        Kind = StoreChangeKind.Enqueue,
-        RunId = item.Run.RunId,
-        TaskId = item.Run.TaskId(item.Task),
-        Attempt = attempt,
-        Queue = item.Run.TaskDef(item.Task).Queue,
-        Payload = TaskPayload.Build(item.Run, item.Task),
-    };
-
-    private readonly record struct CacheCandidate(WorkItem Item, int Attempt, CachePolicy Policy);
-
-    /// <summary>As <see cref="ClusterQueueDispatcher"/>: looks up outside the lock, then finishes the hits
-    /// and queues the misses in one locked step.</summary>
-    private async Task ConsultCacheAsync(List<CacheCandidate> candidates)
-    {
-        var found = new (TaskOutcome? Hit, string? Key)[candidates.Count];
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var (item, _, policy) = candidates[i];
-            if (AttemptCache.KeyOf(item, policy) is { } key)
-            {
-                found[i] = (await _cache.LookupAsync(key).ConfigureAwait(false), key);
-            }
-        }
-
-        FollowUp follow;
-        lock (_coordinator.Gate)
-        {
-            if (_coordinator.Stopping)
-            {
-                return;
-            }
-
-            var journal = _scheduler.Journal!;
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                var (item, attempt, _) = candidates[i];
-                if (RunningAttempt(item.Run, item.Run.TaskId(item.Task), attempt) is null)
-                {
-                    continue;
-                }
-
-                if (found[i].Hit is { } hit)
-                {
-                    _scheduler.Complete(item, hit);
-                    continue;
-                }
-
-                item.Run.Slots[item.Task].CacheKey = found[i].Key;
-                journal.Add(EnqueueChange(item, attempt));
-            }
-
-            follow = _coordinator.TakeFollowUp();
-        }
-
-        _coordinator.Apply(follow);
     }
 
     /// <summary>Declares the streams and bucket, retrying with back-off until the server answers.</summary>
@@ -442,7 +333,7 @@ internal sealed class NatsDispatcher : IDispatcher
             {
                 try
                 {
-                    while (_suspended)
+                    while (_starter.Suspended)
                     {
                         await _resumed.WaitAsync(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
                     }
@@ -454,7 +345,7 @@ internal sealed class NatsDispatcher : IDispatcher
                     await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: ConsumeOpts, cancellationToken: token).ConfigureAwait(false))
                     {
                         retry = new Backoff();
-                        if (_suspended)
+                        if (_starter.Suspended)
                         {
                             // Offered again at once to whoever leads by then (this scheduler once it leads again).
                             await message.NakAsync(cancellationToken: token).ConfigureAwait(false);
@@ -543,7 +434,7 @@ internal sealed class NatsDispatcher : IDispatcher
             }
             else
             {
-                if (RunningAttempt(run, outcome.TaskId, outcome.Attempt) is { } item)
+                if (run.RunningAttempt(outcome.TaskId, outcome.Attempt) is { } item)
                 {
                     run.Slots[item.Task].Worker = outcome.Worker;
                     if (outcome.WorkerLost)
@@ -572,6 +463,10 @@ internal sealed class NatsDispatcher : IDispatcher
                 var id = ++_nextOutcome;
                 _uncommitted[id] = message;
                 _scheduler.Journal!.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = outcome.RunId, QueueId = id });
+
+                // What this outcome made ready is started in this same step: the journal commits it with the
+                // outcome, and the next task is published as the outcome is acked (one commit per hop).
+                _starter.StartReady();
             }
 
             follow = _coordinator.TakeFollowUp();
@@ -684,7 +579,7 @@ internal sealed class NatsDispatcher : IDispatcher
 
             foreach (var (taskId, attempt) in ended)
             {
-                if (RunningAttempt(run, taskId, attempt) is { } item)
+                if (run.RunningAttempt(taskId, attempt) is { } item)
                 {
                     _scheduler.Complete(item, TaskOutcome.Cancelled("cancelled before a worker took it"));
                 }
@@ -710,17 +605,6 @@ internal sealed class NatsDispatcher : IDispatcher
                 Log($"acking an outcome failed ({ex.Message})");
             }
         }
-    }
-
-    private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)
-    {
-        if (!run.TryFindTask(taskId, out var task))
-        {
-            return null;
-        }
-
-        ref readonly var slot = ref run.Slots[task];
-        return slot.State == TaskState.Running && slot.Attempts == attempt ? new WorkItem(run, task) : null;
     }
 
     private void Log(string message) => _transport.OnLog?.Invoke(message);

@@ -13,6 +13,10 @@ namespace Weft.Cluster;
 /// recorded outcomes, and the attempts of workers that died, back into the scheduler. Everything else
 /// (ordering, gates, retries, the journal) is the coordinator's, as embedded.
 ///
+/// <para>Starting is <see cref="EnqueueStarter"/>'s (shared with the NATS transport): the tasks a batch of
+/// outcomes made ready are queued in the step that takes the outcomes in, so the scheduler's dequeues and
+/// the next queue rows are one transaction.</para>
+///
 /// <para>The result cache belongs here, not to the workers: a task with <c>cache:</c> is looked up
 /// before it is queued (a hit finishes it without a queue row; a miss is queued with its key kept on
 /// the task, <see cref="TaskSlot.CacheKey"/>) and its success is remembered when the worker's outcome
@@ -30,10 +34,10 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
     private readonly IClusterStore _cluster;
     private readonly IWeftStore _store;
     private readonly AttemptCache _cache;
+    private readonly EnqueueStarter _starter;
     private readonly ClusterSchedulingOptions _options;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _dequeueCommitted = new(0);
 
     // Queue rows whose outcome is in the scheduler but whose Dequeue is not yet committed: the store
@@ -43,8 +47,6 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
     // A worker that dies holding six tasks is one crash, not six.
     private readonly LostWorkerTally _lostWorkers = new();
     private Task[] _loops = [];
-    private int _idle; // gate
-    private volatile bool _suspended;
 
     public ClusterQueueDispatcher(Coordinator coordinator, IClusterStore cluster, IWeftStore store, AttemptCache cache, ClusterSchedulingOptions options, TimeProvider time)
     {
@@ -53,6 +55,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         _cluster = cluster;
         _store = store;
         _cache = cache;
+        _starter = new EnqueueStarter(coordinator, cache);
         _options = options;
         _time = time;
         _scheduler.Distributed = true;
@@ -76,35 +79,23 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
             return;
         }
 
-        _loops = [Task.Run(DispatchLoopAsync), Task.Run(CollectLoopAsync)];
+        _loops = [Task.Run(_starter.LoopAsync), Task.Run(CollectLoopAsync)];
     }
 
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _wake.Release();
+        _starter.Stop();
         await Task.WhenAll(_loops).ConfigureAwait(false);
     }
 
     /// <summary>Stops acting as the cluster's scheduler for a while (its leadership lapsed, e.g. while the
     /// database restarts) or again (<paramref name="suspended"/> false) once it leads again.</summary>
-    public void Suspend(bool suspended)
-    {
-        _suspended = suspended;
-        if (!suspended)
-        {
-            _wake.Release();
-        }
-    }
+    public void Suspend(bool suspended) => _starter.Suspended = suspended;
 
-    public int TakeIdle(int ready)
-    {
-        var wake = Math.Min(_idle, ready);
-        _idle -= wake;
-        return wake;
-    }
+    public int TakeIdle(int ready) => _starter.TakeIdle(ready);
 
-    public void Wake(int count) => _wake.Release(count);
+    public void Wake(int count) => _starter.Wake(count);
 
     public PoolStatus Status() => PoolStatus.Empty;
 
@@ -211,7 +202,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
 
                     foreach (var row in rows)
                     {
-                        if (row.Worker is null && RunningAttempt(run, row.TaskId, row.Attempt) is { } item && _consumed.Add(row.Id))
+                        if (row.Worker is null && run.RunningAttempt(row.TaskId, row.Attempt) is { } item && _consumed.Add(row.Id))
                         {
                             _scheduler.Complete(item, TaskOutcome.Cancelled("cancelled before a worker took it"));
                             _scheduler.Journal!.Add(Dequeue(row.RunId, row.Id));
@@ -227,117 +218,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         }
     }
 
-    // One loop is enough: a dispatch is a journal append, not a round trip.
-    private async Task DispatchLoopAsync()
-    {
-        while (true)
-        {
-            FollowUp follow;
-            List<CacheCandidate>? cacheable = null;
-            lock (_coordinator.Gate)
-            {
-                if (_coordinator.Stopping)
-                {
-                    return;
-                }
-
-                if (!_suspended)
-                {
-                    var journal = _scheduler.Journal!;
-                    while (_scheduler.TryStartNext(out var item, out var attempt))
-                    {
-                        if (item.Run.TaskDef(item.Task).Cache is { } policy)
-                        {
-                            (cacheable ??= []).Add(new CacheCandidate(item, attempt, policy));
-                            continue;
-                        }
-
-                        journal.Add(EnqueueChange(item, attempt));
-                    }
-                }
-
-                if (cacheable is null)
-                {
-                    _idle++;
-                }
-
-                follow = _coordinator.TakeFollowUp();
-            }
-
-            _coordinator.Apply(follow);
-            if (cacheable is not null)
-            {
-                // A hit finishes its task, which may make others ready: go round again before waiting.
-                await ConsultCacheAsync(cacheable).ConfigureAwait(false);
-                continue;
-            }
-
-            await _wake.WaitAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static StoreChange EnqueueChange(WorkItem item, int attempt) => new()
-    {
-        Kind = StoreChangeKind.Enqueue,
-        RunId = item.Run.RunId,
-        TaskId = item.Run.TaskId(item.Task),
-        Attempt = attempt,
-        Queue = item.Run.TaskDef(item.Task).Queue,
-        Payload = TaskPayload.Build(item.Run, item.Task),
-    };
-
     private static StoreChange Dequeue(string runId, long queueId) => new() { Kind = StoreChangeKind.Dequeue, RunId = runId, QueueId = queueId };
-
-    /// <summary>A task started by the dispatcher whose cache must be consulted before it is queued.</summary>
-    private readonly record struct CacheCandidate(WorkItem Item, int Attempt, CachePolicy Policy);
-
-    /// <summary>Looks each candidate up (outside the lock: a lookup may read the store), then, under
-    /// the lock, finishes the hits and queues the misses. A candidate whose attempt is no longer
-    /// running (its run was cancelled meanwhile) is left alone.</summary>
-    private async Task ConsultCacheAsync(List<CacheCandidate> candidates)
-    {
-        var found = new (TaskOutcome? Hit, string? Key)[candidates.Count];
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var (item, _, policy) = candidates[i];
-            if (AttemptCache.KeyOf(item, policy) is { } key)
-            {
-                found[i] = (await _cache.LookupAsync(key).ConfigureAwait(false), key);
-            }
-        }
-
-        FollowUp follow;
-        lock (_coordinator.Gate)
-        {
-            if (_coordinator.Stopping)
-            {
-                return;
-            }
-
-            var journal = _scheduler.Journal!;
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                var (item, attempt, _) = candidates[i];
-                if (RunningAttempt(item.Run, item.Run.TaskId(item.Task), attempt) is null)
-                {
-                    continue;
-                }
-
-                if (found[i].Hit is { } hit)
-                {
-                    _scheduler.Complete(item, hit);
-                    continue;
-                }
-
-                item.Run.Slots[item.Task].CacheKey = found[i].Key; // null: queued without a key (a template error)
-                journal.Add(EnqueueChange(item, attempt));
-            }
-
-            follow = _coordinator.TakeFollowUp();
-        }
-
-        _coordinator.Apply(follow);
-    }
 
     private async Task CollectLoopAsync()
     {
@@ -348,7 +229,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         {
             try
             {
-                if (_suspended)
+                if (_starter.Suspended)
                 {
 #pragma warning disable RS0030 // Real time on purpose: waiting for a real database's lock to come back.
                     await Task.Delay(TimeSpan.FromMilliseconds(100), token).ConfigureAwait(false);
@@ -471,7 +352,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
 
                 fresh++;
                 _consumed.Add(completion.Id);
-                if (RunningAttempt(run, completion.TaskId, completion.Attempt) is { } item)
+                if (run.RunningAttempt(completion.TaskId, completion.Attempt) is { } item)
                 {
                     run.Slots[item.Task].Worker = completion.Worker; // recorded with the attempt
                     if (completion.Outcome.Status == TaskOutcomeStatus.Interrupted)
@@ -508,7 +389,7 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
 
                 fresh++;
                 _consumed.Add(task.Id);
-                if (RunningAttempt(run, task.TaskId, task.Attempt) is { } item)
+                if (run.RunningAttempt(task.TaskId, task.Attempt) is { } item)
                 {
                     run.Slots[item.Task].Worker = task.Worker;
                     _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: worker '{task.Worker}' stopped renewing its lease while running this attempt", crashed: true, _options.QuarantineAfter);
@@ -518,6 +399,8 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                 journal.Add(Dequeue(task.RunId, task.Id));
             }
 
+            // What these outcomes made ready is queued in this same step: its rows commit with the dequeues.
+            _starter.StartReady();
             follow = _coordinator.TakeFollowUp();
         }
 
@@ -548,17 +431,6 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
         var key = slot.CacheKey;
         slot.CacheKey = null;
         return key;
-    }
-
-    private static WorkItem? RunningAttempt(RunExecution run, string taskId, int attempt)
-    {
-        if (!run.TryFindTask(taskId, out var task))
-        {
-            return null;
-        }
-
-        ref readonly var slot = ref run.Slots[task];
-        return slot.State == TaskState.Running && slot.Attempts == attempt ? new WorkItem(run, task) : null;
     }
 
     // Queue rows of runs the engine does not hold: an unfinished run is taken up (its rows are then

@@ -20,4 +20,17 @@ internal sealed partial class RunExecution
             }
         }
     }
+
+    /// <summary>Call under the engine's lock: the task <paramref name="taskId"/> when <paramref name="attempt"/>
+    /// is its running attempt; null for a duplicate or late report (the attempt ended or was replaced).</summary>
+    public WorkItem? RunningAttempt(string taskId, int attempt)
+    {
+        if (!TryFindTask(taskId, out var task))
+        {
+            return null;
+        }
+
+        ref readonly var slot = ref Slots[task];
+        return slot.State == TaskState.Running && slot.Attempts == attempt ? new WorkItem(this, task) : null;
+    }
 }

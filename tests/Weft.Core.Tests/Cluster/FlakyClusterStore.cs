@@ -89,7 +89,14 @@ internal sealed class FlakyClusterStore(MemoryClusterStore inner) : IClusterStor
 
     public ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default) => Inner.CreateRunAsync(run, cancellationToken);
 
-    public ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default) => Inner.WriteAsync(changes, cancellationToken);
+    /// <summary>Every batch the journal writer committed, in order (a copy: the writer reuses its list).</summary>
+    public ConcurrentQueue<StoreChange[]> Writes { get; } = new();
+
+    public ValueTask WriteAsync(IReadOnlyList<StoreChange> changes, CancellationToken cancellationToken = default)
+    {
+        Writes.Enqueue([.. changes]);
+        return Inner.WriteAsync(changes, cancellationToken);
+    }
 
     public ValueTask<RunSnapshot?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => Inner.GetRunAsync(runId, cancellationToken);
 
