@@ -281,44 +281,89 @@ internal sealed class NatsDispatcher : IDispatcher
         _declared.TrySetCanceled(token);
     }
 
-    /// <summary>Publishes committed tasks, each definition first (once per hash); a publish JetStream did
-    /// not confirm is retried (the message id makes a repeat harmless).</summary>
+    /// <summary>Publishes committed tasks, each definition first (once per hash). Up to
+    /// <see cref="PublishWindow"/> publishes are in flight at once: awaiting each one's acknowledgement before
+    /// sending the next held the scheduler to one task per round trip. They are started in the scheduler's
+    /// order (priorities); a publish JetStream did not confirm is retried on its own (the message id makes a
+    /// repeat harmless).</summary>
     private async Task PublishLoopAsync()
     {
         var token = _stop.Token;
+        var inFlight = new List<Task>(PublishWindow);
         try
         {
             var (js, definitions) = await _declared.Task.ConfigureAwait(false);
-            await foreach (var (task, json) in _outbox.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            var reader = _outbox.Reader;
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
-                var retry = new Backoff();
-                while (true)
+                while (inFlight.Count < PublishWindow && reader.TryRead(out var next))
                 {
-                    try
+                    var (task, json) = next;
+                    if (!_storedDefinitions.Contains(task.DefinitionHash))
                     {
-                        if (!_storedDefinitions.Contains(task.DefinitionHash))
-                        {
-                            await definitions.PutAsync(task.DefinitionHash, System.Text.Encoding.UTF8.GetBytes(json), cancellationToken: token).ConfigureAwait(false);
-                            _storedDefinitions.Add(task.DefinitionHash);
-                        }
+                        // Before the tasks that name it: a worker reads it when it takes the first one.
+                        await PutDefinitionAsync(definitions, task.DefinitionHash, json, token).ConfigureAwait(false);
+                        _storedDefinitions.Add(task.DefinitionHash);
+                    }
 
-                        var data = JsonSerializer.SerializeToUtf8Bytes(task, NatsJson.Default.TaskMessage);
-                        await NatsSetup.PublishStoredAsync(js, NatsNames.TaskSubject(task.Queue), data, NatsNames.OutcomeId(task.RunId, task.TaskId, task.Attempt), token).ConfigureAwait(false);
-                        break;
-                    }
-                    catch (Exception ex) when (!token.IsCancellationRequested)
-                    {
-                        Log($"publishing {task.RunId}/{task.TaskId} (attempt {task.Attempt}) failed ({ex.Message}); retrying");
-                        if (!await retry.WaitAsync(token).ConfigureAwait(false))
-                        {
-                            return;
-                        }
-                    }
+                    inFlight.Add(PublishTaskAsync(js, task, token));
                 }
+
+                await Task.WhenAll(inFlight).ConfigureAwait(false);
+                inFlight.Clear();
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+        }
+    }
+
+    // Tasks published without waiting for the one before: enough to keep the NATS connection busy, few
+    // enough that a NATS server that stops answering holds little more than this in retries.
+    private const int PublishWindow = 256;
+
+    private async Task PutDefinitionAsync(INatsKVStore definitions, string hash, string json, CancellationToken token)
+    {
+        var retry = new Backoff();
+        while (true)
+        {
+            try
+            {
+                await definitions.PutAsync(hash, System.Text.Encoding.UTF8.GetBytes(json), cancellationToken: token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                Log($"storing definition {hash} failed ({ex.Message}); retrying");
+                if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                {
+                    throw new OperationCanceledException(token);
+                }
+            }
+        }
+    }
+
+    private async Task PublishTaskAsync(INatsJSContext js, TaskMessage task, CancellationToken token)
+    {
+        var data = JsonSerializer.SerializeToUtf8Bytes(task, NatsJson.Default.TaskMessage);
+        var id = NatsNames.OutcomeId(task.RunId, task.TaskId, task.Attempt);
+        var subject = NatsNames.TaskSubject(task.Queue);
+        var retry = new Backoff();
+        while (true)
+        {
+            try
+            {
+                await NatsSetup.PublishStoredAsync(js, subject, data, id, token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                Log($"publishing {task.RunId}/{task.TaskId} (attempt {task.Attempt}) failed ({ex.Message}); retrying");
+                if (!await retry.WaitAsync(token).ConfigureAwait(false))
+                {
+                    throw new OperationCanceledException(token);
+                }
+            }
         }
     }
 
