@@ -4,7 +4,9 @@
 #   scripts/install-weft.sh                    # global: then `weft --version` works in any shell
 #   scripts/install-weft.sh --tool-path DIR    # into DIR instead (DIR/weft), e.g. for CI or a test
 # Each pack gets its own version (0.1.0-dev.<UTC timestamp>) so NuGet's cache never hands back an
-# older build of the same version.
+# older build of the same version. The pack makes three packages (Weft.Cli.csproj): `weft`, which names
+# the platforms, `weft.linux-x64` (precompiled, ReadyToRun) and `weft.any` (IL, any other platform);
+# `dotnet tool install weft` installs the one for this machine.
 set -euo pipefail
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

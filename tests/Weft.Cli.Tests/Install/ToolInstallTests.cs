@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 
 namespace Weft.Tests.Install;
 
@@ -21,6 +23,20 @@ public sealed class ToolInstallTests : IDisposable
         Assert.Equal(0, version.Code);
         Assert.StartsWith("0.1.0-dev.", version.Output.Trim(), StringComparison.Ordinal);
 
+        // On linux-x64 the install is the RID-specific package, precompiled (ReadyToRun) so the command
+        // starts without JIT-compiling most of itself (docs/PERFORMANCE.md, "Start-up"); elsewhere the
+        // framework-dependent IL package `weft.any`.
+        if (RuntimeInformation.RuntimeIdentifier == "linux-x64")
+        {
+            var installed = Directory.GetDirectories(Path.Combine(_toolPath, ".store", "weft"), "weft.linux-x64", SearchOption.AllDirectories);
+            Assert.True(installed.Length == 1, $"the tool installed is not weft.linux-x64: {string.Join(", ", Directory.GetFileSystemEntries(_toolPath, "*", SearchOption.AllDirectories).Take(20))}");
+            foreach (var assembly in new[] { "weft.dll", "Weft.Core.dll" })
+            {
+                var file = Directory.GetFiles(installed[0], assembly, SearchOption.AllDirectories).Single();
+                Assert.True(IsReadyToRun(file), $"{file} is IL only, not ReadyToRun");
+            }
+        }
+
         var run = await RunAsync(weft, root, TimeSpan.FromMinutes(1), "run", Path.Combine(root, "examples", "hello.yaml"), "--store", "memory");
         Assert.True(run.Code == 0, run.Output);
         Assert.Contains("succeeded", run.Output, StringComparison.Ordinal);
@@ -37,6 +53,15 @@ public sealed class ToolInstallTests : IDisposable
         {
             Directory.Delete(_toolPath, recursive: true);
         }
+    }
+
+    /// <summary>Whether an assembly carries precompiled code: a ReadyToRun image has a managed native
+    /// header in its CLR header (an IL-only assembly has none).</summary>
+    internal static bool IsReadyToRun(string assembly)
+    {
+        using var stream = File.OpenRead(assembly);
+        using var pe = new PEReader(stream);
+        return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     internal static string RepoRoot()
