@@ -22,7 +22,7 @@ internal sealed class NatsBenchStreams : IClusterBenchTransport
 
     // Everything NatsSetup declares; a key-value bucket is the stream KV_<bucket>.
     private static readonly IReadOnlyList<string> Streams =
-        [NatsNames.TaskStream, NatsNames.ResultStream, "KV_" + NatsNames.DefinitionBucket, "KV_" + NatsNames.ClaimBucket, "KV_" + NatsNames.WorkerBucket];
+        NatsNames.Unprefixed.Streams;
 
     private readonly NatsTransport _transport;
     private readonly NatsConnection _connection;
@@ -87,8 +87,8 @@ internal sealed class NatsBenchStreams : IClusterBenchTransport
 
     /// <summary>Tasks in the task stream: published and not yet acked by a worker.</summary>
     public async Task<long> QueuedAsync(CancellationToken ct) =>
-        (await OursAsync(ct)).Contains(NatsNames.TaskStream)
-            ? (await _js.GetStreamAsync(NatsNames.TaskStream, cancellationToken: ct)).Info.State.Messages
+        (await OursAsync(ct)).Contains(NatsNames.Unprefixed.TaskStream)
+            ? (await _js.GetStreamAsync(NatsNames.Unprefixed.TaskStream, cancellationToken: ct)).Info.State.Messages
             : 0;
 
     /// <summary>Deletes every stream and bucket the session made (their consumers go with them).</summary>

@@ -136,7 +136,7 @@ internal sealed class NatsDispatcher : IDispatcher
     public async ValueTask<IReadOnlyList<WorkerInfo>?> ListWorkersAsync(CancellationToken cancellationToken)
     {
         await _declared.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _directory ??= await NatsWorkerDirectory.DeclareAsync(_connection!, cancellationToken).ConfigureAwait(false);
+        _directory ??= await NatsWorkerDirectory.DeclareAsync(_connection!, _transport.Names, cancellationToken).ConfigureAwait(false);
         return await NatsWorkerDirectory.ListAsync(_directory, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
@@ -258,7 +258,7 @@ internal sealed class NatsDispatcher : IDispatcher
         {
             try
             {
-                _declared.TrySetResult(await NatsSetup.DeclareAsync(_connection!, token).ConfigureAwait(false));
+                _declared.TrySetResult(await NatsSetup.DeclareAsync(_connection!, _transport.Names, token).ConfigureAwait(false));
                 return;
             }
             catch (Exception ex) when (!token.IsCancellationRequested)
@@ -347,7 +347,7 @@ internal sealed class NatsDispatcher : IDispatcher
     {
         var data = JsonSerializer.SerializeToUtf8Bytes(task, NatsJson.Default.TaskMessage);
         var id = NatsNames.OutcomeId(task.RunId, task.TaskId, task.Attempt);
-        var subject = NatsNames.TaskSubject(task.Queue);
+        var subject = _transport.Names.TaskSubject(task.Queue);
         var retry = new Backoff();
         while (true)
         {
@@ -384,8 +384,8 @@ internal sealed class NatsDispatcher : IDispatcher
                     }
 
                     var consumer = await js.CreateOrUpdateConsumerAsync(
-                        NatsNames.ResultStream,
-                        new ConsumerConfig(NatsNames.SchedulerConsumer) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = ResultAckWait, MaxAckPending = 100_000 },
+                        _transport.Names.ResultStream,
+                        new ConsumerConfig(_transport.Names.SchedulerConsumer) { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = ResultAckWait, MaxAckPending = 100_000 },
                         token).ConfigureAwait(false);
                     await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: ConsumeOpts, cancellationToken: token).ConfigureAwait(false))
                     {
@@ -547,7 +547,7 @@ internal sealed class NatsDispatcher : IDispatcher
         {
             try
             {
-                await _connection!.PublishAsync(NatsNames.CancelSubject, System.Text.Encoding.UTF8.GetBytes(runId)).ConfigureAwait(false);
+                await _connection!.PublishAsync(_transport.Names.CancelSubject, System.Text.Encoding.UTF8.GetBytes(runId)).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -594,7 +594,7 @@ internal sealed class NatsDispatcher : IDispatcher
         try
         {
             await _declared.Task.WaitAsync(token).ConfigureAwait(false);
-            _claims ??= await NatsSetup.DeclareClaimsAsync(_connection!, token).ConfigureAwait(false);
+            _claims ??= await NatsSetup.DeclareClaimsAsync(_connection!, _transport.Names, token).ConfigureAwait(false);
             foreach (var (taskId, attempt) in attempts)
             {
                 var claimed = await _claims.TryCreateAsync(NatsNames.ClaimKey(runId, taskId, attempt), "scheduler: run cancelled"u8.ToArray(), cancellationToken: token).ConfigureAwait(false);

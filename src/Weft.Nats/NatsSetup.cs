@@ -35,12 +35,12 @@ internal static class NatsSetup
     }
 
     /// <summary>The task and result streams (file storage: they survive a NATS restart) and the definitions bucket.</summary>
-    public static async Task<(INatsJSContext Js, INatsKVStore Definitions)> DeclareAsync(NatsConnection connection, CancellationToken token)
+    public static async Task<(INatsJSContext Js, INatsKVStore Definitions)> DeclareAsync(NatsConnection connection, NatsNames names, CancellationToken token)
     {
         await connection.ConnectAsync().ConfigureAwait(false);
         var js = connection.CreateJetStreamContext();
         await js.CreateOrUpdateStreamAsync(
-            new StreamConfig(NatsNames.TaskStream, ["weft.tasks.*"])
+            new StreamConfig(names.TaskStream, [names.TaskSubjects])
             {
                 Retention = StreamConfigRetention.Workqueue,
                 Storage = StreamConfigStorage.File,
@@ -48,7 +48,7 @@ internal static class NatsSetup
             },
             token).ConfigureAwait(false);
         await js.CreateOrUpdateStreamAsync(
-            new StreamConfig(NatsNames.ResultStream, [NatsNames.ResultSubject])
+            new StreamConfig(names.ResultStream, [names.ResultSubject])
             {
                 Retention = StreamConfigRetention.Workqueue,
                 Storage = StreamConfigStorage.File,
@@ -56,7 +56,7 @@ internal static class NatsSetup
             },
             token).ConfigureAwait(false);
         var kv = connection.CreateKeyValueStoreContext();
-        var definitions = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.DefinitionBucket) { Storage = NatsKVStorageType.File }, token).ConfigureAwait(false);
+        var definitions = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(names.DefinitionBucket) { Storage = NatsKVStorageType.File }, token).ConfigureAwait(false);
         return (js, definitions);
     }
 
@@ -64,10 +64,10 @@ internal static class NatsSetup
     private static readonly TimeSpan ClaimMemory = TimeSpan.FromMinutes(15);
 
     /// <summary>The bucket of attempt claims (file storage, so a NATS restart does not make a begun attempt look new).</summary>
-    public static async Task<INatsKVStore> DeclareClaimsAsync(NatsConnection connection, CancellationToken token)
+    public static async Task<INatsKVStore> DeclareClaimsAsync(NatsConnection connection, NatsNames names, CancellationToken token)
     {
         var kv = connection.CreateKeyValueStoreContext();
-        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.ClaimBucket) { Storage = NatsKVStorageType.File, MaxAge = ClaimMemory }, token).ConfigureAwait(false);
+        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(names.ClaimBucket) { Storage = NatsKVStorageType.File, MaxAge = ClaimMemory }, token).ConfigureAwait(false);
     }
 
     /// <summary>Publishes to a stream and waits for JetStream to have stored it (a duplicate within the

@@ -27,6 +27,22 @@ public sealed class NatsTransport : ITransport
     /// not with credentials in <see cref="Url"/> nor <see cref="CredsFile"/>.</summary>
     public string? NKeySeedFile { get; set; }
 
+    /// <summary>A name prefix that sets this cluster's streams, subjects, consumers and buckets apart from those of
+    /// other clusters on the same NATS server or account: with <c>staging</c>, the task stream is <c>WEFT_staging_TASKS</c>,
+    /// its subjects <c>weft.staging.tasks.&lt;queue&gt;</c>, the buckets <c>weft-staging-definitions</c>, <c>-claims</c>
+    /// and <c>-workers</c>. The scheduler and its workers must have the same one. Default empty: no prefix, the
+    /// names <c>WEFT_TASKS</c>, <c>weft.tasks.&lt;queue&gt;</c>, <c>weft-claims</c>… At most 32 letters, digits,
+    /// '-' and '_', and not <c>tasks</c>; anything else throws <see cref="ArgumentException"/> naming the value.
+    /// Set it before the engine or the worker starts.</summary>
+    public string Prefix
+    {
+        get => Names.Prefix;
+        set => Names = new NatsNames(value);
+    }
+
+    /// <summary>The names <see cref="Prefix"/> makes.</summary>
+    internal NatsNames Names { get; private set; } = NatsNames.Unprefixed;
+
     /// <summary>After this many attempts of one task lost their worker, it fails as quarantined.</summary>
     public int QuarantineAfter { get; set; } = 3;
 
@@ -41,13 +57,14 @@ public sealed class NatsTransport : ITransport
         NatsWorker.StartAsync(this, options, cancellationToken);
 
     /// <summary>The workers of this NATS cluster, as they last reported themselves (alive; lost: no heartbeat
-    /// within their own dead-after; stopped), from the <c>weft-workers</c> key-value bucket. Connects for the call;
+    /// within their own dead-after; stopped), from the <c>weft-workers</c> key-value bucket (<c>weft-PREFIX-workers</c>
+    /// with a <see cref="Prefix"/>). Connects for the call;
     /// throws what the NATS client throws when the server cannot be reached.</summary>
     public async Task<IReadOnlyList<Cluster.WorkerInfo>> ListWorkersAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = NatsSetup.Connect(this, "weft-workers-list");
         await connection.ConnectAsync().ConfigureAwait(false);
-        var bucket = await NatsWorkerDirectory.DeclareAsync(connection, cancellationToken).ConfigureAwait(false);
+        var bucket = await NatsWorkerDirectory.DeclareAsync(connection, Names, cancellationToken).ConfigureAwait(false);
         return await NatsWorkerDirectory.ListAsync(bucket, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
     }
 

@@ -36,6 +36,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Dictionary<string, TaskDefinition>> _tasksByHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly TakenAttempts _taken;
+    private readonly NatsNames _names;
     private readonly CancellationTokenSource _stopPulling = new();
     private readonly CancellationTokenSource _interrupt = new();
     private readonly CancellationTokenSource _stopListening = new();
@@ -61,9 +62,10 @@ public sealed class NatsWorker : IAsyncDisposable
     private long _completed;
     private long _firstTaskUtcTicks; // 0 until a pull returned a task
 
-    private NatsWorker(ClusterWorkerOptions options)
+    private NatsWorker(ClusterWorkerOptions options, NatsNames names)
     {
         _options = options;
+        _names = names;
         _time = options.TimeProvider;
         _attempts = new WorkerAttempts(options.Name, options);
         _slots = new SemaphoreSlim(options.Slots);
@@ -98,26 +100,26 @@ public sealed class NatsWorker : IAsyncDisposable
             throw new WeftConfigurationException(errors);
         }
 
-        var worker = new NatsWorker(options);
+        var worker = new NatsWorker(options, transport.Names);
         worker._connection = NatsSetup.Connect(transport, "weft-worker-" + options.Name);
         var retry = new Backoff();
         while (true)
         {
             try
             {
-                (worker._js, worker._definitionBucket) = await NatsSetup.DeclareAsync(worker._connection, cancellationToken).ConfigureAwait(false);
-                worker._claims = await NatsSetup.DeclareClaimsAsync(worker._connection, cancellationToken).ConfigureAwait(false);
-                worker._directory = await NatsWorkerDirectory.DeclareAsync(worker._connection, cancellationToken).ConfigureAwait(false);
+                (worker._js, worker._definitionBucket) = await NatsSetup.DeclareAsync(worker._connection, worker._names, cancellationToken).ConfigureAwait(false);
+                worker._claims = await NatsSetup.DeclareClaimsAsync(worker._connection, worker._names, cancellationToken).ConfigureAwait(false);
+                worker._directory = await NatsWorkerDirectory.DeclareAsync(worker._connection, worker._names, cancellationToken).ConfigureAwait(false);
                 worker._startedAt = worker._time.GetUtcNow();
                 await NatsWorkerDirectory.PutAsync(worker._directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken).ConfigureAwait(false);
                 var consumers = new List<INatsJSConsumer>();
                 foreach (var queue in options.Queues.Distinct(StringComparer.Ordinal))
                 {
                     consumers.Add(await worker._js.CreateOrUpdateConsumerAsync(
-                        NatsNames.TaskStream,
-                        new ConsumerConfig(NatsNames.WorkerConsumer(queue))
+                        worker._names.TaskStream,
+                        new ConsumerConfig(worker._names.WorkerConsumer(queue))
                         {
-                            FilterSubject = NatsNames.TaskSubject(queue),
+                            FilterSubject = worker._names.TaskSubject(queue),
                             AckPolicy = ConsumerConfigAckPolicy.Explicit,
                             AckWait = options.LeaseFor,
                             MaxAckPending = -1,
@@ -441,7 +443,7 @@ public sealed class NatsWorker : IAsyncDisposable
         {
             try
             {
-                await foreach (var cancel in _connection!.SubscribeAsync<byte[]>(NatsNames.CancelSubject, cancellationToken: token).ConfigureAwait(false))
+                await foreach (var cancel in _connection!.SubscribeAsync<byte[]>(_names.CancelSubject, cancellationToken: token).ConfigureAwait(false))
                 {
                     if (cancel.Data is { } data)
                     {
@@ -547,7 +549,7 @@ public sealed class NatsWorker : IAsyncDisposable
         var tasks = await DefinitionAsync(message.DefinitionHash, token).ConfigureAwait(false);
         if (tasks is null)
         {
-            return TaskOutcome.Failed($"the workflow definition of run '{message.RunId}' (hash {message.DefinitionHash}) is not in NATS bucket '{NatsNames.DefinitionBucket}'");
+            return TaskOutcome.Failed($"the workflow definition of run '{message.RunId}' (hash {message.DefinitionHash}) is not in NATS bucket '{_names.DefinitionBucket}'");
         }
 
         var (workflow, byId) = tasks.Value;
@@ -602,7 +604,7 @@ public sealed class NatsWorker : IAsyncDisposable
         {
             try
             {
-                await NatsSetup.PublishStoredAsync(_js!, NatsNames.ResultSubject, data, id, CancellationToken.None).ConfigureAwait(false);
+                await NatsSetup.PublishStoredAsync(_js!, _names.ResultSubject, data, id, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (!_abandoned && ex is not ObjectDisposedException)

@@ -19,10 +19,10 @@ internal static class NatsWorkerDirectory
 
     /// <summary>The bucket (file storage: a bucket in memory is gone after a nats-server restart, and every
     /// worker's heartbeat then fails until it is declared again).</summary>
-    public static async Task<INatsKVStore> DeclareAsync(NatsConnection connection, CancellationToken token)
+    public static async Task<INatsKVStore> DeclareAsync(NatsConnection connection, NatsNames names, CancellationToken token)
     {
         var kv = connection.CreateKeyValueStoreContext();
-        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(NatsNames.WorkerBucket) { Storage = NatsKVStorageType.File, MaxAge = Memory }, token).ConfigureAwait(false);
+        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(names.WorkerBucket) { Storage = NatsKVStorageType.File, MaxAge = Memory }, token).ConfigureAwait(false);
     }
 
     public static WorkerRecord RecordOf(ClusterWorkerOptions options, DateTimeOffset startedAt, bool stopped) => new()

@@ -47,7 +47,7 @@ internal sealed class NatsCluster : IAsyncDisposable
     public async Task RestartEngineAsync()
     {
         await Engine.StopAsync(TimeSpan.Zero);
-        Engine = NewEngine(new NatsTransport(WorkerTransport.Url) { CredsFile = WorkerTransport.CredsFile, NKeySeedFile = WorkerTransport.NKeySeedFile, OnLog = Add });
+        Engine = NewEngine(new NatsTransport(WorkerTransport.Url) { CredsFile = WorkerTransport.CredsFile, NKeySeedFile = WorkerTransport.NKeySeedFile, Prefix = WorkerTransport.Prefix, OnLog = Add });
     }
 
     private WeftEngine NewEngine(NatsTransport transport) => WeftEngine.Create(o =>

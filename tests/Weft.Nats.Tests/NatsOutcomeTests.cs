@@ -27,8 +27,8 @@ public sealed class NatsOutcomeTests
         await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
         var js = connection.CreateJetStreamContext();
         var stale = new OutcomeMessage { RunId = handle.RunId, TaskId = "slow", Attempt = 7, Worker = "ghost", Status = TaskOutcomeStatus.Failed, Error = "stale" };
-        await NatsSetup.PublishStoredAsync(js, NatsNames.ResultSubject, JsonSerializer.SerializeToUtf8Bytes(stale, NatsJson.Default.OutcomeMessage), "stale-1", CancellationToken.None);
-        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages == 0, "the stale outcome acked (gone from the work-queue stream)");
+        await NatsSetup.PublishStoredAsync(js, NatsNames.Unprefixed.ResultSubject, JsonSerializer.SerializeToUtf8Bytes(stale, NatsJson.Default.OutcomeMessage), "stale-1", CancellationToken.None);
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.ResultStream)).Info.State.Messages == 0, "the stale outcome acked (gone from the work-queue stream)");
 
         var snapshot = cluster.Engine.GetRun(handle.RunId);
         Assert.Equal(TaskState.Running, snapshot!.Tasks.Single().State); // the stale report changed nothing
@@ -40,8 +40,8 @@ public sealed class NatsOutcomeTests
         Assert.Equal(1, task.Attempts);
         Assert.Equal("gated done", task.Output);
         Assert.Equal("w1", task.AttemptHistory.Single().Worker);
-        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages == 0, "the real outcome acked after its commit");
-        Assert.Equal(0L, (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages); // the task was acked too
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.ResultStream)).Info.State.Messages == 0, "the real outcome acked after its commit");
+        Assert.Equal(0L, (await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream)).Info.State.Messages); // the task was acked too
     }
 
     [Fact]
@@ -64,11 +64,11 @@ public sealed class NatsOutcomeTests
 
         await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
         var js = connection.CreateJetStreamContext();
-        var tasks = await js.GetStreamAsync(NatsNames.TaskStream);
+        var tasks = await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream);
         var stored = await tasks.GetAsync(new StreamMsgGetRequest { Seq = tasks.Info.State.FirstSeq });
         var copy = stored.Message.Data.ToArray();
         await NatsSetup.PublishStoredAsync(js, stored.Message.Subject, copy, "copy-while-running", CancellationToken.None);
-        await EventuallyAsync(async () => (await js.GetConsumerAsync(NatsNames.TaskStream, NatsNames.WorkerConsumer("default"))).Info.NumAckPending == 2, "the copy delivered to the worker");
+        await EventuallyAsync(async () => (await js.GetConsumerAsync(NatsNames.Unprefixed.TaskStream, NatsNames.Unprefixed.WorkerConsumer("default"))).Info.NumAckPending == 2, "the copy delivered to the worker");
 
         gate.SetResult();
         var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
@@ -76,7 +76,7 @@ public sealed class NatsOutcomeTests
 
         Assert.Equal(RunState.Succeeded, run.State);
         Assert.Equal(1, run.Tasks.Single().Attempts);
-        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages == 0, "every copy acked");
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream)).Info.State.Messages == 0, "every copy acked");
         Assert.Equal(1, handler.Runs);
         Assert.Equal(1, cluster.Engine.GetRun(handle.RunId)!.Tasks.Single().Attempts);
 
@@ -86,8 +86,8 @@ public sealed class NatsOutcomeTests
         var other = new GatedHandler(Task.CompletedTask);
         await cluster.WorkerAsync("w2", configure: o => o.Handlers.Add(other));
         await NatsSetup.PublishStoredAsync(js, stored.Message.Subject, copy, "copy-to-another-worker", CancellationToken.None);
-        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages == 0, "the copy acked by w2");
-        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages == 0, "w2's report of a lost attempt acked");
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream)).Info.State.Messages == 0, "the copy acked by w2");
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.ResultStream)).Info.State.Messages == 0, "w2's report of a lost attempt acked");
         Assert.Equal(0, other.Runs);
         Assert.Equal(1, cluster.Engine.GetRun(handle.RunId)!.Tasks.Single().Attempts);
     }
@@ -97,14 +97,14 @@ public sealed class NatsOutcomeTests
     {
         await using var server = await NatsServer.StartAsync();
         await using var connection = NatsSetup.Connect(server.Url, "test");
-        var (js, _) = await NatsSetup.DeclareAsync(connection, CancellationToken.None);
+        var (js, _) = await NatsSetup.DeclareAsync(connection, NatsNames.Unprefixed, CancellationToken.None);
         var data = System.Text.Encoding.UTF8.GetBytes("{}");
 
         // A publisher whose first answer was lost (a NATS restart, a timeout) publishes again: that must not fail.
-        await NatsSetup.PublishStoredAsync(js, NatsNames.ResultSubject, data, "run/task/1", CancellationToken.None);
-        await NatsSetup.PublishStoredAsync(js, NatsNames.ResultSubject, data, "run/task/1", CancellationToken.None);
+        await NatsSetup.PublishStoredAsync(js, NatsNames.Unprefixed.ResultSubject, data, "run/task/1", CancellationToken.None);
+        await NatsSetup.PublishStoredAsync(js, NatsNames.Unprefixed.ResultSubject, data, "run/task/1", CancellationToken.None);
 
-        Assert.Equal(1L, (await js.GetStreamAsync(NatsNames.ResultStream)).Info.State.Messages);
+        Assert.Equal(1L, (await js.GetStreamAsync(NatsNames.Unprefixed.ResultStream)).Info.State.Messages);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class NatsOutcomeTests
     [InlineData("a~2eb", "weft.tasks.a~7e2eb")]
     [InlineData("x >*", "weft.tasks.x~20~3e~2a")]
     public void Every_queue_name_becomes_one_subject_token_and_distinct_names_stay_distinct(string queue, string subject) =>
-        Assert.Equal(subject, NatsNames.TaskSubject(queue));
+        Assert.Equal(subject, NatsNames.Unprefixed.TaskSubject(queue));
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {

@@ -150,7 +150,7 @@ public sealed class NatsTransportTests
         await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
         var js = connection.CreateJetStreamContext();
         long published = 0;
-        Assert.Equal(1, await SettledAsync(() => published, 1, async () => published = (await js.GetStreamAsync(NatsNames.TaskStream)).Info.State.Messages)); // in the stream, waiting for a worker
+        Assert.Equal(1, await SettledAsync(() => published, 1, async () => published = (await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream)).Info.State.Messages)); // in the stream, waiting for a worker
 
         Assert.True(await cluster.Engine.CancelAsync(handle.RunId));
         var run = await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(20)); // no worker exists to report it

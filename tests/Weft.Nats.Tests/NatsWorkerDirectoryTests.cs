@@ -47,7 +47,7 @@ public sealed class NatsWorkerDirectoryTests
         await worker.AbandonAsync(); // as a SIGKILL: no stopped record
 
         await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
-        var bucket = await NatsWorkerDirectory.DeclareAsync(connection, CancellationToken.None);
+        var bucket = await NatsWorkerDirectory.DeclareAsync(connection, NatsNames.Unprefixed, CancellationToken.None);
         var entry = Assert.Single(await NatsWorkerDirectory.ListAsync(bucket, DateTimeOffset.UtcNow, CancellationToken.None));
         var heartbeat = entry.HeartbeatAt!.Value;
 
