@@ -14,10 +14,13 @@ internal sealed class NatsCluster : IAsyncDisposable
     private readonly string _directory;
     private SqliteStore? _store;
 
-    private NatsCluster(NatsServer server, string directory)
+    private readonly bool _ownsServer;
+
+    private NatsCluster(NatsServer server, string directory, bool ownsServer)
     {
         Server = server;
         _directory = directory;
+        _ownsServer = ownsServer;
     }
 
     public NatsServer Server { get; }
@@ -30,12 +33,13 @@ internal sealed class NatsCluster : IAsyncDisposable
     public NatsTransport WorkerTransport { get; set; } = null!;
 
     /// <summary>A scheduler on <paramref name="server"/> (a new one without authorization when null) through
-    /// <paramref name="transport"/> (its URL, no credentials, when null).</summary>
-    public static async Task<NatsCluster> StartAsync(NatsServer? server = null, NatsTransport? transport = null)
+    /// <paramref name="transport"/> (its URL, no credentials, when null). The cluster stops the server at the end
+    /// unless <paramref name="ownsServer"/> is false (several clusters on one server).</summary>
+    public static async Task<NatsCluster> StartAsync(NatsServer? server = null, NatsTransport? transport = null, bool ownsServer = true)
     {
         server ??= await NatsServer.StartAsync();
         transport ??= new NatsTransport(server.Url);
-        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName) { WorkerTransport = transport };
+        var cluster = new NatsCluster(server, Directory.CreateTempSubdirectory("weft-nats-store-").FullName, ownsServer) { WorkerTransport = transport };
         transport.OnLog = cluster.Add;
         cluster._store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(cluster._directory, "weft.db") });
         cluster.Engine = cluster.NewEngine(transport);
@@ -98,7 +102,11 @@ internal sealed class NatsCluster : IAsyncDisposable
             await _store.DisposeAsync();
         }
 
-        await Server.DisposeAsync();
+        if (_ownsServer)
+        {
+            await Server.DisposeAsync();
+        }
+
         Directory.Delete(_directory, recursive: true);
     }
 
