@@ -45,11 +45,13 @@ internal static class BenchCommand
         var store = new Option<string>("--store") { Description = "Where runs are recorded: memory (default), sqlite:PATH, or postgres://… (this process schedules, 2 weft worker processes run the tasks, in a fresh schema dropped at the end).", DefaultValueFactory = _ => StoreChoice.Memory };
         var transport = new Option<string?>("--transport")
         {
-            Description = "Run the tasks on 2 weft worker processes over NATS JetStream, nats://[user:pass@]host:4222, with --store sqlite:PATH (this process schedules, as weft server --transport does). The NATS server must hold no Weft cluster's streams; the bench deletes the ones it made at the end. Not read from $WEFT_TRANSPORT: a benchmark runs only where its command line says.",
+            Description = "Run the tasks on 2 weft worker processes over NATS JetStream, nats://[user:pass@]host:4222, with --store sqlite:PATH (this process schedules, as weft server --transport does). The session's streams and buckets have a name prefix of their own (bench-<random>, or --transport-prefix), so it can run beside a live cluster on the same NATS server; it deletes them at the end. Not read from $WEFT_TRANSPORT: a benchmark runs only where its command line says.",
             HelpName = "URL",
         };
         var transportCreds = TransportCredentials.CredsOption();
         var transportNKey = TransportCredentials.NKeyOption();
+        var transportPrefix = TransportPrefix.Option();
+        transportPrefix.Description = "The name prefix of the session's streams, subjects and buckets on --transport (letters, digits, '-' and '_'); refused when the NATS server already holds streams under it. Default: bench-<random>, new for each session. Read from the command line only.";
         var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
         runs.InRange(1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON document with every result." };
@@ -70,13 +72,14 @@ internal static class BenchCommand
             transport,
             transportCreds,
             transportNKey,
+            transportPrefix,
             runs,
             json,
         };
 #if WEFT_BENCH
         command.SetAction((result, ct) =>
         {
-            if (!TryTransport(result, transport, transportCreds, transportNKey, io, out var nats))
+            if (!TryTransport(result, transport, transportCreds, transportNKey, transportPrefix, io, out var nats))
             {
                 return Task.FromResult(ExitCodes.InvalidInput);
             }
@@ -157,10 +160,11 @@ internal static class BenchCommand
     };
 
     /// <summary>The <c>--transport</c> the user typed (null when none), with its credentials: the flags, else
-    /// the variables, else the configuration, as weft worker takes them. False after writing the error.
-    /// Credential flags without <c>--transport</c> are an error; credential variables are then not looked at
+    /// the variables, else the configuration, as weft worker takes them; and its <c>--transport-prefix</c>, from
+    /// the command line only (without one the session makes its own). False after writing the error.
+    /// Credential or prefix flags without <c>--transport</c> are an error; credential variables are then not looked at
     /// (they are for the user's other weft commands).</summary>
-    private static bool TryTransport(ParseResult result, Option<string?> transport, Option<string?> creds, Option<string?> nkey, CliIo io, out TransportChoice? choice)
+    private static bool TryTransport(ParseResult result, Option<string?> transport, Option<string?> creds, Option<string?> nkey, Option<string?> prefix, CliIo io, out TransportChoice? choice)
     {
         choice = null;
         if (result.GetValue(transport) is not { } url)
@@ -172,6 +176,12 @@ internal static class BenchCommand
                 return false;
             }
 
+            if (result.GetValue(prefix) is { Length: > 0 })
+            {
+                io.Error.WriteLine($"error: {prefix.Name}: a name prefix for a NATS transport, but no --transport is given (--transport nats://host:4222)");
+                return false;
+            }
+
             return true;
         }
 
@@ -180,7 +190,7 @@ internal static class BenchCommand
             return false;
         }
 
-        choice = TransportChoice.TryParse(url, TransportCredentials.From(result, creds, nkey, configuration), out var error);
+        choice = TransportChoice.TryParse(url, TransportCredentials.From(result, creds, nkey, configuration), TransportPrefix.FromFlag(result, prefix), out var error);
         if (choice is null)
         {
             io.Error.WriteLine($"error: {error}");

@@ -49,6 +49,6 @@ internal static partial class ServerCommand
             };
             engine.Transport = nats;
         };
-        io.Out.WriteLine($"tasks run on weft worker processes over NATS {transport.Describe()}");
+        io.Out.WriteLine($"tasks run on weft worker processes over NATS {transport.DescribeWithPrefix()}");
     }
 }

@@ -26,6 +26,7 @@ internal static partial class ServerCommand
         };
         var transportCreds = TransportCredentials.CredsOption();
         var transportNKey = TransportCredentials.NKeyOption();
+        var transportPrefix = TransportPrefix.Option();
         var urls = new Option<string>("--urls")
         {
             Description = $"Where to listen, ';'-separated. Default {WeftServerApp.DefaultUrl}. Anything but loopback needs --token or --insecure.",
@@ -69,6 +70,7 @@ internal static partial class ServerCommand
             transport,
             transportCreds,
             transportNKey,
+            transportPrefix,
             urls,
             workers,
             token,
@@ -109,6 +111,7 @@ internal static partial class ServerCommand
                 CliConfiguration.Store(result.GetValue(store), configuration),
                 CliConfiguration.Transport(result.GetValue(transport), configuration),
                 TransportCredentials.From(result, transportCreds, transportNKey, configuration),
+                TransportPrefix.From(result, transportPrefix, configuration),
                 result.GetValue(workflows) ?? file.Workflows,
                 typedUrls is not null ? SplitUrls(typedUrls) : file.Urls.Count > 0 ? [.. file.Urls] : SplitUrls(WeftServerApp.DefaultUrl),
                 options,
@@ -135,7 +138,7 @@ internal static partial class ServerCommand
         configuration.ApplyTo(engine);
     }
 
-    private static async Task<int> RunAsync(string? store, string? transportText, TransportCredentials credentials, string? workflowDir, string[] urls, WeftServerOptions options, Plugins.TaskKinds kinds, CliIo io, CancellationToken ct)
+    private static async Task<int> RunAsync(string? store, string? transportText, TransportCredentials credentials, (string Value, string Source)? prefix, string? workflowDir, string[] urls, WeftServerOptions options, Plugins.TaskKinds kinds, CliIo io, CancellationToken ct)
     {
         await using var kindsLifetime = kinds.ConfigureAwait(false);
         if (StoreChoice.TryParse(store, out var storeError) is not { } choice)
@@ -144,7 +147,7 @@ internal static partial class ServerCommand
             return ExitCodes.InvalidInput;
         }
 
-        var transport = TransportChoice.TryParse(transportText, credentials, out var transportError);
+        var transport = TransportChoice.TryParse(transportText, credentials, prefix, out var transportError);
         transportError ??= transport is null ? null : TransportProblem(choice, transport);
         if (transportError is not null)
         {

@@ -53,7 +53,7 @@ internal static partial class WorkerCommand
         // Only the benchmark's own worker processes pass --stats-file, and they run the same (bench) build.
         _ = statsFile;
 #endif
-        io.Out.WriteLine($"weft worker {options.Name} serving {string.Join(",", options.Queues)} with {options.Slots} slots on {transport.Describe()}");
+        io.Out.WriteLine($"weft worker {options.Name} serving {string.Join(",", options.Queues)} with {options.Slots} slots on {transport.DescribeWithPrefix()}");
         io.Out.Flush();
         try
         {

@@ -24,6 +24,7 @@ internal static partial class WorkerCommand
         };
         var transportCreds = TransportCredentials.CredsOption();
         var transportNKey = TransportCredentials.NKeyOption();
+        var transportPrefix = TransportPrefix.Option();
         var slots = new Option<int>("--slots") { Description = "Tasks this worker runs at once. Default 8.", DefaultValueFactory = _ => 8 };
         slots.InRange(1, 4096);
         var queues = new Option<string?>("--queues") { Description = "Comma-separated queues to serve (a task's queue: field). Default: default.", HelpName = "LIST" };
@@ -66,6 +67,7 @@ internal static partial class WorkerCommand
             transport,
             transportCreds,
             transportNKey,
+            transportPrefix,
             slots,
             queues,
             tags,
@@ -136,7 +138,7 @@ internal static partial class WorkerCommand
             }
 
             var credentials = TransportCredentials.From(result, transportCreds, transportNKey, configuration);
-            if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), credentials, out var transportError) is { } nats)
+            if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), credentials, TransportPrefix.From(result, transportPrefix, configuration), out var transportError) is { } nats)
             {
                 // A worker on NATS has no store: only a typed --store is an error, not the file's.
                 return ClosingAsync(kinds, RunOnNatsAsync(result.GetValue(store), nats, options, TimeSpan.FromSeconds(result.GetValue(drain)), plugins, io, ct, result.GetValue(statsFile)));

@@ -30,6 +30,7 @@ internal static class WorkersCommand
         };
         var transportCreds = TransportCredentials.CredsOption();
         var transportNKey = TransportCredentials.NKeyOption();
+        var transportPrefix = TransportPrefix.Option();
         var json = new Option<bool>("--json")
         {
             Description = "Print a JSON array: [{name, host, pid, queues, tags, slots, startedAt, heartbeatAt, leaseUntil, state}].",
@@ -51,6 +52,7 @@ internal static class WorkersCommand
             transport,
             transportCreds,
             transportNKey,
+            transportPrefix,
             json,
         };
         var remote = new RemoteOptions().AddTo(command, store);
@@ -66,7 +68,7 @@ internal static class WorkersCommand
                 }
 
                 var credentials = TransportCredentials.From(result, transportCreds, transportNKey, configuration);
-                if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), credentials, out var transportError) is { } nats)
+                if (TransportChoice.TryParse(CliConfiguration.Transport(result.GetValue(transport), configuration), credentials, TransportPrefix.From(result, transportPrefix, configuration), out var transportError) is { } nats)
                 {
                     var (onNats, natsExit) = await FromNatsAsync(nats, io.Error, ct).ConfigureAwait(false);
                     return onNats is null ? natsExit : Print(onNats, result.GetValue(json), io);

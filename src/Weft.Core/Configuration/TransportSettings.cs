@@ -29,6 +29,12 @@ public sealed class TransportSettings
     /// with, relative to the configuration file; <c>--transport-nkey</c> and <c>WEFT_TRANSPORT_NKEY</c> take precedence.</summary>
     public string? Nkey { get; set; }
 
+    /// <summary>For <see cref="TransportKind.Nats"/>: a name prefix that sets this cluster's streams, subjects and
+    /// buckets apart from other clusters' on the same NATS server or account (at most 32 letters, digits, '-'
+    /// and '_'); none by default. The server and its workers need the same one; <c>--transport-prefix</c> and
+    /// <c>WEFT_TRANSPORT_PREFIX</c> take precedence.</summary>
+    public string? Prefix { get; set; }
+
     internal IEnumerable<(string Path, string Message)> Validate()
     {
         if (Kind == TransportKind.Nats)
@@ -44,7 +50,7 @@ public sealed class TransportSettings
         }
         else
         {
-            foreach (var (key, value) in new[] { ("url", Url), ("creds", Creds), ("nkey", Nkey) })
+            foreach (var (key, value) in new[] { ("url", Url), ("creds", Creds), ("nkey", Nkey), ("prefix", Prefix) })
             {
                 if (!string.IsNullOrWhiteSpace(value))
                 {
