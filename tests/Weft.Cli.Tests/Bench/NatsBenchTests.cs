@@ -25,14 +25,16 @@ public sealed class NatsBenchTests
         ["WEFT_TRANSPORT"] = null,
         ["WEFT_TRANSPORT_CREDS"] = null,
         ["WEFT_TRANSPORT_NKEY"] = null,
+        ["WEFT_TRANSPORT_PREFIX"] = null,
     };
 
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
-    public async Task W1_on_nats_reports_both_workers_first_claims_and_commits_per_task_and_leaves_no_stream_behind(string storeKind)
+    public async Task W1_on_nats_beside_a_live_clusters_streams_reports_both_workers_first_claims_and_commits_per_task_and_leaves_only_the_clusters_streams(string storeKind)
     {
         await using var nats = await NatsServer.StartAsync();
+        await LiveClusterAsync(nats.Url, "WEFT_TASKS", "weft.tasks");
         using var files = new WorkflowFiles();
         var store = storeKind == "sqlite" ? "sqlite:bench.db" : await Weft.Testing.TestPostgres.ConnectionStringAsync(); // the bench makes its own schema and drops it
 
@@ -57,29 +59,25 @@ public sealed class NatsBenchTests
         Assert.True(w1.GetProperty("statementsPerTask").GetDouble() > 0, transcript);
         Assert.Equal(storeKind == "postgres", w1.TryGetProperty("writeCommitsPerTask", out _)); // PostgreSQL's second figure; on SQLite the commits are the store's own
 
-        Assert.Empty(await StreamsAsync(nats.Url));
+        // The bench ran under a prefix of its own: the live cluster's task is where it was, and the bench's streams are gone.
+        Assert.Equal(["WEFT_TASKS"], await StreamsAsync(nats.Url));
+        Assert.Equal(1L, await MessagesAsync(nats.Url, "WEFT_TASKS"));
     }
 
     [Fact]
-    public async Task A_nats_server_that_holds_a_clusters_streams_is_refused_and_left_as_it_was()
+    public async Task A_transport_prefix_under_which_the_server_already_holds_streams_is_refused_and_left_as_it_was()
     {
         await using var nats = await NatsServer.StartAsync();
-        await using (var connection = new NatsConnection(new NatsOpts { Url = nats.Url }))
-        {
-            var js = connection.CreateJetStreamContext();
-            await js.CreateStreamAsync(new StreamConfig("WEFT_TASKS", ["weft.tasks.*"]) { Retention = StreamConfigRetention.Workqueue });
-            await js.PublishAsync("weft.tasks.default", "a task of the real cluster"u8.ToArray());
-        }
-
+        await LiveClusterAsync(nats.Url, "WEFT_staging_TASKS", "weft.staging.tasks");
         using var files = new WorkflowFiles();
 
-        var (exit, stdout, stderr) = await BenchAsync(files.Directory, "W1", "--runs", "1", "--store", "sqlite:bench.db", "--transport", nats.Url);
+        var (exit, stdout, stderr) = await BenchAsync(files.Directory, "W1", "--runs", "1", "--store", "sqlite:bench.db", "--transport", nats.Url, "--transport-prefix", "staging");
 
         Assert.True(exit == 2, $"exit {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
-        Assert.Contains("WEFT_TASKS", stderr, StringComparison.Ordinal);
-        Assert.Equal(["WEFT_TASKS"], await StreamsAsync(nats.Url));
-        await using var check = new NatsConnection(new NatsOpts { Url = nats.Url });
-        Assert.Equal(1L, (await check.CreateJetStreamContext().GetStreamAsync("WEFT_TASKS")).Info.State.Messages);
+        Assert.Contains("--transport-prefix: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("under the prefix 'staging' (WEFT_staging_TASKS)", stderr, StringComparison.Ordinal);
+        Assert.Equal(["WEFT_staging_TASKS"], await StreamsAsync(nats.Url));
+        Assert.Equal(1L, await MessagesAsync(nats.Url, "WEFT_staging_TASKS"));
     }
 
     [Theory]
@@ -138,6 +136,21 @@ public sealed class NatsBenchTests
 
         var exit = await bench.WaitForExitAsync();
         return (exit, bench.Stdout, bench.Stderr);
+    }
+
+    // A cluster's task stream holding one task, as a live cluster's would.
+    private static async Task LiveClusterAsync(string url, string stream, string subjects)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = url });
+        var js = connection.CreateJetStreamContext();
+        await js.CreateStreamAsync(new StreamConfig(stream, [subjects + ".*"]) { Retention = StreamConfigRetention.Workqueue });
+        await js.PublishAsync(subjects + ".default", "a task of the real cluster"u8.ToArray());
+    }
+
+    private static async Task<long> MessagesAsync(string url, string stream)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = url });
+        return (await connection.CreateJetStreamContext().GetStreamAsync(stream)).Info.State.Messages;
     }
 
     private static async Task<List<string>> StreamsAsync(string url)
