@@ -48,6 +48,38 @@ public sealed class HostingNatsTests : IDisposable
     }
 
     [Fact]
+    public async Task UseNats_WithAPrefix_TheHostAndAWorkerUnderItRunTheTasksBesideAnUnprefixedWorker()
+    {
+        await using var nats = await NatsServer.StartAsync();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddWeft(weft => weft.UseSqlite(Path.Combine(_dir, "weft.db")).UseNats(nats.Url, t => t.Prefix = "hosted"));
+        await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        await using var unprefixed = await NatsWorker.StartAsync(nats.Url, new ClusterWorkerOptions { Name = "unprefixed-worker", Slots = 2 });
+        await using var worker = await new NatsTransport(nats.Url) { Prefix = "hosted" }.StartWorkerAsync(new ClusterWorkerOptions { Name = "hosted-worker", Slots = 2 });
+        var engine = app.Services.GetRequiredService<WeftEngine>();
+        var definition = Workflow.Create("under-a-prefix").Task("only", t => t.Shell("echo one")).Build();
+
+        var run = await (await engine.SubmitAsync(definition)).WaitAsync().WaitAsync(Timeout);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal("hosted-worker", run.Tasks.Single().AttemptHistory.Single().Worker);
+        Assert.Equal(0, unprefixed.Completed);
+    }
+
+    [Fact]
+    public void UseNats_WithAPrefixThatCannotBeANatsName_IsAnArgumentErrorNamingIt()
+    {
+        var builder = new WeftBuilder(new ServiceCollection());
+
+        var error = Assert.Throws<ArgumentException>(() => builder.UseNats("nats://127.0.0.1:4222", t => t.Prefix = "stag.ing"));
+
+        Assert.Contains("'stag.ing' is not a NATS name prefix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UseNats_WithoutADurableStore_StopsTheStartSayingWhy()
     {
         var builder = WebApplication.CreateSlimBuilder();
