@@ -218,10 +218,11 @@ public sealed class NatsWorker : IAsyncDisposable
         _options.OnLog?.Invoke($"worker '{Name}' stopped");
     }
 
-    /// <summary>Takes the free slots, then asks the queue for that many tasks in one pull request, starting
-    /// each as it arrives: a task waits in JetStream, not here, until a slot is free, so its lease does not
-    /// run down while it waits. One pull per free slot instead of one per task: with a pull per task, a worker
-    /// took at most one task per round trip to NATS, whatever its slots.</summary>
+    /// <summary>Takes a slot, then one task of the queue: a task waits in JetStream, not here, until a
+    /// slot is free, so its lease does not run down while it waits. One task per pull on purpose: a pull
+    /// for as many tasks as there were free slots was tried (W1 on NATS gained with it and the scheduler's
+    /// pipelined publishes together), but across a NATS server restart a task could reach a pull the client
+    /// had already given up on, and came back after its lease as a "worker lost" attempt.</summary>
     private async Task PullLoopAsync(INatsJSConsumer consumer)
     {
         var token = _stopPulling.Token;
@@ -237,25 +238,18 @@ public sealed class NatsWorker : IAsyncDisposable
                 return;
             }
 
-            var free = 1;
-            while (free < MaxPull && _slots.Wait(0))
-            {
-                free++;
-            }
-
-            var started = 0;
+            var started = false;
             try
             {
-                // Returns when `free` tasks came or the pull expired; tasks published meanwhile come to it.
-                var pull = new NatsJSFetchOpts { MaxMsgs = free, Expires = PullExpiry };
-                await foreach (var task in consumer.FetchAsync<byte[]>(pull, cancellationToken: token).ConfigureAwait(false))
+                var message = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = TimeSpan.FromSeconds(5) }, cancellationToken: token).ConfigureAwait(false);
+                retry = new Backoff();
+                if (message is { } task)
                 {
-                    retry = new Backoff();
                     Interlocked.CompareExchange(ref _firstTaskUtcTicks, _time.GetUtcNow().UtcTicks, 0);
                     var run = RunAsync(task);
-                    started++;
                     _running.TryAdd(run, 0);
                     _ = run.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    started = true;
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -272,20 +266,13 @@ public sealed class NatsWorker : IAsyncDisposable
             }
             finally
             {
-                // Each started task gives its slot back when it ends; the rest go back now.
-                if (free > started)
+                if (!started)
                 {
-                    _slots.Release(free - started);
+                    _slots.Release();
                 }
             }
         }
     }
-
-    // The most tasks one pull asks for, and how long it waits for them: short enough that slots reserved
-    // for tasks that did not come are freed for the next pull within seconds, and that a pull lost in a NATS
-    // restart is replaced soon.
-    private const int MaxPull = 256;
-    private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(5);
 
     private async Task RunAsync(INatsJSMsg<byte[]> message)
     {
