@@ -34,12 +34,16 @@ public sealed class MapResumeTests
         });
         var crashing = new CrashableStore(shared);
         var twoStarted = crashing.WhenCommitted(c => c is { Kind: StoreChangeKind.Attempt, TaskId: "each[2]", Outcome: null });
+        // Both first instances recorded finished before the crash: each[2] starts once either one ends, so
+        // waiting for each[1] alone let the crash come before each[0]'s end was committed (then rerunning
+        // each[0] is right, and the test failed on it).
+        var zeroDone = crashing.WhenCommitted(c => c is { Kind: StoreChangeKind.Task, TaskId: "each[0]", TaskState: TaskState.Succeeded });
         var oneDone = crashing.WhenCommitted(c => c is { Kind: StoreChangeKind.Task, TaskId: "each[1]", TaskState: TaskState.Succeeded });
         string runId;
         await using (var first = Engine(crashing, before))
         {
             runId = (await first.SubmitAsync(flow)).RunId;
-            await Task.WhenAll(twoStarted, oneDone).WaitAsync(EngineHarness.HardLimit);
+            await Task.WhenAll(twoStarted, zeroDone, oneDone).WaitAsync(EngineHarness.HardLimit);
             crashing.Crash();
         }
 
