@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using NATS.Client.Core;
+using NATS.Net;
 
 namespace Weft.Nats.Tests;
 
@@ -74,6 +76,19 @@ public sealed class NatsServer : IAsyncDisposable
     /// <summary>Stops the server and starts it again on the same port with the same JetStream storage, after
     /// <paramref name="downFor"/>: gracefully (SIGTERM: JetStream writes its state out, as a service restart
     /// does) or, with <paramref name="crash"/>, by SIGKILL (what it had not written out yet is gone).</summary>
+    /// <summary>The names of the JetStream streams the server holds now (a key-value bucket is <c>KV_&lt;bucket&gt;</c>).</summary>
+    public async Task<List<string>> StreamNamesAsync()
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = Url });
+        var names = new List<string>();
+        await foreach (var name in connection.CreateJetStreamContext().ListStreamNamesAsync())
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
     public async Task RestartAsync(TimeSpan downFor, bool crash = false)
     {
         await StopAsync(crash);

@@ -60,7 +60,7 @@ public sealed class NatsBenchTests
         Assert.Equal(storeKind == "postgres", w1.TryGetProperty("writeCommitsPerTask", out _)); // PostgreSQL's second figure; on SQLite the commits are the store's own
 
         // The bench ran under a prefix of its own: the live cluster's task is where it was, and the bench's streams are gone.
-        Assert.Equal(["WEFT_TASKS"], await StreamsAsync(nats.Url));
+        Assert.Equal(["WEFT_TASKS"], await nats.StreamNamesAsync());
         Assert.Equal(1L, await MessagesAsync(nats.Url, "WEFT_TASKS"));
     }
 
@@ -76,7 +76,7 @@ public sealed class NatsBenchTests
         Assert.True(exit == 2, $"exit {exit}\nstdout:\n{stdout}\nstderr:\n{stderr}");
         Assert.Contains("--transport-prefix: ", stderr, StringComparison.Ordinal);
         Assert.Contains("under the prefix 'staging' (WEFT_staging_TASKS)", stderr, StringComparison.Ordinal);
-        Assert.Equal(["WEFT_staging_TASKS"], await StreamsAsync(nats.Url));
+        Assert.Equal(["WEFT_staging_TASKS"], await nats.StreamNamesAsync());
         Assert.Equal(1L, await MessagesAsync(nats.Url, "WEFT_staging_TASKS"));
     }
 
@@ -151,17 +151,5 @@ public sealed class NatsBenchTests
     {
         await using var connection = new NatsConnection(new NatsOpts { Url = url });
         return (await connection.CreateJetStreamContext().GetStreamAsync(stream)).Info.State.Messages;
-    }
-
-    private static async Task<List<string>> StreamsAsync(string url)
-    {
-        await using var connection = new NatsConnection(new NatsOpts { Url = url });
-        var names = new List<string>();
-        await foreach (var name in connection.CreateJetStreamContext().ListStreamNamesAsync())
-        {
-            names.Add(name);
-        }
-
-        return names;
     }
 }

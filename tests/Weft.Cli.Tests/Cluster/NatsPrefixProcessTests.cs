@@ -49,7 +49,7 @@ public sealed class NatsPrefixProcessTests
         Assert.DoesNotContain("unprefixed", staged.Stdout, StringComparison.Ordinal);
         Assert.Contains("unprefixed", unprefixed.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("staged", unprefixed.Stdout, StringComparison.Ordinal);
-        var streams = await StreamsAsync(nats.Url);
+        var streams = await nats.StreamNamesAsync();
         Assert.Contains("WEFT_staging_TASKS", streams);
         Assert.Contains("KV_weft-staging-workers", streams);
         Assert.Contains("WEFT_TASKS", streams); // the unprefixed worker's, beside them
@@ -102,18 +102,6 @@ public sealed class NatsPrefixProcessTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("weft.yaml:2:11: transport.prefix", result.Stdout + result.Stderr, StringComparison.Ordinal);
         Assert.Contains("only read when transport.kind is nats", result.Stdout + result.Stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<string>> StreamsAsync(string url)
-    {
-        await using var connection = new NatsConnection(new NatsOpts { Url = url });
-        var names = new List<string>();
-        await foreach (var name in connection.CreateJetStreamContext().ListStreamNamesAsync())
-        {
-            names.Add(name);
-        }
-
-        return names;
     }
 
     private static int FreePort()
