@@ -61,7 +61,7 @@ internal static class NatsSetup
     }
 
     // Longer than any lease and its redeliveries: a claim only has to outlive the deliveries of its attempt.
-    private static readonly TimeSpan ClaimMemory = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan ClaimMemory = TimeSpan.FromMinutes(15);
 
     /// <summary>The bucket of attempt claims (file storage, so a NATS restart does not make a begun attempt look new).</summary>
     public static async Task<INatsKVStore> DeclareClaimsAsync(NatsConnection connection, NatsNames names, CancellationToken token)

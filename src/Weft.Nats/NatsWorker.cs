@@ -218,58 +218,131 @@ public sealed class NatsWorker : IAsyncDisposable
         _options.OnLog?.Invoke($"worker '{Name}' stopped");
     }
 
-    /// <summary>Takes a slot, then one task of the queue: a task waits in JetStream, not here, until a
-    /// slot is free, so its lease does not run down while it waits. One task per pull on purpose: a pull
-    /// for as many tasks as there were free slots was tried (W1 on NATS gained with it and the scheduler's
-    /// pipelined publishes together), but across a NATS server restart a task could reach a pull the client
-    /// had already given up on, and came back after its lease as a "worker lost" attempt.</summary>
+    /// <summary>Takes the free slots, then asks the queue for that many tasks in one pull request, starting
+    /// each as it arrives: a task waits in JetStream, not here, until a slot is free, so its lease does not
+    /// run down while it waits, and a worker never holds more deliveries than it has free slots. A slot freed
+    /// while a pull is still open (waiting for the rest of its tasks) starts a pull of its own at once, up to
+    /// <see cref="MaxPullsOpen"/> at a time, so a worker is never short of tasks while its earlier pull waits.
+    ///
+    /// <para>A delivery can still be lost on the way (a NATS server restarting as it sends one to a pull the
+    /// client then gives up on): JetStream sends it again after its lease, and since nobody claimed its attempt
+    /// (<see cref="ClaimAsync"/>) it runs then as that attempt, not as a "worker lost" one.</para></summary>
     private async Task PullLoopAsync(INatsJSConsumer consumer)
     {
         var token = _stopPulling.Token;
-        var retry = new Backoff();
+        var open = new SemaphoreSlim(MaxPullsOpen);
+        var pulls = new ConcurrentDictionary<Task, byte>();
+        var failures = new PullFailures();
         while (!token.IsCancellationRequested)
         {
+            try
+            {
+                await open.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
             try
             {
                 await _slots.WaitAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return;
+                open.Release();
+                break;
             }
 
-            var started = false;
-            try
+            var free = 1;
+            while (free < MaxPull && _slots.Wait(0))
             {
-                var message = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = TimeSpan.FromSeconds(5) }, cancellationToken: token).ConfigureAwait(false);
-                retry = new Backoff();
-                if (message is { } task)
+                free++;
+            }
+
+            var pull = PullAsync(consumer, free, failures, token);
+            pulls.TryAdd(pull, 0);
+            _ = pull.ContinueWith(
+                t =>
                 {
-                    Interlocked.CompareExchange(ref _firstTaskUtcTicks, _time.GetUtcNow().UtcTicks, 0);
-                    var run = RunAsync(task);
-                    _running.TryAdd(run, 0);
-                    _ = run.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    started = true;
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    pulls.TryRemove(t, out _);
+                    open.Release();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        await Task.WhenAll(pulls.Keys).ConfigureAwait(false);
+    }
+
+    // The most tasks one pull asks for; how many pulls of a queue may be open at once; how long a pull waits
+    // for its tasks: short enough that slots reserved for tasks that did not come go back to the next pull
+    // within seconds, and that a pull lost in a NATS restart is replaced soon.
+    private const int MaxPull = 256;
+    private const int MaxPullsOpen = 4;
+    private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(5);
+
+    /// <summary>One pull request for <paramref name="free"/> tasks (slots already taken); starts each task as it
+    /// arrives and gives back the slots of those that did not come.</summary>
+    private async Task PullAsync(INatsJSConsumer consumer, int free, PullFailures failures, CancellationToken token)
+    {
+        var started = 0;
+        try
+        {
+            // Returns when `free` tasks came or the pull expired; tasks published meanwhile come to it.
+            var pull = new NatsJSFetchOpts { MaxMsgs = free, Expires = PullExpiry };
+            await foreach (var task in consumer.FetchAsync<byte[]>(pull, cancellationToken: token).ConfigureAwait(false))
             {
-                return;
+                failures.Succeeded();
+                Interlocked.CompareExchange(ref _firstTaskUtcTicks, _time.GetUtcNow().UtcTicks, 0);
+                var run = RunAsync(task);
+                started++;
+                _running.TryAdd(run, 0);
+                _ = run.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
-            catch (Exception ex)
+
+            failures.Succeeded();
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // The pull keeps its place among the open ones while it waits, so a server that is away is not
+            // asked again by every free slot at once.
+            if (failures.Failed())
             {
                 _options.OnLog?.Invoke($"worker '{Name}': pulling tasks failed ({ex.Message}); retrying");
-                if (!await retry.WaitAsync(token).ConfigureAwait(false))
-                {
-                    return;
-                }
             }
-            finally
+
+            await failures.Retry.WaitAsync(token).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Each started task gives its slot back when it ends; the rest go back now.
+            if (free > started)
             {
-                if (!started)
-                {
-                    _slots.Release();
-                }
+                _slots.Release(free - started);
+            }
+        }
+    }
+
+    /// <summary>The pulls of one queue failing in a row: one log line per outage, one growing pause shared by them.</summary>
+    private sealed class PullFailures
+    {
+        private int _failing;
+
+        public Backoff Retry { get; private set; } = new();
+
+        /// <summary>True for the first failure since pulls last worked.</summary>
+        public bool Failed() => Interlocked.Exchange(ref _failing, 1) == 0;
+
+        public void Succeeded()
+        {
+            if (Interlocked.Exchange(ref _failing, 0) == 1)
+            {
+                Retry = new Backoff();
             }
         }
     }
@@ -314,15 +387,18 @@ public sealed class NatsWorker : IAsyncDisposable
             }
 
             OutcomeMessage outcome;
-            if (message.Metadata?.NumDelivered > 1 || !await ClaimAsync(task).ConfigureAwait(false))
+            var claim = await ClaimAsync(task).ConfigureAwait(false);
+            if (claim is null)
             {
-                // Whoever had it before stopped extending its lease: report that attempt lost rather than
-                // run it again under the same number; the scheduler decides on a new attempt.
+                // Whoever had it before began it and stopped extending its lease: report that attempt lost
+                // rather than run it again under the same number; the scheduler decides on a new attempt.
+                // The claim decides, not the delivery count: a delivery lost on its way to a worker (a NATS
+                // server restarting as it sent it) comes again with a count of 2, and nobody began it.
                 outcome = OutcomeMessage.Of(task, Name, new TaskOutcome(TaskOutcomeStatus.Interrupted) { Error = "worker lost" }) with { WorkerLost = true };
             }
             else
             {
-                outcome = OutcomeMessage.Of(task, Name, await RunWithLeaseAsync(message, task).ConfigureAwait(false));
+                outcome = OutcomeMessage.Of(task, Name, await RunWithLeaseAsync(message, task, claim).ConfigureAwait(false));
             }
 
             if (_abandoned)
@@ -355,12 +431,13 @@ public sealed class NatsWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the attempt's claim: true when this delivery is the first to any worker, false when a
-    /// claim is there (another worker, or this one before a restart, began the attempt and its lease lapsed).</summary>
-    // True when this delivery now holds the attempt's claim. The claim's value is unique to this try, so a
-    // create whose answer was lost (nats-server restarting: the client then reports "key not found" or a
-    // timeout) is retried, and finding the key there afterwards tells our own create from another worker's.
-    private async ValueTask<bool> ClaimAsync(TaskMessage task)
+    /// <summary>Creates the attempt's claim: the claim when this delivery is the first to begin the attempt,
+    /// null when a claim is there (another worker, or this one before a restart, began the attempt and its
+    /// lease lapsed).</summary>
+    // The claim's value is unique to this try, so a create whose answer was lost (nats-server restarting: the
+    // client then reports "key not found" or a timeout) is retried, and finding the key there afterwards tells
+    // our own create from another worker's.
+    private async ValueTask<Claim?> ClaimAsync(TaskMessage task)
     {
         var key = NatsNames.ClaimKey(task.RunId, task.TaskId, task.Attempt);
         var mine = System.Text.Encoding.UTF8.GetBytes($"{Name} {Guid.NewGuid():N}");
@@ -370,13 +447,15 @@ public sealed class NatsWorker : IAsyncDisposable
             var claimed = await _claims!.TryCreateAsync(key, mine).ConfigureAwait(false);
             if (claimed.Success)
             {
-                return true;
+                return new Claim(key, mine, _time.GetTimestamp());
             }
 
             if (claimed.Error is NatsKVCreateException or NatsKVWrongLastRevisionException)
             {
                 var holder = await _claims.TryGetEntryAsync<byte[]>(key).ConfigureAwait(false);
-                return holder.Success && holder.Value.Value is { } value && value.AsSpan().SequenceEqual(mine);
+                return holder.Success && holder.Value.Value is { } value && value.AsSpan().SequenceEqual(mine)
+                    ? new Claim(key, mine, _time.GetTimestamp())
+                    : null;
             }
 
             _options.OnLog?.Invoke($"worker '{Name}': claiming {task.RunId}/{task.TaskId} (attempt {task.Attempt}) failed ({claimed.Error.Message}); retrying");
@@ -387,7 +466,17 @@ public sealed class NatsWorker : IAsyncDisposable
         }
     }
 
-    private async Task<TaskOutcome> RunWithLeaseAsync(INatsJSMsg<byte[]> message, TaskMessage task)
+    /// <summary>An attempt's claim as this worker made it, and when it last wrote it.</summary>
+    private sealed class Claim(string key, byte[] value, long writtenAt)
+    {
+        public string Key { get; } = key;
+
+        public byte[] Value { get; } = value;
+
+        public long WrittenAt { get; set; } = writtenAt;
+    }
+
+    private async Task<TaskOutcome> RunWithLeaseAsync(INatsJSMsg<byte[]> message, TaskMessage task, Claim claim)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_interrupt.Token);
         _attemptRuns[attempt] = task.RunId;
@@ -398,7 +487,7 @@ public sealed class NatsWorker : IAsyncDisposable
         }
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(_interrupt.Token);
-        var heartbeat = ExtendLeaseAsync(message, done.Token);
+        var heartbeat = ExtendLeaseAsync(message, claim, done.Token);
         TaskOutcome outcome;
         try
         {
@@ -508,7 +597,10 @@ public sealed class NatsWorker : IAsyncDisposable
         }
     }
 
-    private async Task ExtendLeaseAsync(INatsJSMsg<byte[]> message, CancellationToken token)
+    /// <summary>The attempt's heartbeat: extends the delivery's ack wait each tick, and writes the claim again
+    /// before the claims bucket would forget it, so a task running longer than the bucket remembers claims
+    /// still comes back as "worker lost" if its worker dies.</summary>
+    private async Task ExtendLeaseAsync(INatsJSMsg<byte[]> message, Claim claim, CancellationToken token)
     {
         using var timer = new PeriodicTimer(_options.HeartbeatEvery, _time);
         try
@@ -518,6 +610,11 @@ public sealed class NatsWorker : IAsyncDisposable
                 try
                 {
                     await message.AckProgressAsync(cancellationToken: token).ConfigureAwait(false);
+                    if (_time.GetElapsedTime(claim.WrittenAt) > NatsSetup.ClaimMemory / 2)
+                    {
+                        await _claims!.PutAsync(claim.Key, claim.Value, cancellationToken: token).ConfigureAwait(false);
+                        claim.WrittenAt = _time.GetTimestamp();
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

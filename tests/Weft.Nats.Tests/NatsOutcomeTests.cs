@@ -93,6 +93,47 @@ public sealed class NatsOutcomeTests
     }
 
     [Fact]
+    public async Task A_delivery_lost_on_its_way_to_a_worker_comes_again_after_its_lease_and_runs_as_the_same_attempt_not_as_worker_lost()
+    {
+        // A NATS server restarting as it sends a task to a pull the client then gives up on: JetStream counts it
+        // delivered, nobody has it, and it comes again after its lease with a delivery count of 2. Nobody began
+        // the attempt (no claim), so it must run as that attempt; it is not a lost worker's.
+        await using var cluster = await NatsCluster.StartAsync();
+        var flow = new WorkflowBuilder("lost-on-the-way").Task("only", t => t.Kind(new CustomSpec("gated", JsonValue.Create(1)))).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+
+        await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
+        var (js, _) = await NatsSetup.DeclareAsync(connection, NatsNames.Unprefixed, CancellationToken.None);
+        var lease = TimeSpan.FromSeconds(2);
+        var consumer = await js.CreateOrUpdateConsumerAsync(
+            NatsNames.Unprefixed.TaskStream,
+            new ConsumerConfig(NatsNames.Unprefixed.WorkerConsumer("default"))
+            {
+                FilterSubject = NatsNames.Unprefixed.TaskSubject("default"),
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                AckWait = lease,
+                MaxAckPending = -1,
+            });
+        var dropped = await consumer.NextAsync<byte[]>(opts: new NatsJSNextOpts { Expires = TimeSpan.FromSeconds(30) });
+        Assert.NotNull(dropped); // taken from the queue and never acked: the delivery that was lost
+
+        var handler = new GatedHandler(Task.CompletedTask);
+        await cluster.WorkerAsync("w1", configure: o =>
+        {
+            o.Handlers.Add(handler);
+            o.LeaseFor = lease;
+            o.HeartbeatEvery = TimeSpan.FromMilliseconds(400);
+        });
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        var task = run.Tasks.Single();
+        Assert.True(task.Attempts == 1, string.Join("; ", task.AttemptHistory.Select(a => $"{a.Number} {a.Outcome} {a.Error}")));
+        Assert.Equal("w1", task.AttemptHistory.Single().Worker);
+        Assert.Equal(1, handler.Runs);
+    }
+
+    [Fact]
     public async Task Publishing_again_under_a_message_id_already_stored_counts_as_stored_and_stores_nothing_more()
     {
         await using var server = await NatsServer.StartAsync();

@@ -55,7 +55,10 @@ public sealed class NatsWorkflowShapesTests
         Assert.True(run.State == RunState.Succeeded, cluster.Transcript());
         var publish = run.Tasks.Single(t => t.TaskId == "publish");
         Assert.Contains("loaded eu", publish.Output, StringComparison.Ordinal); // the child's output, by task id
-        Assert.Equal(5, worker.Completed); // plus the child's one task; the child run itself is the scheduler's
+        // Plus the child's one task; the child run itself is the scheduler's. The worker counts a task once
+        // its ack is sent, which may be just after the scheduler committed the outcome and ended the run.
+        await UntilAsync(() => worker.Completed >= 5, "the worker to count the child's task", cluster);
+        Assert.Equal(5, worker.Completed);
         var children = await cluster.Engine.Store.ListRunsAsync(new Storage.RunQuery { ParentRunId = handle.RunId });
         Assert.Equal(RunState.Succeeded, Assert.Single(children).State);
     }
