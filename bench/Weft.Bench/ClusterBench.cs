@@ -181,21 +181,39 @@ internal sealed class ClusterBench : IAsyncDisposable
         progress.WriteLine($"cluster: start to first claim {string.Join(", ", firstClaims.Select(ms => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + " ms"))}");
     }
 
-    /// <summary>Until the transport holds started tasks: the workers' first claims then measure their start,
-    /// not the scheduler's.</summary>
+    /// <summary>Until the transport holds the started tasks and the scheduler has stopped adding to them (the
+    /// count unchanged for <see cref="Settled"/>): the workers' first claims then measure their own start, not
+    /// the scheduler's publishing of the start-up run beside it on the same cores.</summary>
     private async Task WaitForQueuedAsync(CancellationToken ct)
     {
         var deadline = Stopwatch.StartNew();
-        while (await _transport.QueuedAsync(ct) == 0)
+        var unchanged = Stopwatch.StartNew();
+        var last = 0L;
+        while (true)
         {
+            var queued = await _transport.QueuedAsync(ct);
+            if (queued != last)
+            {
+                last = queued;
+                unchanged.Restart();
+            }
+            else if (queued > 0 && unchanged.Elapsed >= Settled)
+            {
+                return;
+            }
+
             if (deadline.Elapsed > StartLimit)
             {
-                throw new TimeoutException($"the scheduler queued nothing within {StartLimit.TotalSeconds:0} s");
+                throw new TimeoutException(last == 0
+                    ? $"the scheduler queued nothing within {StartLimit.TotalSeconds:0} s"
+                    : $"the scheduler was still queueing tasks after {StartLimit.TotalSeconds:0} s ({last} so far)");
             }
 
             await Task.Delay(10, ct);
         }
     }
+
+    private static readonly TimeSpan Settled = TimeSpan.FromMilliseconds(200);
 
     private async Task<WorkerStats> FreshStatsAsync(WorkerProcesses.Child child, long after, CancellationToken ct)
     {
