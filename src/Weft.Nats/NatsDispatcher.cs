@@ -442,25 +442,16 @@ internal sealed class NatsDispatcher : IDispatcher
         _acks.Writer.TryWrite(message);
     }
 
-    // Takes one outcome into the scheduler in one locked step; its ack waits for the journal. Returns the
-    // run id when the outcome is of a run this scheduler does not hold (see SettleUnheldAsync).
+    // Takes one outcome message (one outcome, or a worker's batch of one run's outcomes) into the scheduler in
+    // one locked step; its ack waits for the journal. Returns the run id when the outcomes are of a run this
+    // scheduler does not hold (see SettleUnheldAsync).
     private string? Collect(INatsJSMsg<byte[]> message)
     {
-        OutcomeMessage? outcome;
-        try
-        {
-            outcome = message.Data is { } data ? JsonSerializer.Deserialize(data, NatsJson.Default.OutcomeMessage) : null;
-        }
-        catch (JsonException ex)
-        {
-            outcome = null;
-            Log($"dropped an unreadable outcome message ({ex.Message})");
-        }
-
+        var outcomes = ReadOutcomes(message.Data);
         var ackNow = false;
         string? unheld = null;
-        var lost = false;
-        (WorkItem Item, string Key, TaskOutcome Outcome)? remember = null;
+        List<OutcomeMessage>? lost = null;
+        List<(WorkItem Item, string Key, TaskOutcome Outcome)>? remember = null;
         FollowUp follow;
         lock (_coordinator.Gate)
         {
@@ -469,23 +460,28 @@ internal sealed class NatsDispatcher : IDispatcher
                 return null; // not acked: the next scheduler takes it
             }
 
-            if (outcome is null)
+            if (outcomes is null)
             {
                 ackNow = true; // unreadable: nothing can ever use it
             }
-            else if (!_coordinator.Runs.TryGetValue(outcome.RunId, out var run))
+            else if (!_coordinator.Runs.TryGetValue(outcomes[0].RunId, out var run))
             {
-                unheld = outcome.RunId;
+                unheld = outcomes[0].RunId;
             }
             else
             {
-                if (run.RunningAttempt(outcome.TaskId, outcome.Attempt) is { } item)
+                foreach (var outcome in outcomes)
                 {
+                    if (run.RunningAttempt(outcome.TaskId, outcome.Attempt) is not { } item)
+                    {
+                        continue; // not the running attempt: a duplicate or a stale report, dropped
+                    }
+
                     run.Slots[item.Task].Worker = outcome.Worker;
                     if (outcome.WorkerLost)
                     {
                         _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: the worker running this attempt stopped extending its lease (found by worker '{outcome.Worker}')", crashed: true, _transport.QuarantineAfter);
-                        lost = true;
+                        (lost ??= []).Add(outcome);
                     }
                     else if (outcome.Status == TaskOutcomeStatus.Interrupted)
                     {
@@ -498,7 +494,7 @@ internal sealed class NatsDispatcher : IDispatcher
                         if (slot.CacheKey is { } key)
                         {
                             slot.CacheKey = null;
-                            remember = (item, key, result);
+                            (remember ??= []).Add((item, key, result));
                         }
 
                         _scheduler.Complete(item, result);
@@ -507,10 +503,10 @@ internal sealed class NatsDispatcher : IDispatcher
 
                 var id = ++_nextOutcome;
                 _uncommitted[id] = message;
-                _scheduler.Journal!.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = outcome.RunId, QueueId = id });
+                _scheduler.Journal!.Add(new StoreChange { Kind = StoreChangeKind.Dequeue, RunId = run.RunId, QueueId = id });
 
-                // What this outcome made ready is started in this same step: the journal commits it with the
-                // outcome, and the next task is published as the outcome is acked (one commit per hop).
+                // What these outcomes made ready is started in this same step: the journal commits it with the
+                // outcomes, and the next tasks are published as the message is acked (one commit per hop).
                 _starter.StartReady();
             }
 
@@ -524,18 +520,50 @@ internal sealed class NatsDispatcher : IDispatcher
             _acks.Writer.TryWrite(message);
         }
 
-        if (remember is var (rememberItem, rememberKey, rememberOutcome))
+        foreach (var (item, key, outcome) in remember ?? [])
         {
-            _cache.RememberIfCacheable(rememberItem, rememberKey, rememberOutcome);
+            _cache.RememberIfCacheable(item, key, outcome);
         }
 
-        if (lost)
+        foreach (var outcome in lost ?? [])
         {
-            Log($"an attempt of {outcome!.RunId}/{outcome.TaskId} (attempt {outcome.Attempt}) lost its worker; the task runs again");
+            Log($"an attempt of {outcome.RunId}/{outcome.TaskId} (attempt {outcome.Attempt}) lost its worker; the task runs again");
             _onWorkerLost("a worker", $"lost while running {outcome.RunId}/{outcome.TaskId} (attempt {outcome.Attempt})");
         }
 
         return unheld;
+    }
+
+    /// <summary>The outcomes of one message: one outcome (an object), or a worker's batch (an array of one run's
+    /// outcomes, see <see cref="OutcomeBatcher"/>); null when it is neither.</summary>
+    private List<OutcomeMessage>? ReadOutcomes(byte[]? data)
+    {
+        try
+        {
+            if (data is not { Length: > 0 })
+            {
+                return null;
+            }
+
+            if (data[0] != (byte)'[')
+            {
+                return JsonSerializer.Deserialize(data, NatsJson.Default.OutcomeMessage) is { } one ? [one] : null;
+            }
+
+            var batch = JsonSerializer.Deserialize(data, NatsJson.Default.ListOutcomeMessage);
+            if (batch is not { Count: > 0 } || batch.Any(o => o is null || o.RunId != batch[0].RunId))
+            {
+                Log("dropped an outcome batch that was empty or mixed runs");
+                return null;
+            }
+
+            return batch;
+        }
+        catch (JsonException ex)
+        {
+            Log($"dropped an unreadable outcome message ({ex.Message})");
+            return null;
+        }
     }
 
     /// <summary>Tells every worker that a run was cancelled (once its cancel is committed): a worker running

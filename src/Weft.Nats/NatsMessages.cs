@@ -78,6 +78,7 @@ internal sealed record OutcomeMessage
 
 [JsonSerializable(typeof(TaskMessage))]
 [JsonSerializable(typeof(OutcomeMessage))]
+[JsonSerializable(typeof(List<OutcomeMessage>))]
 [JsonSerializable(typeof(WorkerRecord))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 internal sealed partial class NatsJson : JsonSerializerContext;

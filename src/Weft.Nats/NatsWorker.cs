@@ -57,6 +57,7 @@ public sealed class NatsWorker : IAsyncDisposable
     private Task _heartbeat = Task.CompletedTask;
     private DateTimeOffset _startedAt;
     private Task[] _pullLoops = [];
+    private OutcomeBatcher? _outcomes;
     private Task? _stopping;
     private volatile bool _abandoned;
     private long _completed;
@@ -127,6 +128,12 @@ public sealed class NatsWorker : IAsyncDisposable
                         cancellationToken).ConfigureAwait(false));
                 }
 
+                var js = worker._js;
+                worker._outcomes = new OutcomeBatcher(
+                    (id, data) => NatsSetup.PublishStoredAsync(js, worker._names.ResultSubject, data, id, CancellationToken.None),
+                    () => worker._abandoned,
+                    message => options.OnLog?.Invoke($"worker '{options.Name}': {message}"),
+                    options.Name);
                 worker._cancelListener = Task.Run(worker.ListenForCancelsAsync, CancellationToken.None);
                 worker._heartbeat = Task.Run(worker.HeartbeatAsync, CancellationToken.None);
                 worker._pullLoops = [.. consumers.Select(c => Task.Run(() => worker.PullLoopAsync(c), CancellationToken.None))];
@@ -185,6 +192,8 @@ public sealed class NatsWorker : IAsyncDisposable
         await _heartbeat.ConfigureAwait(false);
         await Task.WhenAll(_pullLoops).ConfigureAwait(false);
         await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+        _outcomes!.Complete();
+        await _outcomes.Loop.ConfigureAwait(false);
     }
 
     private async Task StopCoreAsync(TimeSpan drain)
@@ -199,6 +208,8 @@ public sealed class NatsWorker : IAsyncDisposable
 
         await _interrupt.CancelAsync().ConfigureAwait(false);
         await running.ConfigureAwait(false);
+        _outcomes!.Complete();
+        await _outcomes.Loop.ConfigureAwait(false);
         await _stopListening.CancelAsync().ConfigureAwait(false);
         await _cancelListener.ConfigureAwait(false);
         await _stopHeartbeat.CancelAsync().ConfigureAwait(false);
@@ -406,7 +417,7 @@ public sealed class NatsWorker : IAsyncDisposable
                 return;
             }
 
-            await PublishOutcomeAsync(outcome).ConfigureAwait(false);
+            await _outcomes!.StoredAsync(outcome).ConfigureAwait(false);
             await message.AckAsync().ConfigureAwait(false);
             _taken.Ended(attempt);
             attempt = null;
@@ -676,26 +687,5 @@ public sealed class NatsWorker : IAsyncDisposable
 
         var tasks = _tasksByHash.GetOrAdd(hash, _ => definition.Tasks.ToDictionary(t => t.Id, StringComparer.Ordinal));
         return (definition.Name, tasks);
-    }
-
-    /// <summary>Publishes until JetStream has stored it (the attempt's id makes a repeat a duplicate it drops).</summary>
-    private async Task PublishOutcomeAsync(OutcomeMessage outcome)
-    {
-        var data = JsonSerializer.SerializeToUtf8Bytes(outcome, NatsJson.Default.OutcomeMessage);
-        var id = NatsNames.OutcomeId(outcome.RunId, outcome.TaskId, outcome.Attempt);
-        var retry = new Backoff();
-        while (true)
-        {
-            try
-            {
-                await NatsSetup.PublishStoredAsync(_js!, _names.ResultSubject, data, id, CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (!_abandoned && ex is not ObjectDisposedException)
-            {
-                _options.OnLog?.Invoke($"worker '{Name}': publishing the outcome of {id} failed ({ex.Message}); retrying");
-                await retry.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
     }
 }

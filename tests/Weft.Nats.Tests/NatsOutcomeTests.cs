@@ -134,6 +134,77 @@ public sealed class NatsOutcomeTests
     }
 
     [Fact]
+    public async Task A_batch_of_one_runs_outcomes_is_taken_in_whole_its_stale_outcome_dropped_and_a_batch_mixing_runs_is_dropped()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new GatedHandler(gate.Task);
+        await cluster.WorkerAsync("w1", configure: o => o.Handlers.Add(handler));
+        var flow = new WorkflowBuilder("batched")
+            .Task("a", t => t.Kind(new CustomSpec("gated", JsonValue.Create(1))))
+            .Task("b", t => t.Kind(new CustomSpec("gated", JsonValue.Create(2))))
+            .Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await EventuallyAsync(() => Task.FromResult(handler.Runs == 2), "both tasks running on the worker");
+
+        // A worker's batch (see OutcomeBatcher): both running attempts' outcomes and a stale one, in one message.
+        await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
+        var js = connection.CreateJetStreamContext();
+        OutcomeMessage[] batch =
+        [
+            new() { RunId = handle.RunId, TaskId = "a", Attempt = 1, Worker = "w9", Status = TaskOutcomeStatus.Succeeded, Output = "a from the batch" },
+            new() { RunId = handle.RunId, TaskId = "a", Attempt = 7, Worker = "ghost", Status = TaskOutcomeStatus.Failed, Error = "stale" },
+            new() { RunId = handle.RunId, TaskId = "b", Attempt = 1, Worker = "w9", Status = TaskOutcomeStatus.Succeeded, Output = "b from the batch" },
+        ];
+        await NatsSetup.PublishStoredAsync(js, NatsNames.Unprefixed.ResultSubject, JsonSerializer.SerializeToUtf8Bytes(batch.ToList(), NatsJson.Default.ListOutcomeMessage), "batch-1", CancellationToken.None);
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal(["a from the batch", "b from the batch"], run.Tasks.OrderBy(t => t.TaskId).Select(t => t.Output));
+        Assert.All(run.Tasks, t => Assert.Equal(1, t.Attempts));
+        Assert.All(run.Tasks, t => Assert.Equal("w9", t.AttemptHistory.Single().Worker));
+        gate.SetResult(); // the worker's own outcomes now come too late, and are dropped
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.ResultStream)).Info.State.Messages == 0, "every outcome message acked");
+        Assert.Equal(["a from the batch", "b from the batch"], cluster.Engine.GetRun(handle.RunId)!.Tasks.OrderBy(t => t.TaskId).Select(t => t.Output));
+
+        // Outcomes of two runs in one message: no worker makes one; it is dropped (acked), not half taken.
+        OutcomeMessage[] mixed =
+        [
+            new() { RunId = handle.RunId, TaskId = "a", Attempt = 1, Worker = "w9", Status = TaskOutcomeStatus.Failed },
+            new() { RunId = "another-run", TaskId = "a", Attempt = 1, Worker = "w9", Status = TaskOutcomeStatus.Failed },
+        ];
+        await NatsSetup.PublishStoredAsync(js, NatsNames.Unprefixed.ResultSubject, JsonSerializer.SerializeToUtf8Bytes(mixed.ToList(), NatsJson.Default.ListOutcomeMessage), "mixed-1", CancellationToken.None);
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.ResultStream)).Info.State.Messages == 0, "the mixed batch acked");
+        Assert.Contains(cluster.Log, l => l.Contains("mixed runs", StringComparison.Ordinal));
+        Assert.Equal(RunState.Succeeded, cluster.Engine.GetRun(handle.RunId)!.State);
+    }
+
+    [Fact]
+    public async Task Eight_tasks_ending_together_on_one_worker_reach_the_scheduler_in_fewer_messages_and_all_succeed_once()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new GatedHandler(gate.Task);
+        await cluster.WorkerAsync("w1", slots: 8, configure: o => o.Handlers.Add(handler));
+        var builder = new WorkflowBuilder("together");
+        for (var i = 0; i < 8; i++)
+        {
+            builder.Task($"t{i}", t => t.Kind(new CustomSpec("gated", JsonValue.Create(i))));
+        }
+
+        var handle = await cluster.Engine.SubmitAsync(builder.Build());
+        await EventuallyAsync(() => Task.FromResult(handler.Runs == 8), "all eight running");
+        gate.SetResult();
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.All(run.Tasks, t => Assert.True(t.Attempts == 1 && t.Output == "gated done", $"{t.TaskId}: {t.Attempts} attempts, {t.Output}"));
+        await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
+        var results = await connection.CreateJetStreamContext().GetStreamAsync(NatsNames.Unprefixed.ResultStream);
+        Assert.True(results.Info.State.LastSeq < 8, $"{results.Info.State.LastSeq} outcome messages for 8 outcomes");
+    }
+
+    [Fact]
     public async Task Publishing_again_under_a_message_id_already_stored_counts_as_stored_and_stores_nothing_more()
     {
         await using var server = await NatsServer.StartAsync();
