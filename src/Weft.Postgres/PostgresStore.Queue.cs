@@ -39,12 +39,18 @@ public sealed partial class PostgresStore
         return RunAsync<IReadOnlyList<QueuedTask>>("claim tasks", async (c, ct) =>
         {
             // ARRAY(...) is computed once, then the rows are updated by id: as a semi-join, a planner that
-            // believes the table empty (see the class summary) would scan it for every claimed id.
+            // believes the table empty (see the class summary) would scan it for every claimed id. Each
+            // queue is read on its own, by equality, from queue_ready (queue, id): the index gives the
+            // rows in id order and the scan stops at @max. With the queues as one ANY(...) filter, the
+            // planner read every unclaimed row and sorted them for each claim.
             await using var command = Command(c, $"""
                 UPDATE queue SET worker = @worker, claimed_at = now(), lease_until = now() + @lease
                 WHERE id = ANY(ARRAY(
-                    SELECT id FROM queue WHERE worker IS NULL AND NOT cancelled AND queue = ANY(@queues)
-                    ORDER BY id LIMIT @max FOR UPDATE SKIP LOCKED))
+                    SELECT r.id FROM unnest(@queues) AS wanted(name)
+                    CROSS JOIN LATERAL (
+                        SELECT id FROM queue WHERE queue = wanted.name AND worker IS NULL AND NOT cancelled
+                        ORDER BY id LIMIT @max FOR UPDATE SKIP LOCKED) r
+                    ORDER BY r.id LIMIT @max))
                 RETURNING {QueuedColumns}
                 """);
             command.Parameters.AddWithValue("worker", worker);

@@ -110,6 +110,20 @@ public abstract class ClusterStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_FromSeveralQueues_TakesTheOldestRowsAcrossThem_UpToItsSize()
+    {
+        await Store.CreateRunAsync(Run("r1", T0));
+        await Store.WriteAsync([Enqueue("r1", "a1", queue: "io"), Enqueue("r1", "b1", queue: "default"), Enqueue("r1", "a2", queue: "io"),
+            Enqueue("r1", "b2", queue: "default"), Enqueue("r1", "a3", queue: "io")]);
+
+        var first = await Store.ClaimAsync("w1", ["default", "io"], 3, LongLease);
+        var rest = await Store.ClaimAsync("w1", ["default", "io"], 3, LongLease);
+
+        Assert.Equal(["a1", "b1", "a2"], first.Select(t => t.TaskId));
+        Assert.Equal(["b2", "a3"], rest.Select(t => t.TaskId));
+    }
+
+    [Fact]
     public async Task Claim_ManyWorkersInTwoProcessesAtOnce_NeverClaimTheSameRowTwice()
     {
         var peer = await PeerAsync();
