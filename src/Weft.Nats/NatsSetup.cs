@@ -39,7 +39,8 @@ internal static class NatsSetup
     {
         await connection.ConnectAsync().ConfigureAwait(false);
         var js = connection.CreateJetStreamContext();
-        await js.CreateOrUpdateStreamAsync(
+        await NatsDeclarations.EnsureStreamAsync(
+            js,
             new StreamConfig(names.TaskStream, [names.TaskSubjects])
             {
                 Retention = StreamConfigRetention.Workqueue,
@@ -47,7 +48,8 @@ internal static class NatsSetup
                 DuplicateWindow = TimeSpan.FromMinutes(2),
             },
             token).ConfigureAwait(false);
-        await js.CreateOrUpdateStreamAsync(
+        await NatsDeclarations.EnsureStreamAsync(
+            js,
             new StreamConfig(names.ResultStream, [names.ResultSubject])
             {
                 Retention = StreamConfigRetention.Workqueue,
@@ -56,7 +58,7 @@ internal static class NatsSetup
             },
             token).ConfigureAwait(false);
         var kv = connection.CreateKeyValueStoreContext();
-        var definitions = await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(names.DefinitionBucket) { Storage = NatsKVStorageType.File }, token).ConfigureAwait(false);
+        var definitions = await NatsDeclarations.EnsureBucketAsync(kv, new NatsKVConfig(names.DefinitionBucket) { Storage = NatsKVStorageType.File }, token).ConfigureAwait(false);
         return (js, definitions);
     }
 
@@ -67,7 +69,7 @@ internal static class NatsSetup
     public static async Task<INatsKVStore> DeclareClaimsAsync(NatsConnection connection, NatsNames names, CancellationToken token)
     {
         var kv = connection.CreateKeyValueStoreContext();
-        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(names.ClaimBucket) { Storage = NatsKVStorageType.File, MaxAge = ClaimMemory }, token).ConfigureAwait(false);
+        return await NatsDeclarations.EnsureBucketAsync(kv, new NatsKVConfig(names.ClaimBucket) { Storage = NatsKVStorageType.File, MaxAge = ClaimMemory }, token).ConfigureAwait(false);
     }
 
     /// <summary>Publishes to a stream and waits for JetStream to have stored it (a duplicate within the

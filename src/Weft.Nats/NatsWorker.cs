@@ -116,7 +116,8 @@ public sealed class NatsWorker : IAsyncDisposable
                 var consumers = new List<INatsJSConsumer>();
                 foreach (var queue in options.Queues.Distinct(StringComparer.Ordinal))
                 {
-                    consumers.Add(await worker._js.CreateOrUpdateConsumerAsync(
+                    consumers.Add(await NatsDeclarations.EnsureConsumerAsync(
+                        worker._js,
                         worker._names.TaskStream,
                         new ConsumerConfig(worker._names.WorkerConsumer(queue))
                         {

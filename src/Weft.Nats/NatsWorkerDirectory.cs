@@ -22,7 +22,7 @@ internal static class NatsWorkerDirectory
     public static async Task<INatsKVStore> DeclareAsync(NatsConnection connection, NatsNames names, CancellationToken token)
     {
         var kv = connection.CreateKeyValueStoreContext();
-        return await kv.CreateOrUpdateStoreAsync(new NatsKVConfig(names.WorkerBucket) { Storage = NatsKVStorageType.File, MaxAge = Memory }, token).ConfigureAwait(false);
+        return await NatsDeclarations.EnsureBucketAsync(kv, new NatsKVConfig(names.WorkerBucket) { Storage = NatsKVStorageType.File, MaxAge = Memory }, token).ConfigureAwait(false);
     }
 
     public static WorkerRecord RecordOf(ClusterWorkerOptions options, DateTimeOffset startedAt, bool stopped) => new()
