@@ -28,6 +28,10 @@ internal static class StoreError
             PostgresException { SqlState: "42501" } p => $"permission denied ({p.MessageText})",
             PostgresException p => $"{p.MessageText} (SQLSTATE {p.SqlState})",
             NpgsqlException { InnerException: SocketException s } => $"cannot reach the server ({s.Message}); is PostgreSQL running?",
+            // Npgsql says the same TimeoutException when no pooled connection came free in time (a burst of
+            // submits on a busy server): its own message says which setting to raise, so it is kept.
+            NpgsqlException { InnerException: TimeoutException } n when n.Message.Contains("pool", StringComparison.OrdinalIgnoreCase) =>
+                $"no connection of the pool came free in time ({n.Message})",
             NpgsqlException { InnerException: TimeoutException } => "the server did not answer in time",
             _ when IsConnectionLoss(e) => $"the connection was lost ({e.Message})",
             _ => e.Message,

@@ -1,0 +1,47 @@
+using Npgsql;
+using Weft.Postgres;
+using Weft.Testing;
+using static Weft.Storage.Tests.Samples;
+
+namespace Weft.Storage.Tests.Postgres;
+
+/// <summary>A store whose every pooled connection is busy (a burst of submits on a loaded server) fails the
+/// call that waited past the connection string's Timeout with an error that says so and names the settings
+/// to raise, not "the server did not answer". The wait is Npgsql's own (one second here), not a test sleep.</summary>
+public sealed class PoolExhaustedTests
+{
+    [Fact]
+    public async Task A_call_that_finds_every_pooled_connection_busy_says_the_pool_is_exhausted_and_the_other_goes_through()
+    {
+        await using var schema = new PostgresSchema();
+        var connectionString = PostgresConnection.Parse(await TestPostgres.ConnectionStringAsync()).ConnectionString;
+        await using var store = await PostgresStore.OpenAsync(new PostgresStoreOptions
+        {
+            ConnectionString = $"{connectionString};Schema={schema.Name};Maximum Pool Size=1;Timeout=1",
+        });
+
+        // Another session holds the runs table: the store's one connection waits on it with whichever
+        // create gets it first, and the other create waits for a connection.
+        await using var other = new NpgsqlConnection(connectionString);
+        await other.OpenAsync();
+        await using var lockHolder = await other.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"LOCK TABLE \"{schema.Name}\".runs IN ACCESS EXCLUSIVE MODE", other, lockHolder))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var creates = new[] { store.CreateRunAsync(Run("r1", T0)).AsTask(), store.CreateRunAsync(Run("r2", T0)).AsTask() };
+        var failed = await Task.WhenAny(creates).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var e = await Assert.ThrowsAsync<WeftStoreException>(() => failed);
+        Assert.Contains("no connection of the pool came free in time", e.Message);
+        Assert.Contains("Max Pool Size", e.Message);
+        Assert.DoesNotContain("the server did not answer", e.Message);
+
+        await lockHolder.RollbackAsync();
+        var waited = creates.Single(c => c != failed);
+        await waited.WaitAsync(TimeSpan.FromSeconds(30));
+        var runId = failed == creates[0] ? "r2" : "r1";
+        Assert.NotNull(await store.GetRunAsync(runId));
+    }
+}
