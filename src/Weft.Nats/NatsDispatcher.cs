@@ -477,10 +477,11 @@ internal sealed class NatsDispatcher : IDispatcher
                         continue; // not the running attempt: a duplicate or a stale report, dropped
                     }
 
-                    run.Slots[item.Task].Worker = outcome.Worker;
+                    run.Slots[item.Task].Worker = outcome.LostWorker ?? outcome.Worker;
                     if (outcome.WorkerLost)
                     {
-                        _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: the worker running this attempt stopped extending its lease (found by worker '{outcome.Worker}')", crashed: true, _transport.QuarantineAfter);
+                        var who = outcome.LostWorker is { } lostWorker ? $"worker '{lostWorker}'" : "the worker running this attempt";
+                        _scheduler.WorkerLost(item, $"{Scheduler.WorkerLostPrefix}: {who} stopped extending its lease (found by worker '{outcome.Worker}')", crashed: true, _transport.QuarantineAfter);
                         (lost ??= []).Add(outcome);
                     }
                     else if (outcome.Status == TaskOutcomeStatus.Interrupted)

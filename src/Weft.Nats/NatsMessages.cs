@@ -36,6 +36,10 @@ internal sealed record OutcomeMessage
     /// lease. The scheduler counts it as a lost worker (a new attempt, no retry used).</summary>
     public bool WorkerLost { get; init; }
 
+    /// <summary>With <see cref="WorkerLost"/>: the worker that began the attempt, as its claim names it (null
+    /// when the claim names none); <see cref="Worker"/> is the one that found it lost.</summary>
+    public string? LostWorker { get; init; }
+
     public TaskOutcomeStatus Status { get; init; }
 
     public string? Output { get; init; }

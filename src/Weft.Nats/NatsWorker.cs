@@ -399,18 +399,27 @@ public sealed class NatsWorker : IAsyncDisposable
             }
 
             OutcomeMessage outcome;
-            var claim = await ClaimAsync(task).ConfigureAwait(false);
-            if (claim is null)
+            var (claim, other) = await ClaimAsync(task).ConfigureAwait(false);
+            if (claim is not null)
+            {
+                outcome = OutcomeMessage.Of(task, Name, await RunWithLeaseAsync(message, task, claim).ConfigureAwait(false));
+            }
+            else if (other.StillHeld)
+            {
+                // Another worker began it and still writes its claim: this is a second delivery of an attempt that
+                // runs there (nats-server 2.9 hands deliveries out again after a restart). Left unacked: the
+                // holder's lease extensions and ack cover it (JetStream acks by stream sequence); if the holder
+                // stops, it comes again after the lease and finds the claim old.
+                return;
+            }
+            else
             {
                 // Whoever had it before began it and stopped extending its lease: report that attempt lost
                 // rather than run it again under the same number; the scheduler decides on a new attempt.
                 // The claim decides, not the delivery count: a delivery lost on its way to a worker (a NATS
                 // server restarting as it sent it) comes again with a count of 2, and nobody began it.
-                outcome = OutcomeMessage.Of(task, Name, new TaskOutcome(TaskOutcomeStatus.Interrupted) { Error = "worker lost" }) with { WorkerLost = true };
-            }
-            else
-            {
-                outcome = OutcomeMessage.Of(task, Name, await RunWithLeaseAsync(message, task, claim).ConfigureAwait(false));
+                var lost = OutcomeMessage.Of(task, Name, new TaskOutcome(TaskOutcomeStatus.Interrupted) { Error = "worker lost" });
+                outcome = lost with { WorkerLost = true, LostWorker = other.Holder.Length > 0 ? other.Holder : null };
             }
 
             if (_abandoned)
@@ -444,30 +453,35 @@ public sealed class NatsWorker : IAsyncDisposable
     }
 
     /// <summary>Creates the attempt's claim: the claim when this delivery is the first to begin the attempt,
-    /// null when a claim is there (another worker, or this one before a restart, began the attempt and its
-    /// lease lapsed).</summary>
+    /// otherwise what the claim there says (another worker, or this one before a restart, began the attempt:
+    /// it may still run it, or have stopped extending its lease).</summary>
     // The claim's value is unique to this try, so a create whose answer was lost (nats-server restarting: the
     // client then reports "key not found" or a timeout) is retried, and finding the key there afterwards tells
     // our own create from another worker's.
-    private async ValueTask<Claim?> ClaimAsync(TaskMessage task)
+    private async ValueTask<(Claim? Mine, ClaimValue Other)> ClaimAsync(TaskMessage task)
     {
         var key = NatsNames.ClaimKey(task.RunId, task.TaskId, task.Attempt);
-        var mine = System.Text.Encoding.UTF8.GetBytes($"{Name} {Guid.NewGuid():N}");
+        var mine = ClaimValue.For(Name, _options.LeaseFor);
         var retry = new Backoff();
         while (true)
         {
             var claimed = await _claims!.TryCreateAsync(key, mine).ConfigureAwait(false);
             if (claimed.Success)
             {
-                return new Claim(key, mine, _time.GetTimestamp());
+                return (new Claim(key, mine, _time.GetTimestamp()), default);
             }
 
             if (claimed.Error is NatsKVCreateException or NatsKVWrongLastRevisionException)
             {
                 var holder = await _claims.TryGetEntryAsync<byte[]>(key).ConfigureAwait(false);
-                return holder.Success && holder.Value.Value is { } value && value.AsSpan().SequenceEqual(mine)
-                    ? new Claim(key, mine, _time.GetTimestamp())
-                    : null;
+                if (!holder.Success || holder.Value.Value is not { } value)
+                {
+                    return (null, new ClaimValue("", StillHeld: false));
+                }
+
+                return value.AsSpan().SequenceEqual(mine)
+                    ? (new Claim(key, mine, _time.GetTimestamp()), default)
+                    : (null, ClaimValue.Read(value, holder.Value.Created, _time.GetUtcNow()));
             }
 
             _options.OnLog?.Invoke($"worker '{Name}': claiming {task.RunId}/{task.TaskId} (attempt {task.Attempt}) failed ({claimed.Error.Message}); retrying");
@@ -610,8 +624,8 @@ public sealed class NatsWorker : IAsyncDisposable
     }
 
     /// <summary>The attempt's heartbeat: extends the delivery's ack wait each tick, and writes the claim again
-    /// before the claims bucket would forget it, so a task running longer than the bucket remembers claims
-    /// still comes back as "worker lost" if its worker dies.</summary>
+    /// every third of the lease, so a worker given a second delivery of the attempt sees it still runs here
+    /// (<see cref="ClaimValue"/>), and the claims bucket never forgets a claim while its attempt runs.</summary>
     private async Task ExtendLeaseAsync(INatsJSMsg<byte[]> message, Claim claim, CancellationToken token)
     {
         using var timer = new PeriodicTimer(_options.HeartbeatEvery, _time);
@@ -622,7 +636,7 @@ public sealed class NatsWorker : IAsyncDisposable
                 try
                 {
                     await message.AckProgressAsync(cancellationToken: token).ConfigureAwait(false);
-                    if (_time.GetElapsedTime(claim.WrittenAt) > NatsSetup.ClaimMemory / 2)
+                    if (_time.GetElapsedTime(claim.WrittenAt) >= ClaimValue.RewriteAfter(_options.LeaseFor))
                     {
                         await _claims!.PutAsync(claim.Key, claim.Value, cancellationToken: token).ConfigureAwait(false);
                         claim.WrittenAt = _time.GetTimestamp();

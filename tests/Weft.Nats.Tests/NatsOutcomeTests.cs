@@ -93,6 +93,62 @@ public sealed class NatsOutcomeTests
     }
 
     [Fact]
+    public async Task A_second_delivery_reaching_another_worker_while_the_first_still_runs_the_attempt_is_left_to_it_not_reported_lost()
+    {
+        // nats-server 2.9 hands deliveries out again after a restart, to any worker, while the worker that has
+        // the attempt still runs it. The claim, written again while the attempt runs, tells the other worker so:
+        // it leaves the copy alone instead of reporting the attempt lost (which would run the task twice).
+        await using var cluster = await NatsCluster.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = new GatedHandler(gate.Task);
+        static void ShortLease(Cluster.ClusterWorkerOptions o)
+        {
+            o.LeaseFor = TimeSpan.FromSeconds(2);
+            o.HeartbeatEvery = TimeSpan.FromMilliseconds(400);
+        }
+
+        // One slot, busy with the task: the holder pulls nothing more, so the copy goes to the other worker.
+        await cluster.WorkerAsync("holder", slots: 1, configure: o => { ShortLease(o); o.Handlers.Add(holder); });
+        var flow = new WorkflowBuilder("copied").Task("slow", t => t.Kind(new CustomSpec("gated", JsonValue.Create(1)))).Build();
+        var handle = await cluster.Engine.SubmitAsync(flow);
+        await holder.Started.Task.WaitAsync(NatsCluster.HardLimit);
+        var other = new GatedHandler(Task.CompletedTask);
+        await cluster.WorkerAsync("other", configure: o => { ShortLease(o); o.Handlers.Add(other); });
+
+        await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
+        var js = connection.CreateJetStreamContext();
+        var tasks = await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream);
+        var stored = await tasks.GetAsync(new StreamMsgGetRequest { Seq = tasks.Info.State.FirstSeq });
+        async Task<ulong> DeliveriesAsync() => (await js.GetConsumerAsync(NatsNames.Unprefixed.TaskStream, NatsNames.Unprefixed.WorkerConsumer("default"))).Info.Delivered.ConsumerSeq;
+        var before = await DeliveriesAsync();
+        await NatsSetup.PublishStoredAsync(js, stored.Message.Subject, stored.Message.Data.ToArray(), "copy-while-running", CancellationToken.None);
+        // The copy is not the holder's delivery (another stream sequence): unacked by "other", it comes back
+        // every lease. Delivered three times, twice past the lease, the holder's claim still said the attempt runs.
+        await EventuallyAsync(
+            async () =>
+            {
+                var now = cluster.Engine.GetRun(handle.RunId)!.Tasks.Single();
+                Assert.True(now.State == TaskState.Running && now.Attempts == 1, $"{now.State} after {now.Attempts} attempts: {now.Error}");
+                return await DeliveriesAsync() >= before + 3;
+            },
+            "the copy delivered three times");
+        gate.SetResult();
+        var run = await handle.WaitAsync().WaitAsync(NatsCluster.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        var task = run.Tasks.Single();
+        Assert.True(task.Attempts == 1, string.Join("; ", task.AttemptHistory.Select(a => $"{a.Number} {a.Outcome} {a.Worker} {a.Error}")));
+        Assert.Equal("holder", task.AttemptHistory.Single().Worker);
+        Assert.Equal(1, holder.Runs);
+        Assert.Equal(0, other.Runs);
+        // Once the holder stopped writing its claim, the copy finds it old, is reported lost, and that stale
+        // report is dropped: nothing is left in either stream.
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream)).Info.State.Messages == 0, "the copy acked");
+        await EventuallyAsync(async () => (await js.GetStreamAsync(NatsNames.Unprefixed.ResultStream)).Info.State.Messages == 0, "the stale report acked");
+        Assert.Equal(1, cluster.Engine.GetRun(handle.RunId)!.Tasks.Single().Attempts);
+    }
+
+    [Fact]
     public async Task A_delivery_lost_on_its_way_to_a_worker_comes_again_after_its_lease_and_runs_as_the_same_attempt_not_as_worker_lost()
     {
         // A NATS server restarting as it sends a task to a pull the client then gives up on: JetStream counts it

@@ -95,6 +95,9 @@ public sealed class NatsTransportTests
         Assert.Equal(2, task.Attempts);
         Assert.Equal(TaskOutcomeStatus.Interrupted, task.AttemptHistory[0].Outcome);
         Assert.StartsWith("worker lost", task.AttemptHistory[0].Error, StringComparison.Ordinal);
+        // The lost attempt is the doomed worker's (its claim names it), found by the survivor.
+        Assert.Equal("doomed", task.AttemptHistory[0].Worker);
+        Assert.Equal("worker lost: worker 'doomed' stopped extending its lease (found by worker 'survivor')", task.AttemptHistory[0].Error);
         Assert.Equal(TaskOutcomeStatus.Succeeded, task.AttemptHistory[1].Outcome);
         Assert.Equal("survivor", task.AttemptHistory[1].Worker);
     }
