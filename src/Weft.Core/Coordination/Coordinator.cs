@@ -127,7 +127,7 @@ internal sealed class Coordinator
     /// (none while the journal's backlog is full), and the journal writer only when it sleeps and has work.</summary>
     public FollowUp TakeFollowUp()
     {
-        var wake = Dispatcher.TakeIdle(Scheduler.StartableCount);
+        var wake = Dispatcher.TakeIdle(Scheduler.TakeStartable());
         var signal = false;
         var announce = false;
         if (Journal is { } journal)

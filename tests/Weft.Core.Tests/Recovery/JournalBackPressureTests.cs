@@ -74,6 +74,30 @@ public sealed class JournalBackPressureTests
     }
 
     [Fact]
+    public async Task RunSubmittedWhileTheJournalIsFullAndEverySlotIsParked_StartsOnceTheWriterTakesTheBacklog()
+    {
+        // Ten thousand runs submitted at once on SQLite (weft bench MANY) hung with 3,539 runs never started:
+        // their starts were journaled while the backlog was full and both slots were parked, so no start was
+        // refused (which is what asks the writer to wake the slots) and nothing woke them after the commit.
+        var store = new HeldCommitStore(new MemoryStore());
+        store.Hold();
+        var script = new ScriptedHandler();
+        await using var engine = Engine(store, script, journalLimit: 1, workers: 2);
+
+        var first = await engine.SubmitAsync(Independent(1));
+        // The first run's task ran; its changes wait behind the held commit (the journal is full) and both
+        // slots have parked with nothing ready.
+        await EngineHarness.WaitUntilAsync(() => engine.GetStatus() is { TasksSucceeded: 1, SlotsBusy: 0, QueuedTotal: 0 });
+        var second = await engine.SubmitAsync(Independent(3));
+        store.Release();
+        var run = await second.WaitAsync().WaitAsync(EngineHarness.HardLimit);
+
+        Assert.Equal(RunState.Succeeded, run.State);
+        Assert.Equal(RunState.Succeeded, (await first.WaitAsync().WaitAsync(EngineHarness.HardLimit)).State);
+        Assert.Equal(4, script.StartOrder.Count);
+    }
+
+    [Fact]
     public async Task SlowStore_EveryCommittedBatchLeavesAConsistentPast_AndNoBatchPassesTheLimit()
     {
         var flow = Layered(layers: 6, width: 8);
