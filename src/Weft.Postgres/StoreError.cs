@@ -10,7 +10,14 @@ internal static class StoreError
 {
     /// <summary>The connection broke or could not be made: the server is down, restarting or unreachable.
     /// Pooled connections may all be dead then, so the caller clears the pool.</summary>
-    public static bool IsConnectionLoss(Exception e) => e switch
+    /// <summary>Npgsql's timeout waiting for a pooled connection to come free: the server and the pool's
+    /// connections are fine, there are too few of them for the load (transient, but not a lost connection).</summary>
+    public static bool IsPoolExhausted(Exception e) =>
+        e is NpgsqlException { InnerException: TimeoutException } n && n.Message.Contains("pool", StringComparison.OrdinalIgnoreCase);
+
+    // A pool-exhausted timeout is left out: clearing the pool for it would drop every connection exactly
+    // when connections are scarce, and each caller would then pay for a new one.
+    public static bool IsConnectionLoss(Exception e) => !IsPoolExhausted(e) && e switch
     {
         PostgresException p => p.SqlState is "57P01" or "57P02" or "57P03" || p.SqlState.StartsWith("08", StringComparison.Ordinal),
         NpgsqlException n => n.IsTransient || n.InnerException is SocketException or IOException or TimeoutException,
@@ -30,12 +37,11 @@ internal static class StoreError
             NpgsqlException { InnerException: SocketException s } => $"cannot reach the server ({s.Message}); is PostgreSQL running?",
             // Npgsql says the same TimeoutException when no pooled connection came free in time (a burst of
             // submits on a busy server): its own message says which setting to raise, so it is kept.
-            NpgsqlException { InnerException: TimeoutException } n when n.Message.Contains("pool", StringComparison.OrdinalIgnoreCase) =>
-                $"no connection of the pool came free in time ({n.Message})",
+            NpgsqlException n when IsPoolExhausted(n) => $"no connection of the pool came free in time ({n.Message})",
             NpgsqlException { InnerException: TimeoutException } => "the server did not answer in time",
             _ when IsConnectionLoss(e) => $"the connection was lost ({e.Message})",
             _ => e.Message,
         };
-        return new WeftStoreException($"the PostgreSQL store at {where} failed to {doing}: {why}", e) { IsTransient = IsConnectionLoss(e) };
+        return new WeftStoreException($"the PostgreSQL store at {where} failed to {doing}: {why}", e) { IsTransient = IsConnectionLoss(e) || IsPoolExhausted(e) };
     }
 }

@@ -17,7 +17,7 @@ public sealed class PoolExhaustedTests
         var connectionString = PostgresConnection.Parse(await TestPostgres.ConnectionStringAsync()).ConnectionString;
         await using var store = await PostgresStore.OpenAsync(new PostgresStoreOptions
         {
-            ConnectionString = $"{connectionString};Schema={schema.Name};Maximum Pool Size=1;Timeout=1",
+            ConnectionString = $"{connectionString};Schema={schema.Name};Maximum Pool Size=1;Timeout=1;Application Name={schema.Name}",
         });
 
         // Another session holds the runs table: the store's one connection waits on it with whichever
@@ -37,11 +37,24 @@ public sealed class PoolExhaustedTests
         Assert.Contains("no connection of the pool came free in time", e.Message);
         Assert.Contains("Max Pool Size", e.Message);
         Assert.DoesNotContain("the server did not answer", e.Message);
+        Assert.True(e.IsTransient); // a retrying caller (the journal writer) tries again
+        DateTime failedAt;
+        await using (var clock = new NpgsqlCommand("SELECT clock_timestamp()", other, lockHolder))
+        {
+            failedAt = (DateTime)(await clock.ExecuteScalarAsync())!;
+        }
 
         await lockHolder.RollbackAsync();
         var waited = creates.Single(c => c != failed);
         await waited.WaitAsync(TimeSpan.FromSeconds(30));
         var runId = failed == creates[0] ? "r2" : "r1";
         Assert.NotNull(await store.GetRunAsync(runId));
+
+        // The pool was not cleared for it: its one connection, busy all along, is still the store's (a
+        // cleared pool closes it when it comes back, and the read above opens a new one).
+        await using var sessions = new NpgsqlCommand("SELECT max(backend_start) FROM pg_stat_activity WHERE application_name = $1", other);
+        sessions.Parameters.AddWithValue(schema.Name);
+        var newest = (DateTime)(await sessions.ExecuteScalarAsync())!;
+        Assert.True(newest < failedAt, $"the store's newest connection began at {newest:O}, after the failure at {failedAt:O}");
     }
 }
