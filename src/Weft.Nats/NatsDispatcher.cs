@@ -626,7 +626,7 @@ internal sealed class NatsDispatcher : IDispatcher
             _claims ??= await NatsSetup.DeclareClaimsAsync(_connection!, _transport.Names, token).ConfigureAwait(false);
             foreach (var (taskId, attempt) in attempts)
             {
-                var claimed = await _claims.TryCreateAsync(NatsNames.ClaimKey(runId, taskId, attempt), "scheduler: run cancelled"u8.ToArray(), cancellationToken: token).ConfigureAwait(false);
+                var claimed = await _claims.TryCreateAsync(NatsNames.ClaimKey(runId, taskId, attempt), ClaimValue.CancelledByScheduler(), cancellationToken: token).ConfigureAwait(false);
                 if (claimed.Success)
                 {
                     ended.Add((taskId, attempt));

@@ -468,7 +468,7 @@ public sealed class NatsWorker : IAsyncDisposable
             var claimed = await _claims!.TryCreateAsync(key, mine).ConfigureAwait(false);
             if (claimed.Success)
             {
-                return (new Claim(key, mine, _time.GetTimestamp()), default);
+                return (new Claim(key, mine, _time.GetTimestamp()), ClaimValue.None);
             }
 
             if (claimed.Error is NatsKVCreateException or NatsKVWrongLastRevisionException)
@@ -476,11 +476,11 @@ public sealed class NatsWorker : IAsyncDisposable
                 var holder = await _claims.TryGetEntryAsync<byte[]>(key).ConfigureAwait(false);
                 if (!holder.Success || holder.Value.Value is not { } value)
                 {
-                    return (null, new ClaimValue("", StillHeld: false));
+                    return (null, ClaimValue.None);
                 }
 
                 return value.AsSpan().SequenceEqual(mine)
-                    ? (new Claim(key, mine, _time.GetTimestamp()), default)
+                    ? (new Claim(key, mine, _time.GetTimestamp()), ClaimValue.None)
                     : (null, ClaimValue.Read(value, holder.Value.Created, _time.GetUtcNow()));
             }
 

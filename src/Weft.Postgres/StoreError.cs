@@ -8,15 +8,14 @@ namespace Weft.Postgres;
 /// schema and says what is likely wrong, and tells connection loss (retry later) from other errors.</summary>
 internal static class StoreError
 {
-    /// <summary>The connection broke or could not be made: the server is down, restarting or unreachable.
-    /// Pooled connections may all be dead then, so the caller clears the pool.</summary>
     /// <summary>Npgsql's timeout waiting for a pooled connection to come free: the server and the pool's
     /// connections are fine, there are too few of them for the load (transient, but not a lost connection).</summary>
     public static bool IsPoolExhausted(Exception e) =>
         e is NpgsqlException { InnerException: TimeoutException } n && n.Message.Contains("pool", StringComparison.OrdinalIgnoreCase);
 
-    // A pool-exhausted timeout is left out: clearing the pool for it would drop every connection exactly
-    // when connections are scarce, and each caller would then pay for a new one.
+    /// <summary>The connection broke or could not be made: the server is down, restarting or unreachable.
+    /// Pooled connections may all be dead then, so the caller clears the pool. A pool-exhausted timeout is
+    /// not one: clearing the pool for it would drop every connection exactly when connections are scarce.</summary>
     public static bool IsConnectionLoss(Exception e) => !IsPoolExhausted(e) && e switch
     {
         PostgresException p => p.SqlState is "57P01" or "57P02" or "57P03" || p.SqlState.StartsWith("08", StringComparison.Ordinal),
