@@ -45,8 +45,8 @@ internal sealed partial class BenchRunner
     }
 
     /// <summary>MANY: <see cref="ManyRuns"/> runs of <see cref="ManyRunTasks"/> independent tasks submitted
-    /// at once (all submits started before the first is awaited), and one run of as many tasks in all, alternately <c>runs</c> times after a warm-up of
-    /// each, on one engine. Gives "MANY" and "MANY/one-run"; their rates compare the cost per task of
+    /// at once (all submits started before the first is awaited), and one run of as many tasks in all, alternately <c>runs</c> times after
+    /// warm-up pairs (<see cref="WarmUpThenMeasureAsync"/>), on one engine. Gives "MANY" and "MANY/one-run"; their rates compare the cost per task of
     /// many small runs with that of one big one.</summary>
     public async Task<IReadOnlyList<BenchResult>> RunManyAsync(CancellationToken ct)
     {
@@ -55,43 +55,16 @@ internal sealed partial class BenchRunner
         var big = Workloads.Flat(total, "bench-many-one");
         await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
         var engine = bench.Engine;
-        var many = new double[_runs];
-        var one = new double[_runs];
-        for (var i = -1; i < _runs; i++)
+        // Warmed up as W1-W4 are, until the JIT is quiet (one pair of each was not enough for code promoted
+        // after the runtime's call-counting delay), then each timed measurement is one pair.
+        var (warmUps, pairs) = await WarmUpThenMeasureAsync(() => ManyThenOneAsync(engine, small, big, ct), _runs, () => Task.CompletedTask);
+        _progress.WriteLine($"MANY: warm-up ({warmUps} pairs)");
+        var many = pairs.Select(p => p.Many).ToArray();
+        var one = pairs.Select(p => p.One).ToArray();
+        for (var i = 0; i < _runs; i++)
         {
-            CollectPreviousRuns();
-            var start = Stopwatch.GetTimestamp();
-            // Submitted at once, as many clients of a server would: no submit waits for the one before.
-            var submits = new Task<RunHandle>[ManyRuns];
-            for (var r = 0; r < submits.Length; r++)
-            {
-                submits[r] = engine.SubmitAsync(small, cancellationToken: ct).AsTask();
-            }
-
-            var waits = new Task<RunSnapshot>[ManyRuns];
-            for (var r = 0; r < waits.Length; r++)
-            {
-                waits[r] = (await submits[r]).WaitAsync(ct);
-            }
-
-            foreach (var snapshot in await Task.WhenAll(waits))
-            {
-                EnsureSucceeded("MANY", small, snapshot);
-            }
-
-            var manySeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            CollectPreviousRuns();
-            start = Stopwatch.GetTimestamp();
-            var whole = await (await engine.SubmitAsync(big, cancellationToken: ct)).WaitAsync(ct);
-            var oneSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            EnsureSucceeded("MANY/one-run", big, whole);
-            if (i >= 0)
-            {
-                many[i] = manySeconds;
-                one[i] = oneSeconds;
-                Report("MANY", i, manySeconds);
-                Report("MANY/one-run", i, oneSeconds);
-            }
+            Report("MANY", i, many[i]);
+            Report("MANY/one-run", i, one[i]);
         }
 
         return
@@ -99,5 +72,37 @@ internal sealed partial class BenchRunner
             new BenchResult("MANY", _store, total, Median(many), total / Median(many)),
             new BenchResult("MANY/one-run", _store, total, Median(one), total / Median(one)),
         ];
+    }
+
+    // One measurement of MANY: the small runs submitted at once, then the one big run; seconds of each.
+    private static async Task<(double Many, double One)> ManyThenOneAsync(WeftEngine engine, WorkflowDefinition small, WorkflowDefinition big, CancellationToken ct)
+    {
+        CollectPreviousRuns();
+        var start = Stopwatch.GetTimestamp();
+        // Submitted at once, as many clients of a server would: no submit waits for the one before.
+        var submits = new Task<RunHandle>[ManyRuns];
+        for (var r = 0; r < submits.Length; r++)
+        {
+            submits[r] = engine.SubmitAsync(small, cancellationToken: ct).AsTask();
+        }
+
+        var waits = new Task<RunSnapshot>[ManyRuns];
+        for (var r = 0; r < waits.Length; r++)
+        {
+            waits[r] = (await submits[r]).WaitAsync(ct);
+        }
+
+        foreach (var snapshot in await Task.WhenAll(waits))
+        {
+            EnsureSucceeded("MANY", small, snapshot);
+        }
+
+        var manySeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        CollectPreviousRuns();
+        start = Stopwatch.GetTimestamp();
+        var whole = await (await engine.SubmitAsync(big, cancellationToken: ct)).WaitAsync(ct);
+        var oneSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        EnsureSucceeded("MANY/one-run", big, whole);
+        return (manySeconds, oneSeconds);
     }
 }

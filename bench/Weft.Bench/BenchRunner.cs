@@ -16,6 +16,12 @@ internal sealed partial class BenchRunner
     /// <summary>Warm-up runs in a row without JIT work that end the warm-up.</summary>
     public const int QuietRuns = 3;
 
+    /// <summary>How long the JIT must also have compiled nothing before the warm-up ends. Tiered
+    /// compilation starts counting calls only after 100 ms without new JIT work (the runtime's
+    /// <c>CallCountingDelayMs</c>, which weft keeps for a fast start): runs of a few microseconds are
+    /// "quiet" three times over inside that delay, before anything was promoted.</summary>
+    public static readonly TimeSpan QuietTime = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The longest warm-up while the JIT is still compiling.</summary>
     public static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(15);
 
@@ -137,13 +143,12 @@ internal sealed partial class BenchRunner
         // The shape is never more than two tasks wide, so two slots per run mean no task waits for one.
         await using var bench = await BenchEngine.CreateAsync(_store, Math.Min(4096, Workloads.W4RunsPerBatch * 2), _cluster, ct);
         var engine = bench.Engine;
-        _progress.WriteLine($"{workload}: warm-up");
-        await RunBatchAsync(engine, workload, definition, ct);
-
-        var seconds = new double[_runs];
+        // Warmed up as W1-W3 are (until the JIT is quiet), not by one batch: a batch takes 50-200 ms, so
+        // methods promoted after the runtime's call-counting delay were compiled during the timed batches.
+        var (warmUps, seconds) = await WarmUpThenMeasureAsync(() => RunBatchAsync(engine, workload, definition, ct), _runs, () => Task.CompletedTask);
+        _progress.WriteLine($"{workload}: warm-up ({warmUps} batches)");
         for (var i = 0; i < _runs; i++)
         {
-            seconds[i] = await RunBatchAsync(engine, workload, definition, ct);
             Report(workload, i, seconds[i]);
         }
 
@@ -245,8 +250,8 @@ internal sealed partial class BenchRunner
 
     /// <summary>Warms up, then makes <paramref name="timed"/> timed runs, all through one call of
     /// <paramref name="once"/> in one loop. The warm-up runs <paramref name="once"/> at least
-    /// <see cref="WarmUpRuns"/> times, then until <see cref="QuietRuns"/> runs in a row leave the JIT
-    /// with nothing to compile, for at most <see cref="MaxWarmUp"/>: tiered compilation promotes a
+    /// <see cref="WarmUpRuns"/> times, then until <see cref="QuietRuns"/> runs in a row, and
+    /// <see cref="QuietTime"/>, leave the JIT with nothing to compile, for at most <see cref="MaxWarmUp"/>: tiered compilation promotes a
     /// method after 30 calls, through an instrumented tier, on a background thread, so methods called
     /// once per run (submit, the run's snapshot) are promoted only after dozens of runs, and a run
     /// timed while that thread still compiles measures it taking a core from the engine. The same
@@ -257,13 +262,15 @@ internal sealed partial class BenchRunner
     internal static async Task<(int WarmUps, T[] Timed)> WarmUpThenMeasureAsync<T>(Func<Task<T>> once, int timed, Func<Task> between)
     {
         var started = Stopwatch.GetTimestamp();
+        var lastCompiled = started;
         var results = new T[timed];
         var warmUps = 0;
         var quiet = 0;
         var measured = -1; // -1 while warming up
         while (true)
         {
-            if (measured < 0 && warmUps >= WarmUpRuns && (quiet >= QuietRuns || Stopwatch.GetElapsedTime(started) >= MaxWarmUp))
+            var settled = quiet >= QuietRuns && Stopwatch.GetElapsedTime(lastCompiled) >= QuietTime;
+            if (measured < 0 && warmUps >= WarmUpRuns && (settled || Stopwatch.GetElapsedTime(started) >= MaxWarmUp))
             {
                 await between();
                 measured = 0;
@@ -283,7 +290,15 @@ internal sealed partial class BenchRunner
             }
 
             warmUps++;
-            quiet = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quiet + 1 : 0;
+            if (System.Runtime.JitInfo.GetCompiledMethodCount() == compiled)
+            {
+                quiet++;
+            }
+            else
+            {
+                quiet = 0;
+                lastCompiled = Stopwatch.GetTimestamp();
+            }
         }
     }
 
