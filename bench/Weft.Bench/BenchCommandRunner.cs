@@ -24,7 +24,8 @@ internal static class BenchCommandRunner
     /// workload or run count, <see cref="NotSupportedException"/> for an unsupported store and
     /// <see cref="BenchInputException"/> for a store and transport that cannot run together (or a NATS
     /// server a cluster uses), before anything runs, so the CLI can answer with exit code 2.
-    /// <paramref name="transport"/>: a NATS cluster session over <c>sqlite:PATH</c>; null for the store's own.</summary>
+    /// <paramref name="transport"/>: a NATS cluster session over <c>sqlite:PATH</c>; null for the store's own.
+    /// <paramref name="observe"/>: started on each workload's engine (<c>--metrics</c>); null for none.</summary>
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(
         IReadOnlyList<string> workloads,
         string store,
@@ -32,13 +33,14 @@ internal static class BenchCommandRunner
         TextWriter progress,
         CancellationToken ct,
         WorkerLauncher? launcher = null,
-        Nats.NatsTransport? transport = null)
+        Nats.NatsTransport? transport = null,
+        Func<WeftEngine, IDisposable>? observe = null)
     {
         var selected = Select(workloads);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         if (transport is null && !ClusterBench.IsPostgres(store))
         {
-            return await RunAsync(selected, new BenchRunner(store, runs, progress), progress, [], ct);
+            return await RunAsync(selected, new BenchRunner(store, runs, progress) { Observe = observe }, progress, [], ct);
         }
 
         if (launcher is null)
@@ -49,7 +51,7 @@ internal static class BenchCommandRunner
         progress.WriteLine($"machine: {MachineInfo.Describe()}");
         await using var cluster = await ClusterBench.StartAsync(store, transport, launcher, progress, ct);
         BenchResult start = new("START", cluster.StoreName, 0, cluster.FirstClaimMs.Max() / 1000, 0) { FirstClaimMs = cluster.FirstClaimMs };
-        var results = await RunAsync(selected, new BenchRunner(store, runs, progress, cluster), progress, [start], ct);
+        var results = await RunAsync(selected, new BenchRunner(store, runs, progress, cluster) { Observe = observe }, progress, [start], ct);
         return [.. results.Select(r => r with { Transport = cluster.TransportName })];
     }
 

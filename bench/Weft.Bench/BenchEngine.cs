@@ -11,12 +11,14 @@ internal sealed class BenchEngine : IAsyncDisposable
 {
     private readonly IWeftStore? _owned;
     private readonly ClusterBench? _cluster;
+    private readonly IDisposable? _observer;
 
-    private BenchEngine(IWeftStore? owned, ClusterBench? cluster, WeftEngine engine)
+    private BenchEngine(IWeftStore? owned, ClusterBench? cluster, WeftEngine engine, Func<WeftEngine, IDisposable>? observe)
     {
         _owned = owned;
         _cluster = cluster;
         Engine = engine;
+        _observer = observe?.Invoke(engine);
     }
 
     public WeftEngine Engine { get; }
@@ -29,15 +31,16 @@ internal sealed class BenchEngine : IAsyncDisposable
     /// write commits are a separate figure (PostgreSQL).</summary>
     public bool CountsDatabaseCommits => _cluster?.CountsDatabaseCommits == true;
 
-    public static Task<BenchEngine> CreateAsync(string store, int workers, ClusterBench? cluster, CancellationToken ct) =>
-        CreateAsync(store, o => o.Workers = workers, cluster, ct);
+    public static Task<BenchEngine> CreateAsync(string store, int workers, ClusterBench? cluster, CancellationToken ct, Func<WeftEngine, IDisposable>? observe = null) =>
+        CreateAsync(store, o => o.Workers = workers, cluster, ct, observe);
 
-    /// <summary>An in-process engine whose pool <paramref name="pool"/> sets (on a cluster, the session's scheduler).</summary>
-    public static async Task<BenchEngine> CreateAsync(string store, Action<WeftOptions> pool, ClusterBench? cluster, CancellationToken ct)
+    /// <summary>An in-process engine whose pool <paramref name="pool"/> sets (on a cluster, the session's scheduler).
+    /// <paramref name="observe"/>, when given, is started on the engine and stopped before it (<c>weft bench --metrics</c>).</summary>
+    public static async Task<BenchEngine> CreateAsync(string store, Action<WeftOptions> pool, ClusterBench? cluster, CancellationToken ct, Func<WeftEngine, IDisposable>? observe = null)
     {
         if (cluster is not null)
         {
-            return new BenchEngine(null, cluster, cluster.CreateEngine());
+            return new BenchEngine(null, cluster, cluster.CreateEngine(), observe);
         }
 
         IWeftStore opened = store == "memory"
@@ -48,7 +51,7 @@ internal sealed class BenchEngine : IAsyncDisposable
             pool(o);
             o.Store = opened;
         });
-        return new BenchEngine(opened, null, engine);
+        return new BenchEngine(opened, null, engine, observe);
     }
 
     public async Task<StoreCounts> CountsAsync(CancellationToken ct)
@@ -64,6 +67,7 @@ internal sealed class BenchEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _observer?.Dispose();
         await Engine.DisposeAsync();
         if (_owned is not null)
         {

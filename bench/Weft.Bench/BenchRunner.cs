@@ -30,6 +30,10 @@ internal sealed partial class BenchRunner
     private readonly TextWriter _progress;
     private readonly ClusterBench? _cluster;
 
+    /// <summary>Started on each workload's engine and stopped before it (<c>weft bench --metrics</c>: the
+    /// server's metrics listening, so the figures include what exposing them costs); null for none.</summary>
+    public Func<WeftEngine, IDisposable>? Observe { get; init; }
+
     public BenchRunner(string store, int runs, TextWriter progress, ClusterBench? cluster = null)
     {
         if (cluster is null && store != "memory" && !(store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length))
@@ -49,7 +53,7 @@ internal sealed partial class BenchRunner
     /// <paramref name="measureHop"/> adds W2's hop: (start of the last task − start of the first) / (n − 1).</summary>
     public async Task<BenchResult> RunGraphAsync(string workload, WorkflowDefinition definition, bool measureHop, CancellationToken ct, int? taskCount = null)
     {
-        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct, Observe);
         var engine = bench.Engine;
         // In-process slots only: a cluster scheduler has none (its workers are other processes).
         var measureImbalance = workload == "W1" && !bench.IsCluster;
@@ -141,7 +145,7 @@ internal sealed partial class BenchRunner
         var definition = Workloads.W4(n);
 
         // The shape is never more than two tasks wide, so two slots per run mean no task waits for one.
-        await using var bench = await BenchEngine.CreateAsync(_store, Math.Min(4096, Workloads.W4RunsPerBatch * 2), _cluster, ct);
+        await using var bench = await BenchEngine.CreateAsync(_store, Math.Min(4096, Workloads.W4RunsPerBatch * 2), _cluster, ct, Observe);
         var engine = bench.Engine;
         // Warmed up as W1-W3 are (until the JIT is quiet), not by one batch: a batch takes 50-200 ms, so
         // methods promoted after the runtime's call-counting delay were compiled during the timed batches.
@@ -168,7 +172,7 @@ internal sealed partial class BenchRunner
     {
         const string Workload = "MEM";
         var definition = Workloads.Flat(Workloads.MemoryCheckTasks, "bench-mem");
-        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct);
+        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct, Observe);
         var engine = bench.Engine;
 
         var start = Stopwatch.GetTimestamp();
@@ -205,7 +209,7 @@ internal sealed partial class BenchRunner
         {
             for (var c = 0; c < configs.Length; c++)
             {
-                await using var bench = await BenchEngine.CreateAsync(_store, configs[c].Pool, null, ct);
+                await using var bench = await BenchEngine.CreateAsync(_store, configs[c].Pool, null, ct, Observe);
                 MixedWorkload.Register(bench.Engine);
                 CollectPreviousRuns();
                 var start = Stopwatch.GetTimestamp();

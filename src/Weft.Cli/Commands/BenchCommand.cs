@@ -55,6 +55,7 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
         runs.InRange(1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON document with every result." };
+        var metrics = new Option<bool>("--metrics") { Description = "Listen to each engine's metrics as weft server's /metrics does (counters and the task duration and queue-wait histograms recorded as tasks move), so the figures include what exposing metrics costs." };
         var command = new Command("bench", """
             Run the fixed benchmark workloads (W1 flat, W2 chain, W3 layered DAG, W4 I/O workflows)
             through the same scheduler, queue and store as a user's run.
@@ -75,6 +76,7 @@ internal static class BenchCommand
             transportPrefix,
             runs,
             json,
+            metrics,
         };
 #if WEFT_BENCH
         command.SetAction((result, ct) =>
@@ -91,7 +93,8 @@ internal static class BenchCommand
                 result.GetValue(json),
                 io,
                 ct,
-                nats);
+                nats,
+                result.GetValue(metrics));
         });
 #else
         command.SetAction(_ =>
@@ -116,7 +119,7 @@ internal static class BenchCommand
         return Workloads.Contains(upper) || BenchCommandRunner.Extra.Contains(upper) ? [upper] : null;
     }
 
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct, TransportChoice? transport = null)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct, TransportChoice? transport = null, bool metrics = false)
     {
         if (StoreChoice.Check(store) is { } storeError)
         {
@@ -136,7 +139,13 @@ internal static class BenchCommand
         IReadOnlyList<BenchResult> results;
         try
         {
-            results = await BenchCommandRunner.RunAsync(workloads, store, runs, json ? TextWriter.Null : io.Error, stop.Token, WeftExecutable.StartInfo, transport?.ToTransport());
+            var progress = json ? TextWriter.Null : io.Error;
+            if (metrics)
+            {
+                progress.WriteLine("metrics: each engine's are listened to as weft server's /metrics does");
+            }
+
+            results = await BenchCommandRunner.RunAsync(workloads, store, runs, progress, stop.Token, WeftExecutable.StartInfo, transport?.ToTransport(), metrics ? MetricsListening.Start : null);
         }
         catch (BenchInputException ex)
         {
@@ -150,6 +159,25 @@ internal static class BenchCommand
 
         io.Out.WriteLine(json ? BenchJson.Format(results) : BenchText.Format(results));
         return ExitCodes.Succeeded;
+    }
+
+    /// <summary><c>--metrics</c>: an engine's meter with weft server's <c>/metrics</c> exporter listening to it,
+    /// as a server has them from its start.</summary>
+    private sealed class MetricsListening(Weft.Monitoring.WeftMetrics metrics, Weft.Server.Monitoring.MetricsExporter exporter) : IDisposable
+    {
+        public static IDisposable Start(WeftEngine engine)
+        {
+            var metrics = new Weft.Monitoring.WeftMetrics(engine);
+            var exporter = new Weft.Server.Monitoring.MetricsExporter(metrics);
+            exporter.Start();
+            return new MetricsListening(metrics, exporter);
+        }
+
+        public void Dispose()
+        {
+            exporter.Dispose();
+            metrics.Dispose();
+        }
     }
 
     // Null when the store can carry a transport; else what is wrong, naming both (as weft server says it).
