@@ -18,7 +18,7 @@ namespace Weft.Server.Monitoring;
 internal sealed class MetricsExporter(WeftMetrics metrics) : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly RecordedSeries _recorded = new();
+    private readonly RecordedSeries _recorded = new(instrument => IsHistogram(instrument) ? Buckets(instrument) : null);
     private MeterListener? _listener;
     private Dictionary<Instrument, List<(double Value, KeyValuePair<string, object?>[] Tags)>>? _scrape;
 
@@ -132,7 +132,7 @@ internal sealed class MetricsExporter(WeftMetrics metrics) : IDisposable
         if (!instrument.IsObservable)
         {
             // A task started or finished, on the scheduler's thread.
-            _recorded.Add(instrument, value, tags, IsHistogram(instrument) ? Buckets(instrument) : null);
+            _recorded.Add(instrument, value, tags);
             return;
         }
 

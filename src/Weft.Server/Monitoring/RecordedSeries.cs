@@ -6,18 +6,24 @@ namespace Weft.Server.Monitoring;
 /// <summary>The running totals of the instruments the engine records into as tasks move (a counter, two
 /// histograms), one series per instrument and tag values, kept between scrapes. Called on the
 /// scheduler's thread for every task, so a measurement of a series seen before allocates nothing: the
-/// series is found by its tag values without copying them, and updated under its own (uncontended) lock.</summary>
-internal sealed class RecordedSeries
+/// series is found by its tag values without copying them, and updated under its own (uncontended) lock.
+/// What an instrument is (its histogram buckets, or none) is asked of <paramref name="bucketsOf"/> once, when the
+/// instrument is first recorded: not per measurement (that took reflection over the instrument's type each time).</summary>
+internal sealed class RecordedSeries(Func<Instrument, IReadOnlyList<double>?> bucketsOf)
 {
-    private readonly ConcurrentDictionary<Instrument, ConcurrentDictionary<TagKey, Series>> _instruments = new();
+    private readonly ConcurrentDictionary<Instrument, InstrumentSeries> _instruments = new();
 
-    public void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, IReadOnlyList<double>? buckets)
+    public void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var series = _instruments.GetOrAdd(instrument, static _ => new ConcurrentDictionary<TagKey, Series>());
-        var key = TagKey.Of(tags);
-        if (!series.TryGetValue(key, out var one))
+        if (!_instruments.TryGetValue(instrument, out var series))
         {
-            one = series.GetOrAdd(key.Owned(tags), static (_, b) => new Series(b), buckets);
+            series = _instruments.GetOrAdd(instrument, static (i, of) => new InstrumentSeries(of(i)), bucketsOf);
+        }
+
+        var key = TagKey.Of(tags);
+        if (!series.ByTags.TryGetValue(key, out var one))
+        {
+            one = series.ByTags.GetOrAdd(key.Owned(tags), static (_, b) => new Series(b), series.Buckets);
         }
 
         one.Add(value);
@@ -27,12 +33,20 @@ internal sealed class RecordedSeries
     /// (empty for a counter), count and sum.</summary>
     public IReadOnlyList<(KeyValuePair<string, object?>[] Tags, Snapshot Values)> Read(Instrument instrument) =>
         _instruments.TryGetValue(instrument, out var series)
-            ? [.. series.Select(s => (s.Key.Tags!, s.Value.Read())).OrderBy(s => string.Join(',', s.Item1.Select(t => t.Value)), StringComparer.Ordinal)]
+            ? [.. series.ByTags.Select(s => (s.Key.Tags!, s.Value.Read())).OrderBy(s => string.Join(',', s.Item1.Select(t => t.Value)), StringComparer.Ordinal)]
             : [];
 
     public IEnumerable<Instrument> Instruments => _instruments.Keys;
 
     internal sealed record Snapshot(IReadOnlyList<double> Bounds, long[] Cumulative, long Count, double Sum);
+
+    // One instrument's series by tag values, and its histogram buckets (null: a counter).
+    private sealed class InstrumentSeries(IReadOnlyList<double>? buckets)
+    {
+        public IReadOnlyList<double>? Buckets { get; } = buckets;
+
+        public ConcurrentDictionary<TagKey, Series> ByTags { get; } = new();
+    }
 
     private sealed class Series(IReadOnlyList<double>? bounds)
     {
