@@ -127,11 +127,10 @@ public sealed partial class PostgresStore
             }
 
             hash = r.GetString(0);
-            parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(6)) ?? [];
+            parameters = JsonSerializer.Deserialize(r.GetString(6), RunParamsJson.Default.DictionaryStringString) ?? [];
             if (clearSecrets && !r.IsDBNull(7))
             {
-                var secrets = JsonSerializer.Deserialize<Dictionary<string, string>>(
-                    _codec.Decode(r.GetFieldValue<byte[]>(7), (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}")) ?? [];
+                var secrets = JsonSerializer.Deserialize(_codec.Decode(r.GetFieldValue<byte[]>(7), (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}"), RunParamsJson.Default.DictionaryStringString) ?? [];
                 foreach (var (name, value) in secrets)
                 {
                     parameters[name] = value;

@@ -119,11 +119,10 @@ public sealed partial class SqliteStore
         }
 
         var hash = r.GetString(0);
-        var parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(6)) ?? [];
+        var parameters = JsonSerializer.Deserialize(r.GetString(6), RunParamsJson.Default.DictionaryStringString) ?? [];
         if (clearSecrets && !r.IsDBNull(7))
         {
-            var secrets = JsonSerializer.Deserialize<Dictionary<string, string>>(
-                _codec.Decode((byte[])r[7], (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}")) ?? [];
+            var secrets = JsonSerializer.Deserialize(_codec.Decode((byte[])r[7], (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}"), RunParamsJson.Default.DictionaryStringString) ?? [];
             foreach (var (name, value) in secrets)
             {
                 parameters[name] = value;
