@@ -68,8 +68,9 @@ public sealed class NatsTransport : ITransport
         return await NatsWorkerDirectory.ListAsync(bucket, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The server's URL without its credentials, for messages and logs.</summary>
-    public string Describe() => NatsSetup.Redact(Url);
+    /// <summary>The server's URL without its credentials, and the <see cref="Prefix"/> when there is one
+    /// (<c>nats://host:4222 (prefix staging)</c>), for messages and logs: two clusters sharing a server differ only by it.</summary>
+    public string Describe() => Prefix.Length == 0 ? NatsSetup.Redact(Url) : $"{NatsSetup.Redact(Url)} (prefix {Prefix})";
 
     IDispatcher ITransport.CreateDispatcher(TransportContext context) => new NatsDispatcher(context, this);
 }

@@ -140,6 +140,17 @@ public sealed class NatsCredentialsTests
     public void A_transport_describes_its_server_without_credentials(string url, string shown) =>
         Assert.Equal(shown, new NatsTransport(url).Describe());
 
+    [Fact]
+    public void A_transport_with_a_prefix_names_it_where_it_names_its_server()
+    {
+        var transport = new NatsTransport("nats://alice:s3cret@127.0.0.1:4222") { Prefix = "staging" };
+
+        Assert.Equal("nats://127.0.0.1:4222 (prefix staging)", transport.Describe());
+        // As a host sees it: the configuration error names the cluster by server and prefix.
+        var error = Assert.Throws<WeftConfigurationException>(() => WeftEngine.Create(o => o.Transport = transport));
+        Assert.Contains("Transport nats://127.0.0.1:4222 (prefix staging) needs a durable store", error.Message, StringComparison.Ordinal);
+    }
+
     private static string WithUserInfo(NatsServer server, string userInfo) => server.Url.Replace("nats://", $"nats://{userInfo}@", StringComparison.Ordinal);
 
     private static WorkflowDefinition Flow() =>
