@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using Weft.Definitions;
 using Weft.Storage;
@@ -127,10 +126,10 @@ public sealed partial class PostgresStore
             }
 
             hash = r.GetString(0);
-            parameters = JsonSerializer.Deserialize(r.GetString(6), RunParamsJson.Default.DictionaryStringString) ?? [];
+            parameters = RunParams.FromJson(r.GetString(6));
             if (clearSecrets && !r.IsDBNull(7))
             {
-                var secrets = JsonSerializer.Deserialize(_codec.Decode(r.GetFieldValue<byte[]>(7), (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}"), RunParamsJson.Default.DictionaryStringString) ?? [];
+                var secrets = RunParams.FromJson(_codec.Decode(r.GetFieldValue<byte[]>(7), (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}"));
                 foreach (var (name, value) in secrets)
                 {
                     parameters[name] = value;

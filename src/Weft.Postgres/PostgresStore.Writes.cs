@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Npgsql;
 using Weft.Cluster;
 using Weft.Storage;
@@ -24,7 +23,7 @@ public sealed partial class PostgresStore
         var secretFlags = BlobFlags.None;
         if (secrets.Count > 0)
         {
-            secretBlob = _codec.Encode(JsonSerializer.Serialize(secrets, RunParamsJson.Default.DictionaryStringString), secret: true, out secretFlags);
+            secretBlob = _codec.Encode(RunParams.ToJson(secrets), secret: true, out secretFlags);
         }
 
         // Not retried on connection loss: the first try may have committed, and a retry would then
@@ -47,7 +46,7 @@ public sealed partial class PostgresStore
                     VALUES (@p0, @p1, @p2, 'pending', @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
                     """,
                     run.RunId, run.Definition.Name, definition.Hash, (object?)(int?)run.Priority ?? DBNull.Value, run.SubmittedAt.UtcTicks,
-                    JsonSerializer.Serialize(clear, RunParamsJson.Default.DictionaryStringString), (object?)secretBlob ?? DBNull.Value, (int)secretFlags,
+                    RunParams.ToJson(clear), (object?)secretBlob ?? DBNull.Value, (int)secretFlags,
                     (object?)run.NotBefore?.UtcTicks ?? DBNull.Value, (object?)run.Deadline?.UtcTicks ?? DBNull.Value,
                     (object?)run.Owner?.Name ?? DBNull.Value, (object?)run.Owner?.LeaseUntil.UtcTicks ?? DBNull.Value,
                     (object?)run.TriggeredBy ?? DBNull.Value, (object?)run.ParentRunId ?? DBNull.Value, (object?)run.ParentTaskId ?? DBNull.Value);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Weft.Storage;
 
@@ -119,10 +118,10 @@ public sealed partial class SqliteStore
         }
 
         var hash = r.GetString(0);
-        var parameters = JsonSerializer.Deserialize(r.GetString(6), RunParamsJson.Default.DictionaryStringString) ?? [];
+        var parameters = RunParams.FromJson(r.GetString(6));
         if (clearSecrets && !r.IsDBNull(7))
         {
-            var secrets = JsonSerializer.Deserialize(_codec.Decode((byte[])r[7], (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}"), RunParamsJson.Default.DictionaryStringString) ?? [];
+            var secrets = RunParams.FromJson(_codec.Decode((byte[])r[7], (BlobFlags)r.GetInt32(8), $"secret parameters of run {runId}"));
             foreach (var (name, value) in secrets)
             {
                 parameters[name] = value;

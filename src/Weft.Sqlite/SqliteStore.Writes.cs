@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Weft.Storage;
 
@@ -28,13 +27,13 @@ public sealed partial class SqliteStore
         var secretFlags = BlobFlags.None;
         if (secrets.Count > 0)
         {
-            secretBlob = _codec.Encode(JsonSerializer.Serialize(secrets, RunParamsJson.Default.DictionaryStringString), secret: true, out secretFlags);
+            secretBlob = _codec.Encode(RunParams.ToJson(secrets), secret: true, out secretFlags);
         }
 
         // The last moment a cancel leaves nothing behind: once queued, the run is written with its batch
         // (a caller told "cancelled" while its run was recorded would leave an orphan to be resumed).
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingRun(run, definition, JsonSerializer.Serialize(clear, RunParamsJson.Default.DictionaryStringString), secretBlob, secretFlags);
+        var pending = new PendingRun(run, definition, RunParams.ToJson(clear), secretBlob, secretFlags);
         if (_pendingRuns.Add(pending))
         {
             await FlushRunsAsync().ConfigureAwait(false);

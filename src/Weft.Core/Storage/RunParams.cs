@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Weft.Definitions;
 
 namespace Weft.Storage;
@@ -25,4 +26,10 @@ internal static class RunParams
 
         return (clear, secrets);
     }
+
+    /// <summary>Parameters as a store keeps them: a JSON object of strings (through generated code, <see cref="RunParamsJson"/>).</summary>
+    public static string ToJson(Dictionary<string, string> values) => JsonSerializer.Serialize(values, RunParamsJson.Default.DictionaryStringString);
+
+    /// <summary>Parameters read back from <see cref="ToJson"/>'s JSON (none for JSON <c>null</c>).</summary>
+    public static Dictionary<string, string> FromJson(string json) => JsonSerializer.Deserialize(json, RunParamsJson.Default.DictionaryStringString) ?? [];
 }
