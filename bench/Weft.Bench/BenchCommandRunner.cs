@@ -25,7 +25,8 @@ internal static class BenchCommandRunner
     /// <see cref="BenchInputException"/> for a store and transport that cannot run together (or a NATS
     /// server a cluster uses), before anything runs, so the CLI can answer with exit code 2.
     /// <paramref name="transport"/>: a NATS cluster session over <c>sqlite:PATH</c>; null for the store's own.
-    /// <paramref name="observe"/>: started on each workload's engine (<c>--metrics</c>); null for none.</summary>
+    /// <paramref name="observe"/>: started on each workload's engine (<c>--metrics</c>); null for none.
+    /// <paramref name="slots"/>: the in-process engine's worker slots (<c>--slots</c>); null for one per core.</summary>
     public static async Task<IReadOnlyList<BenchResult>> RunAsync(
         IReadOnlyList<string> workloads,
         string store,
@@ -34,13 +35,14 @@ internal static class BenchCommandRunner
         CancellationToken ct,
         WorkerLauncher? launcher = null,
         Nats.NatsTransport? transport = null,
-        Func<WeftEngine, IDisposable>? observe = null)
+        Func<WeftEngine, IDisposable>? observe = null,
+        int? slots = null)
     {
         var selected = Select(workloads);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         if (transport is null && !ClusterBench.IsPostgres(store))
         {
-            return await RunAsync(selected, new BenchRunner(store, runs, progress) { Observe = observe }, progress, [], ct);
+            return await RunAsync(selected, new BenchRunner(store, runs, progress) { Observe = observe, Slots = slots ?? Environment.ProcessorCount }, progress, [], ct);
         }
 
         if (launcher is null)

@@ -36,6 +36,13 @@ internal sealed record BenchResult(string Workload, string Store, int Tasks, dou
     /// <summary>START (cluster only): per worker process, from just before it started to its first claim, in ms.</summary>
     public IReadOnlyList<double>? FirstClaimMs { get; init; }
 
+    /// <summary>W1 in memory: the same tasks as bare thread-pool work items (<see cref="BareBound"/>), tasks
+    /// per second, median of runs measured between W1's own.</summary>
+    public double? BareRate { get; init; }
+
+    /// <summary>W1 in memory: <see cref="Rate"/> as a percentage of <see cref="BareRate"/>.</summary>
+    public double? OfBarePercent { get; init; }
+
     /// <summary>SQL statements per task, for a SQL store.</summary>
     public double? StatementsPerTask { get; init; }
 }

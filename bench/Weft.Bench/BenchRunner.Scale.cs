@@ -19,7 +19,7 @@ internal sealed partial class BenchRunner
     {
         // The default queue limit (100,000) refuses a run of a million tasks, as it would a user's: raised
         // as a user would (queueLimit), the one setting that differs from the other workloads.
-        var workers = Environment.ProcessorCount;
+        var workers = Slots;
         await using var bench = await BenchEngine.CreateAsync(_store, o => (o.Workers, o.QueueLimit) = (workers, MillionTasks), _cluster, ct, Observe);
         var results = new List<BenchResult>();
         foreach (var (name, n) in new[] { ("MEM1M/100k", Workloads.MemoryCheckTasks), ("MEM1M", MillionTasks) })
@@ -53,7 +53,7 @@ internal sealed partial class BenchRunner
         var total = ManyRuns * ManyRunTasks;
         var small = Workloads.Flat(ManyRunTasks, "bench-many");
         var big = Workloads.Flat(total, "bench-many-one");
-        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct, Observe);
+        await using var bench = await BenchEngine.CreateAsync(_store, Slots, _cluster, ct, Observe);
         var engine = bench.Engine;
         // Warmed up as W1-W4 are, until the JIT is quiet (one pair of each was not enough for code promoted
         // after the runtime's call-counting delay), then each timed measurement is one pair.

@@ -25,6 +25,8 @@ internal sealed partial class BenchRunner
     /// <summary>The longest warm-up while the JIT is still compiling.</summary>
     public static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(15);
 
+    private const string StoreMemory = "memory";
+
     private readonly string _store;
     private readonly int _runs;
     private readonly TextWriter _progress;
@@ -34,9 +36,13 @@ internal sealed partial class BenchRunner
     /// server's metrics listening, so the figures include what exposing them costs); null for none.</summary>
     public Func<WeftEngine, IDisposable>? Observe { get; init; }
 
+    /// <summary>Worker slots of each workload's in-process engine (<c>weft bench --slots</c>; MIXED sizes
+    /// its own pools, a cluster's tasks run on worker processes): one per core unless set.</summary>
+    public int Slots { get; init; } = Environment.ProcessorCount;
+
     public BenchRunner(string store, int runs, TextWriter progress, ClusterBench? cluster = null)
     {
-        if (cluster is null && store != "memory" && !(store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length))
+        if (cluster is null && store != StoreMemory && !(store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length))
         {
             throw new NotSupportedException($"bench store '{store}' is not supported (supported: memory, sqlite:PATH, postgres://…, sqlite:PATH with --transport nats://…)");
         }
@@ -53,16 +59,30 @@ internal sealed partial class BenchRunner
     /// <paramref name="measureHop"/> adds W2's hop: (start of the last task − start of the first) / (n − 1).</summary>
     public async Task<BenchResult> RunGraphAsync(string workload, WorkflowDefinition definition, bool measureHop, CancellationToken ct, int? taskCount = null)
     {
-        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct, Observe);
+        await using var bench = await BenchEngine.CreateAsync(_store, Slots, _cluster, ct, Observe);
         var engine = bench.Engine;
         // In-process slots only: a cluster scheduler has none (its workers are other processes).
         var measureImbalance = workload == "W1" && !bench.IsCluster;
+
+        // W1 in memory: the bare thread pool's bound, measured after each of its runs, so both see the
+        // machine as it is at that moment.
+        var bare = workload == "W1" && _store == StoreMemory ? new BareBound(definition.Tasks.Count) : null;
 
         // Warm-up runs are measured exactly as timed ones and thrown away, so that the timed runs
         // execute no code the warm-up has not already brought to its final tier.
         var before = default(StoreCounts);
         var (warmUps, runs) = await WarmUpThenMeasureAsync(
-            () => MeasureGraphAsync(engine, workload, definition, measureHop, measureImbalance, ct),
+            async () =>
+            {
+                var run = await MeasureGraphAsync(engine, workload, definition, measureHop, measureImbalance, ct);
+                if (bare is not null)
+                {
+                    CollectPreviousRuns();
+                    run = run with { BareSeconds = await bare.MeasureAsync() };
+                }
+
+                return run;
+            },
             _runs,
             async () => before = await bench.CountsAsync(ct));
         _progress.WriteLine($"{workload}: warm-up ({warmUps} runs)");
@@ -84,8 +104,11 @@ internal sealed partial class BenchRunner
         var median = Median(seconds);
         var tasks = taskCount ?? definition.Tasks.Count;
         var (commits, statements, writes) = await bench.CountsAsync(ct) - before;
+        var bareRate = bare is null ? (double?)null : tasks / Median([.. runs.Select(r => r.BareSeconds)]);
         return new BenchResult(workload, _store, tasks, median, tasks / median)
         {
+            BareRate = bareRate,
+            OfBarePercent = bareRate is { } b ? Math.Round(100 * tasks / median / b, 1) : null,
             HopUs = measureHop ? Median(hops) : null,
             ImbalancePercent = measureImbalance ? Median(imbalances) : null,
             CommitsPerTask = bench.IsSql ? commits / (double)(tasks * _runs) : null,
@@ -95,7 +118,11 @@ internal sealed partial class BenchRunner
     }
 
     /// <summary>One measured run of a graph workload.</summary>
-    private readonly record struct GraphRun(double Seconds, double HopUs, double ImbalancePercent, long[] PerSlot);
+    private readonly record struct GraphRun(double Seconds, double HopUs, double ImbalancePercent, long[] PerSlot)
+    {
+        /// <summary>W1 in memory: the <see cref="BareBound"/> run measured after it.</summary>
+        public double BareSeconds { get; init; }
+    }
 
     /// <summary>Submits one run and waits for it: wall time from submit to end, W2's hop, and the
     /// tasks each slot ran (W1's imbalance).</summary>
@@ -172,7 +199,7 @@ internal sealed partial class BenchRunner
     {
         const string Workload = "MEM";
         var definition = Workloads.Flat(Workloads.MemoryCheckTasks, "bench-mem");
-        await using var bench = await BenchEngine.CreateAsync(_store, Environment.ProcessorCount, _cluster, ct, Observe);
+        await using var bench = await BenchEngine.CreateAsync(_store, Slots, _cluster, ct, Observe);
         var engine = bench.Engine;
 
         var start = Stopwatch.GetTimestamp();

@@ -39,6 +39,11 @@ internal static class BenchText
             line.Append(Inv($"  slot imbalance {imbalance:F1}%"));
         }
 
+        if (r.BareRate is { } bare)
+        {
+            line.Append(Inv($"  bare thread pool {bare:F0} tasks/s ({r.OfBarePercent:F0}% of it)"));
+        }
+
         if (r.IdealSeconds is { } ideal)
         {
             line.Append(Inv($"  ideal {ideal:F3} s"));

@@ -55,6 +55,14 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per workload; the median is reported. Default 5.", DefaultValueFactory = _ => 5 };
         runs.InRange(1, int.MaxValue);
         var json = new Option<bool>("--json") { Description = "Print one JSON document with every result." };
+        var slots = new Option<int?>("--slots") { Description = "Worker slots of the benchmark's in-process engine (default: one per core), e.g. --slots 1 to compare one slot with two. Not with a cluster store or --transport (the tasks run on worker processes there), nor for MIXED (it sizes its own pools).", HelpName = "N" };
+        slots.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } n && n is < 1 or > 1024)
+            {
+                r.AddError($"--slots must be between 1 and 1024 (was {n})");
+            }
+        });
         var metrics = new Option<bool>("--metrics") { Description = "Listen to each engine's metrics as weft server's /metrics does (counters and the task duration and queue-wait histograms recorded as tasks move), so the figures include what exposing metrics costs." };
         var command = new Command("bench", """
             Run the fixed benchmark workloads (W1 flat, W2 chain, W3 layered DAG, W4 I/O workflows)
@@ -77,6 +85,7 @@ internal static class BenchCommand
             runs,
             json,
             metrics,
+            slots,
         };
 #if WEFT_BENCH
         command.SetAction((result, ct) =>
@@ -94,7 +103,8 @@ internal static class BenchCommand
                 io,
                 ct,
                 nats,
-                result.GetValue(metrics));
+                result.GetValue(metrics),
+                result.GetValue(slots));
         });
 #else
         command.SetAction(_ =>
@@ -119,8 +129,14 @@ internal static class BenchCommand
         return Workloads.Contains(upper) || BenchCommandRunner.Extra.Contains(upper) ? [upper] : null;
     }
 
-    public static async Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct, TransportChoice? transport = null, bool metrics = false)
+    public static async Task<int> ExecuteAsync(IReadOnlyList<string> workloads, string store, int runs, bool json, CliIo io, CancellationToken ct, TransportChoice? transport = null, bool metrics = false, int? slots = null)
     {
+        if (slots is not null && (transport is not null || ClusterBench.IsPostgres(store)))
+        {
+            io.Error.WriteLine($"error: --slots {slots} sets this process's worker slots; with {(transport is not null ? "--transport" : "--store postgres://…")} the tasks run on weft worker processes (drop --slots)");
+            return ExitCodes.InvalidInput;
+        }
+
         if (StoreChoice.Check(store) is { } storeError)
         {
             io.Error.WriteLine($"error: {storeError}");
@@ -145,7 +161,7 @@ internal static class BenchCommand
                 progress.WriteLine("metrics: each engine's are listened to as weft server's /metrics does");
             }
 
-            results = await BenchCommandRunner.RunAsync(workloads, store, runs, progress, stop.Token, WeftExecutable.StartInfo, transport?.ToTransport(), metrics ? MetricsListening.Start : null);
+            results = await BenchCommandRunner.RunAsync(workloads, store, runs, progress, stop.Token, WeftExecutable.StartInfo, transport?.ToTransport(), metrics ? MetricsListening.Start : null, slots);
         }
         catch (BenchInputException ex)
         {

@@ -16,7 +16,7 @@ internal sealed partial class Scheduler
 
     /// <summary>At most this many attempts out with workers (handed over, not yet reported; the engine sets it
     /// from <see cref="Cluster.ClusterSchedulingOptions.MaxOutstanding"/>). Like the journal's back pressure it
-    /// holds <see cref="TryStartNext"/> and <see cref="TakeStartable"/> back, so the coordinator wakes the
+    /// holds <see cref="TryStartNext(out WorkItem, out int)"/> and <see cref="TakeStartable"/> back, so the coordinator wakes the
     /// dispatcher again once outcomes bring the count below it. Only with <see cref="Distributed"/>.</summary>
     public int OutstandingLimit { get; set; } = int.MaxValue;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Weft.Coordination;
 using Weft.Execution;
 using Weft.Scheduling;
@@ -19,8 +20,9 @@ namespace Weft.WorkerPool;
 /// steal; everything else marked "gate" is the gate's; a slot's own fields are its loop's.</para></summary>
 internal sealed class LocalSlotPool : IDispatcher
 {
-    /// <summary>Outcomes a slot may hold before it must report them under the lock.</summary>
-    private const int ReportBatch = 32;
+    /// <summary>Outcomes a slot may hold before it must report them under the lock, at least (as many
+    /// as it may hold tasks ahead: one visit to the lock reports a batch and takes the next).</summary>
+    private const int MinReportBatch = 32;
 
     private const string InterruptedByStop = "interrupted: the engine stopped before this attempt finished";
     private const string NotStartedByStop = "interrupted: the engine stopped before this attempt started";
@@ -32,6 +34,7 @@ internal sealed class LocalSlotPool : IDispatcher
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SlotPicker _picker;
+    private readonly int _reportBatch;
     private readonly GateTurns _turns = new();
     private readonly List<Task> _slotLoops = []; // gate
     private readonly Queue<PoolEvent> _events = new(); // gate
@@ -48,6 +51,7 @@ internal sealed class LocalSlotPool : IDispatcher
         _options = options;
         _time = time;
         _picker = new SlotPicker(options);
+        _reportBatch = Math.Max(MinReportBatch, options.SlotQueueCapacity);
     }
 
     public string Name => "local slot pool";
@@ -205,21 +209,46 @@ internal sealed class LocalSlotPool : IDispatcher
             while (true)
             {
                 ClaimedTask next = default;
-                var have = !reportNow && me.DoneCount < ReportBatch && !_coordinator.Draining
+                var have = !reportNow && me.DoneCount < _reportBatch && !_coordinator.Draining
                     && (me.TakeAhead(out next) || me.TryTake(out next) || TrySteal(me, out next));
                 if (!have)
                 {
                     bool exit;
                     FollowUp follow;
+                    if (me.Pacing)
+                    {
+                        me.Paced(Stopwatch.GetTimestamp());
+                    }
+
                     _turns.AwaitTurn(me);
                     _turns.Arrive();
-                    lock (_coordinator.Gate)
+                    var gate = _coordinator.Gate;
+                    if (!GateTurns.SpinEnter(gate, Volatile.Read(ref _slots).Length))
+                    {
+                        gate.Enter();
+                    }
+
+                    try
                     {
                         _turns.Enter(me);
-                        ReportOutcomes(me);
-                        have = NextUnderGate(me, out next, out exit, out var handedOut);
+                        var now = _time.GetUtcNow(); // one read for the step: reports and starts
+                        ReportOutcomes(me, now);
+                        have = NextUnderGate(me, now, out next, out exit, out var handedOut);
                         follow = _coordinator.TakeFollowUp();
                         follow = follow with { Wake = follow.Wake + TakeIdle(handedOut) };
+                    }
+                    finally
+                    {
+                        gate.Exit();
+                    }
+
+                    if (me.Ahead > 0)
+                    {
+                        me.LeftGate(Stopwatch.GetTimestamp());
+                    }
+                    else
+                    {
+                        me.LeftGateUntimed();
                     }
 
                     _coordinator.Apply(follow);
@@ -297,7 +326,7 @@ internal sealed class LocalSlotPool : IDispatcher
             FollowUp follow;
             lock (_coordinator.Gate)
             {
-                ReportOutcomes(me);
+                ReportOutcomes(me, _time.GetUtcNow());
                 follow = _coordinator.TakeFollowUp();
             }
 
@@ -318,7 +347,7 @@ internal sealed class LocalSlotPool : IDispatcher
     }
 
     // Under the gate. Reports in order; on an exception the unreported rest stays for the crash handler.
-    private void ReportOutcomes(WorkerSlot me)
+    private void ReportOutcomes(WorkerSlot me, DateTimeOffset now)
     {
         while (me.DoneHead < me.DoneCount)
         {
@@ -329,7 +358,7 @@ internal sealed class LocalSlotPool : IDispatcher
             }
             else
             {
-                _scheduler.Complete(me.DoneItems[i], me.DoneOutcomes[i]);
+                _scheduler.Complete(me.DoneItems[i], me.DoneOutcomes[i], now);
             }
 
             me.DoneOutcomes[i] = default; // let go of outputs
@@ -342,7 +371,7 @@ internal sealed class LocalSlotPool : IDispatcher
 
     // Under the gate: the slot's next task (its queue, then a dispatch, then a steal), or whether it
     // parks or exits. handedOut counts tasks given to other slots, which may need waking.
-    private bool NextUnderGate(WorkerSlot me, out ClaimedTask next, out bool exit, out int handedOut)
+    private bool NextUnderGate(WorkerSlot me, DateTimeOffset now, out ClaimedTask next, out bool exit, out int handedOut)
     {
         handedOut = 0;
         exit = false;
@@ -370,7 +399,7 @@ internal sealed class LocalSlotPool : IDispatcher
             return true;
         }
 
-        handedOut = Dispatch(me, out next, out var own);
+        handedOut = Dispatch(me, now, out next, out var own);
         if (own || TrySteal(me, out next))
         {
             return true;
@@ -390,7 +419,7 @@ internal sealed class LocalSlotPool : IDispatcher
     // Under the gate: starts ready tasks while some slot has room, each to the slot the strategy picks.
     // The first one picked for the asking slot comes back directly (a chain's next task never goes
     // through a queue). Returns how many went to other slots.
-    private int Dispatch(WorkerSlot asking, out ClaimedTask own, out bool hasOwn)
+    private int Dispatch(WorkerSlot asking, DateTimeOffset now, out ClaimedTask own, out bool hasOwn)
     {
         var slots = _slots;
         var others = 0;
@@ -398,7 +427,7 @@ internal sealed class LocalSlotPool : IDispatcher
         hasOwn = false;
         while (_scheduler.ReadyCount > 0 && _picker.Pick(slots, asking) is { } target)
         {
-            if (!_scheduler.TryStartNext(out var item, out var attempt))
+            if (!_scheduler.TryStartNext(now, out var item, out var attempt))
             {
                 break;
             }
@@ -408,6 +437,15 @@ internal sealed class LocalSlotPool : IDispatcher
                 own = new ClaimedTask(item, attempt);
                 hasOwn = true;
                 asking.Busy = true; // counts as its load for the picks that follow
+                if (!OthersHaveRoom(slots, asking))
+                {
+                    // Every pick that follows would be the asking slot's: fill what it holds ahead without
+                    // asking the strategy again, which reads the other slots' fields per task while their
+                    // cores write them (the cache lines would cross between cores for every task).
+                    HoldAhead(asking, now);
+                    break;
+                }
+
                 continue;
             }
 
@@ -423,6 +461,33 @@ internal sealed class LocalSlotPool : IDispatcher
         }
 
         return others;
+    }
+
+    private static bool OthersHaveRoom(WorkerSlot[] slots, WorkerSlot asking)
+    {
+        foreach (var slot in slots)
+        {
+            if (slot != asking && slot.Room(asking: false) > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Under the gate: the asking slot's tasks ahead, up to its room (no other slot has any).
+    private void HoldAhead(WorkerSlot asking, DateTimeOffset now)
+    {
+        for (var room = asking.Room(asking: true); room > 0 && _scheduler.ReadyCount > 0; room--)
+        {
+            if (!_scheduler.TryStartNext(now, out var item, out var attempt))
+            {
+                return;
+            }
+
+            asking.Hold(new ClaimedTask(item, attempt));
+        }
     }
 
     private bool TrySteal(WorkerSlot me, out ClaimedTask task) => me.TrySteal(Volatile.Read(ref _slots), out task);
@@ -504,7 +569,7 @@ internal sealed class LocalSlotPool : IDispatcher
     // Under the gate.
     private WorkerSlot AddSlot()
     {
-        var slot = new WorkerSlot(_nextSlotNumber++, ReportBatch);
+        var slot = new WorkerSlot(_nextSlotNumber++, _reportBatch, _options.SlotQueueCapacity);
         _slots = [.. _slots, slot];
         slot.Loop = Task.Run(() => SlotLoopAsync(slot));
         _slotLoops.Add(slot.Loop);

@@ -5,7 +5,6 @@ namespace Weft.WorkerPool;
 internal sealed class SlotPicker(PoolOptions options)
 {
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
-    private readonly int _capacity = options.SlotQueueCapacity;
     private int _cursor;
     private long[] _current = [];
 
@@ -21,10 +20,10 @@ internal sealed class SlotPicker(PoolOptions options)
     private WorkerSlot? LeastBusy(WorkerSlot[] slots, WorkerSlot? asking)
     {
         // The slot asking goes first on a tie: it is awake and holds the lock, so no hand-off is needed.
-        var best = asking is not null && asking.Room(_capacity, true) > 0 ? asking : null;
+        var best = asking is not null && asking.Room(true) > 0 ? asking : null;
         foreach (var slot in slots)
         {
-            if (slot.Room(_capacity, slot == asking) > 0 && (best is null || slot.Load < best.Load))
+            if (slot.Room(slot == asking) > 0 && (best is null || slot.Load < best.Load))
             {
                 best = slot;
             }
@@ -38,7 +37,7 @@ internal sealed class SlotPicker(PoolOptions options)
         for (var i = 0; i < slots.Length; i++)
         {
             var index = (_cursor + i) % slots.Length;
-            if (slots[index].Room(_capacity, slots[index] == asking) > 0)
+            if (slots[index].Room(slots[index] == asking) > 0)
             {
                 _cursor = index + 1;
                 return slots[index];
@@ -61,7 +60,7 @@ internal sealed class SlotPicker(PoolOptions options)
         var chosen = -1;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (slots[i].Room(_capacity, slots[i] == asking) <= 0)
+            if (slots[i].Room(slots[i] == asking) <= 0)
             {
                 continue;
             }
@@ -89,7 +88,7 @@ internal sealed class SlotPicker(PoolOptions options)
         var open = 0;
         foreach (var slot in slots)
         {
-            open += slot.Room(_capacity, slot == asking) > 0 ? 1 : 0;
+            open += slot.Room(slot == asking) > 0 ? 1 : 0;
         }
 
         if (open == 0)
@@ -100,7 +99,7 @@ internal sealed class SlotPicker(PoolOptions options)
         var n = _random.Next(open);
         foreach (var slot in slots)
         {
-            if (slot.Room(_capacity, slot == asking) > 0 && n-- == 0)
+            if (slot.Room(slot == asking) > 0 && n-- == 0)
             {
                 return slot;
             }

@@ -7,8 +7,14 @@ namespace Weft.WorkerPool;
 /// the engine lock, drained by the slot and stolen by idle slots under the slot's own small lock),
 /// the tasks it holds ahead for itself (no lock at all: only the slot touches them), and the
 /// outcomes it has not yet reported to the scheduler.</summary>
-internal sealed class WorkerSlot(int number, int reportBatch)
+internal sealed class WorkerSlot(int number, int reportBatch, int aheadCapacity)
 {
+    /// <summary>How much work, at the slot's recent pace, it holds ahead of the task it runs: a task
+    /// held ahead waits about this long for the ones before it. Long enough that a slot running tiny
+    /// tasks takes the engine lock once per hundreds of them (each visit hands the lock's cache lines
+    /// from one core to the other), short enough that a task of a millisecond is never held.</summary>
+    public static readonly long AheadBudget = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
+
     private readonly Lock _lock = new();
     private readonly Queue<ClaimedTask> _queue = new();
     private volatile int _count;
@@ -41,6 +47,39 @@ internal sealed class WorkerSlot(int number, int reportBatch)
 
     public bool RunsInline => InlineStreak >= HoldAheadAfter;
 
+    /// <summary>Tasks it may hold ahead now, 1 to the pool's capacity (<see cref="Paced"/> sets it).</summary>
+    public int AheadLimit { get; private set; } = 1;
+
+    private long _leftGateAt;
+    private long _completedAtLeave;
+
+    /// <summary>Whether the interval since it left the lock is being timed (it left holding tasks ahead).</summary>
+    public bool Pacing => _leftGateAt != 0;
+
+    /// <summary>Arriving at the engine lock: how long the tasks run since it left the lock took each
+    /// sets how many it holds ahead next (<see cref="AheadBudget"/> of them). A slot that waited, parked,
+    /// in between reads as slow and holds one; the visit after shows its real pace.</summary>
+    public void Paced(long now)
+    {
+        var ran = Completed - _completedAtLeave;
+        if (ran > 0 && _leftGateAt != 0)
+        {
+            var each = Math.Max(1, (now - _leftGateAt) / ran);
+            AheadLimit = (int)Math.Clamp(AheadBudget / each, 1, aheadCapacity);
+        }
+    }
+
+    /// <summary>Leaving the engine lock holding tasks ahead: the start of the interval <see cref="Paced"/> measures.</summary>
+    public void LeftGate(long now)
+    {
+        _leftGateAt = now;
+        _completedAtLeave = Completed;
+    }
+
+    /// <summary>Leaving the engine lock with one task or none (a chain's next task): nothing to time, and
+    /// the clock is not read (on a chain every task is a visit to the lock).</summary>
+    public void LeftGateUntimed() => _leftGateAt = 0;
+
     /// <summary>Attempts this slot ran (only the slot writes it).</summary>
     public long Completed;
 
@@ -65,10 +104,10 @@ internal sealed class WorkerSlot(int number, int reportBatch)
 
     /// <summary>How many more tasks it takes now: one while parked, none otherwise (a task must not
     /// wait behind a long one, nor behind an outcome not yet reported). The slot asking the scheduler
-    /// takes one, or up to the capacity ahead while it keeps running tasks that complete
+    /// takes one, or up to <see cref="AheadLimit"/> ahead while it keeps running tasks that complete
     /// synchronously; slots do not fill each other's queues ahead (that would bounce them between cores).</summary>
-    public int Room(int capacity, bool asking) =>
-        Retiring ? 0 : asking ? (RunsInline ? capacity : Busy ? 0 : 1) - _count - Ahead : (Parked ? 1 : 0) - _count;
+    public int Room(bool asking) =>
+        Retiring ? 0 : asking ? (RunsInline ? AheadLimit : Busy ? 0 : 1) - _count - Ahead : (Parked ? 1 : 0) - _count;
 
     /// <summary>Load for least-busy: queued plus running.</summary>
     public int Load => _count + (Busy ? 1 : 0);

@@ -4,8 +4,17 @@ namespace Weft.Tests.WorkerPool;
 
 public sealed class SlotPickerTests
 {
-    private static WorkerSlot[] Slots(int n) =>
-        [.. Enumerable.Range(0, n).Select(i => new WorkerSlot(i, 4) { InlineStreak = WorkerSlot.HoldAheadAfter, Parked = true })];
+    private static WorkerSlot[] Slots(int n, int capacity = 8) =>
+        [.. Enumerable.Range(0, n).Select(i => Fast(new WorkerSlot(i, 4, capacity) { InlineStreak = WorkerSlot.HoldAheadAfter, Parked = true }))];
+
+    // A slot whose last task between two visits to the lock took one tick: it may hold its capacity ahead.
+    private static WorkerSlot Fast(WorkerSlot slot)
+    {
+        slot.LeftGate(1);
+        slot.Completed = 1;
+        slot.Paced(2);
+        return slot;
+    }
 
     private static List<int> Picks(SlotPicker picker, WorkerSlot[] slots, int count, WorkerSlot? asking = null) =>
         [.. Enumerable.Range(0, count).Select(_ => picker.Pick(slots, asking)!.Number)];
@@ -45,8 +54,8 @@ public sealed class SlotPickerTests
     [Fact]
     public void LeastBusy_GivesAFreeSlotOneTaskAndTheAskingSlotUpToItsCapacity()
     {
-        var slots = Slots(2);
-        var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.LeastBusy, SlotQueueCapacity = 4 });
+        var slots = Slots(2, capacity: 4);
+        var picker = new SlotPicker(new PoolOptions { Strategy = SlotStrategy.LeastBusy });
         var order = new List<int>();
         while (picker.Pick(slots, slots[0]) is { } slot)
         {
@@ -97,5 +106,27 @@ public sealed class SlotPickerTests
         Assert.Equal(1, slots[0].Stolen);
         Assert.Equal(1, slots[2].Count);
         Assert.False(slots[2].TrySteal([slots[2]], out _)); // never from itself
+    }
+
+    [Fact]
+    public void AnAskingSlotHoldsAheadWhatItsRecentPaceRunsInTheBudget()
+    {
+        var slot = new WorkerSlot(0, 4, 512) { InlineStreak = WorkerSlot.HoldAheadAfter };
+        var tick = WorkerSlot.AheadBudget / 10; // tasks that took a tenth of the budget each
+
+        slot.LeftGate(1_000);
+        slot.Completed = 5;
+        slot.Paced(1_000 + (5 * tick));
+        Assert.Equal(10, slot.Room(asking: true));
+
+        slot.LeftGate(2_000_000);
+        slot.Completed = 6;
+        slot.Paced(2_000_000 + (2 * WorkerSlot.AheadBudget)); // one task of twice the budget: one at a time
+        Assert.Equal(1, slot.Room(asking: true));
+
+        slot.LeftGate(3_000_000);
+        slot.Completed = 1_006;
+        slot.Paced(3_000_001); // a thousand tasks in a tick: the capacity bounds it
+        Assert.Equal(512, slot.Room(asking: true));
     }
 }
