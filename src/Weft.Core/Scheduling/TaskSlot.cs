@@ -3,7 +3,7 @@ using Weft.Execution;
 namespace Weft.Scheduling;
 
 /// <summary>The mutable state of one task in one run. A struct in an array per run, so a run of
-/// many tasks is one allocation. Kept small (about 90 bytes) because a run's slots are walked on
+/// many tasks is one allocation. Kept small (96 bytes) because a run's slots are walked on
 /// the hot path: times are UTC ticks, and fields most tasks never set (stderr, HTTP status,
 /// history, retry timer) live in <see cref="TaskSlotExtras"/>, allocated only when needed.</summary>
 internal struct TaskSlot
