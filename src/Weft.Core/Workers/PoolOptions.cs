@@ -69,8 +69,8 @@ public sealed class PoolOptions
 
     /// <summary>The most tasks a slot may hold ahead of the one it runs once its last 16 tasks completed
     /// synchronously (tiny CPU tasks: fewer trips to the scheduler's lock). Within it, a slot holds what
-    /// its recent pace runs in about 100 µs, so a task held ahead waits about that long for the ones
-    /// before it; tasks of a millisecond are never held. Otherwise a slot is given a task only when it
+    /// its recent pace runs in about 100 µs, and at least 8 (slower tasks are held 8 at a time, as before
+    /// the pace was measured). Otherwise a slot is given a task only when it
     /// is free, so a task does not wait behind a long one. A task handed to a slot counts as started.
     /// Default 512.</summary>
     public int SlotQueueCapacity { get; set; } = 512;

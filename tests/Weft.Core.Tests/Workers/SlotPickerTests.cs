@@ -112,17 +112,17 @@ public sealed class SlotPickerTests
     public void AnAskingSlotHoldsAheadWhatItsRecentPaceRunsInTheBudget()
     {
         var slot = new WorkerSlot(0, 4, 512) { InlineStreak = WorkerSlot.HoldAheadAfter };
-        var tick = WorkerSlot.AheadBudget / 10; // tasks that took a tenth of the budget each
+        var tick = WorkerSlot.AheadBudget / 20; // tasks that took a twentieth of the budget each
 
         slot.LeftGate(1_000);
         slot.Completed = 5;
         slot.Paced(1_000 + (5 * tick));
-        Assert.Equal(10, slot.Room(asking: true));
+        Assert.Equal(20, slot.Room(asking: true));
 
         slot.LeftGate(2_000_000);
         slot.Completed = 6;
-        slot.Paced(2_000_000 + (2 * WorkerSlot.AheadBudget)); // one task of twice the budget: one at a time
-        Assert.Equal(1, slot.Room(asking: true));
+        slot.Paced(2_000_000 + (2 * WorkerSlot.AheadBudget)); // one task of twice the budget: the floor, as before pacing
+        Assert.Equal(WorkerSlot.MinAhead, slot.Room(asking: true));
 
         slot.LeftGate(3_000_000);
         slot.Completed = 1_006;
