@@ -43,6 +43,19 @@ public sealed partial class SqliteStore
         tx.Commit();
     }
 
+    /// <summary>Loads SQLite into the process (the native library, the provider, the schema's and the
+    /// writer's statements) by building the schema in a throwaway in-memory database: no file is
+    /// touched. A command calls it on a spare core while it reads its input, so that the open of its
+    /// store which follows, on the command's own thread, finds that work done.</summary>
+    internal static void WarmUp()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        Configure(connection);
+        Migrate(connection, ":memory:");
+        using var commands = new WriteCommands(connection);
+    }
+
     private static int Version(SqliteConnection connection, SqliteTransaction? tx = null)
     {
         using var command = connection.CreateCommand();

@@ -8,7 +8,9 @@ namespace Weft.Handlers;
 /// Output is the response body as text, read only up to the output limit.</summary>
 internal sealed class HttpHandler : ITaskHandler
 {
-    private readonly HttpClient _client;
+    // Every engine has this handler, most runs have no http: task: the client (System.Net.Http, its
+    // handler, the decompressors; ~5 ms at a process's start) is made when the first one runs.
+    private readonly Lazy<HttpClient> _client;
     private readonly TimeSpan? _defaultTimeout;
 
     public HttpHandler()
@@ -17,13 +19,14 @@ internal sealed class HttpHandler : ITaskHandler
     }
 
     internal HttpHandler(HttpOptions options)
-        : this(HttpClients.For(options), options.DefaultRequestTimeout)
     {
+        _client = new Lazy<HttpClient>(() => HttpClients.For(options));
+        _defaultTimeout = options.DefaultRequestTimeout;
     }
 
     internal HttpHandler(HttpClient client, TimeSpan? defaultTimeout)
     {
-        _client = client;
+        _client = new Lazy<HttpClient>(client);
         _defaultTimeout = defaultTimeout;
     }
 
@@ -54,7 +57,7 @@ internal sealed class HttpHandler : ITaskHandler
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(invocation.CancellationToken, timeout.Token);
             try
             {
-                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
+                using var response = await _client.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
                     .ConfigureAwait(false);
                 var body = await ReadBodyAsync(response, invocation.OutputLimit, linked.Token).ConfigureAwait(false);
                 return ToOutcome(spec, response, body, target);

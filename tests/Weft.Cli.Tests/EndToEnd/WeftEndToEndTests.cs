@@ -83,6 +83,34 @@ public sealed partial class WeftEndToEndTests : IDisposable
 
     [Fact]
     [Trait("NeedsEngine", "true")]
+    public async Task Run_InvalidFile_CreatesNoStore()
+    {
+        // The process loads SQLite on its second core while it reads the file (RunWarmUp): that must
+        // never reach the store a bad input may not change, here the default .weft/weft.db.
+        var file = _files.Write("invalid.yaml", WorkflowFiles.Invalid);
+
+        var result = await WeftProcess.RunAsync(_files.Directory, "run", file);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal(["invalid.yaml"], Directory.EnumerateFileSystemEntries(_files.Directory).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    [Trait("NeedsEngine", "true")]
+    public async Task Run_MemoryStore_LeavesNoFileAndPrintsTheSummaryOnce()
+    {
+        var file = _files.Write("hello.yaml", WorkflowFiles.Hello);
+
+        var result = await WeftProcess.RunAsync(_files.Directory, "run", file, "--store", "memory");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["hello.yaml"], Directory.EnumerateFileSystemEntries(_files.Directory).Select(Path.GetFileName));
+        Assert.Single(Regex.Matches(result.Stdout, @"^run \S+ \(hello\) succeeded", RegexOptions.Multiline));
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
+    [Trait("NeedsEngine", "true")]
     public async Task Run_MissingFile_Exits2()
     {
         var result = await WeftProcess.RunAsync(_files.Directory, "run", "nowhere.yaml");
