@@ -39,7 +39,8 @@ internal static class NatsSetup
     {
         await connection.ConnectAsync().ConfigureAwait(false);
         var js = connection.CreateJetStreamContext();
-        await NatsDeclarations.EnsureStreamAsync(
+        // Three independent declarations, asked together (each the first request of its kind at a start).
+        var tasks = NatsDeclarations.EnsureStreamAsync(
             js,
             new StreamConfig(names.TaskStream, [names.TaskSubjects])
             {
@@ -47,8 +48,8 @@ internal static class NatsSetup
                 Storage = StreamConfigStorage.File,
                 DuplicateWindow = TimeSpan.FromMinutes(2),
             },
-            token).ConfigureAwait(false);
-        await NatsDeclarations.EnsureStreamAsync(
+            token);
+        var results = NatsDeclarations.EnsureStreamAsync(
             js,
             new StreamConfig(names.ResultStream, [names.ResultSubject])
             {
@@ -56,10 +57,11 @@ internal static class NatsSetup
                 Storage = StreamConfigStorage.File,
                 DuplicateWindow = TimeSpan.FromMinutes(2),
             },
-            token).ConfigureAwait(false);
+            token);
         var kv = connection.CreateKeyValueStoreContext();
-        var definitions = await NatsDeclarations.EnsureBucketAsync(kv, new NatsKVConfig(names.DefinitionBucket) { Storage = NatsKVStorageType.File }, token).ConfigureAwait(false);
-        return (js, definitions);
+        var definitions = NatsDeclarations.EnsureBucketAsync(kv, new NatsKVConfig(names.DefinitionBucket) { Storage = NatsKVStorageType.File }, token);
+        await Task.WhenAll(tasks, results, definitions).ConfigureAwait(false);
+        return (js, await definitions.ConfigureAwait(false));
     }
 
     // Longer than any lease and its redeliveries: a claim only has to outlive the deliveries of its attempt.

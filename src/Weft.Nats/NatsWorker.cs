@@ -108,28 +108,32 @@ public sealed class NatsWorker : IAsyncDisposable
         {
             try
             {
-                (worker._js, worker._definitionBucket) = await NatsSetup.DeclareAsync(worker._connection, worker._names, cancellationToken).ConfigureAwait(false);
-                worker._claims = await NatsSetup.DeclareClaimsAsync(worker._connection, worker._names, cancellationToken).ConfigureAwait(false);
-                worker._directory = await NatsWorkerDirectory.DeclareAsync(worker._connection, worker._names, cancellationToken).ConfigureAwait(false);
+                // Seven requests to JetStream, most of them the first of their kind in this process (their
+                // code loads as they go): the independent ones are asked together, so that a worker's start
+                // waits for two rounds of them, not seven one after another.
+                await worker._connection.ConnectAsync().ConfigureAwait(false);
+                var declared = NatsSetup.DeclareAsync(worker._connection, worker._names, cancellationToken);
+                var claims = NatsSetup.DeclareClaimsAsync(worker._connection, worker._names, cancellationToken);
+                var directory = NatsWorkerDirectory.DeclareAsync(worker._connection, worker._names, cancellationToken);
+                await Task.WhenAll(declared, claims, directory).ConfigureAwait(false);
+                (worker._js, worker._definitionBucket) = await declared.ConfigureAwait(false);
+                worker._claims = await claims.ConfigureAwait(false);
+                worker._directory = await directory.ConfigureAwait(false);
                 worker._startedAt = worker._time.GetUtcNow();
-                await NatsWorkerDirectory.PutAsync(worker._directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken).ConfigureAwait(false);
-                var consumers = new List<INatsJSConsumer>();
-                foreach (var queue in options.Queues.Distinct(StringComparer.Ordinal))
-                {
-                    consumers.Add(await NatsDeclarations.EnsureConsumerAsync(
-                        worker._js,
-                        worker._names.TaskStream,
-                        new ConsumerConfig(worker._names.WorkerConsumer(queue))
-                        {
-                            FilterSubject = worker._names.TaskSubject(queue),
-                            AckPolicy = ConsumerConfigAckPolicy.Explicit,
-                            AckWait = options.LeaseFor,
-                            MaxAckPending = -1,
-                        },
-                        cancellationToken).ConfigureAwait(false));
-                }
-
+                var listed = NatsWorkerDirectory.PutAsync(worker._directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken);
                 var js = worker._js;
+                var consumers = await Task.WhenAll(options.Queues.Distinct(StringComparer.Ordinal).Select(queue => NatsDeclarations.EnsureConsumerAsync(
+                    js,
+                    worker._names.TaskStream,
+                    new ConsumerConfig(worker._names.WorkerConsumer(queue))
+                    {
+                        FilterSubject = worker._names.TaskSubject(queue),
+                        AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                        AckWait = options.LeaseFor,
+                        MaxAckPending = -1,
+                    },
+                    cancellationToken))).ConfigureAwait(false);
+                await listed.ConfigureAwait(false);
                 worker._outcomes = new OutcomeBatcher(
                     (id, data) => NatsSetup.PublishStoredAsync(js, worker._names.ResultSubject, data, id, CancellationToken.None),
                     () => worker._abandoned,

@@ -85,7 +85,7 @@ public sealed partial class WeftEndToEndTests : IDisposable
     [Trait("NeedsEngine", "true")]
     public async Task Run_InvalidFile_CreatesNoStore()
     {
-        // The process loads SQLite on its second core while it reads the file (RunWarmUp): that must
+        // The process loads SQLite on its second core while it reads the file (StartupWarmUp): that must
         // never reach the store a bad input may not change, here the default .weft/weft.db.
         var file = _files.Write("invalid.yaml", WorkflowFiles.Invalid);
 
