@@ -4,6 +4,7 @@ using Weft.Cli.Output;
 using Weft.Definitions;
 using Weft.Nats;
 using Weft.Sqlite;
+using Weft.Storage;
 
 namespace Weft.Cli.Commands;
 
@@ -61,7 +62,8 @@ internal static class StartupWarmUp
     private static void Run(CliIo io)
     {
         SqliteStore.WarmUp();
-        _ = DefinitionJson.Hash(WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml"));
+        // As a store encodes a submitted definition: streamed JSON, SHA-256 on the way, Brotli past the threshold.
+        _ = new DefinitionCache().Encode(WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml"), new BlobCodec(new SqliteStoreOptions().CompressionThreshold, key: null));
         _ = io.Ansi;
         var now = DateTimeOffset.UtcNow;
         SummaryTable.Write(CliIo.Redirected(TextWriter.Null, TextWriter.Null).Ansi, new RunSnapshot("warm-up", "warm-up", RunState.Succeeded)
