@@ -120,9 +120,9 @@ public sealed class NatsWorker : IAsyncDisposable
                 worker._claims = await claims.ConfigureAwait(false);
                 worker._directory = await directory.ConfigureAwait(false);
                 worker._startedAt = worker._time.GetUtcNow();
-                var listed = NatsWorkerDirectory.PutAsync(worker._directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken);
+                var listed = NatsWorkerDirectory.PutAsync(worker._directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken).AsTask();
                 var js = worker._js;
-                var consumers = await Task.WhenAll(options.Queues.Distinct(StringComparer.Ordinal).Select(queue => NatsDeclarations.EnsureConsumerAsync(
+                var declaringConsumers = Task.WhenAll(options.Queues.Distinct(StringComparer.Ordinal).Select(queue => NatsDeclarations.EnsureConsumerAsync(
                     js,
                     worker._names.TaskStream,
                     new ConsumerConfig(worker._names.WorkerConsumer(queue))
@@ -132,8 +132,11 @@ public sealed class NatsWorker : IAsyncDisposable
                         AckWait = options.LeaseFor,
                         MaxAckPending = -1,
                     },
-                    cancellationToken))).ConfigureAwait(false);
-                await listed.ConfigureAwait(false);
+                    cancellationToken)));
+
+                // Both awaited, so that a failure of either is seen (and the retry below declares again).
+                await Task.WhenAll(listed, declaringConsumers).ConfigureAwait(false);
+                var consumers = await declaringConsumers.ConfigureAwait(false);
                 worker._outcomes = new OutcomeBatcher(
                     (id, data) => NatsSetup.PublishStoredAsync(js, worker._names.ResultSubject, data, id, CancellationToken.None),
                     () => worker._abandoned,

@@ -53,8 +53,13 @@ internal sealed class WorkerSlot(int number, int reportBatch, int aheadCapacity)
     /// 3 % slower so).</summary>
     public const int MinAhead = 8;
 
+    // The least it holds, and what it holds before its pace is known.
+    private readonly int _aheadFloor = FloorOf(aheadCapacity);
+
     /// <summary>Tasks it may hold ahead now, <see cref="MinAhead"/> to the pool's capacity (<see cref="Paced"/> sets it).</summary>
-    public int AheadLimit { get; private set; } = Math.Min(MinAhead, aheadCapacity);
+    public int AheadLimit { get; private set; } = FloorOf(aheadCapacity);
+
+    private static int FloorOf(int capacity) => Math.Min(MinAhead, capacity);
 
     private long _leftGateAt;
     private long _completedAtLeave;
@@ -72,7 +77,7 @@ internal sealed class WorkerSlot(int number, int reportBatch, int aheadCapacity)
         if (ran > 0 && _leftGateAt != 0)
         {
             var each = Math.Max(1, (now - _leftGateAt) / ran);
-            AheadLimit = (int)Math.Clamp(AheadBudget / each, Math.Min(MinAhead, aheadCapacity), aheadCapacity);
+            AheadLimit = (int)Math.Clamp(AheadBudget / each, _aheadFloor, aheadCapacity);
         }
     }
 
