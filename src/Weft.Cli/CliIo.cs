@@ -31,8 +31,8 @@ internal sealed class CliIo
         var terminal = !Console.IsOutputRedirected;
         var output = Console.Out;
 
-        // Building Spectre's console takes about 25 ms at a process's start (its types, the terminal's
-        // capabilities); a command needs it only for its tables and live view, and many never do.
+        // Building Spectre's console loads its types and probes the terminal's capabilities at a process's
+        // start; a command needs it only for its tables and live view, and many never do.
         var ansi = new Lazy<IAnsiConsole>(() => terminal ? AnsiConsole.Console : Plain(output));
         return new CliIo(output, Console.Error, ansi, terminal);
     }

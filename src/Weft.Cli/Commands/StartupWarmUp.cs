@@ -11,7 +11,7 @@ namespace Weft.Cli.Commands;
 /// <summary>A command's start-up runs on one thread, one step after another, and for a small piece of
 /// work each step takes longer to load its code than to do its work: a local <c>weft run</c> reads the
 /// file (YamlDotNet and its compiled regex), opens the store (SQLite's native library and statements),
-/// submits (OpenSSL for the definition's hash) and prints the table (Spectre); a <c>weft worker</c> on
+/// submits (the definition's encoding: SHA-256 through OpenSSL, Brotli) and prints the table (Spectre); a <c>weft worker</c> on
 /// NATS builds its client (NATS.Net) and reads the first definition it is sent (the JSON reader). This
 /// loads the same code on the second core, against throwaway inputs (an in-memory database, built-in
 /// workflows, a discarded console, a client that never connects), while the command parses its options,

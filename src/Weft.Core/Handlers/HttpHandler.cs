@@ -9,7 +9,7 @@ namespace Weft.Handlers;
 internal sealed class HttpHandler : ITaskHandler
 {
     // Every engine has this handler, most runs have no http: task: the client (System.Net.Http, its
-    // handler, the decompressors; ~5 ms at a process's start) is made when the first one runs.
+    // handler, the decompressors, all loaded at a process's start) is made when the first one runs.
     private readonly Lazy<HttpClient> _client;
     private readonly TimeSpan? _defaultTimeout;
 
