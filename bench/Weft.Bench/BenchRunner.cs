@@ -260,16 +260,15 @@ internal sealed partial class BenchRunner
 
     private async Task<double> RunBatchAsync(WeftEngine engine, string workload, WorkflowDefinition definition, CancellationToken ct)
     {
-        var waits = new Task<RunSnapshot>[Workloads.W4RunsPerBatch];
+        var submits = new Task<RunSnapshot>[Workloads.W4RunsPerBatch];
         CollectPreviousRuns();
         var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < waits.Length; i++)
+        for (var i = 0; i < submits.Length; i++)
         {
-            var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
-            waits[i] = handle.WaitAsync(ct);
+            submits[i] = SubmitThenWaitAsync(engine, definition, ct);
         }
 
-        var snapshots = await Task.WhenAll(waits);
+        var snapshots = await Task.WhenAll(submits);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         foreach (var snapshot in snapshots)
         {
@@ -277,6 +276,12 @@ internal sealed partial class BenchRunner
         }
 
         return seconds;
+    }
+
+    private static async Task<RunSnapshot> SubmitThenWaitAsync(WeftEngine engine, WorkflowDefinition definition, CancellationToken ct)
+    {
+        var handle = await engine.SubmitAsync(definition, cancellationToken: ct);
+        return await handle.WaitAsync(ct);
     }
 
     /// <summary>Warms up, then makes <paramref name="timed"/> timed runs, all through one call of
