@@ -11,12 +11,17 @@ public sealed partial class PostgresStore
     // that then fails its foreign key is retried with the definition.
     private readonly ConcurrentDictionary<string, bool> _storedDefinitions = new(StringComparer.Ordinal);
 
-    /// <summary>One round trip, one transaction: the definition (once per content hash), the run row and
-    /// a <see cref="ClusterSignal.RunSubmitted"/> NOTIFY. Tasks get rows only as they change, so submit
-    /// costs the same for 1 task or 20,000.</summary>
+    // Runs submitted and not yet committed; runs submitted while a commit is in flight share the next one.
+    private readonly PendingRuns _pendingRuns = new();
+
+    /// <summary>The definition (once per content hash), the run row and a <see cref="ClusterSignal.RunSubmitted"/>
+    /// NOTIFY, committed before it returns. Runs submitted while a commit is in flight share the next one
+    /// (<see cref="PendingRuns"/>): one round trip, one transaction, one pooled connection for all of them.
+    /// Tasks get rows only as they change, so submit costs the same for 1 task or 20,000.</summary>
     public async ValueTask CreateRunAsync(RunRecord run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var definition = _definitions.Encode(run.Definition, _codec);
         var (clear, secrets) = RunParams.Split(run.Definition, run.Params);
         byte[]? secretBlob = null;
@@ -26,49 +31,123 @@ public sealed partial class PostgresStore
             secretBlob = _codec.Encode(RunParams.ToJson(secrets), secret: true, out secretFlags);
         }
 
-        // Not retried on connection loss: the first try may have committed, and a retry would then
-        // report a duplicate run; the engine's own retry re-reads the store first.
-        await RunAsync("record run " + run.RunId, async (c, ct) =>
+        // The last moment a cancel leaves nothing behind: once queued, the run is written with its batch.
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingRun(run, definition, RunParams.ToJson(clear), secretBlob, secretFlags);
+        if (_pendingRuns.Add(pending))
         {
-            for (var withDefinition = !_storedDefinitions.ContainsKey(definition.Hash); ; withDefinition = true)
+            await FlushRunsAsync().ConfigureAwait(false);
+        }
+
+        await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    // The flusher: one transaction per batch of queued runs, until none is left.
+    private async Task FlushRunsAsync()
+    {
+        // Commit on another thread: a caller submitting in a loop queues its next runs meanwhile.
+        await Task.Yield();
+        while (_pendingRuns.TakeOrStop() is { } batch)
+        {
+            try
             {
-                await using var batch = new NpgsqlBatch(c);
-                if (withDefinition)
+                // Not retried on connection loss: the first try may have committed, and a retry would then
+                // refuse its runs as duplicates; the engine's own retry re-reads the store first.
+                await RunAsync(batch.Count == 1 ? "record run " + batch[0].Run.RunId : $"record {batch.Count} runs",
+                    (c, ct) => InsertRunsAsync(c, batch, ct), CancellationToken.None, idempotent: false).ConfigureAwait(false);
+                foreach (var pending in batch)
+                {
+                    if (pending.Refused is { } refused)
+                    {
+                        pending.Done.TrySetException(refused);
+                    }
+                    else
+                    {
+                        pending.Done.TrySetResult();
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                // The transaction failed as a whole: none of the batch is recorded.
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    // One batch of runs in one implicit transaction. A run whose id exists is skipped by its own insert
+    // (ON CONFLICT DO NOTHING affects no row) and refused alone, so it does not take the others with it;
+    // a definition purged by another process meanwhile fails the batch's foreign key, and it is sent
+    // again with every definition.
+    private async Task InsertRunsAsync(NpgsqlConnection connection, List<PendingRun> runs, CancellationToken ct)
+    {
+        for (var withDefinitions = false; ; withDefinitions = true)
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var pending in runs)
+            {
+                var hash = pending.Definition.Hash;
+                if ((withDefinitions || !_storedDefinitions.ContainsKey(hash)) && written.Add(hash))
                 {
                     batch.BatchCommands.Add(ChangeBatch.Command(
                         "INSERT INTO definitions (hash, name, body, body_flags) VALUES (@p0, @p1, @p2, @p3) ON CONFLICT (hash) DO NOTHING",
-                        definition.Hash, run.Definition.Name, definition.Body, (int)definition.Flags));
-                }
-
-                var insert = ChangeBatch.Command("""
-                    INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags, not_before, deadline,
-                        owner, lease_until, triggered_by, parent_run_id, parent_task_id)
-                    VALUES (@p0, @p1, @p2, 'pending', @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
-                    """,
-                    run.RunId, run.Definition.Name, definition.Hash, (object?)(int?)run.Priority ?? DBNull.Value, run.SubmittedAt.UtcTicks,
-                    RunParams.ToJson(clear), (object?)secretBlob ?? DBNull.Value, (int)secretFlags,
-                    (object?)run.NotBefore?.UtcTicks ?? DBNull.Value, (object?)run.Deadline?.UtcTicks ?? DBNull.Value,
-                    (object?)run.Owner?.Name ?? DBNull.Value, (object?)run.Owner?.LeaseUntil.UtcTicks ?? DBNull.Value,
-                    (object?)run.TriggeredBy ?? DBNull.Value, (object?)run.ParentRunId ?? DBNull.Value, (object?)run.ParentTaskId ?? DBNull.Value);
-                batch.BatchCommands.Add(insert);
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(Channels.Notify(_channels.Of1(ClusterSignal.RunSubmitted))));
-                try
-                {
-                    await ExecuteAsync(batch, ct).ConfigureAwait(false);
-                    CountCommit();
-                    _storedDefinitions.TryAdd(definition.Hash, true);
-                    return;
-                }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "runs_pkey")
-                {
-                    throw new InvalidOperationException($"a run with id '{run.RunId}' already exists", e);
-                }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && !withDefinition)
-                {
-                    _storedDefinitions.TryRemove(definition.Hash, out _);
+                        hash, pending.Run.Definition.Name, pending.Definition.Body, (int)pending.Definition.Flags));
                 }
             }
-        }, cancellationToken, idempotent: false).ConfigureAwait(false);
+
+            var first = batch.BatchCommands.Count;
+            foreach (var pending in runs)
+            {
+                batch.BatchCommands.Add(InsertRun(pending));
+            }
+
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Channels.Notify(_channels.Of1(ClusterSignal.RunSubmitted))));
+            try
+            {
+                await ExecuteAsync(batch, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && !withDefinitions)
+            {
+                foreach (var hash in written)
+                {
+                    _storedDefinitions.TryRemove(hash, out _);
+                }
+
+                continue;
+            }
+
+            CountCommit();
+            for (var i = 0; i < runs.Count; i++)
+            {
+                var run = runs[i].Run;
+                _storedDefinitions.TryAdd(runs[i].Definition.Hash, true);
+                runs[i].Refused = batch.BatchCommands[first + i].RecordsAffected == 0
+                    ? new InvalidOperationException($"a run with id '{run.RunId}' already exists")
+                    : null;
+            }
+
+            return;
+        }
+    }
+
+    private static NpgsqlBatchCommand InsertRun(PendingRun pending)
+    {
+        var run = pending.Run;
+        return ChangeBatch.Command("""
+            INSERT INTO runs (run_id, workflow, definition_hash, state, priority, submitted_at, params, secrets, secrets_flags, not_before, deadline,
+                owner, lease_until, triggered_by, parent_run_id, parent_task_id)
+            VALUES (@p0, @p1, @p2, 'pending', @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14)
+            ON CONFLICT (run_id) DO NOTHING
+            """,
+            run.RunId, run.Definition.Name, pending.Definition.Hash, (object?)(int?)run.Priority ?? DBNull.Value, run.SubmittedAt.UtcTicks,
+            pending.ClearParams, (object?)pending.Secrets ?? DBNull.Value, (int)pending.SecretFlags,
+            (object?)run.NotBefore?.UtcTicks ?? DBNull.Value, (object?)run.Deadline?.UtcTicks ?? DBNull.Value,
+            (object?)run.Owner?.Name ?? DBNull.Value, (object?)run.Owner?.LeaseUntil.UtcTicks ?? DBNull.Value,
+            (object?)run.TriggeredBy ?? DBNull.Value, (object?)run.ParentRunId ?? DBNull.Value, (object?)run.ParentTaskId ?? DBNull.Value);
     }
 
     /// <summary>The group-commit path: the batch collapsed to one set-based statement per kind of row,

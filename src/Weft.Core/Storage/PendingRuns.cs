@@ -1,11 +1,10 @@
-using Weft.Storage;
+namespace Weft.Storage;
 
-namespace Weft.Sqlite;
-
-/// <summary>Run records waiting to be committed. Submissions that arrive while a commit is in flight
-/// share the next one, as the journal's changes do: a run is durable when its submit returns, and
-/// without this each of ten thousand concurrent submits paid an fsync of its own. The first
-/// submitter to find no commit pending becomes the flusher and writes batches until none is left.</summary>
+/// <summary>Run records waiting to be committed, for the durable stores. Submissions that arrive while a
+/// commit is in flight share the next one, as the journal's changes do: a run is durable when its submit
+/// returns, and without this each of ten thousand concurrent submits paid a commit of its own (an fsync on
+/// SQLite; a pooled connection and a commit on PostgreSQL). The first submitter to find no commit pending
+/// becomes the flusher and writes batches until none is left.</summary>
 internal sealed class PendingRuns
 {
     private readonly Lock _lock = new();
@@ -60,7 +59,7 @@ internal sealed class PendingRun(RunRecord run, DefinitionCache.Encoded definiti
 
     public BlobFlags SecretFlags { get; } = secretFlags;
 
-    /// <summary>Set inside the transaction when this run alone could not be inserted (its id exists).</summary>
+    /// <summary>Set with the batch's transaction when this run alone could not be inserted (its id exists).</summary>
     public Exception? Refused { get; set; }
 
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

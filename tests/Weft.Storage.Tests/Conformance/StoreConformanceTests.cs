@@ -97,6 +97,20 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateRun_SubmittedAtOnceWithATakenId_RefusesThatOneAlone()
+    {
+        await Store.CreateRunAsync(Run("taken", T0));
+
+        // Durable stores commit runs submitted together in one transaction: the taken id must not take the others with it.
+        var submits = new[] { "a", "taken", "b", "c" }.Select(async id => await Store.CreateRunAsync(Run(id, T0))).ToArray();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => submits[1]);
+        await Task.WhenAll(submits[0], submits[2], submits[3]);
+
+        Assert.Equal("a run with id 'taken' already exists", refused.Message);
+        Assert.Equal(["a", "b", "c", "taken"], (await Store.ListRunsAsync(new RunQuery())).Select(r => r.RunId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task GetRunAndLoadRun_UnknownRun_ReturnNull()
     {
         Assert.Null(await Store.GetRunAsync("nope"));

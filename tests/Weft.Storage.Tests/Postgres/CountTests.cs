@@ -85,6 +85,23 @@ public sealed class CountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateRunAsync_RunsSubmittedAtOnce_ShareCommits_EachRecordedWhenItsSubmitReturns()
+    {
+        await using var other = await PostgresStore.OpenAsync(await _schema.OptionsAsync());
+        var commits = _store.Commits;
+
+        var submits = Enumerable.Range(0, 200).Select(async i =>
+        {
+            await _store.CreateRunAsync(Run("r" + i, T0));
+            return await other.GetRunAsync("r" + i);
+        }).ToArray();
+        var recorded = await Task.WhenAll(submits);
+
+        Assert.All(recorded, Assert.NotNull);
+        Assert.True(_store.Commits - commits < 200, $"{_store.Commits - commits} commits for 200 runs: none shared");
+    }
+
+    [Fact]
     public async Task CreateRunAsync_DefinitionPurgedByAnotherInstance_IsStoredAgain()
     {
         await using var other = await PostgresStore.OpenAsync(await _schema.OptionsAsync());

@@ -3,8 +3,8 @@ using static Weft.Storage.Tests.Samples;
 
 namespace Weft.Storage.Tests.Sqlite;
 
-/// <summary>Runs submitted at once share commits (each is still durable when its submit returns),
-/// and one refused run does not take the others of its commit with it.</summary>
+/// <summary>Runs submitted at once share commits (each is still durable when its submit returns). One refused
+/// run not taking the others of its commit with it is a conformance test (every store).</summary>
 public sealed class ConcurrentSubmitTests : IDisposable
 {
     private readonly TempDatabase _db = new();
@@ -23,20 +23,5 @@ public sealed class ConcurrentSubmitTests : IDisposable
         Assert.True(store.Commits - before < 500, $"{store.Commits - before} commits for 500 runs: none shared");
         await using var reopened = await SqliteStore.OpenAsync(_db.Options());
         Assert.Equal(500, (await reopened.ListRunsAsync(new RunQuery { Limit = 1000 })).Count);
-    }
-
-    [Fact]
-    public async Task ADuplicateRunIdInABatch_IsRefusedAlone_TheOthersAreRecorded()
-    {
-        await using var store = await SqliteStore.OpenAsync(_db.Options());
-        var definition = new Definitions.WorkflowDefinition("small", [new Definitions.TaskDefinition("t", Definitions.NoopSpec.Instance)]);
-        await store.CreateRunAsync(Run("taken", T0, definition));
-
-        var submits = new[] { "a", "taken", "b", "c" }.Select(id => store.CreateRunAsync(Run(id, T0, definition)).AsTask()).ToArray();
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => submits[1]);
-        await Task.WhenAll(submits[0], submits[2], submits[3]);
-
-        Assert.Equal("a run with id 'taken' already exists", refused.Message);
-        Assert.Equal(["a", "b", "c", "taken"], (await store.ListRunsAsync(new RunQuery())).Select(r => r.RunId).Order(StringComparer.Ordinal));
     }
 }
