@@ -22,60 +22,14 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(run);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var definition = _definitions.Encode(run.Definition, _codec);
-        var (clear, secrets) = RunParams.Split(run.Definition, run.Params);
-        byte[]? secretBlob = null;
-        var secretFlags = BlobFlags.None;
-        if (secrets.Count > 0)
-        {
-            secretBlob = _codec.Encode(RunParams.ToJson(secrets), secret: true, out secretFlags);
-        }
+        var pending = PendingRun.Encode(run, _definitions, _codec);
 
         // The last moment a cancel leaves nothing behind: once queued, the run is written with its batch.
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingRun(run, definition, RunParams.ToJson(clear), secretBlob, secretFlags);
-        if (_pendingRuns.Add(pending))
-        {
-            await FlushRunsAsync().ConfigureAwait(false);
-        }
-
-        await pending.Done.Task.ConfigureAwait(false);
-    }
-
-    // The flusher: one transaction per batch of queued runs, until none is left.
-    private async Task FlushRunsAsync()
-    {
-        // Commit on another thread: a caller submitting in a loop queues its next runs meanwhile.
-        await Task.Yield();
-        while (_pendingRuns.TakeOrStop() is { } batch)
-        {
-            try
-            {
-                // Not retried on connection loss: the first try may have committed, and a retry would then
-                // refuse its runs as duplicates; the engine's own retry re-reads the store first.
-                await RunAsync(batch.Count == 1 ? "record run " + batch[0].Run.RunId : $"record {batch.Count} runs",
-                    (c, ct) => InsertRunsAsync(c, batch, ct), CancellationToken.None, idempotent: false).ConfigureAwait(false);
-                foreach (var pending in batch)
-                {
-                    if (pending.Refused is { } refused)
-                    {
-                        pending.Done.TrySetException(refused);
-                    }
-                    else
-                    {
-                        pending.Done.TrySetResult();
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                // The transaction failed as a whole: none of the batch is recorded.
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetException(e);
-                }
-            }
-        }
+        await _pendingRuns.SubmitAsync(pending, batch =>
+            // Not retried on connection loss: the first try may have committed, and a retry would then
+            // refuse its runs as duplicates; the engine's own retry re-reads the store first.
+            RunAsync(PendingRun.Describe(batch), (c, ct) => InsertRunsAsync(c, batch, ct), CancellationToken.None, idempotent: false).AsTask()).ConfigureAwait(false);
     }
 
     // One batch of runs in one implicit transaction. A run whose id exists is skipped by its own insert

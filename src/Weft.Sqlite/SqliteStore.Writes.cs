@@ -21,68 +21,27 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(run);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var definition = _definitions.Encode(run.Definition, _codec);
-        var (clear, secrets) = RunParams.Split(run.Definition, run.Params);
-        byte[]? secretBlob = null;
-        var secretFlags = BlobFlags.None;
-        if (secrets.Count > 0)
-        {
-            secretBlob = _codec.Encode(RunParams.ToJson(secrets), secret: true, out secretFlags);
-        }
+        var pending = PendingRun.Encode(run, _definitions, _codec);
 
         // The last moment a cancel leaves nothing behind: once queued, the run is written with its batch
         // (a caller told "cancelled" while its run was recorded would leave an orphan to be resumed).
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingRun(run, definition, RunParams.ToJson(clear), secretBlob, secretFlags);
-        if (_pendingRuns.Add(pending))
-        {
-            await FlushRunsAsync().ConfigureAwait(false);
-        }
-
-        await pending.Done.Task.ConfigureAwait(false);
+        await _pendingRuns.SubmitAsync(pending, InsertRunsAsync).ConfigureAwait(false);
     }
 
-    // The flusher: one transaction per batch of queued runs, until none is left.
-    private async Task FlushRunsAsync()
+    // One batch of queued runs in one transaction, under the write gate like any write.
+    private async Task InsertRunsAsync(List<PendingRun> batch)
     {
-        // Commit on another thread: a caller submitting in a loop queues its next runs meanwhile (the
-        // gate is usually free, and the whole commit would otherwise run inside this first call).
-        await Task.Yield();
-        while (_pendingRuns.TakeOrStop() is { } batch)
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        await WriteLockedAsync(PendingRun.Describe(batch), () =>
         {
-            try
+            written.Clear();
+            foreach (var pending in batch)
             {
-                var written = new HashSet<string>(StringComparer.Ordinal);
-                await WriteLockedAsync(batch.Count == 1 ? "record run " + batch[0].Run.RunId : $"record {batch.Count} runs", () =>
-                {
-                    written.Clear();
-                    foreach (var pending in batch)
-                    {
-                        pending.Refused = null;
-                        InsertRun(pending, written);
-                    }
-                }, CancellationToken.None, committed: () => _storedDefinitions.UnionWith(written)).ConfigureAwait(false);
-                foreach (var pending in batch)
-                {
-                    if (pending.Refused is { } refused)
-                    {
-                        pending.Done.TrySetException(refused);
-                    }
-                    else
-                    {
-                        pending.Done.TrySetResult();
-                    }
-                }
+                pending.Refused = null;
+                InsertRun(pending, written);
             }
-            catch (Exception e)
-            {
-                // The transaction failed as a whole: none of the batch is recorded.
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetException(e);
-                }
-            }
-        }
+        }, CancellationToken.None, committed: () => _storedDefinitions.UnionWith(written)).ConfigureAwait(false);
     }
 
     // Under the write gate, inside the batch's transaction.
