@@ -66,11 +66,7 @@ public sealed partial class PostgresStore
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation && !withDefinitions)
             {
-                foreach (var hash in written)
-                {
-                    _storedDefinitions.TryRemove(hash, out _);
-                }
-
+                // A definition this instance had stored was purged since: the batch again, with every definition.
                 continue;
             }
 
