@@ -1,3 +1,4 @@
+using NATS.Client.JetStream;
 using NATS.Net;
 using System.Text.Json.Nodes;
 using Weft.Definitions;
@@ -153,7 +154,7 @@ public sealed class NatsTransportTests
         await using var connection = NatsSetup.Connect(cluster.Server.Url, "test");
         var js = connection.CreateJetStreamContext();
         long published = 0;
-        Assert.Equal(1, await SettledAsync(() => published, 1, async () => published = (await js.GetStreamAsync(NatsNames.Unprefixed.TaskStream)).Info.State.Messages)); // in the stream, waiting for a worker
+        Assert.Equal(1, await SettledAsync(() => published, 1, async () => published = await MessagesInAsync(js, NatsNames.Unprefixed.TaskStream))); // in the stream, waiting for a worker
 
         Assert.True(await cluster.Engine.CancelAsync(handle.RunId));
         var run = await handle.WaitAsync().WaitAsync(TimeSpan.FromSeconds(20)); // no worker exists to report it
@@ -247,6 +248,20 @@ public sealed class NatsTransportTests
     }
 
     private static CustomSpec Hold() => new("hold", JsonValue.Create(true));
+
+    /// <summary>The messages in a stream, none while it is not declared yet: a submit returns once its run is
+    /// recorded, and the scheduler declares its streams beside that, not before it.</summary>
+    private static async Task<long> MessagesInAsync(INatsJSContext js, string stream)
+    {
+        try
+        {
+            return (await js.GetStreamAsync(stream)).Info.State.Messages;
+        }
+        catch (NatsJSApiException ex) when (ex.Error.Code == 404)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>A worker counts an outcome once it is acked, just after the scheduler may already have finished the run:
     /// waits for the count to reach <paramref name="expected"/> (and returns it, so a count above it still fails).</summary>
