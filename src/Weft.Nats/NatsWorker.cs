@@ -4,6 +4,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
+using NATS.Net;
 using Weft.Cluster;
 using Weft.Definitions;
 using Weft.Execution;
@@ -109,21 +110,19 @@ public sealed class NatsWorker : IAsyncDisposable
             try
             {
                 // Seven requests to JetStream, most of them the first of their kind in this process (their
-                // code loads as they go): the independent ones are asked together, so that a worker's start
-                // waits for two rounds of them, not seven one after another.
+                // code loads as they go, on both cores when asked together). All are asked in one round: each
+                // queue's consumer too, before its stream is known to exist (it is, unless this worker is the
+                // cluster's first process; then the consumer is asked again once the stream is declared).
                 await worker._connection.ConnectAsync().ConfigureAwait(false);
+                var js = worker._connection.CreateJetStreamContext();
                 var declared = NatsSetup.DeclareAsync(worker._connection, worker._names, cancellationToken);
                 var claims = NatsSetup.DeclareClaimsAsync(worker._connection, worker._names, cancellationToken);
                 var directory = NatsWorkerDirectory.DeclareAsync(worker._connection, worker._names, cancellationToken);
-                await Task.WhenAll(declared, claims, directory).ConfigureAwait(false);
-                (worker._js, worker._definitionBucket) = await declared.ConfigureAwait(false);
-                worker._claims = await claims.ConfigureAwait(false);
-                worker._directory = await directory.ConfigureAwait(false);
                 worker._startedAt = worker._time.GetUtcNow();
-                var listed = NatsWorkerDirectory.PutAsync(worker._directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken).AsTask();
-                var js = worker._js;
-                var declaringConsumers = Task.WhenAll(options.Queues.Distinct(StringComparer.Ordinal).Select(queue => NatsDeclarations.EnsureConsumerAsync(
+                var listed = ListAsync(directory, NatsWorkerDirectory.RecordOf(options, worker._startedAt, stopped: false), cancellationToken);
+                var declaringConsumers = Task.WhenAll(options.Queues.Distinct(StringComparer.Ordinal).Select(queue => DeclareConsumerAsync(
                     js,
+                    declared,
                     worker._names.TaskStream,
                     new ConsumerConfig(worker._names.WorkerConsumer(queue))
                     {
@@ -134,8 +133,11 @@ public sealed class NatsWorker : IAsyncDisposable
                     },
                     cancellationToken)));
 
-                // Both awaited, so that a failure of either is seen (and the retry below declares again).
-                await Task.WhenAll(listed, declaringConsumers).ConfigureAwait(false);
+                // Every one awaited, so that a failure of any is seen (and the retry below declares again).
+                await Task.WhenAll(declared, claims, directory, listed, declaringConsumers).ConfigureAwait(false);
+                (worker._js, worker._definitionBucket) = await declared.ConfigureAwait(false);
+                worker._claims = await claims.ConfigureAwait(false);
+                worker._directory = await directory.ConfigureAwait(false);
                 var consumers = await declaringConsumers.ConfigureAwait(false);
                 worker._outcomes = new OutcomeBatcher(
                     (id, data) => NatsSetup.PublishStoredAsync(js, worker._names.ResultSubject, data, id, CancellationToken.None),
@@ -165,6 +167,24 @@ public sealed class NatsWorker : IAsyncDisposable
 
         options.OnLog?.Invoke($"worker '{options.Name}' started on NATS {transport.Describe()}: {options.Slots} slots, queues {string.Join(", ", options.Queues)}");
         return worker;
+    }
+
+    private static async Task ListAsync(Task<INatsKVStore> directory, WorkerRecord record, CancellationToken token) =>
+        await NatsWorkerDirectory.PutAsync(await directory.ConfigureAwait(false), record, token).ConfigureAwait(false);
+
+    /// <summary>A queue's consumer, asked for before its stream is known to be declared: when the stream is
+    /// missing or not yet as this version declares it (the creation is refused), asked again once it is.</summary>
+    private static async Task<INatsJSConsumer> DeclareConsumerAsync(INatsJSContext js, Task declared, string stream, ConsumerConfig wanted, CancellationToken token)
+    {
+        try
+        {
+            return await js.CreateOrUpdateConsumerAsync(stream, wanted, token).ConfigureAwait(false);
+        }
+        catch (NatsJSException)
+        {
+            await declared.ConfigureAwait(false);
+            return await NatsDeclarations.EnsureConsumerAsync(js, stream, wanted, token).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops gracefully: stops pulling, lets running attempts finish for up to <paramref name="drain"/>,

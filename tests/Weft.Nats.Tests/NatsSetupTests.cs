@@ -72,6 +72,32 @@ public sealed class NatsSetupTests
     }
 
     [Fact]
+    public async Task A_worker_that_is_the_first_process_on_a_fresh_server_declares_what_it_needs_and_comes_up_at_once()
+    {
+        // A worker asks for its queue's consumer before it knows the task stream exists; on a fresh server it
+        // does not, and the worker must declare the stream and ask again, not fail its start and back off.
+        await using var server = await NatsServer.StartAsync();
+        var log = new List<string>();
+        var options = new Weft.Cluster.ClusterWorkerOptions { Name = "first", Slots = 1, OnLog = m => { lock (log) { log.Add(m); } } };
+        options.Queues.Add("gpu");
+        await using var worker = await NatsWorker.StartAsync(server.Url, options).WaitAsync(NatsCluster.HardLimit);
+
+        await using var connection = NatsSetup.Connect(server.Url, "test");
+        var js = connection.CreateJetStreamContext();
+        var consumers = new List<string>();
+        await foreach (var name in js.ListConsumerNamesAsync(NatsNames.Unprefixed.TaskStream))
+        {
+            consumers.Add(name);
+        }
+
+        Assert.Equal(["weft-queue-default", "weft-queue-gpu"], consumers.Order(StringComparer.Ordinal));
+        lock (log)
+        {
+            Assert.DoesNotContain(log, m => m.Contains("not ready", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Declaring_over_what_an_older_weft_declared_brings_its_settings_up_to_date_and_keeps_its_messages()
     {
         await using var server = await NatsServer.StartAsync();
