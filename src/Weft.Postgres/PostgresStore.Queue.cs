@@ -175,14 +175,21 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default) =>
+        ReadCompletionsExceptAsync(max, [], cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsExceptAsync(int max, IReadOnlyCollection<long> skip, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<TaskCompletion>>("read task outcomes", async (c, ct) =>
         {
+            // The rows to skip are few (a commit's dequeues): PostgreSQL hashes a constant array this size.
             await using var command = Command(c, """
                 SELECT d.id, d.run_id, d.task_id, d.attempt, d.worker, outcome, output, output_flags, output_truncated, stderr, stderr_flags,
                     error, exit_code, http_status, from_cache, started_at, finished_at, error_flags
-                FROM completions d WHERE EXISTS (SELECT 1 FROM queue q WHERE q.id = d.id OFFSET 0) ORDER BY seq LIMIT @max
+                FROM completions d WHERE EXISTS (SELECT 1 FROM queue q WHERE q.id = d.id OFFSET 0) AND NOT (d.id = ANY(@skip))
+                ORDER BY seq LIMIT @max
                 """);
             command.Parameters.AddWithValue("max", max);
+            command.Parameters.AddWithValue("skip", skip as long[] ?? [.. skip]);
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<TaskCompletion>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))

@@ -69,6 +69,23 @@ public interface IClusterStore : IWeftStore
     /// <summary>Completed rows not yet dequeued, oldest completion first, at most <paramref name="max"/>.</summary>
     ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default);
 
+    /// <summary>As <see cref="ReadCompletionsAsync(int, CancellationToken)"/>, leaving out the rows
+    /// <paramref name="skip"/> names: the scheduler's, taken in already and dequeued by a commit still in
+    /// flight, so that it can read the outcomes that came meanwhile without waiting for that commit. A store
+    /// that cannot leave them out in its read gets this default: it reads that many more and drops them.</summary>
+    async ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsExceptAsync(int max, IReadOnlyCollection<long> skip, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(skip);
+        var read = await ReadCompletionsAsync(max + skip.Count, cancellationToken).ConfigureAwait(false);
+        if (skip.Count == 0)
+        {
+            return read;
+        }
+
+        var left = skip as IReadOnlySet<long> ?? new HashSet<long>(skip);
+        return [.. read.Where(c => !left.Contains(c.Id)).Take(max)];
+    }
+
     /// <summary>Claimed, not completed rows whose lease has expired (their worker stopped heartbeating).</summary>
     ValueTask<IReadOnlyList<LostTask>> ReadLostTasksAsync(int max, CancellationToken cancellationToken = default);
 

@@ -126,12 +126,18 @@ public sealed partial class MemoryClusterStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default) =>
+        ReadCompletionsExceptAsync(max, [], cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsExceptAsync(int max, IReadOnlyCollection<long> skip, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(skip);
+        var left = skip as IReadOnlySet<long> ?? new HashSet<long>(skip);
         lock (_data.Gate)
         {
             IReadOnlyList<TaskCompletion> done = _data.Queue.Values
-                .Where(r => r.Completion is not null)
+                .Where(r => r.Completion is not null && !left.Contains(r.Completion.Id))
                 .OrderBy(r => r.CompletedSequence)
                 .Take(max)
                 .Select(r => r.Completion!)

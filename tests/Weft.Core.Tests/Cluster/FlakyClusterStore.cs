@@ -81,6 +81,8 @@ internal sealed class FlakyClusterStore(MemoryClusterStore inner) : IClusterStor
 
     public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsAsync(int max, CancellationToken cancellationToken = default) => Inner.ReadCompletionsAsync(max, cancellationToken);
 
+    public ValueTask<IReadOnlyList<TaskCompletion>> ReadCompletionsExceptAsync(int max, IReadOnlyCollection<long> skip, CancellationToken cancellationToken) => Inner.ReadCompletionsExceptAsync(max, skip, cancellationToken);
+
     public ValueTask<IReadOnlyList<LostTask>> ReadLostTasksAsync(int max, CancellationToken cancellationToken = default) => Inner.ReadLostTasksAsync(max, cancellationToken);
 
     public ValueTask<IReadOnlyList<QueuedTask>> ListQueuedAsync(string runId, CancellationToken cancellationToken = default) => Inner.ListQueuedAsync(runId, cancellationToken);

@@ -294,6 +294,26 @@ public abstract class ClusterStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadCompletionsExcept_LeavesOutTheRowsTakenAlready_AndStillReadsUpToMax()
+    {
+        await Store.CreateRunAsync(Run("r1", T0));
+        await Store.WriteAsync([Enqueue("r1", "a"), Enqueue("r1", "b"), Enqueue("r1", "c"), Enqueue("r1", "d")]);
+        var tasks = await Store.ClaimAsync("w1", ["default"], 4, LongLease);
+        await Store.CompleteAsync([.. tasks.Select(t => Completion(t, "w1", TaskOutcome.Succeeded("out " + t.TaskId)))]);
+        var taken = tasks.Where(t => t.TaskId is "a" or "c").Select(t => t.Id).ToArray();
+
+        var rest = await Store.ReadCompletionsExceptAsync(10, taken, CancellationToken.None);
+        var one = await Store.ReadCompletionsExceptAsync(1, taken, CancellationToken.None);
+        var none = await Store.ReadCompletionsExceptAsync(10, [], CancellationToken.None);
+
+        Assert.Equal(["b", "d"], rest.Select(c => c.TaskId).Order(StringComparer.Ordinal));
+        Assert.Equal("out b", rest.Single(c => c.TaskId == "b").Outcome.Output);
+        Assert.Single(one);
+        Assert.DoesNotContain(one[0].Id, taken);
+        Assert.Equal(4, none.Count);
+    }
+
+    [Fact]
     public async Task Complete_RowNoLongerHeld_IsIgnored()
     {
         await Store.CreateRunAsync(Run("r1", T0));
