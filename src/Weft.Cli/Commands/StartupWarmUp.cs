@@ -45,7 +45,7 @@ internal static class StartupWarmUp
     {
         Action? steps = args switch
         {
-            ["run", ..] => () => Run(io),
+            ["run", ..] => () => Run(io, local: !ToServer(args)),
             ["worker", ..] => () => Worker(OnNats(args)),
             _ => null,
         };
@@ -58,12 +58,22 @@ internal static class StartupWarmUp
     }
 
     /// <summary>In the order the command needs it: the store is opened right after the file is read,
-    /// the table comes last.</summary>
-    private static void Run(CliIo io)
+    /// the table comes last. A run sent to a server (<paramref name="local"/> false) opens no store and
+    /// encodes nothing: loading SQLite then would only slow the command's own thread, which loads code
+    /// at the same moment.</summary>
+    private static void Run(CliIo io, bool local)
     {
-        SqliteStore.WarmUp();
-        // As a store encodes a submitted definition: streamed JSON, SHA-256 on the way, Brotli past the threshold.
-        _ = new DefinitionCache().Encode(WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml"), new BlobCodec(new SqliteStoreOptions().CompressionThreshold, key: null));
+        if (local)
+        {
+            SqliteStore.WarmUp();
+            // As a store encodes a submitted definition: streamed JSON, SHA-256 on the way, Brotli past the threshold.
+            _ = new DefinitionCache().Encode(WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml"), new BlobCodec(new SqliteStoreOptions().CompressionThreshold, key: null));
+        }
+        else
+        {
+            _ = WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml");
+        }
+
         _ = io.Ansi;
         var now = DateTimeOffset.UtcNow;
         SummaryTable.Write(CliIo.Redirected(TextWriter.Null, TextWriter.Null).Ansi, new RunSnapshot("warm-up", "warm-up", RunState.Succeeded)
@@ -95,6 +105,10 @@ internal static class StartupWarmUp
     private static bool OnNats(string[] args) =>
         args.Any(a => a.Contains("nats://", StringComparison.OrdinalIgnoreCase) || a.Contains("tls://", StringComparison.OrdinalIgnoreCase))
         || Environment.GetEnvironmentVariable("WEFT_TRANSPORT") is { Length: > 0 };
+
+    /// <summary>Whether <c>weft run</c> sends its run to a server (<c>--server URL</c> or <c>--server=URL</c>).</summary>
+    private static bool ToServer(string[] args) =>
+        args.Any(a => a == "--server" || a.StartsWith("--server=", StringComparison.Ordinal));
 
     private static void Quietly(Action steps)
     {
