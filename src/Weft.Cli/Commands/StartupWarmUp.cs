@@ -45,7 +45,7 @@ internal static class StartupWarmUp
     {
         Action? steps = args switch
         {
-            ["run", ..] => () => Run(io, local: !ToServer(args)),
+            ["run", ..] => () => Run(io, StoreOf(args)),
             ["worker", ..] => () => Worker(OnNats(args)),
             _ => null,
         };
@@ -57,21 +57,34 @@ internal static class StartupWarmUp
         }
     }
 
-    /// <summary>In the order the command needs it: the store is opened right after the file is read,
-    /// the table comes last. A run sent to a server (<paramref name="local"/> false) opens no store and
-    /// encodes nothing: loading SQLite then would only slow the command's own thread, which loads code
-    /// at the same moment.</summary>
-    private static void Run(CliIo io, bool local)
+    /// <summary>Which store a <c>weft run</c> will open, as far as its command line says.</summary>
+    private enum RunStore
     {
-        if (local)
+        /// <summary>SQLite: named, or the default (a configuration file naming another store is not read here).</summary>
+        Sqlite,
+
+        /// <summary>Another durable store (PostgreSQL): it encodes the definition, it does not load SQLite.</summary>
+        OtherDurable,
+
+        /// <summary><c>--store memory</c> or <c>--server</c>: no store of this process encodes anything.</summary>
+        None,
+    }
+
+    /// <summary>In the order the command needs it: the store is opened right after the file is read,
+    /// the table comes last. Only what the run's store will load: SQLite loaded for a run that does not
+    /// open it would only slow the command's own thread, which loads code at the same moment.</summary>
+    private static void Run(CliIo io, RunStore store)
+    {
+        if (store == RunStore.Sqlite)
         {
             SqliteStore.WarmUp();
-            // As a store encodes a submitted definition: streamed JSON, SHA-256 on the way, Brotli past the threshold.
-            _ = new DefinitionCache().Encode(WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml"), new BlobCodec(new SqliteStoreOptions().CompressionThreshold, key: null));
         }
-        else
+
+        var workflow = WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml");
+        if (store != RunStore.None)
         {
-            _ = WorkflowLoader.Parse(YamlWorkflow, "warm-up.yaml");
+            // As a store encodes a submitted definition: streamed JSON, SHA-256 on the way, Brotli past the threshold.
+            _ = new DefinitionCache().Encode(workflow, new BlobCodec(new SqliteStoreOptions().CompressionThreshold, key: null));
         }
 
         _ = io.Ansi;
@@ -106,9 +119,36 @@ internal static class StartupWarmUp
         args.Any(a => a.Contains("nats://", StringComparison.OrdinalIgnoreCase) || a.Contains("tls://", StringComparison.OrdinalIgnoreCase))
         || Environment.GetEnvironmentVariable("WEFT_TRANSPORT") is { Length: > 0 };
 
-    /// <summary>Whether <c>weft run</c> sends its run to a server (<c>--server URL</c> or <c>--server=URL</c>).</summary>
-    private static bool ToServer(string[] args) =>
-        args.Any(a => a == "--server" || a.StartsWith("--server=", StringComparison.Ordinal));
+    /// <summary>The store of a <c>weft run</c> command line: <c>--server</c> (none of its own), or
+    /// <c>--store VALUE</c> / <c>--store=VALUE</c>, or <c>WEFT_STORE</c>.</summary>
+    private static RunStore StoreOf(string[] args)
+    {
+        string? store = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--server" || args[i].StartsWith("--server=", StringComparison.Ordinal))
+            {
+                return RunStore.None;
+            }
+
+            if (args[i] == "--store" && i + 1 < args.Length)
+            {
+                store = args[i + 1];
+            }
+            else if (args[i].StartsWith("--store=", StringComparison.Ordinal))
+            {
+                store = args[i]["--store=".Length..];
+            }
+        }
+
+        // As the command reads it (null: WEFT_STORE, else SQLite); a value it refuses is its to report.
+        return StoreChoice.TryParse(store, out _)?.Kind switch
+        {
+            StoreKind.Memory => RunStore.None,
+            StoreKind.Postgres => RunStore.OtherDurable,
+            _ => RunStore.Sqlite,
+        };
+    }
 
     private static void Quietly(Action steps)
     {
