@@ -242,8 +242,10 @@ internal sealed class ClusterQueueDispatcher : IDispatcher
                 }
 
                 // Rows already taken come back in every read until their Dequeue commits. A few are left out
-                // of the read, so the outcomes that came while their commit is in flight are taken in at
-                // once and join the next commit (a chain's hop no longer waits for the commit, then the read).
+                // of the read, so the outcomes that came while their commit is in flight (other branches of
+                // the same runs, other runs) are taken in at once and join the next commit, instead of
+                // waiting for that commit and then for a read. (A chain's next outcome comes only after the
+                // commit that queued its task, so a chain's hop does not take this path.)
                 // Many (a large batch of W1's) would make the read itself large: then wait for the journal
                 // writer rather than read them again (on W1 the re-reads were a fifth of the database's
                 // work); outcomes arriving meanwhile make the next read a larger one. Briefly: a commit
